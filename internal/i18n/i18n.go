@@ -1,0 +1,163 @@
+// Package i18n holds ecship's three languages and their message catalogues (embedded JSON files, one
+// per language, checked at start so that every key exists in every language).
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"golang.org/x/text/language"
+)
+
+// Lang is one of the languages ecship speaks.
+type Lang string
+
+// The three languages (RULES ACC-6). English is the default.
+const (
+	English            Lang = "en"
+	TraditionalChinese Lang = "zh-Hant"
+	SimplifiedChinese  Lang = "zh-Hans"
+)
+
+// Langs lists the languages in the order the language switch shows them.
+var Langs = []Lang{English, TraditionalChinese, SimplifiedChinese}
+
+// Native is each language's name in itself.
+func (l Lang) Native() string {
+	switch l {
+	case TraditionalChinese:
+		return "繁體中文"
+	case SimplifiedChinese:
+		return "简体中文"
+	}
+	return "English"
+}
+
+// Tag is the BCP 47 tag used in HTML lang attributes.
+func (l Lang) Tag() string { return string(l) }
+
+var matcher = language.NewMatcher([]language.Tag{
+	language.English, language.TraditionalChinese, language.SimplifiedChinese,
+})
+
+// Parse reads a language code leniently ("zh-HK", "zh_TW", "zh-CN", "EN"); ok is false when s names
+// none of ecship's languages.
+func Parse(s string) (Lang, bool) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "_", "-"))
+	if s == "" {
+		return English, false
+	}
+	switch strings.ToLower(s) {
+	case "en", "english":
+		return English, true
+	case "zh-hant", "zh-hk", "zh-tw", "zh-mo", "tc":
+		return TraditionalChinese, true
+	case "zh-hans", "zh-cn", "zh-sg", "zh", "sc":
+		return SimplifiedChinese, true
+	}
+	t, err := language.Parse(s)
+	if err != nil {
+		return English, false
+	}
+	_, i, conf := matcher.Match(t)
+	if conf == language.No {
+		return English, false
+	}
+	return Langs[i], true
+}
+
+// FromAcceptLanguage picks the best of ecship's languages for an Accept-Language header.
+func FromAcceptLanguage(header string) Lang {
+	tags, _, err := language.ParseAcceptLanguage(header)
+	if err != nil || len(tags) == 0 {
+		return English
+	}
+	_, i, conf := matcher.Match(tags...)
+	if conf == language.No {
+		return English
+	}
+	return Langs[i]
+}
+
+//go:embed locales/*.json
+var localeFS embed.FS
+
+var catalogues = map[Lang]map[string]string{}
+
+func init() {
+	for _, l := range Langs {
+		b, err := localeFS.ReadFile("locales/" + string(l) + ".json")
+		if err != nil {
+			panic(fmt.Sprintf("i18n: %v", err))
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			panic(fmt.Sprintf("i18n: locales/%s.json: %v", l, err))
+		}
+		catalogues[l] = m
+	}
+}
+
+// Keys returns every key of a language's catalogue, sorted.
+func Keys(l Lang) []string {
+	keys := make([]string, 0, len(catalogues[l]))
+	for k := range catalogues[l] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Has reports whether the language's catalogue has key.
+func Has(l Lang, key string) bool {
+	_, ok := catalogues[l][key]
+	return ok
+}
+
+// Localized is a value that has a text in each language (a service's or country's name).
+type Localized interface {
+	In(Lang) string
+}
+
+// T translates key into l, replacing {name} placeholders with args. A key missing from l falls back
+// to English, and a key missing from English is returned as it is, so a gap shows rather than hides.
+func T(l Lang, key string, args map[string]any) string {
+	s, ok := catalogues[l][key]
+	if !ok {
+		if s, ok = catalogues[English][key]; !ok {
+			return key
+		}
+	}
+	if len(args) == 0 || !strings.Contains(s, "{") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '{')
+		if i < 0 {
+			b.WriteString(s)
+			break
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			b.WriteString(s)
+			break
+		}
+		name := s[i+1 : i+j]
+		b.WriteString(s[:i])
+		if v, ok := args[name]; ok {
+			if lv, ok := v.(Localized); ok {
+				b.WriteString(lv.In(l))
+			} else {
+				fmt.Fprint(&b, v)
+			}
+		} else {
+			b.WriteString(s[i : i+j+1])
+		}
+		s = s[i+j+1:]
+	}
+	return b.String()
+}

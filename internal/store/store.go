@@ -1,0 +1,170 @@
+// Package store holds all of ecship's SQL: one implementation on database/sql for SQLite (the default,
+// pure Go) and PostgreSQL (for several processes against one database). Queries use $N placeholders,
+// which both databases read; what differs between them lives in dialect.go.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Store is ecship's database.
+type Store struct {
+	db      *sql.DB
+	dialect Dialect
+}
+
+// Open connects to a database named by a DSN: "sqlite:PATH" or "postgres://...". It does not migrate.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	var (
+		db  *sql.DB
+		d   Dialect
+		err error
+	)
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			return nil, errors.New("store: sqlite DSN needs a file path, like sqlite:ecship-data/ecship.db")
+		}
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("store: %w", err)
+			}
+		}
+		// WAL lets readers run beside the writer; busy_timeout waits for a lock instead of failing;
+		// immediate transactions take the write lock up front, so two writers never deadlock on upgrade.
+		q := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		db, err = sql.Open("sqlite", "file:"+path+q)
+		d = SQLite
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		db, err = sql.Open("pgx", dsn)
+		d = Postgres
+	default:
+		return nil, errors.New("store: DSN must start with sqlite: or postgres://")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	if d == SQLite {
+		// One connection per core is plenty; more only queue on SQLite's single writer.
+		db.SetMaxOpenConns(8)
+	} else {
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(10)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	return &Store{db: db, dialect: d}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Dialect says which database this is.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Ping checks that the database answers (for /readyz).
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// Migrate brings the schema up to date. On PostgreSQL an advisory lock lets several processes start at
+// once: one migrates, the others wait.
+func (s *Store) Migrate(ctx context.Context) error {
+	dir, err := fs.Sub(migrations, "migrations/"+string(s.dialect))
+	if err != nil {
+		return err
+	}
+	var opts []goose.ProviderOption
+	gd := goose.DialectSQLite3
+	if s.dialect == Postgres {
+		gd = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(gd, s.db, dir, opts...)
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	return nil
+}
+
+// Transact runs fn in a transaction and commits it, or rolls back when fn fails. A transaction that the
+// database aborted for a conflict (PostgreSQL serialization failure or deadlock, SQLite busy) is retried
+// from the start, a few times, so fn must do nothing outside the transaction that cannot be repeated.
+func (s *Store) Transact(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	const attempts = 5
+	var err error
+	for i := range attempts {
+		if err = s.transactOnce(ctx, fn); err == nil || !retryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(i+1) * 10 * time.Millisecond):
+		}
+	}
+	return err
+}
+
+func (s *Store) transactOnce(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "40001" || pgErr.Code == "40P01"
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		c := sqErr.Code() & 0xff
+		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
+	}
+	return false
+}
