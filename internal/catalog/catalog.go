@@ -147,18 +147,18 @@ type LatestPosting struct {
 
 // Service is a postal service that EC-Ship prepares labels for.
 type Service struct {
-	Code         string
-	Aliases      []string
-	Group        Group
-	Names        Names
-	Air          bool
-	S10Prefix    string
-	Formats      []*Format
-	Postage      string // rate table id
-	Fees         []string
-	Insurance    *InsuranceRule
-	Delivery     *Delivery
-	Latest       *LatestPosting
+	Code            string
+	Aliases         []string
+	Group           Group
+	Names           Names
+	Air             bool
+	S10Prefix       string
+	Formats         []*Format
+	Postage         string // rate table id
+	Fees            []string
+	Insurance       *InsuranceRule
+	Delivery        *Delivery
+	Latest          *LatestPosting
 	MaxWeightByZone map[Zone]int
 	MaxWeightSample bool
 

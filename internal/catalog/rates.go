@@ -17,7 +17,7 @@ type RateVersion struct {
 	EffectiveFrom string // "2006-01-02"
 	Source        string
 	Sample        bool
-	zones         map[Zone]int         // zone -> column
+	zones         map[Zone]int          // zone -> column
 	schedules     map[string][]rateStep // format code or "*" -> steps by weight
 }
 
