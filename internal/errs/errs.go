@@ -76,6 +76,19 @@ func (fs *Fields) Add(field, key string, args Args) {
 	*fs = append(*fs, FieldError{Field: field, Message: Message{Key: key, Args: args}})
 }
 
+// First keeps the first error of each field: a later check of the same field adds nothing new.
+func (fs Fields) First() Fields {
+	seen := map[string]bool{}
+	var out Fields
+	for _, f := range fs {
+		if !seen[f.Field] {
+			seen[f.Field] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // Err returns an invalid-input error holding every field error, or nil.
 func (fs Fields) Err() error {
 	if len(fs) == 0 {

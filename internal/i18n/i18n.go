@@ -122,6 +122,12 @@ type Localized interface {
 	In(Lang) string
 }
 
+// Key is a message key used as an argument of another message; it is translated along with it.
+type Key string
+
+// In translates the key.
+func (k Key) In(l Lang) string { return T(l, string(k), nil) }
+
 // T translates key into l, replacing {name} placeholders with args. A key missing from l falls back
 // to English, and a key missing from English is returned as it is, so a gap shows rather than hides.
 func T(l Lang, key string, args map[string]any) string {

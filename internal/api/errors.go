@@ -1,0 +1,60 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/i18n"
+)
+
+// status maps each error code to its HTTP status: the one place this is decided for the API.
+var status = map[errs.Code]int{
+	errs.Invalid:      http.StatusBadRequest,
+	errs.NotFound:     http.StatusNotFound,
+	errs.Unauthorized: http.StatusUnauthorized,
+	errs.Forbidden:    http.StatusForbidden,
+	errs.Conflict:     http.StatusConflict,
+	errs.RateLimited:  http.StatusTooManyRequests,
+	errs.Unavailable:  http.StatusServiceUnavailable,
+	errs.Internal:     http.StatusInternalServerError,
+}
+
+type errorBody struct {
+	Error errorJSON `json:"error"`
+}
+
+type errorJSON struct {
+	Code    string      `json:"code"`
+	Message string      `json:"message"`
+	Fields  []fieldJSON `json:"fields,omitempty"`
+}
+
+type fieldJSON struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// WriteError answers err as {"error":{"code","message","fields"}} in the caller's language. Internal
+// errors are logged by the caller's middleware and never shown in detail.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	e := errs.As(err)
+	lang := Lang(r)
+	body := errorBody{Error: errorJSON{Code: string(e.Code), Message: i18n.T(lang, e.Message.Key, e.Message.Args)}}
+	for _, f := range e.Fields {
+		body.Error.Fields = append(body.Error.Fields, fieldJSON{Field: f.Field, Message: i18n.T(lang, f.Key, f.Args)})
+	}
+	code, ok := status[e.Code]
+	if !ok {
+		code = http.StatusInternalServerError
+	}
+	writeJSON(w, code, body)
+}
+
+// TooManyRequests is the API's answer when a caller is over its rate limit.
+func TooManyRequests(w http.ResponseWriter, r *http.Request, retryAfter time.Duration) {
+	WriteError(w, r, errs.New(errs.RateLimited, "error.rate_limited", errs.Args{"seconds": strconv.Itoa(int(retryAfter.Seconds()) + 1)}))
+}
+
+func notFound() error { return errs.New(errs.NotFound, "error.not_found", nil) }

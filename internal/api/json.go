@@ -1,0 +1,79 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/i18n"
+	"github.com/ecship/ecship/internal/money"
+)
+
+const maxBody = 1 << 20
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// decode reads a JSON body strictly into v: unknown fields, wrong types and trailing data are errors
+// that name the field.
+func decode(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if dec.Decode(&struct{}{}) != io.EOF {
+			return errs.New(errs.Invalid, "error.bad_json", errs.Args{"detail": "more than one JSON value"})
+		}
+		return nil
+	}
+	var (
+		typeErr *json.UnmarshalTypeError
+		maxErr  *http.MaxBytesError
+	)
+	switch {
+	case errors.As(err, &maxErr):
+		return errs.New(errs.Invalid, "error.body_too_large", nil)
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		return errs.Field(typeErr.Field, "error.wrong_type", errs.Args{"want": i18n.Key(jsonType(typeErr.Type.Kind().String()))})
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return errs.Field(name, "error.unknown_field", nil)
+	case errors.Is(err, io.EOF):
+		return errs.New(errs.Invalid, "error.bad_json", errs.Args{"detail": "empty body"})
+	}
+	return errs.New(errs.Invalid, "error.bad_json", errs.Args{"detail": err.Error()})
+}
+
+// jsonType names the kind of JSON value a Go type wants, as a message key.
+func jsonType(kind string) string {
+	switch kind {
+	case "int", "int64", "int32", "uint", "uint64":
+		return "type.integer"
+	case "float64", "float32":
+		return "type.number"
+	case "string":
+		return "type.string"
+	case "bool":
+		return "type.bool"
+	case "slice", "array":
+		return "type.list"
+	}
+	return "type.object"
+}
+
+// Money is the JSON form of an amount: {"amount":"19.50","currency":"HKD"}.
+type Money struct {
+	Amount   string `json:"amount"`
+	Currency string `json:"currency"`
+}
+
+// HKD returns the JSON form of an amount of Hong Kong dollars.
+func HKD(c money.Cents) *Money { return &Money{Amount: c.String(), Currency: "HKD"} }

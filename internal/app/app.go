@@ -1,0 +1,102 @@
+// Package app wires ecship together: configuration, database, catalogue, HTTP routes. It is what the
+// command line runs and what end-to-end tests start.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/ecship/ecship/internal/api"
+	"github.com/ecship/ecship/internal/catalog"
+	"github.com/ecship/ecship/internal/config"
+	"github.com/ecship/ecship/internal/metrics"
+	"github.com/ecship/ecship/internal/server"
+	"github.com/ecship/ecship/internal/store"
+	"github.com/ecship/ecship/internal/web"
+)
+
+// App is a running ecship.
+type App struct {
+	Config  config.Config
+	Store   *store.Store
+	Catalog *catalog.Catalog
+	Metrics *metrics.Metrics
+	Log     *slog.Logger
+	Now     func() time.Time
+	handler http.Handler
+}
+
+// New opens the database, migrates it, loads the catalogue and builds the HTTP handler.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	cat, err := catalog.Default()
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	a := &App{Config: cfg, Store: st, Catalog: cat, Metrics: metrics.New(), Log: log, Now: time.Now}
+	if err := a.LoadWeatherDays(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := a.routes(); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// LoadWeatherDays gives the catalogue's calendar the weather days recorded in the database.
+func (a *App) LoadWeatherDays(ctx context.Context) error {
+	days, err := a.Store.WeatherDays(ctx)
+	if err != nil {
+		return err
+	}
+	a.Catalog.SetWeatherDays(days)
+	return nil
+}
+
+func (a *App) routes() error {
+	now := func() time.Time { return a.Now() }
+	mux := http.NewServeMux()
+	server.Health(mux, a.Store.Ping)
+	mux.Handle("GET /metrics", a.Metrics.Handler())
+	api.Register(mux, &api.Deps{Catalog: a.Catalog, Metrics: a.Metrics, Log: a.Log, Now: now})
+	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Metrics: a.Metrics, Log: a.Log, Now: now})
+	if err != nil {
+		return fmt.Errorf("portal: %w", err)
+	}
+	portal.Register(mux)
+	deny := func(w http.ResponseWriter, r *http.Request, wait time.Duration) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			api.TooManyRequests(w, r, wait)
+			return
+		}
+		web.TooManyRequests(w, r, wait)
+	}
+	limited := server.NewPerIP(a.Config.PublicRateLimit, a.Config.TrustedProxies, deny).Wrap(mux)
+	a.handler = server.Observe(limited, a.Log, a.Metrics)
+	return nil
+}
+
+// Handler is the whole HTTP surface (for tests with httptest).
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Run serves until ctx is cancelled; ready is told the address listened on.
+func (a *App) Run(ctx context.Context, ready func(net.Addr)) error {
+	return server.Run(ctx, a.Config.Addr, a.handler, a.Log, ready)
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.Store.Close() }

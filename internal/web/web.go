@@ -1,0 +1,171 @@
+// Package web is the portal: server-rendered pages from embedded templates in English, Traditional and
+// Simplified Chinese, with no script needed to use them.
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/ecship/ecship/internal/catalog"
+	"github.com/ecship/ecship/internal/i18n"
+	"github.com/ecship/ecship/internal/metrics"
+)
+
+//go:embed templates static
+var files embed.FS
+
+// Deps are what the portal's handlers use.
+type Deps struct {
+	Catalog *catalog.Catalog
+	Metrics *metrics.Metrics
+	Log     *slog.Logger
+	Now     func() time.Time
+}
+
+// Portal serves the pages.
+type Portal struct {
+	*Deps
+	pages       map[string]*template.Template
+	staticHash  string
+	staticFiles http.Handler
+}
+
+// New parses the templates once.
+func New(d *Deps) (*Portal, error) {
+	p := &Portal{Deps: d, pages: map[string]*template.Template{}}
+	names, err := fs.Glob(files, "templates/page_*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", name)
+		if err != nil {
+			return nil, err
+		}
+		p.pages[name[len("templates/page_"):len(name)-len(".html")]] = t
+	}
+	h := sha256.New()
+	fs.WalkDir(files, "static", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := files.ReadFile(path)
+			h.Write(b)
+		}
+		return nil
+	})
+	p.staticHash = hex.EncodeToString(h.Sum(nil))[:12]
+	static, _ := fs.Sub(files, "static")
+	p.staticFiles = http.StripPrefix("/static/", http.FileServerFS(static))
+	return p, nil
+}
+
+// Register adds the portal's routes to mux.
+func (p *Portal) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /{$}", p.home)
+	mux.HandleFunc("GET /static/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		p.staticFiles.ServeHTTP(w, r)
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		p.render(w, r, http.StatusNotFound, "notfound", p.page(w, r, "notfound.title"))
+	})
+}
+
+// page is what every page's template gets.
+type page struct {
+	Lang      i18n.Lang
+	TitleKey  string
+	Switch    []langLink
+	StaticVer string
+	Path      string
+}
+
+type langLink struct {
+	Lang    i18n.Lang
+	URL     string
+	Current bool
+}
+
+// T translates a key for the page; args come in name, value pairs.
+func (pg *page) T(key string, args ...any) string {
+	var m map[string]any
+	if len(args) > 1 {
+		m = make(map[string]any, len(args)/2)
+		for i := 0; i+1 < len(args); i += 2 {
+			if k, ok := args[i].(string); ok {
+				m[k] = args[i+1]
+			}
+		}
+	}
+	return i18n.T(pg.Lang, key, m)
+}
+
+const langCookie = "lang"
+
+// Lang picks the page's language: ?lang= (then remembered in a cookie), the cookie, Accept-Language.
+func Lang(w http.ResponseWriter, r *http.Request) i18n.Lang {
+	if l, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
+		if w != nil {
+			http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
+				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		}
+		return l
+	}
+	if c, err := r.Cookie(langCookie); err == nil {
+		if l, ok := i18n.Parse(c.Value); ok {
+			return l
+		}
+	}
+	return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
+}
+
+func (p *Portal) page(w http.ResponseWriter, r *http.Request, titleKey string) page {
+	l := Lang(w, r)
+	pg := page{Lang: l, TitleKey: titleKey, StaticVer: p.staticHash, Path: r.URL.Path}
+	for _, other := range i18n.Langs {
+		q := r.URL.Query()
+		q.Set("lang", string(other))
+		u := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
+		pg.Switch = append(pg.Switch, langLink{Lang: other, URL: u.String(), Current: other == l})
+	}
+	return pg
+}
+
+// render writes a page through a buffer, so a template error becomes a clean 500, not half a page.
+func (p *Portal) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	t, ok := p.pages[name]
+	if !ok {
+		p.Log.Error("no such page template", "page", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		p.Log.Error("render page", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Vary", "Accept-Language, Cookie")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// TooManyRequests is the portal's answer when a visitor is over the anonymous rate limit.
+func TooManyRequests(w http.ResponseWriter, r *http.Request, _ time.Duration) {
+	l := Lang(nil, r)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusTooManyRequests)
+	w.Write([]byte(i18n.T(l, "error.rate_limited", nil) + "\n"))
+}
