@@ -72,14 +72,17 @@ func Parse(s string) (Lang, bool) {
 // FromAcceptLanguage picks the best of ecship's languages for an Accept-Language header.
 func FromAcceptLanguage(header string) Lang {
 	tags, _, err := language.ParseAcceptLanguage(header)
-	if err != nil || len(tags) == 0 {
+	if err != nil {
 		return English
 	}
-	_, i, conf := matcher.Match(tags...)
-	if conf == language.No {
-		return English
+	// Take the caller's preferences one at a time, best first: matching them all at once lets a later
+	// exact "zh" (Simplified) beat an earlier "zh-HK" (Traditional).
+	for _, t := range tags {
+		if _, i, conf := matcher.Match(t); conf >= language.High {
+			return Langs[i]
+		}
 	}
-	return Langs[i]
+	return English
 }
 
 //go:embed locales/*.json

@@ -64,6 +64,9 @@ func TestParseAndNegotiate(t *testing.T) {
 	if _, ok := Parse("klingon"); ok {
 		t.Error("Parse(klingon) ok")
 	}
+	if got := FromAcceptLanguage("zh-HK,zh;q=0.9"); got != TraditionalChinese {
+		t.Errorf("Accept-Language zh-HK,zh: %v", got)
+	}
 	if got := FromAcceptLanguage("fr-FR,zh-HK;q=0.9,en;q=0.5"); got != TraditionalChinese {
 		t.Errorf("Accept-Language zh-HK: %v", got)
 	}

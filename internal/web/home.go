@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -20,15 +21,13 @@ type homePage struct {
 	page
 	Form         quoteForm
 	Errors       map[string]string // field -> message
-	Destinations []destChoice
+	Destinations template.HTML     // the <option>s of the destination type-ahead
 	Dest         *catalog.Destination
 	WeightG      int
 	Options      []optionView
 	Unavailable  []optionView
 	AnySample    bool
 }
-
-type destChoice struct{ Label string }
 
 type optionView struct {
 	catalog.Option
@@ -47,9 +46,7 @@ func (p *Portal) home(w http.ResponseWriter, r *http.Request) {
 	if pg.Form.Unit != "kg" {
 		pg.Form.Unit = "g"
 	}
-	for _, d := range p.Catalog.Destinations(pg.Lang) {
-		pg.Destinations = append(pg.Destinations, destChoice{Label: d.Names.In(pg.Lang) + " (" + d.Code + ")"})
-	}
+	pg.Destinations = p.datalists[pg.Lang]
 	status := http.StatusOK
 	if pg.Form.To != "" || pg.Form.Weight != "" {
 		if err := p.compare(pg); err != nil {
@@ -120,6 +117,7 @@ func (p *Portal) compare(pg *homePage) error {
 	}
 	p.Metrics.CountQuote("web", true)
 	pg.Dest, _ = p.Catalog.Destination(req.Destination)
+	pg.Form.To = pg.Dest.Names.In(pg.Lang) + " (" + pg.Dest.Code + ")" // in the page's language after a switch
 	pg.WeightG = req.WeightG
 	var maxTotal money.Cents
 	fastest := -1

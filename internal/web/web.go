@@ -34,13 +34,23 @@ type Deps struct {
 type Portal struct {
 	*Deps
 	pages       map[string]*template.Template
+	datalists   map[i18n.Lang]template.HTML // every destination, for the type-ahead: the same on every page
 	staticHash  string
 	staticFiles http.Handler
 }
 
 // New parses the templates once.
 func New(d *Deps) (*Portal, error) {
-	p := &Portal{Deps: d, pages: map[string]*template.Template{}}
+	p := &Portal{Deps: d, pages: map[string]*template.Template{}, datalists: map[i18n.Lang]template.HTML{}}
+	for _, l := range i18n.Langs {
+		var b bytes.Buffer
+		for _, dest := range d.Catalog.Destinations(l) {
+			b.WriteString(`<option value="`)
+			template.HTMLEscape(&b, []byte(dest.Names.In(l)+" ("+dest.Code+")"))
+			b.WriteString(`">`)
+		}
+		p.datalists[l] = template.HTML(b.String())
+	}
 	names, err := fs.Glob(files, "templates/page_*.html")
 	if err != nil {
 		return nil, err
@@ -74,7 +84,8 @@ func (p *Portal) Register(mux *http.ServeMux) {
 		p.staticFiles.ServeHTTP(w, r)
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		p.render(w, r, http.StatusNotFound, "notfound", p.page(w, r, "notfound.title"))
+		pg := p.page(w, r, "notfound.title")
+		p.render(w, r, http.StatusNotFound, "notfound", &pg)
 	})
 }
 

@@ -1,0 +1,165 @@
+package web
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecship/ecship/internal/catalog"
+	"github.com/ecship/ecship/internal/metrics"
+)
+
+var monday = time.Date(2026, 11, 23, 10, 0, 0, 0, catalog.HongKong)
+
+func newPortal(t testing.TB) http.Handler {
+	t.Helper()
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := New(&Deps{Catalog: cat, Metrics: metrics.New(), Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return monday }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	p.Register(mux)
+	return mux
+}
+
+func get(t testing.TB, h http.Handler, url string, hdr ...string) (*http.Response, string) {
+	t.Helper()
+	req := httptest.NewRequest("GET", url, nil)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	b, _ := io.ReadAll(rec.Result().Body)
+	return rec.Result(), string(b)
+}
+
+// rule: ACC-6
+func TestHomeInThreeLanguages(t *testing.T) {
+	h := newPortal(t)
+	for lang, want := range map[string][]string{
+		"en":      {`<html lang="en">`, "Which service, and what does it cost?", "Japan (JP)"},
+		"zh-Hant": {`<html lang="zh-Hant">`, "用哪種服務？要多少郵費？", "日本 (JP)", "中國內地 (CN)"},
+		"zh-Hans": {`<html lang="zh-Hans">`, "用哪种服务？要多少邮费？", "日本 (JP)", "中国内地 (CN)"},
+	} {
+		resp, body := get(t, h, "/?lang="+lang)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", lang, resp.StatusCode)
+		}
+		for _, w := range want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s page lacks %q", lang, w)
+			}
+		}
+		if n := strings.Count(body, "<option value="); n < 249 {
+			t.Errorf("%s: %d destination choices; want all 249", lang, n)
+		}
+		if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
+			t.Errorf("CSP %q", csp)
+		}
+	}
+}
+
+func TestLanguageIsRemembered(t *testing.T) {
+	h := newPortal(t)
+	resp, _ := get(t, h, "/?lang=zh-Hans")
+	var cookie *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == "lang" {
+			cookie = c
+		}
+	}
+	if cookie == nil || cookie.Value != "zh-Hans" || !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode {
+		t.Fatalf("lang cookie %+v", cookie)
+	}
+	_, body := get(t, h, "/", "Cookie", "lang=zh-Hans", "Accept-Language", "en")
+	if !strings.Contains(body, `<html lang="zh-Hans">`) {
+		t.Error("cookie language not used")
+	}
+	_, body = get(t, h, "/", "Accept-Language", "zh-TW,zh;q=0.8")
+	if !strings.Contains(body, `<html lang="zh-Hant">`) {
+		t.Error("Accept-Language not used")
+	}
+}
+
+// rule: SVC-2
+func TestComparisonTable(t *testing.T) {
+	h := newPortal(t)
+	resp, body := get(t, h, "/?to=Japan+(JP)&weight=20&l=200&w=100&h=5&insure=100")
+	if resp.StatusCode != 200 {
+		t.Fatalf("%d", resp.StatusCode)
+	}
+	rows := regexp.MustCompile(`<tr data-service="([A-Z0-9]+)">`).FindAllStringSubmatch(body, -1)
+	if len(rows) != 6 {
+		t.Fatalf("%d rows; want 6 services", len(rows))
+	}
+	for _, want := range []string{"HK$20.90", "Small letter", "Cheapest", "Fastest", "sample", "HK$11.00 to insure HK$100.00", "Air Registered Mail offers no extra insurance."} {
+		if !strings.Contains(body, want) {
+			t.Errorf("table lacks %q", want)
+		}
+	}
+	// Macao: no air mail; the page says so under the services that cannot take it.
+	_, body = get(t, h, "/?to=MO&weight=100&lang=zh-Hant")
+	if !strings.Contains(body, `<li data-service="ARM"><strong>空郵掛號</strong>: 沒有空郵寄往澳門。</li>`) {
+		t.Errorf("Macao page lacks the air-mail reason")
+	}
+	// Local services for Hong Kong; weight in kg.
+	_, body = get(t, h, "/?to=HK&weight=2.5&unit=kg")
+	if !strings.Contains(body, `data-service="LPL"`) || strings.Contains(body, `data-service="ARM"`) || !strings.Contains(body, "2500 g") {
+		t.Errorf("Hong Kong quote should list local services for 2500 g")
+	}
+}
+
+func TestFormErrorsNextToFields(t *testing.T) {
+	h := newPortal(t)
+	resp, body := get(t, h, "/?to=Atlantis&weight=heavy&l=10&w=x&h=5&insure=lots&lang=en")
+	if resp.StatusCode != 400 {
+		t.Errorf("status %d; want 400", resp.StatusCode)
+	}
+	for _, want := range []string{
+		`id="to-error">&#34;Atlantis&#34; is not a country or territory we know`,
+		`id="weight-error">Enter the weight as a number of grams`,
+		`Width: Each side must be between 1 and 5000 mm.`,
+		`id="insure-error">Enter the value to insure`,
+		`value="Atlantis"`, `aria-invalid="true"`, `role="alert"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("error page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "<table") {
+		t.Error("a table was shown for bad input")
+	}
+}
+
+func TestNotFoundAndStatic(t *testing.T) {
+	h := newPortal(t)
+	if resp, body := get(t, h, "/no/such/page?lang=zh-Hant"); resp.StatusCode != 404 || !strings.Contains(body, "找不到網頁") {
+		t.Errorf("404 page: %d", resp.StatusCode)
+	}
+	resp, body := get(t, h, "/static/style.css")
+	if resp.StatusCode != 200 || !strings.Contains(body, ":root") || !strings.Contains(resp.Header.Get("Cache-Control"), "immutable") {
+		t.Errorf("style.css: %d %s", resp.StatusCode, resp.Header.Get("Cache-Control"))
+	}
+}
+
+func BenchmarkHomeWithQuote(b *testing.B) {
+	h := newPortal(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/?to=US&weight=450&insure=1000", nil))
+		if rec.Code != 200 {
+			b.Fatal(rec.Code)
+		}
+	}
+}
