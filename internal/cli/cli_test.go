@@ -54,7 +54,7 @@ func TestQuoteCommand(t *testing.T) {
 	var q struct {
 		WeightG int `json:"weight_g"`
 		Data    []struct {
-			Service struct{ Code string } `json:"service"`
+			Service struct{ Code string }   `json:"service"`
 			Total   struct{ Amount string } `json:"total"`
 		} `json:"data"`
 	}
