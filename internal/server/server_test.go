@@ -19,7 +19,7 @@ func TestClientIP(t *testing.T) {
 		remote, xff, want string
 	}{
 		{"203.0.113.7:5555", "", "203.0.113.7"},
-		{"203.0.113.7:5555", "1.2.3.4", "203.0.113.7"},            // untrusted peer: header ignored
+		{"203.0.113.7:5555", "1.2.3.4", "203.0.113.7"},             // untrusted peer: header ignored
 		{"10.0.0.2:5555", "1.2.3.4", "1.2.3.4"},                    // trusted proxy
 		{"10.0.0.2:5555", "6.6.6.6, 1.2.3.4, 10.0.0.9", "1.2.3.4"}, // right-most untrusted hop
 		{"10.0.0.2:5555", "garbage", "10.0.0.2"},
