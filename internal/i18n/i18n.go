@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 
@@ -85,22 +86,37 @@ func FromAcceptLanguage(header string) Lang {
 	return English
 }
 
-//go:embed locales/*.json
+// The messages live in locales/<lang>/<feature>.json: one file per feature, so features grow apart.
+//
+//go:embed locales
 var localeFS embed.FS
 
 var catalogues = map[Lang]map[string]string{}
 
 func init() {
 	for _, l := range Langs {
-		b, err := localeFS.ReadFile("locales/" + string(l) + ".json")
-		if err != nil {
-			panic(fmt.Sprintf("i18n: %v", err))
+		files, err := fs.Glob(localeFS, "locales/"+string(l)+"/*.json")
+		if err != nil || len(files) == 0 {
+			panic(fmt.Sprintf("i18n: no messages for %s", l))
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			panic(fmt.Sprintf("i18n: locales/%s.json: %v", l, err))
+		all := map[string]string{}
+		for _, name := range files {
+			b, err := localeFS.ReadFile(name)
+			if err != nil {
+				panic(fmt.Sprintf("i18n: %v", err))
+			}
+			m := map[string]string{}
+			if err := json.Unmarshal(b, &m); err != nil {
+				panic(fmt.Sprintf("i18n: %s: %v", name, err))
+			}
+			for k, v := range m {
+				if _, dup := all[k]; dup {
+					panic(fmt.Sprintf("i18n: %s: key %q is defined twice", name, k))
+				}
+				all[k] = v
+			}
 		}
-		catalogues[l] = m
+		catalogues[l] = all
 	}
 }
 
