@@ -15,7 +15,7 @@ func (s *Store) AddWeatherDay(ctx context.Context, w catalog.WeatherDay) error {
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO weather_days (day, signal, note, created_at) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (day) DO UPDATE SET signal = excluded.signal, note = excluded.note`,
-			w.Date, w.Signal, w.Note, time.Now().UTC())
+			w.Date, w.Signal, w.Note, ts(time.Now()))
 		if err != nil {
 			return fmt.Errorf("store: add weather day: %w", err)
 		}

@@ -1,0 +1,45 @@
+package account
+
+import "time"
+
+// Event names a security event for the audit log.
+type Event string
+
+// The security events recorded.
+const (
+	EventRegistered        Event = "registered"
+	EventEmailVerified     Event = "email_verified"
+	EventSignIn            Event = "sign_in"
+	EventSignInFailed      Event = "sign_in_failed"
+	EventSignInThrottled   Event = "sign_in_throttled"
+	EventSignOut           Event = "sign_out"
+	EventPasswordChanged   Event = "password_changed"
+	EventPasswordReset     Event = "password_reset"
+	EventProfileChanged    Event = "profile_changed"
+	EventRoleChanged       Event = "role_changed"
+	EventKeyCreated        Event = "api_key_created"
+	EventKeyRevoked        Event = "api_key_revoked"
+	EventIntegratorCreated Event = "integrator_created"
+	EventIntegratorRevoked Event = "integrator_revoked"
+	EventLegacyUpgraded    Event = "legacy_upgraded"
+	EventLegacyLinked      Event = "legacy_linked"
+	EventLegacyUnlinked    Event = "legacy_unlinked"
+	EventLegacyFailed      Event = "legacy_sign_in_failed"
+)
+
+// AuditEntry is one line of the audit log.
+type AuditEntry struct {
+	At      time.Time
+	Event   Event
+	UserID  string // whose account
+	ActorID string // who did it (an admin changing a role), when not the user
+	IP      string
+	Detail  string
+}
+
+// Sign-in throttling: failures counted in a sliding window, per account and per address.
+const (
+	ThrottleWindow     = 15 * time.Minute
+	MaxFailuresAccount = 5
+	MaxFailuresIP      = 20
+)

@@ -1,0 +1,138 @@
+package account
+
+import (
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/ecship/ecship/internal/errs"
+)
+
+// Mode separates test data from live data: a test credential sees only test data (RULES TRK-10).
+type Mode string
+
+// The two modes.
+const (
+	Test Mode = "test"
+	Live Mode = "live"
+)
+
+// ParseMode reads a mode; empty means test.
+func ParseMode(s string) (Mode, bool) {
+	switch Mode(strings.ToLower(strings.TrimSpace(s))) {
+	case "", Test:
+		return Test, true
+	case Live:
+		return Live, true
+	}
+	return "", false
+}
+
+// APIKey is a REST bearer key. Only its hash is stored; the key itself is shown once.
+type APIKey struct {
+	ID         string
+	UserID     string
+	Name       string
+	Mode       Mode
+	Prefix     string // the first characters, to recognise it in lists: "ek_live_ab12"
+	Hash       string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+}
+
+// NewAPIKey makes a key for a user; the returned secret is what the caller keeps.
+func NewAPIKey(userID, name string, mode Mode, now time.Time) (APIKey, string) {
+	secret := "ek_" + string(mode) + "_" + randomString(24)
+	return APIKey{ID: NewID("key"), UserID: userID, Name: name, Mode: mode, Prefix: secret[:len("ek_")+len(mode)+5],
+		Hash: HashSecret(secret), CreatedAt: now}, secret
+}
+
+// KeyNameMax bounds an API key's name.
+const KeyNameMax = 60
+
+// Integrator limits of the Mail Tracking API (RULES TRK-1, TRK-4).
+const (
+	IntegratorNameMax     = 20
+	IntegratorPasswordMin = 8
+	IntegratorPasswordMax = 20
+)
+
+// Integrator is a SOAP credential owned by a sender: a username and password of at most 20
+// characters, the addresses it may call from, and its mode. The password is needed in clear to check
+// WS-Security digests, so it is stored encrypted, never hashed.
+type Integrator struct {
+	ID        string
+	UserID    string
+	Username  string
+	Password  string // clear text, in memory only
+	Sealed    string // the password sealed for storage (secretbox)
+	AllowIPs  []netip.Prefix
+	Mode      Mode
+	CreatedAt time.Time
+	RevokedAt *time.Time
+}
+
+// Allowed reports whether a caller's address may use the credential (RULES TRK-5). An empty list
+// allows no one: integrators must say where they call from.
+func (in *Integrator) Allowed(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	for _, p := range in.AllowIPs {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseAllowIPs reads "203.0.113.0/24, 198.51.100.7".
+func ParseAllowIPs(s string) ([]netip.Prefix, bool) {
+	var out []netip.Prefix
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' }) {
+		if strings.Contains(part, "/") {
+			p, err := netip.ParsePrefix(part)
+			if err != nil {
+				return nil, false
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(part)
+		if err != nil {
+			return nil, false
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, true
+}
+
+// Validate checks an integrator credential's fields.
+func (in *Integrator) Validate() error {
+	var fe errs.Fields
+	switch {
+	case in.Username == "":
+		fe.Add("username", "account.integrator.username_required", nil)
+	case len(in.Username) > IntegratorNameMax || !integratorChars(in.Username):
+		fe.Add("username", "account.integrator.username_format", errs.Args{"max": IntegratorNameMax})
+	}
+	if n := len(in.Password); n < IntegratorPasswordMin || n > IntegratorPasswordMax || !integratorChars(in.Password) {
+		fe.Add("password", "account.integrator.password_format", errs.Args{"min": IntegratorPasswordMin, "max": IntegratorPasswordMax})
+	}
+	if len(in.AllowIPs) == 0 {
+		fe.Add("allow_ips", "account.integrator.allow_ips_required", nil)
+	}
+	return fe.Err()
+}
+
+// NewIntegratorPassword makes a random 20-character password from letters and digits.
+func NewIntegratorPassword() string { return strings.ToUpper(randomString(20))[:IntegratorPasswordMax] }
+
+func integratorChars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,386 @@
+package account_test
+
+import (
+	"context"
+	"log/slog"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/mail"
+	"github.com/ecship/ecship/internal/secretbox"
+	"github.com/ecship/ecship/internal/store"
+	"github.com/ecship/ecship/internal/store/storetest"
+)
+
+// clock is a settable time for tests.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+type env struct {
+	svc   *account.Service
+	store *store.Store
+	clock *clock
+}
+
+var ctx = context.Background()
+
+func newEnv(t *testing.T, s *store.Store) *env {
+	t.Helper()
+	c := &clock{t: time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)}
+	box, _ := secretbox.New(make([]byte, 32))
+	log := slog.New(slog.DiscardHandler)
+	return &env{store: s, clock: c, svc: &account.Service{Store: s, Secrets: box, Log: log, Now: c.Now, BaseURL: "http://ecship.test",
+		Mail: &mail.Mailer{Outbox: s, Log: log, Now: c.Now}}}
+}
+
+var linkRe = regexp.MustCompile(`http://ecship\.test(/[a-z-]+)\?token=([a-z0-9]+)`)
+
+// lastLink returns the path and token of the newest link emailed to an address.
+func (e *env) lastLink(t *testing.T, to string) (string, string) {
+	t.Helper()
+	msgs, err := e.store.Outbox(ctx, to, 1)
+	if err != nil || len(msgs) == 0 {
+		t.Fatalf("no email to %s: %v", to, err)
+	}
+	m := linkRe.FindStringSubmatch(msgs[0].Body)
+	if m == nil {
+		t.Fatalf("no link in %q", msgs[0].Body)
+	}
+	return m[1], m[2]
+}
+
+func register(t *testing.T, e *env, login, email string) *account.User {
+	t.Helper()
+	u, err := e.svc.Register(ctx, account.Registration{LoginName: login, Email: email, EmailConfirm: email, Password: "harbour-view-8",
+		Profile: account.Profile{FirstName: "Tai Man", LastName: "Chan", Phone: "91234567", Lang: "zh-Hant"}}, account.Client{IP: "192.0.2.1"})
+	if err != nil {
+		t.Fatalf("register %s: %v", login, err)
+	}
+	return u
+}
+
+// rule: ACC-1, ACC-6
+func TestRegisterVerifyAndSignIn(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		u := register(t, e, "ChanTaiMan", "tm@example.hk")
+		if u.Verified() || u.Role != account.Sender {
+			t.Fatalf("new user verified %v role %s", u.Verified(), u.Role)
+		}
+		msgs, _ := s.Outbox(ctx, "tm@example.hk", 10)
+		if len(msgs) != 1 || !strings.Contains(msgs[0].Subject, "核實") || !strings.Contains(msgs[0].Body, "ChanTaiMan") {
+			t.Fatalf("verification email in Traditional Chinese: %+v", msgs)
+		}
+		path, token := e.lastLink(t, "tm@example.hk")
+		if path != "/verify" {
+			t.Fatalf("link path %s", path)
+		}
+		// Tampered and repeated links fail the same way.
+		if _, err := e.svc.VerifyEmail(ctx, token+"x", account.Client{}); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("tampered link: %v", err)
+		}
+		v, err := e.svc.VerifyEmail(ctx, token, account.Client{})
+		if err != nil || !v.Verified() {
+			t.Fatalf("verify: %v %v", v, err)
+		}
+		if _, err := e.svc.VerifyEmail(ctx, token, account.Client{}); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("link used twice: %v", err)
+		}
+		// Sign in with the login name or the email, in any case.
+		for _, login := range []string{"chantaiman", "CHANTAIMAN", "TM@Example.HK"} {
+			if got, err := e.svc.SignIn(ctx, login, "harbour-view-8", account.Client{IP: "192.0.2.9"}); err != nil || got.ID != u.ID {
+				t.Errorf("sign in as %s: %v", login, err)
+			}
+		}
+		if _, err := e.svc.SignIn(ctx, "chantaiman", "wrong-password", account.Client{IP: "192.0.2.9"}); errs.CodeOf(err) != errs.Unauthorized {
+			t.Errorf("wrong password: %v", err)
+		}
+		if _, err := e.svc.SignIn(ctx, "nobody", "harbour-view-8", account.Client{IP: "192.0.2.9"}); errs.CodeOf(err) != errs.Unauthorized || errs.As(err).Message.Key != "account.signin.failed" {
+			t.Errorf("unknown user: %v (must read like a wrong password)", err)
+		}
+	})
+}
+
+func TestVerificationLinkExpires(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		register(t, e, "expiring", "ex@example.hk")
+		_, token := e.lastLink(t, "ex@example.hk")
+		e.clock.Add(73 * time.Hour)
+		if _, err := e.svc.VerifyEmail(ctx, token, account.Client{}); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("expired link: %v", err)
+		}
+	})
+}
+
+// rule: ACC-2, ACC-3
+func TestDuplicatesInAnyCaseCreateNothing(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		register(t, e, "ChanTaiMan", "tm@example.hk")
+		_, err := e.svc.Register(ctx, account.Registration{LoginName: "chantaiman", Email: "other@example.hk", EmailConfirm: "other@example.hk", Password: "harbour-view-8",
+			Profile: account.Profile{FirstName: "A", LastName: "B", Phone: "1"}}, account.Client{})
+		if got := errs.As(err); len(got.Fields) != 1 || got.Fields[0].Field != "login_name" || got.Fields[0].Key != "account.login.taken" {
+			t.Errorf("same login, other case: %v", err)
+		}
+		_, err = e.svc.Register(ctx, account.Registration{LoginName: "someoneelse", Email: "TM@EXAMPLE.HK", EmailConfirm: "TM@EXAMPLE.HK", Password: "harbour-view-8",
+			Profile: account.Profile{FirstName: "A", LastName: "B", Phone: "1"}}, account.Client{})
+		if got := errs.As(err); len(got.Fields) != 1 || got.Fields[0].Field != "email" {
+			t.Errorf("same email, other case: %v", err)
+		}
+		users, _ := s.Users(ctx, store.UserFilter{})
+		if len(users) != 1 {
+			t.Errorf("%d users after refused registrations; want 1", len(users))
+		}
+		if msgs, _ := s.Outbox(ctx, "other@example.hk", 10); len(msgs) != 0 {
+			t.Errorf("a refused registration sent mail")
+		}
+	})
+}
+
+func TestSignInThrottledPerAccountAndPerIP(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		register(t, e, "target", "target@example.hk")
+		c := account.Client{IP: "198.51.100.1"}
+		for i := range account.MaxFailuresAccount {
+			if _, err := e.svc.SignIn(ctx, "target", "nope-nope", c); errs.CodeOf(err) != errs.Unauthorized {
+				t.Fatalf("failure %d: %v", i+1, err)
+			}
+		}
+		// Even the right password is refused while throttled, and from another address too.
+		for _, ip := range []string{"198.51.100.1", "203.0.113.50"} {
+			if _, err := e.svc.SignIn(ctx, "TARGET", "harbour-view-8", account.Client{IP: ip}); errs.CodeOf(err) != errs.RateLimited {
+				t.Errorf("throttled account from %s: %v", ip, err)
+			}
+		}
+		e.clock.Add(account.ThrottleWindow + time.Second)
+		if _, err := e.svc.SignIn(ctx, "target", "harbour-view-8", c); err != nil {
+			t.Errorf("after the window: %v", err)
+		}
+		// One address trying many accounts is throttled too.
+		attacker := account.Client{IP: "203.0.113.66"}
+		for i := range account.MaxFailuresIP {
+			e.svc.SignIn(ctx, "guess"+string(rune('a'+i%26))+strings.Repeat("x", i), "nope-nope", attacker)
+		}
+		if _, err := e.svc.SignIn(ctx, "target", "harbour-view-8", attacker); errs.CodeOf(err) != errs.RateLimited {
+			t.Errorf("throttled address: %v", err)
+		}
+		log, _ := s.AuditLog(ctx, "", 1000)
+		var failed, throttled int
+		for _, a := range log {
+			switch a.Event {
+			case account.EventSignInFailed:
+				failed++
+			case account.EventSignInThrottled:
+				throttled++
+			}
+		}
+		if failed < account.MaxFailuresAccount+account.MaxFailuresIP || throttled < 3 {
+			t.Errorf("audit log: %d failed, %d throttled", failed, throttled)
+		}
+	})
+}
+
+// rule: ACC-9
+func TestForgotPasswordAndLogin(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		u := register(t, e, "forgetful", "fg@example.hk")
+		sess, _ := e.svc.StartSession(ctx, u, "", account.Client{})
+		// Unknown addresses get the same answer and no mail.
+		if err := e.svc.ForgotPassword(ctx, "nobody@example.hk", account.Client{}); err != nil {
+			t.Errorf("unknown address: %v", err)
+		}
+		e.clock.Add(time.Second)
+		if err := e.svc.ForgotPassword(ctx, "FG@example.hk", account.Client{}); err != nil {
+			t.Fatal(err)
+		}
+		path, token := e.lastLink(t, "fg@example.hk")
+		if path != "/reset-password" {
+			t.Fatalf("path %s", path)
+		}
+		if _, err := e.svc.ResetPassword(ctx, token, "short", account.Client{}); errs.CodeOf(err) != errs.Invalid || errs.As(err).Fields[0].Field != "password" {
+			t.Errorf("weak new password: %v", err)
+		}
+		if _, err := e.svc.ResetPassword(ctx, token, "new-harbour-9", account.Client{}); err != nil {
+			t.Fatalf("reset: %v", err)
+		}
+		if _, err := e.svc.ResetPassword(ctx, token, "again-harbour-9", account.Client{}); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("reset link used twice: %v", err)
+		}
+		if _, err := e.svc.SessionUser(ctx, sess); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("session survived a password reset: %v", err)
+		}
+		if _, err := e.svc.SignIn(ctx, "forgetful", "new-harbour-9", account.Client{}); err != nil {
+			t.Errorf("sign in with the new password: %v", err)
+		}
+		// A reset link expires after an hour.
+		e.clock.Add(time.Second)
+		e.svc.ForgotPassword(ctx, "fg@example.hk", account.Client{})
+		_, token = e.lastLink(t, "fg@example.hk")
+		e.clock.Add(61 * time.Minute)
+		if _, err := e.svc.ResetPassword(ctx, token, "late-harbour-9", account.Client{}); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("expired reset link: %v", err)
+		}
+		// Forgot login name.
+		e.clock.Add(time.Second)
+		e.svc.ForgotLogin(ctx, "nobody@example.hk", account.Client{})
+		if err := e.svc.ForgotLogin(ctx, "fg@example.hk", account.Client{}); err != nil {
+			t.Fatal(err)
+		}
+		msgs, _ := s.Outbox(ctx, "fg@example.hk", 1)
+		if !strings.Contains(msgs[0].Body, "forgetful") {
+			t.Errorf("login name email: %q", msgs[0].Body)
+		}
+		if all, _ := s.Outbox(ctx, "nobody@example.hk", 10); len(all) != 0 {
+			t.Errorf("mail sent to an address without an account")
+		}
+	})
+}
+
+func TestSessionsRotateAndEnd(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		u := register(t, e, "sessions", "ss@example.hk")
+		first, _ := e.svc.StartSession(ctx, u, "", account.Client{})
+		second, _ := e.svc.StartSession(ctx, u, first, account.Client{}) // signing in again rotates
+		if _, err := e.svc.SessionUser(ctx, first); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("old session still valid after rotation")
+		}
+		if got, err := e.svc.SessionUser(ctx, second); err != nil || got.ID != u.ID {
+			t.Fatalf("session: %v %v", got, err)
+		}
+		e.clock.Add(account.SessionIdle + time.Minute)
+		if _, err := e.svc.SessionUser(ctx, second); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("idle session still valid")
+		}
+		third, _ := e.svc.StartSession(ctx, u, "", account.Client{})
+		e.svc.SignOut(ctx, u, third, account.Client{})
+		if _, err := e.svc.SessionUser(ctx, third); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("session valid after sign-out")
+		}
+	})
+}
+
+func TestChangePasswordAndRoles(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		u := register(t, e, "changer", "ch@example.hk")
+		keep, _ := e.svc.StartSession(ctx, u, "", account.Client{})
+		other, _ := e.svc.StartSession(ctx, u, "", account.Client{})
+		err := e.svc.ChangePassword(ctx, u, "wrong-one", "another-pass-1", keep, account.Client{})
+		if got := errs.As(err); len(got.Fields) != 1 || got.Fields[0].Field != "current_password" {
+			t.Errorf("wrong current password: %v", err)
+		}
+		if err := e.svc.ChangePassword(ctx, u, "harbour-view-8", "another-pass-1", keep, account.Client{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.SessionUser(ctx, keep); err != nil {
+			t.Errorf("the current session ended: %v", err)
+		}
+		if _, err := e.svc.SessionUser(ctx, other); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("another session survived a password change")
+		}
+		admin, err := e.svc.CreateUser(ctx, "boss", "boss@example.hk", "boss-password-1", account.Admin)
+		if err != nil || !admin.Verified() {
+			t.Fatalf("create admin: %v", err)
+		}
+		if err := e.svc.SetRole(ctx, u, admin.ID, account.Sender, account.Client{}); errs.CodeOf(err) != errs.Forbidden {
+			t.Errorf("a sender changed a role: %v", err)
+		}
+		if err := e.svc.SetRole(ctx, admin, admin.ID, account.Sender, account.Client{}); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("an admin demoted themself: %v", err)
+		}
+		if err := e.svc.SetRole(ctx, admin, u.ID, account.Counter, account.Client{}); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.UserByID(ctx, u.ID); got.Role != account.Counter {
+			t.Errorf("role %s", got.Role)
+		}
+		log, _ := s.AuditLog(ctx, u.ID, 100)
+		found := false
+		for _, a := range log {
+			if a.Event == account.EventRoleChanged && a.ActorID == admin.ID && a.Detail == "sender -> counter" {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("role change not audited: %+v", log)
+		}
+	})
+}
+
+func TestAPIKeysAndIntegrators(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		u := register(t, e, "integrator", "in@example.hk")
+		k, secret, err := e.svc.CreateAPIKey(ctx, u, "Shop backend", account.Live, account.Client{})
+		if err != nil || !strings.HasPrefix(secret, "ek_live_") || strings.Contains(k.Hash, secret) {
+			t.Fatalf("key %+v %q %v", k, secret, err)
+		}
+		if _, got, err := e.svc.AuthenticateKey(ctx, secret); err != nil || got.ID != u.ID {
+			t.Errorf("authenticate: %v", err)
+		}
+		keys, _ := s.APIKeys(ctx, u.ID)
+		if len(keys) != 1 || keys[0].LastUsedAt == nil {
+			t.Errorf("last used time not recorded: %+v", keys)
+		}
+		other := register(t, e, "someoneelse", "se@example.hk")
+		if err := e.svc.RevokeAPIKey(ctx, other, k.ID, account.Client{}); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("another user revoked the key: %v", err)
+		}
+		if err := e.svc.RevokeAPIKey(ctx, u, k.ID, account.Client{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := e.svc.AuthenticateKey(ctx, secret); errs.CodeOf(err) != errs.Unauthorized {
+			t.Errorf("revoked key still works: %v", err)
+		}
+		ips, _ := account.ParseAllowIPs("203.0.113.0/24, 198.51.100.7")
+		in, err := e.svc.CreateIntegrator(ctx, u, account.Integrator{Username: "shop_api", AllowIPs: ips, Mode: account.Live}, account.Client{})
+		if err != nil || len(in.Password) != 20 {
+			t.Fatalf("integrator %+v %v", in, err)
+		}
+		got, err := e.svc.Integrator(ctx, "shop_api")
+		if err != nil || got.Password != in.Password || got.UserID != u.ID || len(got.AllowIPs) != 2 {
+			t.Errorf("integrator read back: %+v %v", got, err)
+		}
+		if _, err := e.svc.CreateIntegrator(ctx, other, account.Integrator{Username: "shop_api", AllowIPs: ips}, account.Client{}); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("duplicate username: %v", err)
+		}
+		_, err = e.svc.CreateIntegrator(ctx, u, account.Integrator{Username: strings.Repeat("x", 21), Password: "short", AllowIPs: nil}, account.Client{})
+		if f := fields(err); f != "username password allow_ips" {
+			t.Errorf("bad integrator fields: %q", f)
+		}
+	})
+}
+
+func fields(err error) string {
+	var out []string
+	for _, f := range errs.As(err).Fields {
+		out = append(out, f.Field)
+	}
+	return strings.Join(out, " ")
+}
+
+func BenchmarkPasswordVerify(b *testing.B) {
+	hash, err := account.HashPassword(ctx, "harbour-view-8")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if ok, _, _ := account.VerifyPassword(ctx, hash, "harbour-view-8"); !ok {
+			b.Fatal("no match")
+		}
+	}
+}

@@ -1,0 +1,151 @@
+// Package mail sends ecship's emails: every message is kept in the database outbox, and sent by SMTP
+// when ECSHIP_SMTP_URL is configured (otherwise admins read the outbox in the portal).
+package mail
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net"
+	"net/smtp"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Message is an email to one address, in plain text.
+type Message struct {
+	To      string
+	Subject string
+	Body    string
+}
+
+// Stored is an outbox email.
+type Stored struct {
+	Message
+	ID        string
+	CreatedAt time.Time
+	SentAt    *time.Time
+	Error     string
+}
+
+// Outbox keeps every email.
+type Outbox interface {
+	SaveMail(ctx context.Context, m Message, now time.Time) (string, error)
+	MailSent(ctx context.Context, id string, now time.Time, errText string) error
+}
+
+// Mailer records and delivers emails.
+type Mailer struct {
+	Outbox Outbox
+	SMTP   *url.URL // nil: outbox only
+	From   string
+	Log    *slog.Logger
+	Now    func() time.Time
+}
+
+// ParseSMTPURL reads smtp://user:pass@host:587?from=noreply@example.hk (smtps:// for implicit TLS).
+func ParseSMTPURL(s string) (*url.URL, string, error) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+		return nil, "", fmt.Errorf("not a URL like smtp://user:pass@host:587?from=noreply@example.hk")
+	}
+	from := u.Query().Get("from")
+	if from == "" {
+		from = "ecship@" + u.Hostname()
+	}
+	return u, from, nil
+}
+
+// Send keeps the message in the outbox, then delivers it by SMTP when configured. A delivery failure
+// is recorded on the outbox row and logged, and returned.
+func (m *Mailer) Send(ctx context.Context, msg Message) error {
+	id, err := m.Outbox.SaveMail(ctx, msg, m.Now())
+	if err != nil {
+		return err
+	}
+	if m.SMTP == nil {
+		m.Log.Info("email kept in the outbox (no ECSHIP_SMTP_URL): admins read it at /admin/outbox", "to", msg.To, "subject", msg.Subject)
+		return nil
+	}
+	err = m.deliver(msg)
+	errText := ""
+	if err != nil {
+		errText = err.Error()
+		m.Log.Error("email not sent", "to", msg.To, "err", err)
+	}
+	if e := m.Outbox.MailSent(ctx, id, m.Now(), errText); e != nil && err == nil {
+		err = e
+	}
+	return err
+}
+
+func (m *Mailer) deliver(msg Message) error {
+	host := m.SMTP.Hostname()
+	port := m.SMTP.Port()
+	if port == "" {
+		port = "587"
+		if m.SMTP.Scheme == "smtps" {
+			port = "465"
+		}
+	}
+	addr := net.JoinHostPort(host, port)
+	var conn net.Conn
+	var err error
+	dialer := &net.Dialer{Timeout: 10 * time.Second}
+	if m.SMTP.Scheme == "smtps" {
+		conn, err = tls.DialWithDialer(dialer, "tcp", addr, &tls.Config{ServerName: host})
+	} else {
+		conn, err = dialer.Dial("tcp", addr)
+	}
+	if err != nil {
+		return err
+	}
+	conn.SetDeadline(time.Now().Add(30 * time.Second))
+	c, err := smtp.NewClient(conn, host)
+	if err != nil {
+		conn.Close()
+		return err
+	}
+	defer c.Close()
+	if ok, _ := c.Extension("STARTTLS"); ok && m.SMTP.Scheme == "smtp" {
+		if err := c.StartTLS(&tls.Config{ServerName: host}); err != nil {
+			return err
+		}
+	}
+	if user := m.SMTP.User; user != nil {
+		pass, _ := user.Password()
+		if err := c.Auth(smtp.PlainAuth("", user.Username(), pass, host)); err != nil {
+			return err
+		}
+	}
+	if err := c.Mail(m.From); err != nil {
+		return err
+	}
+	if err := c.Rcpt(msg.To); err != nil {
+		return err
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(compose(m.From, msg, time.Now())); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return c.Quit()
+}
+
+// compose writes the message with UTF-8 headers and body (Chinese subjects are encoded words).
+func compose(from string, msg Message, now time.Time) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\n", from, msg.To, mime.QEncoding.Encode("utf-8", msg.Subject), now.Format(time.RFC1123Z))
+	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
+	b.WriteString(strings.ReplaceAll(strings.ReplaceAll(msg.Body, "\r\n", "\n"), "\n", "\r\n"))
+	b.WriteString("\r\n")
+	return []byte(b.String())
+}

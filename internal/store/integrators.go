@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/errs"
+)
+
+// CreateIntegrator stores a SOAP credential (its password sealed). A username in use is an error on
+// the username field.
+func (s *Store) CreateIntegrator(ctx context.Context, in account.Integrator) error {
+	ips := make([]string, len(in.AllowIPs))
+	for i, p := range in.AllowIPs {
+		ips[i] = p.String()
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO integrators (id, user_id, username, password_sealed, allow_ips, mode, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, in.ID, in.UserID, in.Username, in.Sealed, strings.Join(ips, ","), string(in.Mode), ts(in.CreatedAt))
+	if _, dup := uniqueViolation(err); dup {
+		return errs.Field("username", "account.integrator.username_taken", nil)
+	}
+	if err != nil {
+		return fmt.Errorf("store: create integrator: %w", err)
+	}
+	return nil
+}
+
+const integratorColumns = `id, user_id, username, password_sealed, allow_ips, mode, created_at, revoked_at`
+
+func scanIntegrator(row interface{ Scan(...any) error }) (account.Integrator, error) {
+	var in account.Integrator
+	var ips, mode string
+	var created ts
+	var revoked nullTS
+	if err := row.Scan(&in.ID, &in.UserID, &in.Username, &in.Sealed, &ips, &mode, &created, &revoked); err != nil {
+		return in, err
+	}
+	for _, p := range strings.Split(ips, ",") {
+		if pr, err := netip.ParsePrefix(p); err == nil {
+			in.AllowIPs = append(in.AllowIPs, pr)
+		}
+	}
+	in.Mode, in.CreatedAt, in.RevokedAt = account.Mode(mode), time.Time(created), revoked.ptr()
+	return in, nil
+}
+
+// Integrators lists a user's SOAP credentials, newest first.
+func (s *Store) Integrators(ctx context.Context, userID string) ([]account.Integrator, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+integratorColumns+` FROM integrators WHERE user_id = $1 ORDER BY created_at DESC, id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("store: integrators: %w", err)
+	}
+	defer rows.Close()
+	var out []account.Integrator
+	for rows.Next() {
+		in, err := scanIntegrator(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, in)
+	}
+	return out, rows.Err()
+}
+
+// IntegratorByUsername returns a live (not revoked) credential.
+func (s *Store) IntegratorByUsername(ctx context.Context, username string) (account.Integrator, error) {
+	in, err := scanIntegrator(s.db.QueryRowContext(ctx, `SELECT `+integratorColumns+` FROM integrators WHERE username = $1 AND revoked_at IS NULL`, username))
+	return in, notFound(err)
+}
+
+// RevokeIntegrator revokes one of the user's credentials.
+func (s *Store) RevokeIntegrator(ctx context.Context, userID, id string, now time.Time) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE integrators SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`, id, userID, ts(now))
+	if err != nil {
+		return fmt.Errorf("store: revoke integrator: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errs.New(errs.NotFound, "error.not_found", nil)
+	}
+	return nil
+}
