@@ -3,6 +3,9 @@
 package api
 
 import (
+	"strings"
+
+	"github.com/ecship/ecship/internal/errs"
 	"log/slog"
 	"net/http"
 	"time"
@@ -22,11 +25,43 @@ type Deps struct {
 
 // Register adds the API's routes to mux.
 func Register(mux *http.ServeMux, d *Deps) {
-	mux.HandleFunc("GET /api/v1/services", d.listServices)
-	mux.HandleFunc("POST /api/v1/quotes", d.createQuote)
-	mux.HandleFunc("GET /api/v1/openapi.json", serveOpenAPI("application/json"))
-	mux.HandleFunc("GET /api/v1/openapi.yaml", serveOpenAPI("application/yaml"))
-	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+	rt := &router{mux: mux, methods: map[string][]string{}}
+	rt.handle("GET", "/api/v1/services", d.listServices)
+	rt.handle("POST", "/api/v1/quotes", d.createQuote)
+	rt.handle("GET", "/api/v1/openapi.json", serveOpenAPI("application/json"))
+	rt.handle("GET", "/api/v1/openapi.yaml", serveOpenAPI("application/yaml"))
+	rt.finish()
+}
+
+// router registers routes and answers the methods a path does not take with 405 and Allow, and
+// unknown paths with a JSON 404.
+type router struct {
+	mux     *http.ServeMux
+	methods map[string][]string // path pattern -> methods
+	order   []string
+}
+
+func (rt *router) handle(method, path string, h http.HandlerFunc) {
+	rt.mux.HandleFunc(method+" "+path, h)
+	if _, seen := rt.methods[path]; !seen {
+		rt.order = append(rt.order, path)
+	}
+	rt.methods[path] = append(rt.methods[path], method)
+}
+
+func (rt *router) finish() {
+	for _, path := range rt.order {
+		allow := strings.Join(append(rt.methods[path], "OPTIONS"), ", ")
+		rt.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			if r.Method == http.MethodOptions {
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+			WriteError(w, r, errs.New(errs.BadMethod, "error.method_not_allowed", nil))
+		})
+	}
+	rt.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, notFound())
 	})
 }

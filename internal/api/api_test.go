@@ -168,10 +168,15 @@ func TestServicesList(t *testing.T) {
 	}
 }
 
-func TestUnknownAPIPathIsJSON404(t *testing.T) {
+func TestUnknownAPIPathIsJSON404AndWrongMethod405(t *testing.T) {
 	code, body := do(t, newMux(t), "GET", "/api/v1/nothing", "")
 	if code != 404 || body["error"].(map[string]any)["code"] != "not_found" {
 		t.Errorf("%d %v", code, body)
+	}
+	rec := httptest.NewRecorder()
+	newMux(t).ServeHTTP(rec, httptest.NewRequest("DELETE", "/api/v1/quotes", nil))
+	if rec.Code != 405 || rec.Header().Get("Allow") != "POST, OPTIONS" || !strings.Contains(rec.Body.String(), `"method_not_allowed"`) {
+		t.Errorf("DELETE /api/v1/quotes: %d Allow %q %s", rec.Code, rec.Header().Get("Allow"), rec.Body)
 	}
 }
 
@@ -195,8 +200,11 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		t.Fatal(err)
 	}
 	registered := map[string]bool{}
-	for _, m := range regexp.MustCompile(`mux\.HandleFunc\("((?:GET|POST|PUT|PATCH|DELETE) /api/[^"]*)"`).FindAllStringSubmatch(src, -1) {
-		registered[m[1]] = true
+	for _, m := range regexp.MustCompile(`rt\.handle\("(GET|POST|PUT|PATCH|DELETE)", "(/api/[^"]*)"`).FindAllStringSubmatch(src, -1) {
+		registered[m[1]+" "+m[2]] = true
+	}
+	if len(registered) == 0 {
+		t.Fatal("found no routes in api.go")
 	}
 	for r := range registered {
 		if !documented[r] {

@@ -16,6 +16,7 @@ var status = map[errs.Code]int{
 	errs.Unauthorized: http.StatusUnauthorized,
 	errs.Forbidden:    http.StatusForbidden,
 	errs.Conflict:     http.StatusConflict,
+	errs.BadMethod:    http.StatusMethodNotAllowed,
 	errs.RateLimited:  http.StatusTooManyRequests,
 	errs.Unavailable:  http.StatusServiceUnavailable,
 	errs.Internal:     http.StatusInternalServerError,

@@ -30,26 +30,31 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	err := dec.Decode(v)
 	if err == nil {
 		if dec.Decode(&struct{}{}) != io.EOF {
-			return errs.New(errs.Invalid, "error.bad_json", errs.Args{"detail": "more than one JSON value"})
+			return errs.New(errs.Invalid, "error.json_trailing", nil)
 		}
 		return nil
 	}
 	var (
-		typeErr *json.UnmarshalTypeError
-		maxErr  *http.MaxBytesError
+		typeErr   *json.UnmarshalTypeError
+		syntaxErr *json.SyntaxError
+		maxErr    *http.MaxBytesError
 	)
 	switch {
 	case errors.As(err, &maxErr):
 		return errs.New(errs.Invalid, "error.body_too_large", nil)
 	case errors.As(err, &typeErr) && typeErr.Field != "":
 		return errs.Field(typeErr.Field, "error.wrong_type", errs.Args{"want": i18n.Key(jsonType(typeErr.Type.Kind().String()))})
+	case errors.As(err, &typeErr):
+		return errs.New(errs.Invalid, "error.json_object", nil)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return errs.Field(name, "error.unknown_field", nil)
 	case errors.Is(err, io.EOF):
-		return errs.New(errs.Invalid, "error.bad_json", errs.Args{"detail": "empty body"})
+		return errs.New(errs.Invalid, "error.json_empty", nil)
+	case errors.As(err, &syntaxErr):
+		return errs.New(errs.Invalid, "error.bad_json", errs.Args{"offset": syntaxErr.Offset})
 	}
-	return errs.New(errs.Invalid, "error.bad_json", errs.Args{"detail": err.Error()})
+	return errs.New(errs.Invalid, "error.bad_json", errs.Args{"offset": "?"})
 }
 
 // jsonType names the kind of JSON value a Go type wants, as a message key.

@@ -162,6 +162,7 @@ func (d *Deps) createQuote(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Metrics.CountQuote("api", true)
 	dest, _ := d.Catalog.Destination(req.Destination)
+	w.Header().Set("Vary", "Accept-Language")
 	writeJSON(w, http.StatusOK, QuoteJSON(dest, req.WeightG, opts, Lang(r)))
 }
 

@@ -84,7 +84,7 @@ func serviceOf(s *catalog.Service, l i18n.Lang) serviceJSON {
 	if codes := s.DestinationCodes(); codes != nil {
 		out.Destinations = codes
 	} else {
-		out.Destinations = "all"
+		out.Destinations = string(s.Group) // "local" (Hong Kong only) or "nonlocal" (every destination abroad)
 	}
 	for _, f := range s.Formats {
 		out.Formats = append(out.Formats, formatJSON{Code: f.Code, Name: f.Names.In(l), MaxWeightG: f.Limits.MaxWeightG,
@@ -113,5 +113,6 @@ func (d *Deps) listServices(w http.ResponseWriter, r *http.Request) {
 		list = append(list, serviceOf(s, l))
 	}
 	w.Header().Set("Cache-Control", "public, max-age=300")
+	w.Header().Set("Vary", "Accept-Language")
 	writeJSON(w, http.StatusOK, map[string]any{"data": list})
 }

@@ -93,9 +93,26 @@ func (a *App) routes() error {
 // Handler is the whole HTTP surface (for tests with httptest).
 func (a *App) Handler() http.Handler { return a.handler }
 
-// Run serves until ctx is cancelled; ready is told the address listened on.
+// Run serves until ctx is cancelled; ready is told the address listened on. Weather days recorded
+// meanwhile (by ecship weather add, or by another process on the same database) are read every minute.
 func (a *App) Run(ctx context.Context, ready func(net.Addr)) error {
+	go a.refreshWeather(ctx, time.Minute)
 	return server.Run(ctx, a.Config.Addr, a.handler, a.Log, ready)
+}
+
+func (a *App) refreshWeather(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := a.LoadWeatherDays(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("reading weather days", "err", err)
+			}
+		}
+	}
 }
 
 // Close releases the database.

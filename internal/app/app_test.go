@@ -124,6 +124,12 @@ func TestAnonymousRateLimitPerIP(t *testing.T) {
 	if codes[0] != 200 || codes[1] != 200 || codes[2] != 429 {
 		t.Fatalf("status codes %v; want 200 200 429", codes)
 	}
+	// An Authorization header that nothing has verified earns no exemption.
+	req, _ := http.NewRequest("POST", base+"/api/v1/quotes", strings.NewReader(`{"destination":"JP","weight_g":20}`))
+	req.Header.Set("Authorization", "Bearer made-up")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 429 {
+		t.Errorf("made-up Authorization header bypassed the limit: %v %v", resp.StatusCode, err)
+	}
 	if last.Header.Get("Retry-After") == "" || !strings.Contains(string(lastBody), `"code":"rate_limited"`) {
 		t.Errorf("429 without Retry-After or JSON error: %v %s", last.Header, lastBody)
 	}

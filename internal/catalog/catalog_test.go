@@ -103,6 +103,12 @@ func TestEveryDestinationInEveryLanguage(t *testing.T) {
 			t.Errorf("%s: no service takes a 100 g item", d.Code)
 		}
 	}
+	for name, code := range map[string]string{"China": "CN", "中國": "CN", "中国": "CN", "UK": "GB", "Macau": "MO", "South Korea": "KR",
+		"Vietnam": "VN", "Czechia": "CZ", "usa": "US", "Japan (JP)": "JP", "日本": "JP"} {
+		if d, ok := c.Destination(name); !ok || d.Code != code {
+			t.Errorf("%q does not find %s", name, code)
+		}
+	}
 	if d, ok := c.Destination("usc"); !ok || d.Code != "US" {
 		t.Errorf("Hongkong Post code USC does not find the US")
 	}
@@ -186,6 +192,14 @@ func TestRegisteredSpeedpostParcelReachNormalDestinations(t *testing.T) {
 				t.Errorf("%s to %s: available %v; want %v (%v)", code, d.Code, o.Available, wantAvail, o.Reason)
 			}
 		}
+	}
+}
+
+func TestOneServiceAskedIsAnsweredEvenAcrossTheBorder(t *testing.T) {
+	c := mustCatalog(t)
+	o := quote(t, c, catalog.QuoteRequest{Destination: "JP", WeightG: 100, Service: "LPL"})["LPL"]
+	if o.Available || o.Reason == nil || o.Reason.Key != "quote.reason.not_to_destination" {
+		t.Errorf("Local Parcel to Japan: %+v", o)
 	}
 }
 
@@ -429,6 +443,8 @@ func TestBadInputNamesTheField(t *testing.T) {
 		{catalog.QuoteRequest{Destination: "JP", WeightG: 10, Service: "BAM"}, "service"},
 		{catalog.QuoteRequest{Destination: "JP", WeightG: 10, Format: "envelope"}, "format"},
 		{catalog.QuoteRequest{Destination: "JP", WeightG: 10, Insurance: -1}, "insurance_value"},
+		{catalog.QuoteRequest{Destination: "JP", WeightG: 10, At: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)}, "date"},
+		{catalog.QuoteRequest{Destination: "JP", WeightG: 10, At: time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC)}, "date"},
 	}
 	for _, tc := range cases {
 		_, err := c.Quote(tc.req)

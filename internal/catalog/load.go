@@ -69,6 +69,7 @@ type (
 		Served   *bool    `json:"served"`
 		HKPCodes []string `json:"hkp_codes"`
 		Names    *Names   `json:"names"`
+		Aliases  []string `json:"aliases"`
 	}
 	serviceJSON struct {
 		Code            string          `json:"code"`
@@ -274,9 +275,10 @@ func (c *Catalog) loadDestinations(fsys fs.FS) error {
 		if len(dest.HKPCodes) == 0 {
 			dest.HKPCodes = []string{d.Code + "A"}
 		}
-		r, err := language.ParseRegion(d.Code)
-		if err == nil {
-			dest.Names = Names{En: enRegions.Name(r), ZhHant: ztRegions.Name(r), ZhHans: zsRegions.Name(r)}
+		var standard Names // the CLDR names, still accepted when the data names the place otherwise
+		if r, err := language.ParseRegion(d.Code); err == nil {
+			standard = Names{En: enRegions.Name(r), ZhHant: ztRegions.Name(r), ZhHans: zsRegions.Name(r)}
+			dest.Names = standard
 		}
 		if d.Names != nil {
 			if d.Names.En != "" {
@@ -294,12 +296,18 @@ func (c *Catalog) loadDestinations(fsys fs.FS) error {
 		}
 		keys := append([]string{d.Code}, dest.HKPCodes...)
 		keys = append(keys, dest.Names.En, dest.Names.ZhHant, dest.Names.ZhHans)
+		keys = append(keys, d.Aliases...)
 		for _, k := range keys {
 			k = strings.ToUpper(k)
 			if other, dup := c.destByKey[k]; dup && other != dest {
 				return &LoadError{File: file, Entry: entry, Msg: fmt.Sprintf("%q already names %s", k, other.Code)}
 			}
 			c.destByKey[k] = dest
+		}
+		for _, k := range []string{standard.En, standard.ZhHant, standard.ZhHans} {
+			if _, taken := c.destByKey[strings.ToUpper(k)]; k != "" && !taken {
+				c.destByKey[strings.ToUpper(k)] = dest
+			}
 		}
 		c.dests = append(c.dests, dest)
 	}

@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"math"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -55,8 +57,8 @@ func ParseDimensions(s string) (Dimensions, error) {
 	}
 	var mm [3]int
 	for i, p := range parts {
-		v, err := strconv.ParseFloat(strings.TrimSpace(strings.ReplaceAll(p, ",", ".")), 64)
-		if err != nil || v <= 0 || v*scale > MaxInputSideMM*10 {
+		v, err := strconv.ParseFloat(decimalComma(strings.TrimSpace(p)), 64)
+		if err != nil || !(v > 0) || v*scale > MaxInputSideMM*10 {
 			return Dimensions{}, bad
 		}
 		mm[i] = int(v*scale + 0.999999)
@@ -71,10 +73,24 @@ func splitUnit(s string) (float64, string, error) {
 	if i >= 0 {
 		num, unit = s[:i], s[i:]
 	}
-	num = strings.ReplaceAll(num, ",", ".")
+	num = decimalComma(num)
 	v, err := strconv.ParseFloat(num, 64)
-	if err != nil || v != v || v < 0 {
+	if err != nil || v != v || v < 0 || math.IsInf(v, 0) {
 		return 0, "", strconv.ErrSyntax
 	}
 	return v, unit, nil
+}
+
+var thousands = regexp.MustCompile(`^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$`)
+
+// decimalComma reads commas as people mean them: "1,000" and "1,500.5" group thousands; a lone comma
+// elsewhere, as in "1,2", is a decimal comma.
+func decimalComma(s string) string {
+	if thousands.MatchString(s) {
+		return strings.ReplaceAll(s, ",", "")
+	}
+	if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
+		return strings.Replace(s, ",", ".", 1)
+	}
+	return s
 }

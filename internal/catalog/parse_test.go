@@ -3,7 +3,7 @@ package catalog
 import "testing"
 
 func TestParseWeight(t *testing.T) {
-	good := map[string]int{"350": 350, "350g": 350, "350 g": 350, "1.2kg": 1200, "1,2 kg": 1200, "0.0004kg": 1, "20G": 20, "2.5": 3}
+	good := map[string]int{"1,000": 1000, "1,500g": 1500, "1,500.5 g": 1501, "350": 350, "350g": 350, "350 g": 350, "1.2kg": 1200, "1,2 kg": 1200, "0.0004kg": 1, "20G": 20, "2.5": 3}
 	for in, want := range good {
 		if got, err := ParseWeight(in, "g"); err != nil || got != want {
 			t.Errorf("ParseWeight(%q) = %d, %v; want %d", in, got, err, want)
@@ -12,7 +12,7 @@ func TestParseWeight(t *testing.T) {
 	if got, _ := ParseWeight("1.5", "kg"); got != 1500 {
 		t.Errorf("bare number in kg: %d", got)
 	}
-	for _, in := range []string{"", "heavy", "1.2lb", "-5", "1e9kg", "NaN", "kg"} {
+	for _, in := range []string{"", "heavy", "1.2lb", "-5", "1e9kg", "NaN", "kg", "Inf", "1,2,3"} {
 		if _, err := ParseWeight(in, "g"); err == nil {
 			t.Errorf("ParseWeight(%q) succeeded", in)
 		}
@@ -32,7 +32,7 @@ func TestParseDimensions(t *testing.T) {
 			t.Errorf("ParseDimensions(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "200x100", "axbxc", "200x0x5", "200x-1x5", "1x1x1x1"} {
+	for _, in := range []string{"", "200x100", "axbxc", "200x0x5", "200x-1x5", "1x1x1x1", "nanxnanxnan", "infx1x1"} {
 		if _, err := ParseDimensions(in); err == nil {
 			t.Errorf("ParseDimensions(%q) succeeded", in)
 		}

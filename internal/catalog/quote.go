@@ -133,6 +133,9 @@ func (c *Catalog) Check(r *QuoteRequest) (*Destination, error) {
 			fe.Add("service", "quote.service.bulk", errs.Args{"value": s.Code})
 		}
 	}
+	if y := r.At.In(HongKong).Year(); !r.At.IsZero() && (y < 2000 || y > 2099) {
+		fe.Add("date", "quote.date.range", nil)
+	}
 	if r.Insurance < 0 || r.Insurance > MaxInputValue {
 		fe.Add("insurance_value", "quote.insurance.range", errs.Args{"max": money.Cents(MaxInputValue).Display()})
 	}
@@ -160,7 +163,8 @@ func (c *Catalog) Quote(r QuoteRequest) ([]Option, error) {
 	}
 	opts := make([]Option, 0, 8)
 	for _, s := range c.services {
-		if !s.Quotable() || s.Group == Local != dest.Local() || (only != nil && s != only) {
+		// Asked for one service, the answer is that service, with the reason when it does not go there.
+		if !s.Quotable() || (only == nil && s.Group == Local != dest.Local()) || (only != nil && s != only) {
 			continue
 		}
 		o := Option{Service: s, Latest: s.Latest}

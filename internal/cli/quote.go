@@ -48,8 +48,7 @@ func quote(ctx context.Context, env *Env, args []string) int {
 		return ExitError
 	}
 	if err := loadWeather(ctx, cfg, cat); err != nil {
-		fmt.Fprintf(env.Stderr, "ecship quote: %v\n", err)
-		return ExitError
+		fmt.Fprintf(env.Stderr, "ecship quote: weather days not read (%v): delivery dates count Sundays and holidays only\n", err)
 	}
 	req := catalog.QuoteRequest{Destination: to, Service: service, Format: format, At: time.Now()}
 	var fe errs.Fields
@@ -133,7 +132,7 @@ func printQuote(env *Env, l i18n.Lang, dest *catalog.Destination, req catalog.Qu
 		days := ""
 		if d := o.Delivery; d != nil {
 			days = i18n.T(l, "home.days", map[string]any{"min": d.MinDays, "max": d.MaxDays}) +
-				" (" + d.Earliest.Format("2 Jan") + " – " + d.Latest.Format("2 Jan") + ")"
+				" (" + i18n.Date(l, d.Earliest) + " – " + i18n.Date(l, d.Latest) + ")"
 			if d.Sample {
 				days += " *"
 				sample = true
@@ -159,7 +158,7 @@ func printQuote(env *Env, l i18n.Lang, dest *catalog.Destination, req catalog.Qu
 }
 
 // loadWeather gives the catalogue the recorded weather days when the database exists; a quote on a
-// machine that never ran serve still works, with holidays and Sundays only.
+// machine that never ran serve, or whose database is down, still works with holidays and Sundays only.
 func loadWeather(ctx context.Context, cfg config.Config, cat *catalog.Catalog) error {
 	if path, ok := strings.CutPrefix(cfg.DB, "sqlite:"); ok {
 		if _, err := os.Stat(path); err != nil {
@@ -171,10 +170,7 @@ func loadWeather(ctx context.Context, cfg config.Config, cat *catalog.Catalog) e
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
-	days, err := st.WeatherDays(ctx)
+	days, err := st.WeatherDays(ctx) // read only: a quote never migrates the database
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/netip"
 	"net/url"
@@ -70,7 +71,7 @@ func FromEnv(getenv Getenv) (Config, error) {
 	}
 	if v := getenv("ECSHIP_PUBLIC_RATE_LIMIT"); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || f < 0 {
+		if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
 			errs = append(errs, fmt.Errorf("ECSHIP_PUBLIC_RATE_LIMIT: %q is not a number of requests per second (0 turns it off)", v))
 		}
 		c.PublicRateLimit = f

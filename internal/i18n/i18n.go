@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/text/language"
 )
@@ -185,4 +186,14 @@ func T(l Lang, key string, args map[string]any) string {
 		s = s[i+j+1:]
 	}
 	return b.String()
+}
+
+var zhWeekdays = [...]string{"日", "一", "二", "三", "四", "五", "六"}
+
+// Date writes a date the way each language writes it: "Wed 30 Dec", "12月30日（三）".
+func Date(l Lang, t time.Time) string {
+	if l == English {
+		return t.Format("Mon 2 Jan")
+	}
+	return fmt.Sprintf("%d月%d日（%s）", t.Month(), t.Day(), zhWeekdays[t.Weekday()])
 }

@@ -75,7 +75,7 @@ func Observe(h http.Handler, log *slog.Logger, m *metrics.Metrics) http.Handler 
 				status = http.StatusOK
 			}
 			elapsed := time.Since(start)
-			m.ObserveRequest(route, r.Method, strconv.Itoa(status), elapsed.Seconds())
+			m.ObserveRequest(route, methodLabel(r.Method), strconv.Itoa(status), elapsed.Seconds())
 			level := slog.LevelInfo
 			switch {
 			case status >= 500:
@@ -91,4 +91,14 @@ func Observe(h http.Handler, log *slog.Logger, m *metrics.Metrics) http.Handler 
 		}()
 		h.ServeHTTP(sw, r)
 	})
+}
+
+// methodLabel keeps the metrics' method label to the standard methods: any other name a client sends
+// is "OTHER", so clients cannot grow the number of series.
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+		return m
+	}
+	return "OTHER"
 }

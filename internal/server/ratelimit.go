@@ -40,12 +40,12 @@ func NewPerIP(perSecond float64, trusted []netip.Prefix, deny func(http.Response
 		buckets: map[netip.Addr]*bucket{}, swept: time.Now()}
 }
 
-// exempt says which requests are not limited here: health checks and metrics, static files, and
-// callers with credentials (their limits come with their keys).
+// exempt says which requests are not limited here: health checks, metrics and static files. A
+// request merely carrying an Authorization header is limited like any other: only a verified key
+// could earn other limits, and no header is verified before this point.
 func exempt(r *http.Request) bool {
 	p := r.URL.Path
-	return p == "/healthz" || p == "/readyz" || p == "/metrics" || strings.HasPrefix(p, "/static/") ||
-		r.Header.Get("Authorization") != ""
+	return p == "/healthz" || p == "/readyz" || p == "/metrics" || strings.HasPrefix(p, "/static/")
 }
 
 // Allow reports whether a request from ip may go ahead now, and if not, when to retry.
@@ -81,7 +81,7 @@ func (l *PerIP) Wrap(h http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !exempt(r) {
-			if ok, wait := l.Allow(ClientIP(r, l.trusted), time.Now()); !ok {
+			if ok, wait := l.Allow(bucketKey(ClientIP(r, l.trusted)), time.Now()); !ok {
 				secs := int(wait/time.Second) + 1
 				w.Header().Set("Retry-After", strconv.Itoa(secs))
 				l.deny(w, r, wait)
@@ -90,4 +90,14 @@ func (l *PerIP) Wrap(h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// bucketKey groups IPv6 clients by their /64, the block one subscriber gets: rotating addresses inside
+// it must not earn fresh buckets.
+func bucketKey(a netip.Addr) netip.Addr {
+	if a.Is6() && !a.Is4In6() {
+		p, _ := a.Prefix(64)
+		return p.Addr()
+	}
+	return a
 }

@@ -97,9 +97,11 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var opts []goose.ProviderOption
+	opts := []goose.ProviderOption{}
 	gd := goose.DialectSQLite3
-	if s.dialect == Postgres {
+	if s.dialect == SQLite {
+		opts = append(opts, goose.WithLocker(sqliteLocker{}))
+	} else {
 		gd = goose.DialectPostgres
 		locker, err := lock.NewPostgresSessionLocker()
 		if err != nil {

@@ -86,7 +86,10 @@ func (p *Portal) compare(pg *homePage) error {
 			dst         *int
 		}{{"length", f.Length, &d.Length}, {"width", f.Width, &d.Width}, {"height", f.Height, &d.Height}} {
 			n, err := strconv.Atoi(strings.TrimSpace(side.text))
-			if err != nil || n <= 0 {
+			switch {
+			case err != nil:
+				fe.Add("dimensions_mm."+side.field, "quote.size.whole_mm", nil)
+			case n <= 0:
 				fe.Add("dimensions_mm."+side.field, "quote.size.range", errs.Args{"max": catalog.MaxInputSideMM})
 			}
 			*side.dst = n

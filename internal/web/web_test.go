@@ -128,7 +128,7 @@ func TestFormErrorsNextToFields(t *testing.T) {
 	for _, want := range []string{
 		`id="to-error">&#34;Atlantis&#34; is not a country or territory we know`,
 		`id="weight-error">Enter the weight as a number of grams`,
-		`Width: Each side must be between 1 and 5000 mm.`,
+		`Width: Enter whole millimetres, such as 250.`,
 		`id="insure-error">Enter the value to insure`,
 		`value="Atlantis"`, `aria-invalid="true"`, `role="alert"`,
 	} {
@@ -138,6 +138,10 @@ func TestFormErrorsNextToFields(t *testing.T) {
 	}
 	if strings.Contains(body, "<table") {
 		t.Error("a table was shown for bad input")
+	}
+	// "1,000" g is a thousand grams, not one.
+	if _, body := get(t, h, "/?to=JP&weight=1,000"); !strings.Contains(body, "1000 g") {
+		t.Error("1,000 g not read as a thousand grams")
 	}
 }
 
