@@ -11,10 +11,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/api"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/config"
+	"github.com/ecship/ecship/internal/mail"
 	"github.com/ecship/ecship/internal/metrics"
+	"github.com/ecship/ecship/internal/secretbox"
 	"github.com/ecship/ecship/internal/server"
 	"github.com/ecship/ecship/internal/store"
 	"github.com/ecship/ecship/internal/web"
@@ -22,13 +25,14 @@ import (
 
 // App is a running ecship.
 type App struct {
-	Config  config.Config
-	Store   *store.Store
-	Catalog *catalog.Catalog
-	Metrics *metrics.Metrics
-	Log     *slog.Logger
-	Now     func() time.Time
-	handler http.Handler
+	Config   config.Config
+	Store    *store.Store
+	Accounts *account.Service
+	Catalog  *catalog.Catalog
+	Metrics  *metrics.Metrics
+	Log      *slog.Logger
+	Now      func() time.Time
+	handler  http.Handler
 }
 
 // New opens the database, migrates it, loads the catalogue and builds the HTTP handler.
@@ -46,6 +50,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	a := &App{Config: cfg, Store: st, Catalog: cat, Metrics: metrics.New(), Log: log, Now: time.Now}
+	if err := a.accounts(); err != nil {
+		st.Close()
+		return nil, err
+	}
 	if err := a.LoadWeatherDays(ctx); err != nil {
 		st.Close()
 		return nil, err
@@ -55,6 +63,35 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	return a, nil
+}
+
+// accounts builds the Hongkong Post ID service: mail through SMTP or the outbox, integrator passwords
+// sealed with the server's key.
+func (a *App) accounts() error {
+	key, made, err := secretbox.Key(a.Config.SecretKey, a.Config.DataDir)
+	if err != nil {
+		return err
+	}
+	if made {
+		a.Log.Info("made a new secret key for integrator passwords", "file", a.Config.DataDir+"/secret.key")
+	}
+	if a.Config.SecretKey == "" && a.Store.Dialect() == store.Postgres {
+		a.Log.Warn("ECSHIP_SECRET_KEY is not set: every process on this PostgreSQL must share the same key file")
+	}
+	box, err := secretbox.New(key)
+	if err != nil {
+		return err
+	}
+	now := func() time.Time { return a.Now() }
+	mailer := &mail.Mailer{Outbox: a.Store, Log: a.Log, Now: now}
+	if a.Config.SMTPURL != "" {
+		mailer.SMTP, mailer.From, err = mail.ParseSMTPURL(a.Config.SMTPURL)
+		if err != nil {
+			return fmt.Errorf("ECSHIP_SMTP_URL: %w", err)
+		}
+	}
+	a.Accounts = &account.Service{Store: a.Store, Mail: mailer, Secrets: box, Log: a.Log, Now: now, BaseURL: a.Config.BaseURL}
+	return nil
 }
 
 // LoadWeatherDays gives the catalogue's calendar the weather days recorded in the database.

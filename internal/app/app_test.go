@@ -23,7 +23,7 @@ import (
 func start(t testing.TB, dsn string, tweak func(*config.Config)) (*app.App, string) {
 	t.Helper()
 	cfg := config.Defaults()
-	cfg.Addr, cfg.DB = "127.0.0.1:0", dsn
+	cfg.Addr, cfg.DB, cfg.DataDir = "127.0.0.1:0", dsn, t.TempDir()
 	cfg.PublicRateLimit = 0
 	if tweak != nil {
 		tweak(&cfg)
@@ -197,7 +197,7 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 // Requests under way when shutdown begins still get their answers.
 func TestGracefulShutdownFinishesRequests(t *testing.T) {
 	cfg := config.Defaults()
-	cfg.Addr, cfg.DB, cfg.PublicRateLimit = "127.0.0.1:0", storetest.DSNs(t)["sqlite"], 0
+	cfg.Addr, cfg.DB, cfg.PublicRateLimit, cfg.DataDir = "127.0.0.1:0", storetest.DSNs(t)["sqlite"], 0, t.TempDir()
 	cfg.Finish()
 	a, err := app.New(context.Background(), cfg, slog.New(slog.DiscardHandler))
 	if err != nil {

@@ -31,6 +31,10 @@ type Config struct {
 
 	LogLevel  slog.Level
 	LogFormat string // text or json
+
+	BaseURL   string // public address for links in emails; default http://ADDR
+	SMTPURL   string // smtp://user:pass@host:587?from=...; empty: emails stay in the outbox
+	SecretKey string // base64 of 32 bytes sealing integrator passwords; default: DATA/secret.key
 }
 
 // Getenv looks up an environment variable (os.Getenv, or a map in tests).
@@ -62,6 +66,9 @@ func FromEnv(getenv Getenv) (Config, error) {
 	str("ECSHIP_DB", &c.DB)
 	str("ECSHIP_DATA", &c.DataDir)
 	str("ECSHIP_LOG_FORMAT", &c.LogFormat)
+	str("ECSHIP_BASE_URL", &c.BaseURL)
+	str("ECSHIP_SMTP_URL", &c.SMTPURL)
+	str("ECSHIP_SECRET_KEY", &c.SecretKey)
 	if v := getenv("ECSHIP_DEMO"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -157,6 +164,18 @@ func (c *Config) Finish() error {
 	} else {
 		_ = host
 	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("ECSHIP_BASE_URL: %q is not an http(s) URL", c.BaseURL))
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.SMTPURL != "" {
+		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			errs = append(errs, errors.New("ECSHIP_SMTP_URL: must look like smtp://user:pass@host:587?from=noreply@example.hk"))
+		}
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log format %q is not text or json", c.LogFormat))
 	}
@@ -182,8 +201,15 @@ func RedactDSN(dsn string) string {
 
 // String prints the settings for the start-up log, secrets hidden.
 func (c Config) String() string {
-	return fmt.Sprintf("addr=%s db=%s data=%s demo=%v public_rate_limit=%g/s mailtrack_min_interval=%s mailtrack_daily_limit=%d log=%s/%s",
-		c.Addr, RedactDSN(c.DB), c.DataDir, c.Demo, c.PublicRateLimit, c.MailTrackMinInterval, c.MailTrackDailyLimit, c.LogLevel, c.LogFormat)
+	smtp, key := "off (outbox only)", "file in data dir"
+	if c.SMTPURL != "" {
+		smtp = RedactDSN(c.SMTPURL)
+	}
+	if c.SecretKey != "" {
+		key = "set (hidden)"
+	}
+	return fmt.Sprintf("addr=%s base_url=%s db=%s data=%s demo=%v public_rate_limit=%g/s mailtrack_min_interval=%s mailtrack_daily_limit=%d smtp=%s secret_key=%s log=%s/%s",
+		c.Addr, c.BaseURL, RedactDSN(c.DB), c.DataDir, c.Demo, c.PublicRateLimit, c.MailTrackMinInterval, c.MailTrackDailyLimit, smtp, key, c.LogLevel, c.LogFormat)
 }
 
 // LogValue makes slog print the redacted form too.

@@ -54,6 +54,10 @@ func TestSecretsRedacted(t *testing.T) {
 	if s := c.String(); strings.Contains(s, "s3cret") || !strings.Contains(s, "ecship:xxxxx@db.internal") {
 		t.Errorf("String() = %s", s)
 	}
+	c.SMTPURL, c.SecretKey = "smtp://mailer:mailpass@smtp.example.hk:587", "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI="
+	if s := c.String(); strings.Contains(s, "mailpass") || strings.Contains(s, c.SecretKey) {
+		t.Errorf("String() shows SMTP password or secret key: %s", s)
+	}
 	if s := RedactDSN("postgres://db/x?password=hunter2"); strings.Contains(s, "hunter2") {
 		t.Errorf("query password shown: %s", s)
 	}
