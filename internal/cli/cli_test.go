@@ -95,7 +95,7 @@ func TestQuoteBadInputExits2NamingTheFlag(t *testing.T) {
 func TestMigrateAndWeather(t *testing.T) {
 	for name, dsn := range storetest.DSNs(t) {
 		t.Run(name, func(t *testing.T) {
-			env := map[string]string{"ECSHIP_DB": dsn}
+			env := map[string]string{"ECSHIP_DB": dsn, "ECSHIP_DATA": t.TempDir()}
 			if code, out, errOut := run(t, env, "migrate"); code != 0 || !strings.Contains(out, "up to date") {
 				t.Fatalf("migrate: %d %s %s", code, out, errOut)
 			}
