@@ -39,6 +39,10 @@ func init() {
 		{"migrate", "bring the database schema up to date", migrate},
 		{"quote", "compare postage for an item", quote},
 		{"weather", "record days of Black Rainstorm or Typhoon Signal No. 8+ (not working days)", weather},
+		{"user", "user add: add a Hongkong Post ID (email counted as verified)", subcommand("user", "add", userAddUsage, userAdd)},
+		{"apikey", "apikey create: make a REST API key for a user", subcommand("apikey", "create", apikeyCreateUsage, apikeyCreate)},
+		{"integrator", "integrator create: make SOAP credentials for a user", subcommand("integrator", "create", integratorCreateUsage, integratorCreate)},
+		{"legacy", "legacy import FILE: import legacy member accounts from CSV", subcommand("legacy", "import", legacyImportUsage, legacyImport)},
 		{"version", "print the version", version},
 	}
 }
@@ -71,7 +75,7 @@ func Main(ctx context.Context, args []string, env *Env) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: ecship COMMAND [flags]\n\ncommands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'ecship COMMAND -h' for a command's flags.")
 }
