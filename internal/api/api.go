@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/metrics"
@@ -17,10 +18,11 @@ import (
 
 // Deps are what the API's handlers use.
 type Deps struct {
-	Catalog *catalog.Catalog
-	Metrics *metrics.Metrics
-	Log     *slog.Logger
-	Now     func() time.Time
+	Catalog  *catalog.Catalog
+	Accounts *account.Service
+	Metrics  *metrics.Metrics
+	Log      *slog.Logger
+	Now      func() time.Time
 }
 
 // Register adds the API's routes to mux.
@@ -28,6 +30,7 @@ func Register(mux *http.ServeMux, d *Deps) {
 	rt := &router{mux: mux, methods: map[string][]string{}}
 	rt.handle("GET", "/api/v1/services", d.listServices)
 	rt.handle("POST", "/api/v1/quotes", d.createQuote)
+	rt.handle("GET", "/api/v1/account", d.withKey(d.getAccount))
 	rt.handle("GET", "/api/v1/openapi.json", serveOpenAPI("application/json"))
 	rt.handle("GET", "/api/v1/openapi.yaml", serveOpenAPI("application/yaml"))
 	rt.finish()

@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"net"
@@ -15,6 +16,8 @@ import (
 	"github.com/ecship/ecship/internal/api"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/config"
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/mail"
 	"github.com/ecship/ecship/internal/metrics"
 	"github.com/ecship/ecship/internal/secretbox"
@@ -33,6 +36,8 @@ type App struct {
 	Log      *slog.Logger
 	Now      func() time.Time
 	handler  http.Handler
+	portal   *web.Portal
+	stateKey []byte // signs the portal's short-lived state cookies; derived from the secret key
 }
 
 // New opens the database, migrates it, loads the catalogue and builds the HTTP handler.
@@ -91,6 +96,8 @@ func (a *App) accounts() error {
 		}
 	}
 	a.Accounts = &account.Service{Store: a.Store, Mail: mailer, Secrets: box, Log: a.Log, Now: now, BaseURL: a.Config.BaseURL}
+	state := sha256.Sum256(append([]byte("ecship portal state\x00"), key...))
+	a.stateKey = state[:]
 	return nil
 }
 
@@ -109,8 +116,9 @@ func (a *App) routes() error {
 	mux := http.NewServeMux()
 	server.Health(mux, a.Store.Ping)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
-	api.Register(mux, &api.Deps{Catalog: a.Catalog, Metrics: a.Metrics, Log: a.Log, Now: now})
-	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Metrics: a.Metrics, Log: a.Log, Now: now})
+	api.Register(mux, &api.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Metrics: a.Metrics, Log: a.Log, Now: now})
+	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Store: a.Store, Metrics: a.Metrics, Log: a.Log, Now: now,
+		SecureCookies: strings.HasPrefix(a.Config.BaseURL, "https://"), TrustedProxies: a.Config.TrustedProxies, StateKey: a.stateKey})
 	if err != nil {
 		return fmt.Errorf("portal: %w", err)
 	}
@@ -122,10 +130,23 @@ func (a *App) routes() error {
 		}
 		web.TooManyRequests(w, r, wait)
 	}
+	a.portal = portal
 	limited := server.NewPerIP(a.Config.PublicRateLimit, a.Config.TrustedProxies, deny).Wrap(mux)
-	a.handler = server.Observe(limited, a.Log, a.Metrics)
+	// Forms posted from other sites are refused (Sec-Fetch-Site / Origin), so no page needs a token.
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			api.WriteError(w, r, errs.New(errs.Forbidden, "error.cross_origin", nil))
+			return
+		}
+		http.Error(w, i18n.T(web.Lang(nil, r), "error.cross_origin", nil), http.StatusForbidden)
+	}))
+	a.handler = server.Observe(csrf.Handler(limited), a.Log, a.Metrics)
 	return nil
 }
+
+// PortalRoutes lists the portal's routes and the access each needs (for the role-by-route test).
+func (a *App) PortalRoutes() []web.Route { return a.portal.Routes() }
 
 // Handler is the whole HTTP surface (for tests with httptest).
 func (a *App) Handler() http.Handler { return a.handler }

@@ -2,7 +2,9 @@ package web
 
 import (
 	"html/template"
+	"time"
 
+	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/money"
 )
@@ -10,4 +12,14 @@ import (
 var funcs = template.FuncMap{
 	"hkd":  func(c money.Cents) string { return "HK$" + c.Display() },
 	"date": i18n.Date,
+	// when writes a moment in Hong Kong time.
+	"when": func(t time.Time) string { return t.In(catalog.HongKong).Format("2006-01-02 15:04") },
+	// dict passes several values to a template: {{template "field" dict "name" "email" ...}}.
+	"dict": func(kv ...any) map[string]any {
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	},
 }

@@ -11,12 +11,15 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"time"
 
+	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/metrics"
+	"github.com/ecship/ecship/internal/store"
 )
 
 //go:embed templates static
@@ -24,15 +27,21 @@ var files embed.FS
 
 // Deps are what the portal's handlers use.
 type Deps struct {
-	Catalog *catalog.Catalog
-	Metrics *metrics.Metrics
-	Log     *slog.Logger
-	Now     func() time.Time
+	Catalog        *catalog.Catalog
+	Accounts       *account.Service
+	Store          *store.Store // lists for the account and admin pages
+	Metrics        *metrics.Metrics
+	Log            *slog.Logger
+	Now            func() time.Time
+	SecureCookies  bool           // set the Secure flag (the site is served over HTTPS)
+	TrustedProxies []netip.Prefix // for the client address behind a proxy
+	StateKey       []byte         // signs short-lived state cookies (the legacy upgrade)
 }
 
 // Portal serves the pages.
 type Portal struct {
 	*Deps
+	routes      []Route
 	pages       map[string]*template.Template
 	datalists   map[i18n.Lang]template.HTML // every destination, for the type-ahead: the same on every page
 	staticHash  string
@@ -76,14 +85,46 @@ func New(d *Deps) (*Portal, error) {
 	return p, nil
 }
 
-// Register adds the portal's routes to mux.
+// Register adds the portal's routes to mux, each with the access it needs.
 func (p *Portal) Register(mux *http.ServeMux) {
-	mux.HandleFunc("GET /{$}", p.home)
+	A := account.Anonymous
+	p.handle(mux, "GET", "/{$}", account.Public, p.home)
+	p.handle(mux, "GET", "/register", A, p.registerForm)
+	p.handle(mux, "POST", "/register", A, p.register)
+	p.handle(mux, "GET", "/verify", account.Public, p.verify)
+	p.handle(mux, "POST", "/verify/resend", account.SignedIn, p.resendVerification)
+	p.handle(mux, "GET", "/login", A, p.loginForm)
+	p.handle(mux, "POST", "/login", A, p.login)
+	p.handle(mux, "POST", "/logout", account.SignedIn, p.logout)
+	p.handle(mux, "GET", "/forgot-password", account.Public, p.forgotForm("password"))
+	p.handle(mux, "POST", "/forgot-password", account.Public, p.forgot("password"))
+	p.handle(mux, "GET", "/forgot-login", account.Public, p.forgotForm("login"))
+	p.handle(mux, "POST", "/forgot-login", account.Public, p.forgot("login"))
+	p.handle(mux, "GET", "/reset-password", account.Public, p.resetForm)
+	p.handle(mux, "POST", "/reset-password", account.Public, p.reset)
+	p.handle(mux, "GET", "/account", account.SignedIn, p.accountPage)
+	p.handle(mux, "POST", "/account/profile", account.SignedIn, p.saveProfile)
+	p.handle(mux, "POST", "/account/password", account.SignedIn, p.changePassword)
+	p.handle(mux, "POST", "/account/keys", account.SignedIn, p.createKey)
+	p.handle(mux, "POST", "/account/keys/{id}/revoke", account.SignedIn, p.revokeKey)
+	p.handle(mux, "POST", "/account/integrators", account.SignedIn, p.createIntegrator)
+	p.handle(mux, "POST", "/account/integrators/{id}/revoke", account.SignedIn, p.revokeIntegrator)
+	p.handle(mux, "POST", "/account/links", account.SignedIn, p.link)
+	p.handle(mux, "POST", "/account/links/{id}/unlink", account.SignedIn, p.unlink)
+	p.handle(mux, "GET", "/upgrade", A, p.upgradeStart)
+	p.handle(mux, "POST", "/upgrade", A, p.upgradeSignIn)
+	p.handle(mux, "GET", "/upgrade/details", A, p.upgradeDetails)
+	p.handle(mux, "POST", "/upgrade/details", A, p.upgradeFinish)
+	p.handle(mux, "GET", "/admin", account.AdminOnly, p.adminUsers)
+	p.handle(mux, "POST", "/admin/users/{id}/role", account.AdminOnly, p.adminSetRole)
+	p.handle(mux, "GET", "/admin/outbox", account.AdminOnly, p.adminOutbox)
+	p.handle(mux, "GET", "/admin/audit", account.AdminOnly, p.adminAudit)
 	mux.HandleFunc("GET /static/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		p.staticFiles.ServeHTTP(w, r)
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		r = p.withUser(w, r)
 		pg := p.page(w, r, "notfound.title")
 		p.render(w, r, http.StatusNotFound, "notfound", &pg)
 	})
@@ -96,6 +137,8 @@ type page struct {
 	Switch    []langLink
 	StaticVer string
 	Path      string
+	User      *account.User
+	Notice    string // a message after a redirect ("Profile saved."), from ?notice=
 }
 
 type langLink struct {
@@ -120,7 +163,8 @@ func (pg *page) T(key string, args ...any) string {
 
 const langCookie = "lang"
 
-// Lang picks the page's language: ?lang= (then remembered in a cookie), the cookie, Accept-Language.
+// Lang picks the page's language: ?lang= (then remembered in a cookie), the cookie, the signed-in
+// user's language, Accept-Language.
 func Lang(w http.ResponseWriter, r *http.Request) i18n.Lang {
 	if l, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
 		if w != nil {
@@ -134,14 +178,22 @@ func Lang(w http.ResponseWriter, r *http.Request) i18n.Lang {
 			return l
 		}
 	}
+	if u := currentUser(r); u != nil && u.Lang != "" {
+		return u.Lang
+	}
 	return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
 }
 
 func (p *Portal) page(w http.ResponseWriter, r *http.Request, titleKey string) page {
 	l := Lang(w, r)
-	pg := page{Lang: l, TitleKey: titleKey, StaticVer: p.staticHash, Path: r.URL.Path}
+	pg := page{Lang: l, TitleKey: titleKey, StaticVer: p.staticHash, Path: r.URL.Path, User: currentUser(r)}
+	if n := r.URL.Query().Get("notice"); n != "" && i18n.Has(i18n.English, "notice."+n) {
+		pg.Notice = i18n.T(l, "notice."+n, nil)
+	}
 	for _, other := range i18n.Langs {
 		q := r.URL.Query()
+		q.Del("notice")
+		q.Del("token")
 		q.Set("lang", string(other))
 		u := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
 		pg.Switch = append(pg.Switch, langLink{Lang: other, URL: u.String(), Current: other == l})
@@ -160,7 +212,7 @@ func (p *Portal) render(w http.ResponseWriter, r *http.Request, status int, name
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {
 		p.Log.Error("render page", "page", name, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
+		http.Error(w, i18n.T(Lang(nil, r), "error.internal", nil), http.StatusInternalServerError)
 		return
 	}
 	h := w.Header()

@@ -1,0 +1,282 @@
+package app_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/app"
+	"github.com/ecship/ecship/internal/store"
+	"github.com/ecship/ecship/internal/store/storetest"
+)
+
+// browserish is an HTTP client with cookies that does not follow redirects, so tests see them.
+type browserish struct {
+	t    *testing.T
+	base string
+	c    *http.Client
+}
+
+func newClient(t *testing.T, base string) *browserish {
+	jar, _ := cookiejar.New(nil)
+	return &browserish{t: t, base: base, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (b *browserish) do(method, path string, form url.Values, hdr ...string) (int, string, string) {
+	b.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, b.base+path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Location"), string(data)
+}
+
+func registration(login, email string) url.Values {
+	return url.Values{"login_name": {login}, "password": {"harbour-view-8"}, "email": {email}, "email_confirm": {email},
+		"first_name": {"大文"}, "last_name": {"陳"}, "phone": {"91234567"}, "lang": {"zh-Hant"}}
+}
+
+var verifyLink = regexp.MustCompile(`http://[^/\s]+(/verify\?token=[a-z0-9]+)`)
+
+// rule: ACC-1, ACC-6, ACC-9
+func TestPortalRegisterVerifySignInSignOut(t *testing.T) {
+	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	b := newClient(t, base)
+
+	// Every rule broken: each message beside its field, nothing created.
+	bad := url.Values{"login_name": {"123456789"}, "password": {"short"}, "email": {"tm@example.hk"}, "email_confirm": {"tm@example.com"},
+		"first_name": {strings.Repeat("x", 31)}, "last_name": {""}, "phone": {"+852 9123"}, "lang": {"en"}}
+	code, _, page := b.do("POST", "/register", bad)
+	if code != 400 {
+		t.Fatalf("bad registration: %d", code)
+	}
+	for _, want := range []string{`id="login_name-error">A 9-digit membership number is not a login name`, `id="password-error">Use at least 8`,
+		`id="email_confirm-error">Email mis-match`, `id="first_name-error">At most 30`, `id="last_name-error">Enter this name`, `id="phone-error">Digits only`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("registration page lacks %q", want)
+		}
+	}
+	if users, _ := a.Store.Users(context.Background(), storeFilter()); len(users) != 0 {
+		t.Fatalf("a refused registration created %d users", len(users))
+	}
+
+	code, loc, _ := b.do("POST", "/register", registration("ChanTaiMan", "tm@example.hk"))
+	if code != 303 || !strings.HasPrefix(loc, "/account") {
+		t.Fatalf("register: %d %s", code, loc)
+	}
+	_, _, page = b.do("GET", "/account", nil)
+	if !strings.Contains(page, `<html lang="zh-Hant">`) || !strings.Contains(page, "請開啟連結核實地址") {
+		t.Errorf("account page not in the chosen language or without the unverified banner")
+	}
+	mails, _ := a.Store.Outbox(context.Background(), "tm@example.hk", 1)
+	m := verifyLink.FindStringSubmatch(mails[0].Body)
+	if m == nil {
+		t.Fatalf("no verification link in %q", mails[0].Body)
+	}
+	if code, _, page = b.do("GET", m[1], nil); code != 200 || !strings.Contains(page, "電郵地址已核實") {
+		t.Errorf("verify: %d", code)
+	}
+	if code, _, page = b.do("GET", m[1], nil); code != 400 || !strings.Contains(page, "此連結無效") {
+		t.Errorf("verify twice: %d", code)
+	}
+	if code, loc, _ = b.do("POST", "/logout", url.Values{}); code != 303 {
+		t.Fatalf("logout: %d", code)
+	}
+	if code, loc, _ = b.do("GET", "/account", nil); code != 303 || loc != "/login?next=%2Faccount" {
+		t.Errorf("account after logout: %d %s", code, loc)
+	}
+	code, _, page = b.do("POST", "/login?lang=en", url.Values{"login": {"chantaiman"}, "password": {"wrong-one-1"}, "next": {"/account"}})
+	if code != 401 || !strings.Contains(page, "password is wrong") {
+		t.Errorf("wrong password: %d", code)
+	}
+	code, loc, _ = b.do("POST", "/login", url.Values{"login": {"TM@EXAMPLE.HK"}, "password": {"harbour-view-8"}, "next": {"//evil.example/"}})
+	if code != 303 || loc != "/account" {
+		t.Errorf("sign in with an off-site next: %d %s", code, loc)
+	}
+	// Language change on the profile.
+	code, loc, _ = b.do("POST", "/account/profile", url.Values{"first_name": {"Tai Man"}, "last_name": {"Chan"}, "phone": {"91234567"}, "lang": {"zh-Hans"}})
+	if code != 303 {
+		t.Fatalf("profile: %d", code)
+	}
+	if _, _, page = b.do("GET", "/account", nil); !strings.Contains(page, `<html lang="zh-Hans">`) {
+		t.Errorf("language change not applied")
+	}
+}
+
+func storeFilter() store.UserFilter { return store.UserFilter{} }
+
+// rule: ACC-9
+func TestPortalThrottlesAndNeverRevealsAccounts(t *testing.T) {
+	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	a.Accounts.CreateUser(context.Background(), "victim", "victim@example.hk", "harbour-view-8", account.Sender)
+	b := newClient(t, base)
+	for range account.MaxFailuresAccount {
+		b.do("POST", "/login", url.Values{"login": {"victim"}, "password": {"guess-guess"}})
+	}
+	code, _, page := b.do("POST", "/login?lang=zh-Hant", url.Values{"login": {"victim"}, "password": {"harbour-view-8"}})
+	if code != 429 || !strings.Contains(page, "登入失敗次數過多") {
+		t.Errorf("throttled sign-in: %d", code)
+	}
+	_, _, known := b.do("POST", "/forgot-password?lang=en", url.Values{"email": {"victim@example.hk"}})
+	_, _, unknown := b.do("POST", "/forgot-password?lang=en", url.Values{"email": {"nobody@example.hk"}})
+	if strings.ReplaceAll(known, "victim@example.hk", "X") != strings.ReplaceAll(unknown, "nobody@example.hk", "X") {
+		t.Error("forgot-password answers differ for a known and an unknown address")
+	}
+}
+
+func TestCrossOriginFormsRefused(t *testing.T) {
+	_, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	b := newClient(t, base)
+	code, _, _ := b.do("POST", "/login", url.Values{"login": {"x"}, "password": {"y"}}, "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site")
+	if code != 403 {
+		t.Errorf("cross-site form post: %d; want 403", code)
+	}
+	code, _, _ = b.do("POST", "/login", url.Values{"login": {"x"}, "password": {"yyyyyyyy"}}, "Sec-Fetch-Site", "same-origin")
+	if code != 401 {
+		t.Errorf("same-origin form post: %d; want 401 (wrong password)", code)
+	}
+}
+
+type role struct {
+	name string
+	u    *account.User
+	b    *browserish
+}
+
+// The role-by-route matrix: every portal route, asked by anonymous, two senders, counter staff and an
+// admin. Who may pass each route's gate is decided by its access level in one place; this walks them all.
+//
+// rule: ACC-11
+func TestRoleByRouteMatrix(t *testing.T) {
+	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	ctx := context.Background()
+	mk := func(name string, r account.Role) role {
+		rl := role{name: name, b: newClient(t, base)}
+		if r != "" {
+			u, err := a.Accounts.CreateUser(ctx, name, name+"@example.hk", "harbour-view-8", r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rl.u = u
+			if code, _, _ := rl.b.do("POST", "/login", url.Values{"login": {name}, "password": {"harbour-view-8"}}); code != 303 {
+				t.Fatalf("sign in %s: %d", name, code)
+			}
+		}
+		return rl
+	}
+	roles := []role{mk("anonymous", ""), mk("sendera", account.Sender), mk("senderb", account.Sender), mk("counter", account.Counter), mk("admin", account.Admin)}
+	routes := a.PortalRoutes()
+	if len(routes) < 25 {
+		t.Fatalf("only %d routes registered", len(routes))
+	}
+	// Signing out ends the walk's sessions: walk it last.
+	sort.SliceStable(routes, func(i, j int) bool { return routes[j].Path == "/logout" && routes[i].Path != "/logout" })
+	for _, rt := range routes {
+		path := strings.ReplaceAll(strings.ReplaceAll(rt.Path, "{$}", ""), "{id}", "nope")
+		for _, rl := range roles {
+			var form url.Values
+			if rt.Method == "POST" {
+				form = url.Values{}
+			}
+			code, loc, _ := rl.b.do(rt.Method, path, form)
+			allowed := account.Allows(rl.u, rt.Access)
+			gateSaysLogin := code == 303 && strings.HasPrefix(loc, "/login?next=")
+			switch {
+			case allowed && (gateSaysLogin || code == 403):
+				t.Errorf("%s %s as %s: %d %s; the route should let them in", rt.Method, path, rl.name, code, loc)
+			case !allowed && rl.u == nil && !gateSaysLogin:
+				t.Errorf("%s %s anonymous: %d %s; want a redirect to sign in", rt.Method, path, code, loc)
+			case !allowed && rl.u != nil && rt.Access == account.Anonymous && (code != 303 || loc != "/account"):
+				t.Errorf("%s %s as %s: %d %s; want /account", rt.Method, path, rl.name, code, loc)
+			case !allowed && rl.u != nil && rt.Access != account.Anonymous && code != 403:
+				t.Errorf("%s %s as %s: %d; want 403", rt.Method, path, rl.name, code)
+			case code >= 500:
+				t.Errorf("%s %s as %s: %d", rt.Method, path, rl.name, code)
+			}
+		}
+	}
+	// Ownership: a sender never sees or touches another sender's keys.
+	senderA, senderB := roles[1], roles[2]
+	for _, rl := range []role{senderA, senderB} { // the walk ended with signing out
+		rl.b.do("POST", "/login", url.Values{"login": {rl.name}, "password": {"harbour-view-8"}})
+	}
+	code, _, page := senderA.b.do("POST", "/account/keys", url.Values{"name": {"A's shop"}, "mode": {"live"}})
+	if code != 201 {
+		t.Fatalf("create key: %d", code)
+	}
+	secret := regexp.MustCompile(`id="new-key">(ek_live_[a-z0-9]+)<`).FindStringSubmatch(page)
+	if secret == nil {
+		t.Fatal("key not shown once")
+	}
+	if _, _, page := senderA.b.do("GET", "/account", nil); strings.Contains(page, secret[1]) {
+		t.Error("the key is shown again")
+	}
+	if _, _, page := senderB.b.do("GET", "/account", nil); strings.Contains(page, "A&#39;s shop") || strings.Contains(page, secret[1][:12]) {
+		t.Error("sender B sees sender A's key")
+	}
+	keys, _ := a.Store.APIKeys(ctx, senderA.u.ID)
+	if code, _, _ := senderB.b.do("POST", "/account/keys/"+keys[0].ID+"/revoke", url.Values{}); code != 404 {
+		t.Errorf("sender B revoking A's key: %d; want 404", code)
+	}
+	// The key works on the API for A, and only as A.
+	code, _, body := senderA.b.do("GET", "/api/v1/account", nil, "Authorization", "Bearer "+secret[1])
+	if code != 200 || !strings.Contains(body, `"login_name":"sendera"`) || !strings.Contains(body, `"key_mode":"live"`) {
+		t.Errorf("API with the key: %d %s", code, body)
+	}
+	if code, _, _ := senderA.b.do("GET", "/api/v1/account", nil, "Authorization", "Bearer ek_live_made_up"); code != 401 {
+		t.Errorf("API with a made-up key: %d", code)
+	}
+}
+
+// Two serve processes on one PostgreSQL share sessions and sign-in throttling.
+func TestTwoServersShareSessionsOnPostgres(t *testing.T) {
+	dsn := storetest.PostgresDSN(t)
+	if dsn == "" {
+		t.Skip("ECSHIP_TEST_POSTGRES not set")
+	}
+	a1, base1 := start(t, dsn, nil)
+	_, base2 := start(t, dsn, nil)
+	a1.Accounts.CreateUser(context.Background(), "shared", "shared@example.hk", "harbour-view-8", account.Sender)
+	b := newClient(t, base1)
+	if code, _, _ := b.do("POST", "/login", url.Values{"login": {"shared"}, "password": {"harbour-view-8"}}); code != 303 {
+		t.Fatalf("sign in on the first: %d", code)
+	}
+	// The same cookie on the second server.
+	u1, _ := url.Parse(base1)
+	u2, _ := url.Parse(base2)
+	b.c.Jar.SetCookies(u2, b.c.Jar.Cookies(u1))
+	b.base = base2
+	if code, _, page := b.do("GET", "/account", nil); code != 200 || !strings.Contains(page, "shared@example.hk") {
+		t.Errorf("session not valid on the second server: %d", code)
+	}
+	// Failures on one count on the other.
+	other := newClient(t, base1)
+	for range account.MaxFailuresAccount {
+		other.do("POST", "/login", url.Values{"login": {"shared"}, "password": {"guess-guess"}})
+	}
+	other.base = base2
+	if code, _, _ := other.do("POST", "/login", url.Values{"login": {"shared"}, "password": {"harbour-view-8"}}); code != 429 {
+		t.Errorf("throttle not shared: %d", code)
+	}
+	var _ *app.App = a1
+}
