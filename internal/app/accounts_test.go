@@ -280,3 +280,5 @@ func TestTwoServersShareSessionsOnPostgres(t *testing.T) {
 	}
 	var _ *app.App = a1
 }
+
+func clientFor() account.Client { return account.Client{IP: "127.0.0.1"} }

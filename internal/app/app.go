@@ -155,7 +155,15 @@ func (a *App) Handler() http.Handler { return a.handler }
 // meanwhile (by ecship weather add, or by another process on the same database) are read every minute.
 func (a *App) Run(ctx context.Context, ready func(net.Addr)) error {
 	go a.refreshWeather(ctx, time.Minute)
-	return server.Run(ctx, a.Config.Addr, a.handler, a.Log, ready)
+	return server.Run(ctx, a.Config.Addr, a.handler, a.Log, func(addr net.Addr) {
+		// Listening on port 0 picks a port: links in emails must name the one picked.
+		if strings.HasSuffix(a.Accounts.BaseURL, ":0") {
+			a.Accounts.BaseURL = "http://" + addr.String()
+		}
+		if ready != nil {
+			ready(addr)
+		}
+	})
 }
 
 func (a *App) refreshWeather(ctx context.Context, every time.Duration) {

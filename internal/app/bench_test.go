@@ -1,0 +1,43 @@
+package app_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/store/storetest"
+)
+
+// BenchmarkPortalPages renders the heaviest pages as a signed-in admin on SQLite, server side.
+func BenchmarkPortalPages(b *testing.B) {
+	a, _ := start(b, storetest.DSNs(b)["sqlite"], nil)
+	ctx := context.Background()
+	admin, err := a.Accounts.CreateUser(ctx, "benchadmin", "bench@example.hk", "harbour-view-8", account.Admin)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range 50 { // a user list worth rendering
+		a.Accounts.CreateUser(ctx, "user"+string(rune('a'+i%26))+string(rune('a'+i/26)), "u"+string(rune('a'+i%26))+string(rune('a'+i/26))+"@example.hk", "harbour-view-8", account.Sender)
+	}
+	a.Accounts.CreateAPIKey(ctx, admin, "bench", account.Test, account.Client{})
+	secret, _ := a.Accounts.StartSession(ctx, admin, "", account.Client{})
+	h := a.Handler()
+	for _, path := range []string{"/", "/?to=US&weight=450&insure=1000", "/register", "/upgrade", "/account", "/admin", "/admin/audit", "/admin/outbox"} {
+		signedIn := path != "/register" && path != "/upgrade"
+		b.Run(path, func(b *testing.B) {
+			for b.Loop() {
+				req := httptest.NewRequest("GET", path, nil)
+				if signedIn {
+					req.AddCookie(&http.Cookie{Name: "ecship_session", Value: secret})
+				}
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != 200 {
+					b.Fatalf("%s: %d", path, rec.Code)
+				}
+			}
+		})
+	}
+}
