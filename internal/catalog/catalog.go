@@ -202,6 +202,7 @@ type Catalog struct {
 	tables       map[string]*RateTable
 	fees         map[string]*Fee
 	holidays     map[string]Names // "2026-01-01" -> names
+	customs      customsData
 	cal          atomic.Pointer[Calendar]
 }
 

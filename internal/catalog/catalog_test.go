@@ -478,3 +478,24 @@ func BenchmarkQuote(b *testing.B) {
 		}
 	}
 }
+
+// rule: LBL-11
+func TestCN22UpTo300SDR(t *testing.T) {
+	c := mustCatalog(t)
+	form, threshold := c.CustomsForm(0, "2026-11-23")
+	if form != "CN22" || threshold != money.MustParse("3180.00") {
+		t.Fatalf("threshold %v (%s); want 300 SDR x 10.60 = HK$3,180.00", threshold, form)
+	}
+	if f, _ := c.CustomsForm(threshold, "2026-11-23"); f != "CN22" {
+		t.Errorf("exactly 300 SDR: %s", f)
+	}
+	if f, _ := c.CustomsForm(threshold+1, "2026-11-23"); f != "CN23" {
+		t.Errorf("above 300 SDR: %s", f)
+	}
+	if v, ok := c.ToHKD(money.MustParse("100"), "USD"); !ok || v != money.MustParse("780") {
+		t.Errorf("US$100 = %v HKD", v)
+	}
+	if _, ok := c.ToHKD(1, "XYZ"); ok {
+		t.Error("unknown currency converted")
+	}
+}

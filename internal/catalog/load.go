@@ -183,7 +183,7 @@ func Load(fsys fs.FS) (*Catalog, error) {
 		fees:         map[string]*Fee{},
 		holidays:     map[string]Names{},
 	}
-	for _, step := range []func(fs.FS) error{c.loadFormats, c.loadDestinations, c.loadRates, c.loadFees, c.loadHolidays, c.loadServices} {
+	for _, step := range []func(fs.FS) error{c.loadFormats, c.loadDestinations, c.loadRates, c.loadFees, c.loadHolidays, c.loadServices, c.loadCustoms} {
 		if err := step(fsys); err != nil {
 			return nil, err
 		}

@@ -1,0 +1,302 @@
+package shipment
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/ecship/ecship/internal/catalog"
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/money"
+)
+
+// Normalize trims what people paste around their input and upper-cases codes.
+func (s *Shipment) Normalize() {
+	s.Service = strings.ToUpper(strings.TrimSpace(s.Service))
+	s.Reference = strings.TrimSpace(s.Reference)
+	for _, a := range []*Address{&s.Sender, &s.Recipient} {
+		a.Name, a.Company, a.City, a.State = strings.TrimSpace(a.Name), strings.TrimSpace(a.Company), strings.TrimSpace(a.City), strings.TrimSpace(a.State)
+		a.PostalCode, a.Country = strings.TrimSpace(a.PostalCode), strings.ToUpper(strings.TrimSpace(a.Country))
+		a.Phone, a.Email = normalizePhone(a.Phone), strings.TrimSpace(a.Email)
+		var lines []string
+		for _, l := range a.Lines {
+			if l = strings.TrimSpace(l); l != "" {
+				lines = append(lines, l)
+			}
+		}
+		a.Lines = lines
+	}
+	if c := s.Contents; c != nil {
+		c.Category = strings.ToLower(strings.TrimSpace(c.Category))
+		for i := range c.Items {
+			it := &c.Items[i]
+			it.Description, it.HSCode = strings.TrimSpace(it.Description), strings.ReplaceAll(strings.TrimSpace(it.HSCode), ".", "")
+			it.Currency, it.Origin = strings.ToUpper(strings.TrimSpace(it.Currency)), strings.ToUpper(strings.TrimSpace(it.Origin))
+		}
+	}
+}
+
+// normalizePhone keeps digits: people type "+852 9123-4567".
+func normalizePhone(p string) string {
+	var b strings.Builder
+	for _, r := range p {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		} else if !strings.ContainsRune(" +-().", r) {
+			return strings.TrimSpace(p) // something else: keep it so the check can refuse it
+		}
+	}
+	return b.String()
+}
+
+// Check makes a postal clerk's checks and returns every problem, each naming its field and what is
+// expected. It also fills in what the checks work out: format, price, customs form, US office of
+// exchange. A shipment with no problems is ready to number and print.
+func Check(cat *catalog.Catalog, s *Shipment, now time.Time) errs.Fields {
+	var fe errs.Fields
+	s.Format, s.Postage, s.Fees, s.Premium, s.Total, s.Sample, s.CustomsForm, s.USExchange = "", 0, 0, 0, 0, false, "", ""
+	svc, svcOK := cat.Service(s.Service)
+	switch {
+	case s.Service == "":
+		fe.Add("service", "shipment.service.required", nil)
+	case !svcOK:
+		fe.Add("service", "quote.service.unknown", errs.Args{"value": s.Service})
+	case !svc.Quotable():
+		fe.Add("service", "quote.service.bulk", errs.Args{"value": svc.Code})
+	default:
+		s.Service = svc.Code // aliases (AEP, AE1...) become the service's code
+	}
+	if len([]rune(s.Reference)) > MaxReference {
+		fe.Add("reference", "shipment.too_long", errs.Args{"max": MaxReference})
+	}
+	switch {
+	case s.WeightG <= 0:
+		fe.Add("weight_g", "quote.weight.positive", nil)
+	case s.WeightG > catalog.MaxInputWeightG:
+		fe.Add("weight_g", "quote.weight.too_large", errs.Args{"max": catalog.MaxInputWeightG})
+	}
+	if d := s.Dimensions; d != nil {
+		for _, side := range []struct {
+			name string
+			v    int
+		}{{"length", d.Length}, {"width", d.Width}, {"height", d.Height}} {
+			if side.v <= 0 || side.v > catalog.MaxInputSideMM {
+				fe.Add("dimensions_mm."+side.name, "quote.size.range", errs.Args{"max": catalog.MaxInputSideMM})
+			}
+		}
+	}
+	checkAddress(&fe, cat, "sender", &s.Sender, true)
+	if s.Sender.Country != "" && s.Sender.Country != "HK" {
+		fe.Add("sender.country", "shipment.sender.hong_kong", nil) // LBL-8
+	}
+	checkAddress(&fe, cat, "recipient", &s.Recipient, false)
+	dest, destOK := cat.Destination(s.Recipient.Country)
+	crossBorder := destOK && !dest.Local()
+
+	// e-Express+ to the US needs a valid ZIP, which decides the office of exchange (LBL-7).
+	if destOK && dest.Code == "US" {
+		zip3, canonical, ok := ParseZIP(s.Recipient.PostalCode)
+		switch {
+		case s.Recipient.PostalCode == "" && s.Service == "AEX":
+			fe.Add("recipient.postal_code", "shipment.zip.required", nil)
+		case s.Recipient.PostalCode != "" && !ok:
+			fe.Add("recipient.postal_code", "shipment.zip.invalid", nil)
+		case ok:
+			s.Recipient.PostalCode = canonical
+			if s.Service == "AEX" {
+				s.USExchange = OfficeOfExchange(zip3)
+			}
+		}
+	}
+
+	date := now.In(catalog.HongKong).Format(time.DateOnly)
+	if crossBorder {
+		checkContents(&fe, cat, s, date)
+	} else if s.Contents != nil && len(s.Contents.Items) > 0 {
+		checkContents(&fe, cat, s, date) // optional for local items, but checked when given
+		s.CustomsForm = ""
+	}
+
+	if s.Insurance < 0 || s.Insurance > catalog.MaxInputValue {
+		fe.Add("insurance", "quote.insurance.range", errs.Args{"max": "1,000,000.00"})
+	}
+
+	// Price it, when the service, destination and weight are known: the service's own reasons name
+	// the field the sender must change.
+	if svcOK && svc.Quotable() && destOK && s.WeightG > 0 && s.WeightG <= catalog.MaxInputWeightG && !hasField(fe, "dimensions_mm") {
+		opts, err := cat.Quote(catalog.QuoteRequest{Destination: dest.Code, WeightG: s.WeightG, Dimensions: s.Dimensions, Service: svc.Code,
+			Insurance: s.Insurance, At: now})
+		if err == nil && len(opts) == 1 {
+			o := opts[0]
+			if !o.Available {
+				fe.Add(reasonField(o.Reason.Key), o.Reason.Key, o.Reason.Args)
+			} else {
+				s.Format, s.Postage, s.Total, s.Sample = o.Format.Code, o.Postage, o.Total, o.PriceSample
+				for _, f := range o.Fees {
+					s.Fees += f.Amount
+				}
+				if s.Insurance > 0 {
+					switch in := o.Insurance; {
+					case in == nil || !in.Available:
+						key, args := "quote.insurance.not_offered", errs.Args{"service": svc.Names}
+						if in != nil && in.Reason != nil {
+							key, args = in.Reason.Key, in.Reason.Args
+						}
+						fe.Add("insurance", key, args)
+					default:
+						s.Premium = in.Premium
+					}
+				}
+			}
+		}
+	}
+	return fe
+}
+
+// reasonField says which field a quote's reason points at.
+func reasonField(key string) string {
+	switch key {
+	case "quote.reason.too_heavy":
+		return "weight_g"
+	case "quote.reason.too_big_sides", "quote.reason.too_small_sides", "quote.reason.too_long", "quote.reason.too_big_sum", "quote.reason.too_big_girth":
+		return "dimensions_mm"
+	case "quote.reason.no_postal_service", "quote.reason.no_airmail":
+		return "recipient.country"
+	}
+	return "service"
+}
+
+func hasField(fe errs.Fields, prefix string) bool {
+	for _, f := range fe {
+		if strings.HasPrefix(f.Field, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func checkAddress(fe *errs.Fields, cat *catalog.Catalog, who string, a *Address, sender bool) {
+	if a.Name == "" {
+		fe.Add(who+".name", "shipment.address.name_required", nil)
+	} else if len([]rune(a.Name)) > MaxLineLength {
+		fe.Add(who+".name", "shipment.too_long", errs.Args{"max": MaxLineLength})
+	}
+	if len([]rune(a.Company)) > MaxLineLength {
+		fe.Add(who+".company", "shipment.too_long", errs.Args{"max": MaxLineLength})
+	}
+	switch {
+	case len(a.Lines) == 0:
+		fe.Add(who+".address_lines", "shipment.address.lines_required", nil)
+	case len(a.Lines) > MaxAddressLines:
+		fe.Add(who+".address_lines", "shipment.address.too_many_lines", errs.Args{"max": MaxAddressLines})
+	}
+	for i, l := range a.Lines {
+		if len([]rune(l)) > MaxLineLength {
+			fe.Add(fmt.Sprintf("%s.address_lines[%d]", who, i), "shipment.too_long", errs.Args{"max": MaxLineLength})
+		}
+	}
+	switch d, ok := cat.Destination(a.Country); {
+	case a.Country == "":
+		fe.Add(who+".country", "shipment.address.country_required", nil)
+	case !ok || d.Code != a.Country:
+		fe.Add(who+".country", "shipment.address.country_code", errs.Args{"value": a.Country})
+	case !d.Local() && a.City == "":
+		fe.Add(who+".city", "shipment.address.city_required", nil)
+	}
+	if len([]rune(a.City)) > MaxLineLength || len([]rune(a.State)) > MaxLineLength {
+		fe.Add(who+".city", "shipment.too_long", errs.Args{"max": MaxLineLength})
+	}
+	if len(a.PostalCode) > 12 {
+		fe.Add(who+".postal_code", "shipment.too_long", errs.Args{"max": 12})
+	}
+	switch {
+	case sender && a.Phone == "":
+		fe.Add(who+".phone", "account.phone.required", nil)
+	case a.Phone != "" && !digits(a.Phone):
+		fe.Add(who+".phone", "shipment.address.phone", nil)
+	case len(a.Phone) > 25:
+		fe.Add(who+".phone", "account.phone.too_long", errs.Args{"max": 25})
+	}
+	if a.Email != "" {
+		if m, err := mail.ParseAddress(a.Email); err != nil || m.Address != a.Email || len(a.Email) > 100 {
+			fe.Add(who+".email", "account.email.syntax", nil)
+		}
+	}
+}
+
+// checkContents applies LBL-11: a category, one to ten articles each with description, quantity, net
+// weight, value and currency, a 6-digit HS code and origin; the contents no heavier than the item; and
+// the declaration form that the total value calls for.
+func checkContents(fe *errs.Fields, cat *catalog.Catalog, s *Shipment, date string) {
+	c := s.Contents
+	if c == nil || (c.Category == "" && len(c.Items) == 0) {
+		fe.Add("contents", "shipment.contents.required", nil)
+		return
+	}
+	known := false
+	for _, k := range Categories {
+		known = known || c.Category == k
+	}
+	switch {
+	case c.Category == "":
+		fe.Add("contents.category", "shipment.contents.category_required", nil)
+	case !known:
+		fe.Add("contents.category", "shipment.contents.category", errs.Args{"value": c.Category})
+	case c.Category == "other" && strings.TrimSpace(c.Explanation) == "":
+		fe.Add("contents.explanation", "shipment.contents.explanation", nil)
+	}
+	switch {
+	case len(c.Items) == 0:
+		fe.Add("contents.items", "shipment.contents.items_required", nil)
+		return
+	case len(c.Items) > MaxArticles:
+		fe.Add("contents.items", "shipment.contents.too_many", errs.Args{"max": MaxArticles})
+	}
+	var totalWeight int
+	var totalHKD money.Cents
+	currency := c.Items[0].Currency
+	for i, it := range c.Items {
+		p := fmt.Sprintf("contents.items[%d].", i)
+		switch n := len([]rune(it.Description)); {
+		case n == 0:
+			fe.Add(p+"description", "shipment.contents.description", nil)
+		case n > MaxDescription:
+			fe.Add(p+"description", "shipment.too_long", errs.Args{"max": MaxDescription})
+		}
+		if it.Quantity < 1 || it.Quantity > 9999 {
+			fe.Add(p+"quantity", "shipment.contents.quantity", nil)
+		}
+		if it.WeightG < 1 {
+			fe.Add(p+"weight_g", "shipment.contents.weight", nil)
+		}
+		totalWeight += it.WeightG
+		if it.Value < 0 {
+			fe.Add(p+"value", "shipment.contents.value", nil)
+		}
+		hkd, ok := cat.ToHKD(it.Value, it.Currency)
+		switch {
+		case it.Currency == "":
+			fe.Add(p+"value.currency", "shipment.contents.currency_required", nil)
+		case !ok:
+			fe.Add(p+"value.currency", "shipment.contents.currency", errs.Args{"value": it.Currency, "list": strings.Join(cat.Currencies(), ", ")})
+		case it.Currency != currency:
+			fe.Add(p+"value.currency", "shipment.contents.one_currency", errs.Args{"value": currency})
+		}
+		totalHKD += hkd
+		needHS := c.Category != "documents"
+		switch {
+		case it.HSCode == "" && needHS:
+			fe.Add(p+"hs_code", "shipment.contents.hs_required", nil)
+		case it.HSCode != "" && (len(it.HSCode) != 6 || !digits(it.HSCode)):
+			fe.Add(p+"hs_code", "shipment.contents.hs_format", nil)
+		}
+		if d, ok := cat.Destination(it.Origin); !ok || d.Code != it.Origin {
+			fe.Add(p+"origin_country", "shipment.contents.origin", nil)
+		}
+	}
+	if s.WeightG > 0 && totalWeight > s.WeightG {
+		fe.Add("contents.items", "shipment.contents.heavier", errs.Args{"contents": totalWeight, "item": s.WeightG})
+	}
+	s.CustomsForm, _ = cat.CustomsForm(totalHKD, date)
+}
