@@ -34,15 +34,15 @@ var Statuses = []Status{Incomplete, Ready, Paid, Posted, InTransit, Delivered, C
 
 // Lifetimes of RULES LBL-5 and LBL-6 and the history window of HIS-1.
 const (
-	LabelValidity    = 90 * 24 * time.Hour // a ready label expires 90 days after creation
-	IncompleteKept   = 90 * 24 * time.Hour // an incomplete one is deleted 90 days after first saved
-	HistoryMonths    = 6                   // senders see six months of history
-	MaxPerCountry    = 20                  // labels prepared at one time for one country (LBL-4)
-	MaxAddressLines  = 3
-	MaxLineLength    = 60
-	MaxReference     = 40
-	MaxArticles      = 10
-	MaxDescription   = 60
+	LabelValidity   = 90 * 24 * time.Hour // a ready label expires 90 days after creation
+	IncompleteKept  = 90 * 24 * time.Hour // an incomplete one is deleted 90 days after first saved
+	HistoryMonths   = 6                   // senders see six months of history
+	MaxPerCountry   = 20                  // labels prepared at one time for one country (LBL-4)
+	MaxAddressLines = 3
+	MaxLineLength   = 60
+	MaxReference    = 40
+	MaxArticles     = 10
+	MaxDescription  = 60
 )
 
 // Address is a sender's or recipient's address.
@@ -95,15 +95,15 @@ type Shipment struct {
 	Insurance  money.Cents // declared value to insure; 0 for none
 
 	// Filled in when the shipment is complete and checked.
-	Format     string
-	Postage    money.Cents
-	Fees       money.Cents
-	Premium    money.Cents
-	Total      money.Cents
-	Sample     bool   // the price uses sample rates
+	Format      string
+	Postage     money.Cents
+	Fees        money.Cents
+	Premium     money.Cents
+	Total       money.Cents
+	Sample      bool   // the price uses sample rates
 	CustomsForm string // CN22 or CN23, or "" for local items
-	USExchange string // JFK or OTHERS for e-Express+ to the US
-	ItemNo     string
+	USExchange  string // JFK or OTHERS for e-Express+ to the US
+	ItemNo      string
 
 	Problems []Problem // why an incomplete shipment is not ready
 

@@ -25,7 +25,7 @@ func cat(t testing.TB) *catalog.Catalog {
 // scarf is the example: 450 g of silk scarves by e-Express+ to New York.
 func scarf() *Shipment {
 	return &Shipment{Service: "AEX", Reference: "ORDER-1001", WeightG: 450, Dimensions: &catalog.Dimensions{Length: 250, Width: 180, Height: 40},
-		Sender: Address{Name: "陳大文", Lines: []string{"Flat A, 12/F, 8 Nathan Road"}, City: "Kowloon", Country: "HK", Phone: "85291234567", Email: "tm@example.hk"},
+		Sender:    Address{Name: "陳大文", Lines: []string{"Flat A, 12/F, 8 Nathan Road"}, City: "Kowloon", Country: "HK", Phone: "85291234567", Email: "tm@example.hk"},
 		Recipient: Address{Name: "Jane Doe", Lines: []string{"350 Fifth Avenue"}, City: "New York", State: "NY", PostalCode: "10118", Country: "US", Phone: "12125551234"},
 		Contents: &Contents{Category: "sale", Items: []Article{{Description: "Silk scarf", Quantity: 2, WeightG: 300, Value: money.MustParse("380.00"),
 			Currency: "HKD", HSCode: "621410", Origin: "HK"}}},
