@@ -14,15 +14,17 @@ import (
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/metrics"
+	"github.com/ecship/ecship/internal/shipment"
 )
 
 // Deps are what the API's handlers use.
 type Deps struct {
-	Catalog  *catalog.Catalog
-	Accounts *account.Service
-	Metrics  *metrics.Metrics
-	Log      *slog.Logger
-	Now      func() time.Time
+	Catalog   *catalog.Catalog
+	Accounts  *account.Service
+	Shipments *shipment.Service
+	Metrics   *metrics.Metrics
+	Log       *slog.Logger
+	Now       func() time.Time
 }
 
 // Register adds the API's routes to mux.
@@ -31,6 +33,12 @@ func Register(mux *http.ServeMux, d *Deps) {
 	rt.handle("GET", "/api/v1/services", d.listServices)
 	rt.handle("POST", "/api/v1/quotes", d.createQuote)
 	rt.handle("GET", "/api/v1/account", d.withKey(d.getAccount))
+	rt.handle("POST", "/api/v1/shipments", d.withKey(d.createShipments))
+	rt.handle("GET", "/api/v1/shipments", d.withKey(d.listShipments))
+	rt.handle("GET", "/api/v1/shipments/{id}", d.withKey(d.getShipment))
+	rt.handle("PUT", "/api/v1/shipments/{id}", d.withKey(d.updateShipment))
+	rt.handle("DELETE", "/api/v1/shipments/{id}", d.withKey(d.deleteShipment))
+	rt.handle("POST", "/api/v1/shipments/{id}/cancel", d.withKey(d.cancelShipment))
 	rt.handle("GET", "/api/v1/openapi.json", serveOpenAPI("application/json"))
 	rt.handle("GET", "/api/v1/openapi.yaml", serveOpenAPI("application/yaml"))
 	rt.finish()

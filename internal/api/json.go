@@ -34,6 +34,11 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 		}
 		return nil
 	}
+	return decodeError(err)
+}
+
+// decodeError explains a JSON decoding error by field, without Go's own words.
+func decodeError(err error) error {
 	var (
 		typeErr   *json.UnmarshalTypeError
 		syntaxErr *json.SyntaxError

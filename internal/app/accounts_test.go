@@ -282,3 +282,19 @@ func TestTwoServersShareSessionsOnPostgres(t *testing.T) {
 }
 
 func clientFor() account.Client { return account.Client{IP: "127.0.0.1"} }
+
+// doJSON sends a raw body (JSON) with headers.
+func (b *browserish) doJSON(method, path, body string, hdr ...string) (int, string, string) {
+	b.t.Helper()
+	req, _ := http.NewRequest(method, b.base+path, strings.NewReader(body))
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Location"), string(data)
+}

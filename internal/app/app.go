@@ -22,22 +22,24 @@ import (
 	"github.com/ecship/ecship/internal/metrics"
 	"github.com/ecship/ecship/internal/secretbox"
 	"github.com/ecship/ecship/internal/server"
+	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/store"
 	"github.com/ecship/ecship/internal/web"
 )
 
 // App is a running ecship.
 type App struct {
-	Config   config.Config
-	Store    *store.Store
-	Accounts *account.Service
-	Catalog  *catalog.Catalog
-	Metrics  *metrics.Metrics
-	Log      *slog.Logger
-	Now      func() time.Time
-	handler  http.Handler
-	portal   *web.Portal
-	stateKey []byte // signs the portal's short-lived state cookies; derived from the secret key
+	Config    config.Config
+	Store     *store.Store
+	Accounts  *account.Service
+	Shipments *shipment.Service
+	Catalog   *catalog.Catalog
+	Metrics   *metrics.Metrics
+	Log       *slog.Logger
+	Now       func() time.Time
+	handler   http.Handler
+	portal    *web.Portal
+	stateKey  []byte // signs the portal's short-lived state cookies; derived from the secret key
 }
 
 // New opens the database, migrates it, loads the catalogue and builds the HTTP handler.
@@ -59,6 +61,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		st.Close()
 		return nil, err
 	}
+	a.Shipments = &shipment.Service{Store: st, Catalog: cat, Now: func() time.Time { return a.Now() }}
 	if err := a.LoadWeatherDays(ctx); err != nil {
 		st.Close()
 		return nil, err
@@ -116,7 +119,7 @@ func (a *App) routes() error {
 	mux := http.NewServeMux()
 	server.Health(mux, a.Store.Ping)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
-	api.Register(mux, &api.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Metrics: a.Metrics, Log: a.Log, Now: now})
+	api.Register(mux, &api.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Metrics: a.Metrics, Log: a.Log, Now: now})
 	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Store: a.Store, Metrics: a.Metrics, Log: a.Log, Now: now,
 		SecureCookies: strings.HasPrefix(a.Config.BaseURL, "https://"), TrustedProxies: a.Config.TrustedProxies, StateKey: a.stateKey})
 	if err != nil {

@@ -1,0 +1,112 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/s10"
+	"github.com/ecship/ecship/internal/store/storetest"
+)
+
+// The labels issue's example request, as integrators will send it.
+const exampleShipment = `{"service":"AEX","reference":"ORDER-1001","weight_g":450,
+ "dimensions_mm":{"length":250,"width":180,"height":40},
+ "sender":{"name":"陳大文","company":"","address_lines":["Flat A, 12/F, 8 Nathan Road"],"city":"Kowloon",
+           "state":"","postal_code":"","country":"HK","phone":"85291234567","email":"tm@example.hk"},
+ "recipient":{"name":"Jane Doe","company":"","address_lines":["350 Fifth Avenue"],"city":"New York",
+              "state":"NY","postal_code":"%s","country":"US","phone":"12125551234","email":""},
+ "contents":{"category":"sale","items":[{"description":"Silk scarf","quantity":2,"weight_g":300,
+             "value":{"amount":"380.00","currency":"HKD"},"hs_code":"621410","origin_country":"HK"}]},
+ "insurance":{"amount":"1000.00","currency":"HKD"}}`
+
+func apiKey(t *testing.T, svc *account.Service, login string, mode account.Mode) string {
+	t.Helper()
+	u, err := svc.CreateUser(context.Background(), login, login+"@example.hk", "harbour-view-8", account.Sender)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, secret, err := svc.CreateAPIKey(context.Background(), u, "test", mode, account.Client{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}
+
+// rule: LBL-4, LBL-5, LBL-7, LBL-10
+func TestShipmentsAPI(t *testing.T) {
+	for name, dsn := range storetest.DSNs(t) {
+		t.Run(name, func(t *testing.T) {
+			a, base := start(t, dsn, nil)
+			keyA := apiKey(t, a.Accounts, "shopa", account.Live)
+			keyB := apiKey(t, a.Accounts, "shopb", account.Live)
+			b := newClient(t, base)
+			auth := func(k string) []string {
+				return []string{"Authorization", "Bearer " + k, "Content-Type", "application/json"}
+			}
+
+			code, _, body := b.doJSON("POST", "/api/v1/shipments", fmt.Sprintf(exampleShipment, "10118"), auth(keyA)...)
+			if code != 201 {
+				t.Fatalf("create: %d %s", code, body)
+			}
+			var s struct {
+				ID, ItemNo, Status, ExpiresAt, LabelURL, USExchange, CustomsForm string
+				Postage, Total                                                   struct{ Amount, Currency string }
+			}
+			json.Unmarshal([]byte(jsonRename(body)), &s)
+			if _, err := s10.Parse(s.ItemNo); err != nil || !strings.HasPrefix(s.ItemNo, "L") || s.Status != "ready" || s.ExpiresAt == "" ||
+				s.LabelURL != "/api/v1/shipments/"+s.ID+"/label" || s.USExchange != "JFK" || s.CustomsForm != "CN22" || s.Total.Currency != "HKD" {
+				t.Errorf("answer: %+v\n%s", s, body)
+			}
+			if code, _, _ := b.doJSON("GET", "/api/v1/shipments/"+s.ID, "", auth(keyA)...); code != 200 {
+				t.Errorf("get own: %d", code)
+			}
+			// Another sender guessing the id gets 404, not 403.
+			if code, _, _ := b.doJSON("GET", "/api/v1/shipments/"+s.ID, "", auth(keyB)...); code != 404 {
+				t.Errorf("get another's: %d; want 404", code)
+			}
+			if code, _, _ := b.doJSON("POST", "/api/v1/shipments/"+s.ID+"/cancel", "", auth(keyB)...); code != 404 {
+				t.Errorf("cancel another's: %d; want 404", code)
+			}
+			// Field names on errors.
+			code, _, body = b.doJSON("POST", "/api/v1/shipments", fmt.Sprintf(exampleShipment, "ABCDE"), auth(keyA)...)
+			if code != 400 || !strings.Contains(body, `"field":"recipient.postal_code"`) {
+				t.Errorf("bad ZIP: %d %s", code, body)
+			}
+			// 20 in one call; the 21st refused with the rule.
+			var items []string
+			for range 21 {
+				items = append(items, fmt.Sprintf(exampleShipment, "90210"))
+			}
+			code, _, body = b.doJSON("POST", "/api/v1/shipments", `{"shipments":[`+strings.Join(items, ",")+`]}`, auth(keyA)...)
+			if code != 400 || !strings.Contains(body, "At most 20 labels") {
+				t.Errorf("21 in one call: %d %s", code, body)
+			}
+			code, _, body = b.doJSON("POST", "/api/v1/shipments", `{"shipments":[`+strings.Join(items[:20], ",")+`]}`, auth(keyA)...)
+			if code != 201 || strings.Count(body, `"item_no":"L`) != 20 {
+				t.Errorf("20 in one call: %d", code)
+			}
+			code, _, body = b.doJSON("GET", "/api/v1/shipments?limit=5", "", auth(keyA)...)
+			if code != 200 || strings.Count(body, `"id":"shp_`) != 5 || !strings.Contains(body, `"next_cursor":"shp_`) {
+				t.Errorf("list: %d %s", code, body[:min(len(body), 300)])
+			}
+			if code, _, body = b.doJSON("GET", "/api/v1/shipments", "", auth(keyB)...); !strings.Contains(body, `"data":[]`) {
+				t.Errorf("B's list is not empty: %s", body)
+			}
+			// A draft with problems is kept incomplete, problems named.
+			code, _, body = b.doJSON("POST", "/api/v1/shipments", `{"service":"ARM","recipient":{"name":"Taro","country":"JP"},"draft":true}`, auth(keyA)...)
+			if code != 201 || !strings.Contains(body, `"status":"incomplete"`) || !strings.Contains(body, `"field":"weight_g"`) {
+				t.Errorf("draft: %d %s", code, body)
+			}
+		})
+	}
+}
+
+// jsonRename maps the snake_case answer onto the test's struct fields.
+func jsonRename(s string) string {
+	return strings.NewReplacer(`"item_no"`, `"ItemNo"`, `"expires_at"`, `"ExpiresAt"`, `"label_url"`, `"LabelURL"`,
+		`"us_office_of_exchange"`, `"USExchange"`, `"customs_form"`, `"CustomsForm"`).Replace(s)
+}

@@ -1,0 +1,180 @@
+package shipment
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/catalog"
+	"github.com/ecship/ecship/internal/errs"
+)
+
+// Filter narrows a sender's list of shipments.
+type Filter struct {
+	Statuses []Status
+	Search   string    // part of an item number, recipient name or reference
+	From, To time.Time // created between (zero: open)
+	Since    time.Time // never older than this (the sender's 6-month history)
+	Before   string    // cursor: continue after this id (lists are newest first)
+	Limit    int
+}
+
+// Store is what the shipment service needs from the database (implemented by internal/store).
+type Store interface {
+	CreateShipments(ctx context.Context, list []*Shipment, prefix func(service string) string, now time.Time) error
+	Shipment(ctx context.Context, owner string, mode account.Mode, id string) (*Shipment, error)
+	ShipmentsByID(ctx context.Context, owner string, mode account.Mode, ids []string) ([]*Shipment, error)
+	Shipments(ctx context.Context, owner string, mode account.Mode, f Filter) ([]*Shipment, string, error)
+	UpdateShipment(ctx context.Context, s *Shipment, from []Status, prefix func(string) string, now time.Time) error
+	DeleteShipment(ctx context.Context, owner string, mode account.Mode, id string) error
+	MarkPrinted(ctx context.Context, ids []string, now time.Time) error
+}
+
+// Service is every operation on shipments, for the portal and the API alike. Every call names the
+// owner, and the store answers only with the owner's shipments.
+type Service struct {
+	Store   Store
+	Catalog *catalog.Catalog
+	Now     func() time.Time
+}
+
+// Owner is who acts: the user and the mode of their credential (test data stays apart from live).
+type Owner struct {
+	User *account.User
+	Mode account.Mode
+}
+
+func (s *Service) prefix(service string) string {
+	if svc, ok := s.Catalog.Service(service); ok {
+		return svc.S10Prefix
+	}
+	return "Z"
+}
+
+// Create prepares one or several shipments and stores them all or none. Ready ones get item numbers;
+// with draft, ones with problems are kept incomplete instead of refusing the lot. At most 20 go to one
+// country at one time (LBL-4), and only a verified account ships (ACC-1).
+func (s *Service) Create(ctx context.Context, o Owner, list []*Shipment, draft bool) error {
+	if !o.User.Verified() {
+		return errs.New(errs.Forbidden, "shipment.verify_first", nil)
+	}
+	if len(list) == 0 {
+		return errs.New(errs.Invalid, "shipment.none", nil)
+	}
+	now := s.Now()
+	var all errs.Fields
+	for i, sh := range list {
+		sh.ID, sh.OwnerID, sh.Mode, sh.ItemNo, sh.CreatedAt, sh.PrintedAt = account.NewID("shp"), o.User.ID, o.Mode, "", time.Time{}, nil
+		if err := Prepare(s.Catalog, sh, now, draft); err != nil {
+			for _, f := range errs.As(err).Fields {
+				if len(list) > 1 {
+					f.Field = shipmentsPath(i) + f.Field
+				}
+				all = append(all, f)
+			}
+		}
+	}
+	if err := all.Err(); err != nil {
+		return err
+	}
+	if err := CheckBatch(list); err != nil {
+		return err
+	}
+	return s.Store.CreateShipments(ctx, list, s.prefix, now)
+}
+
+func shipmentsPath(i int) string { return fmt.Sprintf("shipments[%d].", i) }
+
+// Get returns one of the owner's shipments; anyone else's is not found.
+func (s *Service) Get(ctx context.Context, o Owner, id string) (*Shipment, error) {
+	return s.Store.Shipment(ctx, o.User.ID, o.Mode, id)
+}
+
+// List returns the owner's shipments, newest first, never older than six months (HIS-1).
+func (s *Service) List(ctx context.Context, o Owner, f Filter) ([]*Shipment, string, error) {
+	f.Since = s.Now().AddDate(0, -HistoryMonths, 0)
+	return s.Store.Shipments(ctx, o.User.ID, o.Mode, f)
+}
+
+// Update replaces an editable shipment's details and checks it again (until it is paid: LBL-9).
+func (s *Service) Update(ctx context.Context, o Owner, id string, next *Shipment, draft bool) (*Shipment, error) {
+	cur, err := s.Get(ctx, o, id)
+	if err != nil {
+		return nil, err
+	}
+	if !cur.Editable() {
+		return nil, errs.New(errs.Conflict, "shipment.not_editable", errs.Args{"status": string(cur.Status)})
+	}
+	next.ID, next.OwnerID, next.Mode, next.ItemNo, next.CreatedAt, next.DeleteAfter, next.PrintedAt = cur.ID, cur.OwnerID, cur.Mode, cur.ItemNo, cur.CreatedAt, cur.DeleteAfter, cur.PrintedAt
+	if next.Service != cur.Service || next.Recipient.Country != cur.Recipient.Country {
+		next.ItemNo = "" // another service prefix or destination: a new number
+	}
+	now := s.Now()
+	if err := Prepare(s.Catalog, next, now, draft); err != nil {
+		return nil, err
+	}
+	if next.Status == Ready && cur.Status == Ready && cur.ExpiresAt != nil {
+		next.ExpiresAt = cur.ExpiresAt // editing does not extend a label's validity
+	}
+	if err := s.Store.UpdateShipment(ctx, next, []Status{Incomplete, Ready}, s.prefix, now); err != nil {
+		return nil, err
+	}
+	return next, nil
+}
+
+// Copy prepares a new shipment from one of the owner's, as a draft to check and change.
+func (s *Service) Copy(ctx context.Context, o Owner, id string) (*Shipment, error) {
+	cur, err := s.Get(ctx, o, id)
+	if err != nil {
+		return nil, err
+	}
+	c := *cur
+	c.Problems = nil
+	if err := s.Create(ctx, o, []*Shipment{&c}, true); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Delete removes an incomplete or unpaid shipment.
+func (s *Service) Delete(ctx context.Context, o Owner, id string) error {
+	return s.Store.DeleteShipment(ctx, o.User.ID, o.Mode, id)
+}
+
+// Cancel withdraws a ready label before posting. (Paid labels are cancelled with their refund.)
+func (s *Service) Cancel(ctx context.Context, o Owner, id string) (*Shipment, error) {
+	cur, err := s.Get(ctx, o, id)
+	if err != nil {
+		return nil, err
+	}
+	if cur.Status == Paid {
+		return nil, errs.New(errs.Conflict, "shipment.cancel_paid", nil)
+	}
+	if err := Cancel(cur, s.Now()); err != nil {
+		return nil, err
+	}
+	if err := s.Store.UpdateShipment(ctx, cur, []Status{Ready}, s.prefix, s.Now()); err != nil {
+		return nil, err
+	}
+	return cur, nil
+}
+
+// Printable returns the owner's shipments for printing: ready or paid, not expired (LBL-5).
+func (s *Service) Printable(ctx context.Context, o Owner, ids []string) ([]*Shipment, error) {
+	list, err := s.Store.ShipmentsByID(ctx, o.User.ID, o.Mode, ids)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	for _, sh := range list {
+		switch {
+		case sh.ExpiredAt(now):
+			return nil, errs.New(errs.Conflict, "shipment.expired", nil)
+		case sh.Status != Ready && sh.Status != Paid:
+			return nil, errs.New(errs.Conflict, "shipment.not_printable", errs.Args{"status": string(sh.Status)})
+		}
+	}
+	s.Store.MarkPrinted(ctx, ids, now)
+	return list, nil
+}

@@ -1,0 +1,225 @@
+package shipment_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/catalog"
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/mail"
+	"github.com/ecship/ecship/internal/money"
+	"github.com/ecship/ecship/internal/s10"
+	"github.com/ecship/ecship/internal/secretbox"
+	"github.com/ecship/ecship/internal/shipment"
+	"github.com/ecship/ecship/internal/store"
+	"github.com/ecship/ecship/internal/store/storetest"
+)
+
+var ctx = context.Background()
+
+type env struct {
+	svc  *shipment.Service
+	st   *store.Store
+	now  time.Time
+	a, b shipment.Owner
+}
+
+func newEnv(t *testing.T, st *store.Store) *env {
+	t.Helper()
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{st: st, now: time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)}
+	box, _ := secretbox.New(make([]byte, 32))
+	acc := &account.Service{Store: st, Secrets: box, Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return e.now },
+		Mail: &mail.Mailer{Outbox: st, Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return e.now }}}
+	ua, err := acc.CreateUser(ctx, "shopa", "a@example.hk", "harbour-view-8", account.Sender)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ub, _ := acc.CreateUser(ctx, "shopb", "b@example.hk", "harbour-view-8", account.Sender)
+	e.a, e.b = shipment.Owner{User: ua, Mode: account.Live}, shipment.Owner{User: ub, Mode: account.Live}
+	e.svc = &shipment.Service{Store: st, Catalog: cat, Now: func() time.Time { return e.now }}
+	return e
+}
+
+func parcel(to, zip string) *shipment.Shipment {
+	return &shipment.Shipment{Service: "AEX", Reference: "ORDER-" + to, WeightG: 450,
+		Sender:    shipment.Address{Name: "陳大文", Lines: []string{"8 Nathan Road"}, City: "Kowloon", Country: "HK", Phone: "85291234567"},
+		Recipient: shipment.Address{Name: "Jane Doe " + zip, Lines: []string{"350 Fifth Avenue"}, City: "New York", PostalCode: zip, Country: to},
+		Contents: &shipment.Contents{Category: "sale", Items: []shipment.Article{{Description: "Silk scarf", Quantity: 2, WeightG: 300,
+			Value: money.MustParse("380.00"), Currency: "HKD", HSCode: "621410", Origin: "HK"}}}}
+}
+
+// rule: LBL-4, LBL-10
+func TestCreateNumbersAndIsolates(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		var list []*shipment.Shipment
+		for i := range 20 {
+			list = append(list, parcel("US", fmt.Sprintf("1%04d", 100+i)))
+		}
+		if err := e.svc.Create(ctx, e.a, list, false); err != nil {
+			t.Fatalf("20 to the US: %v", err)
+		}
+		seen := map[string]bool{}
+		for _, sh := range list {
+			n, err := s10.Parse(sh.ItemNo)
+			if err != nil || n.Service[0] != 'L' || n.Country != "HK" || seen[sh.ItemNo] || sh.Status != shipment.Ready {
+				t.Errorf("item number %q (%v) status %s", sh.ItemNo, err, sh.Status)
+			}
+			seen[sh.ItemNo] = true
+		}
+		// A 21st for one country in one go is refused whole.
+		var many []*shipment.Shipment
+		for range 21 {
+			many = append(many, parcel("US", "10118"))
+		}
+		if err := e.svc.Create(ctx, e.a, many, false); errs.As(err).Message.Key != "shipment.batch.per_country" {
+			t.Errorf("21 to one country: %v", err)
+		}
+		// One bad shipment in a batch: nothing created, and its field named with its index.
+		bad := []*shipment.Shipment{parcel("US", "10118"), parcel("US", "1011")}
+		err := e.svc.Create(ctx, e.a, bad, false)
+		if f := errs.As(err).Fields; len(f) != 1 || f[0].Field != "shipments[1].recipient.postal_code" {
+			t.Errorf("bad batch: %v", err)
+		}
+		all, _, _ := e.svc.List(ctx, e.a, shipment.Filter{Limit: 500})
+		if len(all) != 20 {
+			t.Errorf("%d shipments after refused batches; want 20", len(all))
+		}
+		// Sender B cannot read A's shipment, by id or by listing; nor can A's test key.
+		if _, err := e.svc.Get(ctx, e.b, list[0].ID); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("B reads A's shipment: %v", err)
+		}
+		if l, _, _ := e.svc.List(ctx, e.b, shipment.Filter{}); len(l) != 0 {
+			t.Errorf("B lists %d of A's", len(l))
+		}
+		if _, err := e.svc.Get(ctx, shipment.Owner{User: e.a.User, Mode: account.Test}, list[0].ID); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("a test key reads live data: %v", err)
+		}
+		if err := e.svc.Delete(ctx, e.b, list[0].ID); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("B deletes A's: %v", err)
+		}
+		if _, err := e.svc.Cancel(ctx, e.b, list[0].ID); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("B cancels A's: %v", err)
+		}
+	})
+}
+
+// rule: HIS-1, HIS-2
+func TestListSearchPageAndHistoryWindow(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		old := parcel("US", "90210")
+		e.now = e.now.AddDate(0, -7, 0)
+		e.svc.Create(ctx, e.a, []*shipment.Shipment{old}, false)
+		e.now = e.now.AddDate(0, 7, 0)
+		for i := range 7 {
+			e.now = e.now.Add(time.Minute)
+			e.svc.Create(ctx, e.a, []*shipment.Shipment{parcel("US", fmt.Sprintf("1%04d", i))}, false)
+		}
+		draft := &shipment.Shipment{Service: "ARM", Recipient: shipment.Address{Name: "Taro", Country: "JP"}}
+		e.svc.Create(ctx, e.a, []*shipment.Shipment{draft}, true)
+		l, _, _ := e.svc.List(ctx, e.a, shipment.Filter{Limit: 100})
+		if len(l) != 8 {
+			t.Errorf("%d listed; want 8 (the 7-month-old one is past the 6-month history)", len(l))
+		}
+		l, _, _ = e.svc.List(ctx, e.a, shipment.Filter{Statuses: []shipment.Status{shipment.Incomplete}})
+		if len(l) != 1 || l[0].ID != draft.ID {
+			t.Errorf("incomplete list: %d", len(l))
+		}
+		l, _, _ = e.svc.List(ctx, e.a, shipment.Filter{Search: "jane doe 10003"})
+		if len(l) != 1 {
+			t.Errorf("search by recipient: %d", len(l))
+		}
+		all, _, _ := e.svc.List(ctx, e.a, shipment.Filter{Statuses: []shipment.Status{shipment.Ready}})
+		l, _, _ = e.svc.List(ctx, e.a, shipment.Filter{Search: strings.ToLower(all[3].ItemNo[2:11])})
+		if len(l) != 1 || l[0].ID != all[3].ID {
+			t.Errorf("search by part of the item number: %d", len(l))
+		}
+		var pages [][]*shipment.Shipment
+		cursor := ""
+		for {
+			page, next, err := e.svc.List(ctx, e.a, shipment.Filter{Limit: 3, Before: cursor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages = append(pages, page)
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		if len(pages) != 3 || len(pages[0]) != 3 || len(pages[2]) != 2 || pages[1][0].CreatedAt.After(pages[0][2].CreatedAt) {
+			t.Errorf("pages of 3: %d pages", len(pages))
+		}
+	})
+}
+
+func TestEditCopyDeleteCancel(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		sh := parcel("US", "10118")
+		e.svc.Create(ctx, e.a, []*shipment.Shipment{sh}, false)
+		next := parcel("US", "90210")
+		got, err := e.svc.Update(ctx, e.a, sh.ID, next, false)
+		if err != nil || got.USExchange != shipment.ExchangeOthers || got.ItemNo != sh.ItemNo || !got.ExpiresAt.Equal(*sh.ExpiresAt) {
+			t.Fatalf("edit: %v %+v", err, got)
+		}
+		cp, err := e.svc.Copy(ctx, e.a, sh.ID)
+		if err != nil || cp.ID == sh.ID || cp.ItemNo == sh.ItemNo || cp.Status != shipment.Ready {
+			t.Fatalf("copy: %v %+v", err, cp)
+		}
+		if _, err := e.svc.Cancel(ctx, e.a, cp.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.Update(ctx, e.a, cp.ID, parcel("US", "10118"), false); errs.CodeOf(err) != errs.Conflict {
+			t.Errorf("editing a cancelled label: %v", err)
+		}
+		if err := e.svc.Delete(ctx, e.a, cp.ID); errs.CodeOf(err) != errs.Conflict {
+			t.Errorf("deleting a cancelled label: %v", err)
+		}
+		if err := e.svc.Delete(ctx, e.a, sh.ID); err != nil {
+			t.Errorf("deleting a ready label: %v", err)
+		}
+		if _, err := e.svc.Get(ctx, e.a, sh.ID); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("deleted label still there")
+		}
+		// An unverified account ships nothing.
+		e.a.User.EmailVerifiedAt = nil
+		if err := e.svc.Create(ctx, e.a, []*shipment.Shipment{parcel("US", "10118")}, false); errs.CodeOf(err) != errs.Forbidden {
+			t.Errorf("unverified: %v", err)
+		}
+	})
+}
+
+func BenchmarkCreate20(b *testing.B) {
+	dsn := storetest.DSNs(b)["sqlite"]
+	st := storetest.Open(b, dsn)
+	cat, _ := catalog.Default()
+	now := time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)
+	box, _ := secretbox.New(make([]byte, 32))
+	acc := &account.Service{Store: st, Secrets: box, Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}
+	u, err := acc.CreateUser(ctx, "bench", "bench@example.hk", "harbour-view-8", account.Sender)
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc := &shipment.Service{Store: st, Catalog: cat, Now: func() time.Time { return now }}
+	o := shipment.Owner{User: u, Mode: account.Live}
+	for b.Loop() {
+		list := make([]*shipment.Shipment, 20)
+		for i := range list {
+			list[i] = parcel("US", "10118")
+		}
+		if err := svc.Create(ctx, o, list, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

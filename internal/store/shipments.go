@@ -1,0 +1,251 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/catalog"
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/money"
+	"github.com/ecship/ecship/internal/shipment"
+)
+
+// shipmentData is the JSON part of a stored shipment.
+type shipmentData struct {
+	WeightG     int                 `json:"weight_g"`
+	Dimensions  *catalog.Dimensions `json:"dimensions_mm,omitempty"`
+	Sender      shipment.Address    `json:"sender"`
+	Recipient   shipment.Address    `json:"recipient"`
+	Contents    *shipment.Contents  `json:"contents,omitempty"`
+	Insurance   money.Cents         `json:"insurance"`
+	Format      string              `json:"format,omitempty"`
+	Postage     money.Cents         `json:"postage"`
+	Fees        money.Cents         `json:"fees"`
+	Premium     money.Cents         `json:"premium"`
+	Sample      bool                `json:"sample,omitempty"`
+	CustomsForm string              `json:"customs_form,omitempty"`
+	USExchange  string              `json:"us_exchange,omitempty"`
+	Problems    []shipment.Problem  `json:"problems,omitempty"`
+}
+
+func dataOf(s *shipment.Shipment) (string, error) {
+	b, err := json.Marshal(shipmentData{WeightG: s.WeightG, Dimensions: s.Dimensions, Sender: s.Sender, Recipient: s.Recipient, Contents: s.Contents,
+		Insurance: s.Insurance, Format: s.Format, Postage: s.Postage, Fees: s.Fees, Premium: s.Premium, Sample: s.Sample,
+		CustomsForm: s.CustomsForm, USExchange: s.USExchange, Problems: s.Problems})
+	return string(b), err
+}
+
+const shipmentColumns = `id, owner_id, mode, status, service, item_no, reference, total_cents, data, created_at, updated_at, expires_at, delete_after, printed_at`
+
+func scanShipment(row interface{ Scan(...any) error }) (*shipment.Shipment, error) {
+	var s shipment.Shipment
+	var mode, status, data string
+	var itemNo sql.NullString
+	var total int64
+	var created, updated ts
+	var expires, deleteAfter, printed nullTS
+	if err := row.Scan(&s.ID, &s.OwnerID, &mode, &status, &s.Service, &itemNo, &s.Reference, &total, &data, &created, &updated, &expires, &deleteAfter, &printed); err != nil {
+		return nil, err
+	}
+	var d shipmentData
+	if err := json.Unmarshal([]byte(data), &d); err != nil {
+		return nil, fmt.Errorf("store: shipment %s: %w", s.ID, err)
+	}
+	s.Mode, s.Status, s.ItemNo, s.Total = account.Mode(mode), shipment.Status(status), itemNo.String, money.Cents(total)
+	s.WeightG, s.Dimensions, s.Sender, s.Recipient, s.Contents, s.Insurance = d.WeightG, d.Dimensions, d.Sender, d.Recipient, d.Contents, d.Insurance
+	s.Format, s.Postage, s.Fees, s.Premium, s.Sample, s.CustomsForm, s.USExchange, s.Problems = d.Format, d.Postage, d.Fees, d.Premium, d.Sample, d.CustomsForm, d.USExchange, d.Problems
+	s.CreatedAt, s.UpdatedAt, s.ExpiresAt, s.DeleteAfter, s.PrintedAt = time.Time(created), time.Time(updated), expires.ptr(), deleteAfter.ptr(), printed.ptr()
+	return &s, nil
+}
+
+// CreateShipments stores shipments in one transaction: all or none. Ready ones get their UPU item
+// numbers (prefix gives each service's S10 letter) in the same transaction.
+func (s *Store) CreateShipments(ctx context.Context, list []*shipment.Shipment, prefix func(service string) string, now time.Time) error {
+	return s.Transact(ctx, func(tx *sql.Tx) error {
+		for _, sh := range list {
+			if sh.Status == shipment.Ready && sh.ItemNo == "" {
+				nums, err := s.AllocateItemNumbersTx(ctx, tx, prefix(sh.Service), 1, now)
+				if err != nil {
+					return err
+				}
+				sh.ItemNo = nums[0]
+			}
+			if err := insertShipment(ctx, tx, sh); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func insertShipment(ctx context.Context, tx *sql.Tx, sh *shipment.Shipment) error {
+	data, err := dataOf(sh)
+	if err != nil {
+		return err
+	}
+	var itemNo any
+	if sh.ItemNo != "" {
+		itemNo = sh.ItemNo
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO shipments (`+shipmentColumns+`, recipient_name, recipient_country)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		sh.ID, sh.OwnerID, string(sh.Mode), string(sh.Status), sh.Service, itemNo, sh.Reference, int64(sh.Total), data,
+		ts(sh.CreatedAt), ts(sh.UpdatedAt), tsOrNil(sh.ExpiresAt), tsOrNil(sh.DeleteAfter), tsOrNil(sh.PrintedAt),
+		sh.Recipient.Name, sh.Recipient.Country)
+	if err != nil {
+		return fmt.Errorf("store: create shipment: %w", err)
+	}
+	return nil
+}
+
+// Shipment returns one of the owner's shipments in a mode. Another sender's shipment, or one of the
+// other mode, is not found: the same answer as one that does not exist.
+func (s *Store) Shipment(ctx context.Context, owner string, mode account.Mode, id string) (*shipment.Shipment, error) {
+	sh, err := scanShipment(s.db.QueryRowContext(ctx, `SELECT `+shipmentColumns+` FROM shipments WHERE id = $1 AND owner_id = $2 AND mode = $3`, id, owner, string(mode)))
+	return sh, notFound(err)
+}
+
+// ShipmentsByID returns several of the owner's shipments, in the order asked; any that is not theirs
+// makes the whole answer not found.
+func (s *Store) ShipmentsByID(ctx context.Context, owner string, mode account.Mode, ids []string) ([]*shipment.Shipment, error) {
+	out := make([]*shipment.Shipment, 0, len(ids))
+	for _, id := range ids {
+		sh, err := s.Shipment(ctx, owner, mode, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sh)
+	}
+	return out, nil
+}
+
+// Shipments lists the owner's shipments in a mode, newest first, with a cursor for the next page.
+func (s *Store) Shipments(ctx context.Context, owner string, mode account.Mode, f shipment.Filter) ([]*shipment.Shipment, string, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	where := []string{"owner_id = $1", "mode = $2"}
+	args := []any{owner, string(mode)}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
+	}
+	if len(f.Statuses) > 0 {
+		var ph []string
+		for _, st := range f.Statuses {
+			args = append(args, string(st))
+			ph = append(ph, fmt.Sprintf("$%d", len(args)))
+		}
+		where = append(where, "status IN ("+strings.Join(ph, ", ")+")")
+	}
+	if q := strings.TrimSpace(f.Search); q != "" {
+		add(`(LOWER(COALESCE(item_no, '')) LIKE ? ESCAPE '\' OR LOWER(recipient_name) LIKE ? ESCAPE '\' OR LOWER(reference) LIKE ? ESCAPE '\')`, "%"+strings.ToLower(likeEscape(q))+"%")
+	}
+	if !f.From.IsZero() {
+		add("created_at >= ?", ts(f.From))
+	}
+	if !f.To.IsZero() {
+		add("created_at < ?", ts(f.To))
+	}
+	if !f.Since.IsZero() {
+		add("created_at >= ?", ts(f.Since))
+	}
+	if f.Before != "" {
+		var created ts
+		if err := s.db.QueryRowContext(ctx, `SELECT created_at FROM shipments WHERE id = $1 AND owner_id = $2`, f.Before, owner).Scan(&created); err != nil {
+			return nil, "", errs.Field("cursor", "shipment.cursor", nil)
+		}
+		args = append(args, ts(time.Time(created)), f.Before)
+		where = append(where, fmt.Sprintf("(created_at < $%d OR (created_at = $%d AND id < $%d))", len(args)-1, len(args)-1, len(args)))
+	}
+	args = append(args, f.Limit+1)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+shipmentColumns+` FROM shipments WHERE `+strings.Join(where, " AND ")+
+		fmt.Sprintf(` ORDER BY created_at DESC, id DESC LIMIT $%d`, len(args)), args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("store: shipments: %w", err)
+	}
+	defer rows.Close()
+	var out []*shipment.Shipment
+	for rows.Next() {
+		sh, err := scanShipment(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, sh)
+	}
+	next := ""
+	if len(out) > f.Limit {
+		out = out[:f.Limit]
+		next = out[len(out)-1].ID
+	}
+	return out, next, rows.Err()
+}
+
+// UpdateShipment saves a changed shipment still in one of the states allowed (optimistically: if it
+// moved on meanwhile, the update is a conflict). A shipment turning ready gets its item number now.
+func (s *Store) UpdateShipment(ctx context.Context, sh *shipment.Shipment, from []shipment.Status, prefix func(string) string, now time.Time) error {
+	return s.Transact(ctx, func(tx *sql.Tx) error {
+		if sh.Status == shipment.Ready && sh.ItemNo == "" {
+			nums, err := s.AllocateItemNumbersTx(ctx, tx, prefix(sh.Service), 1, now)
+			if err != nil {
+				return err
+			}
+			sh.ItemNo = nums[0]
+		}
+		data, err := dataOf(sh)
+		if err != nil {
+			return err
+		}
+		var itemNo any
+		if sh.ItemNo != "" {
+			itemNo = sh.ItemNo
+		}
+		args := []any{sh.ID, sh.OwnerID, string(sh.Status), sh.Service, itemNo, sh.Reference, int64(sh.Total), data, ts(sh.UpdatedAt),
+			tsOrNil(sh.ExpiresAt), tsOrNil(sh.DeleteAfter), tsOrNil(sh.PrintedAt), sh.Recipient.Name, sh.Recipient.Country}
+		var ph []string
+		for _, st := range from {
+			args = append(args, string(st))
+			ph = append(ph, fmt.Sprintf("$%d", len(args)))
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE shipments SET status = $3, service = $4, item_no = $5, reference = $6, total_cents = $7, data = $8,
+			updated_at = $9, expires_at = $10, delete_after = $11, printed_at = $12, recipient_name = $13, recipient_country = $14
+			WHERE id = $1 AND owner_id = $2 AND status IN (`+strings.Join(ph, ", ")+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("store: update shipment: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.New(errs.Conflict, "shipment.changed", nil)
+		}
+		return nil
+	})
+}
+
+// DeleteShipment removes one of the owner's incomplete or unpaid shipments.
+func (s *Store) DeleteShipment(ctx context.Context, owner string, mode account.Mode, id string) error {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM shipments WHERE id = $1 AND owner_id = $2 AND mode = $3 AND status IN ('incomplete', 'ready')`, id, owner, string(mode))
+	if err != nil {
+		return fmt.Errorf("store: delete shipment: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		if _, err := s.Shipment(ctx, owner, mode, id); err != nil {
+			return err
+		}
+		return errs.New(errs.Conflict, "shipment.not_deletable", nil)
+	}
+	return nil
+}
+
+// MarkPrinted records the first time a label was printed.
+func (s *Store) MarkPrinted(ctx context.Context, ids []string, now time.Time) error {
+	for _, id := range ids {
+		if _, err := s.db.ExecContext(ctx, `UPDATE shipments SET printed_at = $2 WHERE id = $1 AND printed_at IS NULL`, id, ts(now)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
