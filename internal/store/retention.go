@@ -1,0 +1,34 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// ExpireLabels marks ready labels whose validity has ended (expires_at <= now) as expired, and returns
+// how many (LBL-5). Paid labels keep their status here: what happens to their money is the payments'
+// business. One statement, so running it twice, or in two processes at once, changes each label once.
+func (s *Store) ExpireLabels(ctx context.Context, now time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE shipments SET status = 'expired', updated_at = $1
+		WHERE status = 'ready' AND expires_at <= $1`, ts(now))
+	if err != nil {
+		return 0, fmt.Errorf("store: expire labels: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// DeleteIncomplete deletes incomplete labels kept past their delete_after (90 days after first saved),
+// and returns how many (LBL-6). One statement, safe to run twice.
+//
+// Nothing is deleted for HIS-1: senders see 6 months of history through the list's Since filter, and
+// operations keep the rest.
+func (s *Store) DeleteIncomplete(ctx context.Context, now time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM shipments WHERE status = 'incomplete' AND delete_after <= $1`, ts(now))
+	if err != nil {
+		return 0, fmt.Errorf("store: delete incomplete labels: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
