@@ -5,17 +5,25 @@ import (
 	"testing"
 )
 
-// BenchmarkRenderOne renders one label with Chinese text and a CN23 (4 pages) per PDF.
+// BenchmarkRenderOne renders one label per PDF: a one-page Latin label, a one-page Chinese
+// label, and a Chinese Air Parcel label with a CN23 of 3 articles (3 plies + 1 page).
 func BenchmarkRenderOne(b *testing.B) {
-	l := samples()[6] // Air Parcel to Taiwan: Chinese addresses, CN23 with 3 articles
 	if _, err := loadFonts(); err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := Render(io.Discard, []Label{l}, OnePerPage); err != nil {
-			b.Fatal(err)
-		}
+	all := samples()
+	for _, bc := range []struct {
+		name  string
+		label Label
+	}{{"SRM-latin-1page", all[5]}, {"LRM-chinese-1page", all[8]}, {"APL-chinese-CN23-4pages", all[6]}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := Render(io.Discard, []Label{bc.label}, OnePerPage); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -50,8 +50,8 @@ func parseTTF(data []byte) (*ttFont, error) {
 		}
 	}
 	head, hhea, maxp := f.tables["head"], f.tables["hhea"], f.tables["maxp"]
-	if len(head) < 54 || len(hhea) < 36 || len(maxp) < 6 {
-		return nil, errors.New("ttf: head, hhea or maxp too short")
+	if len(head) < 54 || len(hhea) < 36 || len(maxp) < 6 || len(f.tables["post"]) < 32 {
+		return nil, errors.New("ttf: head, hhea, maxp or post too short")
 	}
 	f.unitsPerEm = int(be.Uint16(head[18:]))
 	f.numGlyphs = int(be.Uint16(maxp[4:]))
