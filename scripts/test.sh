@@ -10,9 +10,12 @@ say() { printf '== %s\n' "$*"; }
 command -v go >/dev/null || { echo "Go is not installed: see https://go.dev/doc/install (go.mod names the version)"; exit 1; }
 
 # Debian packages the tests use: Chromium for the portal's browser tests, a CJK font so Chinese renders,
+# poppler (pdfinfo, pdftoppm, pdftotext) and zbar (zbarimg) to check PDF labels and their barcodes,
 # the PostgreSQL server and client.
 need=()
 command -v chromium >/dev/null || need+=(chromium)
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
+command -v zbarimg >/dev/null || need+=(zbar-tools)
 [ -e /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || need+=(fonts-droid-fallback)
 command -v pg_ctlcluster >/dev/null || need+=(postgresql)
 command -v psql >/dev/null || need+=(postgresql-client)

@@ -39,6 +39,8 @@ func Register(mux *http.ServeMux, d *Deps) {
 	rt.handle("PUT", "/api/v1/shipments/{id}", d.withKey(d.updateShipment))
 	rt.handle("DELETE", "/api/v1/shipments/{id}", d.withKey(d.deleteShipment))
 	rt.handle("POST", "/api/v1/shipments/{id}/cancel", d.withKey(d.cancelShipment))
+	rt.handle("GET", "/api/v1/shipments/{id}/label", d.withKey(d.shipmentLabel))
+	rt.handle("POST", "/api/v1/labels", d.withKey(d.printLabels))
 	rt.handle("GET", "/api/v1/openapi.json", serveOpenAPI("application/json"))
 	rt.handle("GET", "/api/v1/openapi.yaml", serveOpenAPI("application/yaml"))
 	rt.finish()

@@ -313,3 +313,48 @@ func (d *Deps) cancelShipment(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, d.shipmentOut(s, Lang(r)))
 }
+
+// shipmentLabel answers one label's PDF (?layout=a4 for an A4 sheet).
+func (d *Deps) shipmentLabel(w http.ResponseWriter, r *http.Request) {
+	d.writeLabels(w, r, []string{r.PathValue("id")}, r.URL.Query().Get("layout"))
+}
+
+// printLabels answers several labels as one PDF: {"shipment_ids":[...],"layout":"a4"|"label"}.
+func (d *Deps) printLabels(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		IDs    []string `json:"shipment_ids"`
+		Layout string   `json:"layout"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	switch {
+	case len(in.IDs) == 0:
+		WriteError(w, r, errs.Field("shipment_ids", "labels.ids_required", nil))
+		return
+	case len(in.IDs) > 500:
+		WriteError(w, r, errs.Field("shipment_ids", "labels.too_many", errs.Args{"max": 500}))
+		return
+	case in.Layout != "" && in.Layout != "a4" && in.Layout != "label":
+		WriteError(w, r, errs.Field("layout", "labels.layout_unknown", nil))
+		return
+	}
+	d.writeLabels(w, r, in.IDs, in.Layout)
+}
+
+func (d *Deps) writeLabels(w http.ResponseWriter, r *http.Request, ids []string, layout string) {
+	list, err := d.Shipments.Printable(r.Context(), d.owner(r), ids)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	pdf, err := shipment.RenderLabels(d.Catalog, list, layout)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Length", strconv.Itoa(len(pdf)))
+	w.Write(pdf)
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/ecship/ecship/internal/config"
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/i18n"
+	"github.com/ecship/ecship/internal/jobs"
 	"github.com/ecship/ecship/internal/mail"
 	"github.com/ecship/ecship/internal/metrics"
 	"github.com/ecship/ecship/internal/secretbox"
@@ -120,7 +121,7 @@ func (a *App) routes() error {
 	server.Health(mux, a.Store.Ping)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
 	api.Register(mux, &api.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Metrics: a.Metrics, Log: a.Log, Now: now})
-	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Store: a.Store, Metrics: a.Metrics, Log: a.Log, Now: now,
+	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Store: a.Store, Metrics: a.Metrics, Log: a.Log, Now: now,
 		SecureCookies: strings.HasPrefix(a.Config.BaseURL, "https://"), TrustedProxies: a.Config.TrustedProxies, StateKey: a.stateKey})
 	if err != nil {
 		return fmt.Errorf("portal: %w", err)
@@ -158,6 +159,11 @@ func (a *App) Handler() http.Handler { return a.handler }
 // meanwhile (by ecship weather add, or by another process on the same database) are read every minute.
 func (a *App) Run(ctx context.Context, ready func(net.Addr)) error {
 	go a.refreshWeather(ctx, time.Minute)
+	// Retention (labels expire after 90 days, drafts go after 90 days) runs in every process, each
+	// round under a lease in the database, so several processes do it once.
+	runner := jobs.New(a.Store, a.Log)
+	runner.Now = func() time.Time { return a.Now() }
+	go runner.Run(ctx)
 	return server.Run(ctx, a.Config.Addr, a.handler, a.Log, func(addr net.Addr) {
 		// Listening on port 0 picks a port: links in emails must name the one picked.
 		if strings.HasSuffix(a.Accounts.BaseURL, ":0") {

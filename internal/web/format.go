@@ -14,6 +14,8 @@ var funcs = template.FuncMap{
 	"date": i18n.Date,
 	// when writes a moment in Hong Kong time.
 	"when": func(t time.Time) string { return t.In(catalog.HongKong).Format("2006-01-02 15:04") },
+	"inc":  func(i int) int { return i + 1 },
+	"list": func(s ...string) []string { return s },
 	// dict passes several values to a template: {{template "field" dict "name" "email" ...}}.
 	"dict": func(kv ...any) map[string]any {
 		m := make(map[string]any, len(kv)/2)

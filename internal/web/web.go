@@ -19,6 +19,7 @@ import (
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/metrics"
+	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/store"
 )
 
@@ -29,6 +30,7 @@ var files embed.FS
 type Deps struct {
 	Catalog        *catalog.Catalog
 	Accounts       *account.Service
+	Shipments      *shipment.Service
 	Store          *store.Store // lists for the account and admin pages
 	Metrics        *metrics.Metrics
 	Log            *slog.Logger
@@ -115,6 +117,22 @@ func (p *Portal) Register(mux *http.ServeMux) {
 	p.handle(mux, "POST", "/upgrade", A, p.upgradeSignIn)
 	p.handle(mux, "GET", "/upgrade/details", A, p.upgradeDetails)
 	p.handle(mux, "POST", "/upgrade/details", A, p.upgradeFinish)
+	V := account.Verified
+	p.handle(mux, "GET", "/labels", account.SignedIn, p.labelsList)
+	p.handle(mux, "GET", "/labels/new", V, p.labelNew)
+	p.handle(mux, "POST", "/labels", V, p.labelCreate)
+	p.handle(mux, "POST", "/labels/print", V, p.labelsPrint)
+	p.handle(mux, "GET", "/labels/{id}", account.SignedIn, p.labelView)
+	p.handle(mux, "GET", "/labels/{id}/label.pdf", V, p.labelPDF)
+	p.handle(mux, "GET", "/labels/{id}/edit", V, p.labelEdit)
+	p.handle(mux, "POST", "/labels/{id}/edit", V, p.labelUpdate)
+	p.handle(mux, "POST", "/labels/{id}/copy", V, p.labelCopy)
+	p.handle(mux, "POST", "/labels/{id}/delete", account.SignedIn, p.labelDelete)
+	p.handle(mux, "POST", "/labels/{id}/cancel", account.SignedIn, p.labelCancel)
+	p.handle(mux, "GET", "/history", account.SignedIn, p.history)
+	p.handle(mux, "GET", "/history.csv", account.SignedIn, p.historyCSV)
+	p.handle(mux, "GET", "/addresses", account.SignedIn, p.addresses)
+	p.handle(mux, "POST", "/addresses/{id}/delete", account.SignedIn, p.deleteAddress)
 	p.handle(mux, "GET", "/admin", account.AdminOnly, p.adminUsers)
 	p.handle(mux, "POST", "/admin/users/{id}/role", account.AdminOnly, p.adminSetRole)
 	p.handle(mux, "GET", "/admin/outbox", account.AdminOnly, p.adminOutbox)

@@ -1,0 +1,67 @@
+package app_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/store/storetest"
+)
+
+// A sender prepares an e-Express+ label to New York in the portal, sees its number, office of
+// exchange and preview, finds it in the pending list, and prints it.
+//
+// rule: HIS-2, LBL-1, LBL-7
+func TestBrowserPrepareLabel(t *testing.T) {
+	ctx := browser(t)
+	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	if _, err := a.Accounts.CreateUser(context.Background(), "shopper", "shopper@example.hk", "harbour-view-8", account.Sender); err != nil {
+		t.Fatal(err)
+	}
+	fill := func(name, v string) chromedp.Action[chromedp.Void] {
+		return chromedp.SendKeys(chromedp.CSS(`[name="`+name+`"]`), v)
+	}
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(base + "/login?lang=en"),
+		chromedp.WaitVisible(chromedp.ID("login")),
+		fill("login", "shopper"), fill("password", "harbour-view-8"),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button`)),
+		chromedp.WaitVisible(chromedp.ID("profile-h")),
+		chromedp.Navigate(base + "/labels/new?to=US&service=AEX"),
+		chromedp.WaitVisible(chromedp.CSS(`form.labelform`)),
+	}
+	for k, v := range labelFormValues("10118") {
+		if strings.HasPrefix(k, "sender_") || strings.HasPrefix(k, "r0_") && k != "r0_save" {
+			steps = append(steps, chromedp.SetValue(chromedp.CSS(`[name="`+k+`"]`), v[0]))
+		}
+	}
+	steps = append(steps, chromedp.Click(chromedp.CSS(`button[name=action][value=create]`)), chromedp.WaitVisible(chromedp.CSS(`.preview`)))
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+	title := must(t, ctx, chromedp.Text(chromedp.CSS(`.titlebar h1 code`)))
+	facts := must(t, ctx, chromedp.Text(chromedp.CSS(`dl.facts`)))
+	if !strings.HasPrefix(title, "L") || !strings.HasSuffix(title, "HK") || !strings.Contains(facts, "JFK") || !strings.Contains(facts, "CN22") {
+		t.Errorf("label page: %q %q", title, facts)
+	}
+	screenshot(t, ctx, "label-view.png")
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/labels?tab=pending"),
+		chromedp.WaitVisible(chromedp.CSS(`table.labels`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := must(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('table.labels tbody tr').length`)); n != 1 {
+		t.Errorf("%d pending labels listed", n)
+	}
+	// The PDF the page links to is a PDF.
+	kind := must(t, ctx, chromedp.Evaluate[string](`fetch(document.querySelector('table.labels a').href.replace(/\/?$/, '') + '/label.pdf').then(r => r.headers.get('content-type'))`, chromedp.EvalAwaitPromise))
+	if kind != "application/pdf" {
+		t.Errorf("label download: %q", kind)
+	}
+	screenshot(t, ctx, "labels-list.png")
+}

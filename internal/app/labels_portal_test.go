@@ -1,0 +1,111 @@
+package app_test
+
+import (
+	"context"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/store/storetest"
+)
+
+func signedIn(t *testing.T, base string, a interface {
+	CreateUser(ctx context.Context, login, email, password string, role account.Role) (*account.User, error)
+}, login string) *browserish {
+	t.Helper()
+	if _, err := a.CreateUser(context.Background(), login, login+"@example.hk", "harbour-view-8", account.Sender); err != nil {
+		t.Fatal(err)
+	}
+	b := newClient(t, base)
+	if code, _, _ := b.do("POST", "/login", url.Values{"login": {login}, "password": {"harbour-view-8"}}); code != 303 {
+		t.Fatalf("sign in: %d", code)
+	}
+	return b
+}
+
+func labelFormValues(zip string) url.Values {
+	return url.Values{"n": {"1"}, "service": {"AEX"}, "country": {"US"},
+		"sender_name": {"陳大文"}, "sender_line1": {"Flat A, 12/F, 8 Nathan Road"}, "sender_city": {"Kowloon"}, "sender_phone": {"85291234567"}, "save_sender": {"1"},
+		"r0_name": {"Jane Doe"}, "r0_line1": {"350 Fifth Avenue"}, "r0_city": {"New York"}, "r0_state": {"NY"}, "r0_postal": {zip}, "r0_save": {"1"},
+		"r0_ref": {"ORDER-1001"}, "r0_weight": {"450"}, "r0_l": {"250"}, "r0_w": {"180"}, "r0_h": {"40"}, "r0_insure": {"1000"}, "r0_category": {"sale"},
+		"r0_a0_desc": {"Silk scarf"}, "r0_a0_qty": {"2"}, "r0_a0_weight": {"300"}, "r0_a0_value": {"380"}, "r0_a0_currency": {"HKD"}, "r0_a0_hs": {"621410"}, "r0_a0_origin": {"HK"},
+		"action": {"create"}}
+}
+
+// rule: HIS-1, HIS-2, LBL-7
+func TestPortalLabelJourney(t *testing.T) {
+	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	b := signedIn(t, base, a.Accounts, "shopper")
+
+	// A bad ZIP: the message sits beside the postal code input, nothing is created.
+	code, _, page := b.do("POST", "/labels?lang=en", labelFormValues("1011"))
+	if code != 400 || !strings.Contains(page, `id="r0_postal-error">A US ZIP code has 5 digits`) {
+		t.Fatalf("bad ZIP: %d", code)
+	}
+	code, loc, _ := b.do("POST", "/labels", labelFormValues("10118"))
+	if code != 303 || !strings.HasPrefix(loc, "/labels/shp_") {
+		t.Fatalf("create: %d %s", code, loc)
+	}
+	id := strings.TrimPrefix(strings.Split(loc, "?")[0], "/labels/")
+	_, _, page = b.do("GET", loc+"&lang=en", nil)
+	item := regexp.MustCompile(`<code>(L[A-Z]\d{9}HK)</code>`).FindStringSubmatch(page)
+	if item == nil || !strings.Contains(page, "<strong>JFK</strong>") || !strings.Contains(page, `/labels/`+id+`/label.pdf`) {
+		t.Fatalf("label page lacks the item number, JFK or the preview")
+	}
+	code, _, pdf := b.do("GET", "/labels/"+id+"/label.pdf", nil)
+	if code != 200 || !strings.HasPrefix(pdf, "%PDF-") {
+		t.Errorf("PDF: %d %q", code, pdf[:min(len(pdf), 20)])
+	}
+	// Lists by state, search, history and its CSV.
+	if _, _, page = b.do("GET", "/labels?tab=pending&q=jane", nil); !strings.Contains(page, item[1]) {
+		t.Error("pending list lacks the label")
+	}
+	if _, _, page = b.do("GET", "/labels?tab=incomplete", nil); strings.Contains(page, item[1]) {
+		t.Error("incomplete list shows a ready label")
+	}
+	code, _, csv := b.do("GET", "/history.csv", nil)
+	if code != 200 || !strings.HasPrefix(csv, "\ufeffcreated_at,item_no") || !strings.Contains(csv, item[1]+",ready,AEX,ORDER-1001,Jane Doe,US,450,") {
+		t.Errorf("history CSV: %d %q", code, csv)
+	}
+	// The address book kept both addresses; the next form starts with the saved sender.
+	if _, _, page = b.do("GET", "/addresses", nil); !strings.Contains(page, "Jane Doe") || !strings.Contains(page, "陳大文") {
+		t.Error("address book lacks the saved addresses")
+	}
+	if _, _, page = b.do("GET", "/labels/new", nil); !strings.Contains(page, `value="Flat A, 12/F, 8 Nathan Road"`) {
+		t.Error("new form does not start with the saved sender")
+	}
+	// Another sender cannot see, print or cancel it.
+	other := signedIn(t, base, a.Accounts, "snooper")
+	for _, path := range []string{"/labels/" + id, "/labels/" + id + "/label.pdf"} {
+		if code, _, _ := other.do("GET", path, nil); code != 404 {
+			t.Errorf("another sender GET %s: %d; want 404", path, code)
+		}
+	}
+	if code, _, _ := other.do("POST", "/labels/"+id+"/cancel", url.Values{}); code != 404 {
+		t.Errorf("another sender cancels: %d", code)
+	}
+	// Copy, then cancel the original: it moves to the cancelled list and cannot be printed.
+	if code, loc, _ = b.do("POST", "/labels/"+id+"/copy", url.Values{}); code != 303 || !strings.HasSuffix(strings.Split(loc, "?")[0], "/edit") {
+		t.Errorf("copy: %d %s", code, loc)
+	}
+	if code, _, _ = b.do("POST", "/labels/"+id+"/cancel", url.Values{}); code != 303 {
+		t.Errorf("cancel: %d", code)
+	}
+	if _, _, page = b.do("GET", "/labels?tab=cancelled", nil); !strings.Contains(page, item[1]) {
+		t.Error("cancelled list lacks it")
+	}
+	if code, _, _ = b.do("GET", "/labels/"+id+"/label.pdf", nil); code != 409 && code != 500 && code < 400 {
+		t.Errorf("printing a cancelled label: %d", code)
+	}
+	// Draft: kept incomplete with its problems shown.
+	v := labelFormValues("")
+	v.Set("action", "draft")
+	if code, loc, _ = b.do("POST", "/labels", v); code != 303 {
+		t.Fatalf("draft: %d", code)
+	}
+	if _, _, page = b.do("GET", strings.Split(loc, "?")[0]+"?lang=en", nil); !strings.Contains(page, "recipient.postal_code: e-Express&#43; to the US needs the recipient&#39;s ZIP code") {
+		t.Error("draft page lacks its problem")
+	}
+}

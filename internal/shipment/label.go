@@ -1,0 +1,57 @@
+package shipment
+
+import (
+	"bytes"
+
+	"github.com/ecship/ecship/internal/catalog"
+	"github.com/ecship/ecship/internal/label"
+)
+
+// Label is what the shipment's label prints. Postage on it is the whole amount paid, so no stamp is
+// needed (LBL-12).
+func (s *Shipment) Label(cat *catalog.Catalog) label.Label {
+	l := label.Label{Service: s.Service, ItemNo: s.ItemNo, Postage: s.Postage + s.Fees, Insurance: s.Premium, Created: s.CreatedAt,
+		Reference: s.Reference, WeightG: s.WeightG, USExchange: s.USExchange,
+		Sender: labelAddress(cat, s.Sender), Recipient: labelAddress(cat, s.Recipient)}
+	if svc, ok := cat.Service(s.Service); ok {
+		l.ServiceName = svc.Names.En
+		l.Air = svc.Air || svc.Code == "AEX" || svc.Code == "EMS"
+	}
+	if c := s.Contents; c != nil && s.CustomsForm != "" {
+		cu := &label.Customs{Form: s.CustomsForm, Category: c.Category, Explanation: c.Explanation, Date: s.CreatedAt, SenderSignature: s.Sender.Name}
+		for _, it := range c.Items {
+			cu.Items = append(cu.Items, label.Item{Description: it.Description, Quantity: it.Quantity, NetWeightG: it.WeightG, Value: it.Value,
+				Currency: it.Currency, HSCode: it.HSCode, Origin: it.Origin})
+			cu.TotalValue += it.Value
+			cu.Currency = it.Currency
+		}
+		l.Customs = cu
+	}
+	return l
+}
+
+func labelAddress(cat *catalog.Catalog, a Address) label.Address {
+	out := label.Address{Name: a.Name, Company: a.Company, Lines: a.Lines, City: a.City, State: a.State, PostalCode: a.PostalCode, Country: a.Country, Phone: a.Phone}
+	if d, ok := cat.Destination(a.Country); ok {
+		out.CountryName = d.Names.En
+	}
+	return out
+}
+
+// RenderLabels renders shipments' labels into one PDF: layout "a4" puts several on each A4 sheet
+// (LBL-3); anything else gives each ply a page of the label's own size (LBL-2).
+func RenderLabels(cat *catalog.Catalog, list []*Shipment, layout string) ([]byte, error) {
+	labels := make([]label.Label, len(list))
+	for i, s := range list {
+		labels[i] = s.Label(cat)
+	}
+	l := label.OnePerPage
+	if layout == "a4" {
+		l = label.A4Sheet
+	}
+	var buf bytes.Buffer
+	if err := label.Render(&buf, labels, l); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

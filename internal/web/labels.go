@@ -1,0 +1,436 @@
+package web
+
+import (
+	"encoding/csv"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/catalog"
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/i18n"
+	"github.com/ecship/ecship/internal/label"
+	"github.com/ecship/ecship/internal/shipment"
+	"github.com/ecship/ecship/internal/store"
+)
+
+// The portal works on live data; test data is for test API keys.
+func owner(r *http.Request) shipment.Owner {
+	return shipment.Owner{User: currentUser(r), Mode: account.Live}
+}
+
+// tabs are the label lists by state (RULES HIS-2).
+var tabs = []struct {
+	Key      string
+	Statuses []shipment.Status
+}{
+	{"pending", []shipment.Status{shipment.Ready, shipment.Paid}},
+	{"incomplete", []shipment.Status{shipment.Incomplete}},
+	{"posted", []shipment.Status{shipment.Posted, shipment.InTransit, shipment.Delivered, shipment.Returned}},
+	{"cancelled", []shipment.Status{shipment.Cancelled, shipment.Expired}},
+}
+
+type labelsPage struct {
+	page
+	Tab       string
+	Tabs      []string
+	Query     string
+	Shipments []*shipment.Shipment
+	Next      string
+	Catalog   *catalog.Catalog
+}
+
+// DestName is a destination's name in the page's language.
+func (p labelsPage) DestName(code string) string {
+	if d, ok := p.Catalog.Destination(code); ok {
+		return d.Names.In(p.Lang)
+	}
+	return code
+}
+
+// ServiceName is a service's name in the page's language.
+func (p labelsPage) ServiceName(code string) string {
+	if s, ok := p.Catalog.Service(code); ok {
+		return s.Names.In(p.Lang)
+	}
+	return code
+}
+
+func (p *Portal) labelsList(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	pg := &labelsPage{page: p.page(w, r, "labels.title"), Tab: q.Get("tab"), Query: q.Get("q"), Catalog: p.Catalog}
+	f := shipment.Filter{Search: pg.Query, Before: q.Get("cursor"), Limit: 50}
+	for _, t := range tabs {
+		pg.Tabs = append(pg.Tabs, t.Key)
+		if t.Key == pg.Tab || (pg.Tab == "" && t.Key == "pending") {
+			pg.Tab, f.Statuses = t.Key, t.Statuses
+		}
+	}
+	list, next, err := p.Shipments.List(r.Context(), owner(r), f)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	pg.Shipments, pg.Next = list, next
+	p.render(w, r, http.StatusOK, "labels", pg)
+}
+
+type labelNewPage struct {
+	page
+	Form       labelForm
+	Services   []*catalog.Service
+	Dests      []*catalog.Destination
+	Senders    []store.SavedAddress
+	Recipients []store.SavedAddress
+	EditID     string
+	Catalog    *catalog.Catalog
+}
+
+// MsgFor translates a form message (field messages are kept as keys until the page's language is known).
+func (pg *labelNewPage) msg(f *labelForm) {
+	for k, v := range f.Errors {
+		if i18n.Has(i18n.English, v) {
+			f.Errors[k] = i18n.T(pg.Lang, v, nil)
+		}
+	}
+}
+
+func (p *Portal) newLabelPage(w http.ResponseWriter, r *http.Request, f labelForm) *labelNewPage {
+	pg := &labelNewPage{page: p.page(w, r, "labels.new.title"), Form: f, Catalog: p.Catalog, Dests: p.Catalog.Destinations(Lang(w, r))}
+	for _, s := range p.Catalog.Services() {
+		if s.Quotable() {
+			pg.Services = append(pg.Services, s)
+		}
+	}
+	u := currentUser(r)
+	pg.Senders, _ = p.Store.Addresses(r.Context(), u.ID, "sender")
+	pg.Recipients, _ = p.Store.Addresses(r.Context(), u.ID, "recipient")
+	return pg
+}
+
+// labelNew shows the form for one label, or up to 20 for one country (?n=).
+func (p *Portal) labelNew(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	n, _ := strconv.Atoi(q.Get("n"))
+	f := newLabelForm(n)
+	f.Values["country"], f.Values["service"] = q.Get("to"), q.Get("service")
+	u := currentUser(r)
+	// The sender defaults to the first saved sender, else the account holder's name and phone.
+	f.Values["sender_name"], f.Values["sender_phone"], f.Values["sender_email"] = u.Name(), u.Phone, u.Email
+	if id := q.Get("sender"); id != "" {
+		if a, err := p.Store.Address(r.Context(), u.ID, id); err == nil {
+			f.fillSender(a.Address)
+		}
+	} else if saved, _ := p.Store.Addresses(r.Context(), u.ID, "sender"); len(saved) > 0 {
+		f.fillSender(saved[0].Address)
+	}
+	if id := q.Get("recipient"); id != "" {
+		if a, err := p.Store.Address(r.Context(), u.ID, id); err == nil {
+			f.fill(0, &shipment.Shipment{Service: f.Values["service"], Sender: f.senderAddress(), Recipient: a.Address})
+		}
+	}
+	p.render(w, r, http.StatusOK, "label_new", p.newLabelPage(w, r, f))
+}
+
+func (f *labelForm) fillSender(a shipment.Address) {
+	sh := &shipment.Shipment{Service: f.Values["service"], Sender: a, Recipient: shipment.Address{Country: f.Values["country"]}}
+	keep := map[string]string{}
+	for k, v := range f.Values {
+		keep[k] = v
+	}
+	f.fill(0, sh)
+	for k, v := range keep {
+		if !strings.HasPrefix(k, "sender_") {
+			f.Values[k] = v
+		}
+	}
+}
+
+func (f labelForm) senderAddress() shipment.Address {
+	v := f.Values
+	return shipment.Address{Name: v["sender_name"], Company: v["sender_company"], Lines: []string{v["sender_line1"], v["sender_line2"], v["sender_line3"]},
+		City: v["sender_city"], Country: "HK", Phone: v["sender_phone"], Email: v["sender_email"]}
+}
+
+// labelCreate prepares the labels of the form: all or none; "save as draft" keeps incomplete ones.
+func (p *Portal) labelCreate(w http.ResponseWriter, r *http.Request) {
+	f := readLabelForm(r)
+	draft := r.PostForm.Get("action") == "draft"
+	list := f.shipments()
+	if len(f.Errors) > 0 { // inputs that are not even numbers
+		pg := p.newLabelPage(w, r, f)
+		pg.msg(&pg.Form)
+		p.render(w, r, http.StatusBadRequest, "label_new", pg)
+		return
+	}
+	if err := p.Shipments.Create(r.Context(), owner(r), list, draft); err != nil {
+		pg := p.newLabelPage(w, r, f)
+		p.formFail(pg, err)
+		p.render(w, r, pg.Form.fail(pg.Lang, errs.New(errs.Invalid, "error.invalid_input", nil)), "label_new", pg)
+		return
+	}
+	p.saveToBook(r, f, list)
+	notice := "labels_created"
+	if late := lateForBulk(list, p.Now()); late {
+		notice = "late_posting"
+	}
+	if len(list) == 1 {
+		http.Redirect(w, r, "/labels/"+list[0].ID+"?notice="+notice, http.StatusSeeOther)
+		return
+	}
+	tab := "pending"
+	if list[0].Status == shipment.Incomplete {
+		tab = "incomplete"
+	}
+	http.Redirect(w, r, "/labels?tab="+tab+"&notice="+notice, http.StatusSeeOther)
+}
+
+// formFail puts the service's messages beside their inputs.
+func (p *Portal) formFail(pg *labelNewPage, err error) {
+	e := errs.As(err)
+	for _, fe := range e.Fields {
+		in := pg.Form.inputFor(fe.Field)
+		if in == "" {
+			in = "_form"
+		}
+		if _, seen := pg.Form.Errors[in]; !seen {
+			pg.Form.Errors[in] = i18n.T(pg.Lang, fe.Key, fe.Args)
+		}
+	}
+	if len(e.Fields) == 0 || pg.Form.Errors["_form"] != "" {
+		msg := i18n.T(pg.Lang, e.Message.Key, e.Message.Args)
+		if v := pg.Form.Errors["_form"]; v != "" {
+			msg = v
+		}
+		pg.Form.Error = msg
+	}
+}
+
+// lateForBulk is SVC-8: 20 or more e-Express+ or Air Registered Mail items prepared after 4 p.m. miss
+// today's latest posting time.
+func lateForBulk(list []*shipment.Shipment, now time.Time) bool {
+	count := map[string]int{}
+	for _, s := range list {
+		count[s.Service]++
+	}
+	hk := now.In(catalog.HongKong)
+	return (count["AEX"] >= 20 || count["ARM"] >= 20) && hk.Hour() >= 16
+}
+
+func (p *Portal) saveToBook(r *http.Request, f labelForm, list []*shipment.Shipment) {
+	u, now := currentUser(r), p.Now()
+	if f.Values["save_sender"] != "" && len(list) > 0 {
+		p.Store.SaveAddress(r.Context(), u.ID, "sender", list[0].Sender, now)
+	}
+	for i, s := range list {
+		if f.BV(i, "save") != "" {
+			p.Store.SaveAddress(r.Context(), u.ID, "recipient", s.Recipient, now)
+		}
+	}
+}
+
+type labelPage struct {
+	labelsPage
+	S        *shipment.Shipment
+	Plies    []label.PlySize
+	Expired  bool
+	Problems []string
+}
+
+func (p *Portal) labelView(w http.ResponseWriter, r *http.Request) {
+	s, err := p.Shipments.Get(r.Context(), owner(r), r.PathValue("id"))
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	pg := &labelPage{labelsPage: labelsPage{page: p.page(w, r, "labels.view.title"), Catalog: p.Catalog}, S: s, Expired: s.ExpiredAt(p.Now())}
+	if s.ItemNo != "" {
+		pg.Plies = label.Size(s.Service, s.Recipient.Country)
+	}
+	for _, pr := range s.Problems {
+		pg.Problems = append(pg.Problems, pr.Field+": "+i18n.T(pg.Lang, pr.Key, pr.Args))
+	}
+	p.render(w, r, http.StatusOK, "label", pg)
+}
+
+func (p *Portal) labelEdit(w http.ResponseWriter, r *http.Request) {
+	s, err := p.Shipments.Get(r.Context(), owner(r), r.PathValue("id"))
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	if !s.Editable() {
+		p.fail(w, r, errs.New(errs.Conflict, "shipment.not_editable", errs.Args{"status": string(s.Status)}))
+		return
+	}
+	f := newLabelForm(1)
+	f.fill(0, s)
+	pg := p.newLabelPage(w, r, f)
+	pg.EditID = s.ID
+	for _, pr := range s.Problems {
+		if in := f.inputFor(pr.Field); in != "" {
+			pg.Form.Errors[in] = i18n.T(pg.Lang, pr.Key, pr.Args)
+		}
+	}
+	p.render(w, r, http.StatusOK, "label_new", pg)
+}
+
+func (p *Portal) labelUpdate(w http.ResponseWriter, r *http.Request) {
+	f := readLabelForm(r)
+	f.N, f.Blocks = 1, []int{0}
+	list := f.shipments()
+	draft := r.PostForm.Get("action") == "draft"
+	pg := p.newLabelPage(w, r, f)
+	pg.EditID = r.PathValue("id")
+	if len(f.Errors) > 0 {
+		pg.msg(&pg.Form)
+		p.render(w, r, http.StatusBadRequest, "label_new", pg)
+		return
+	}
+	s, err := p.Shipments.Update(r.Context(), owner(r), pg.EditID, list[0], draft)
+	if err != nil {
+		if errs.CodeOf(err) != errs.Invalid {
+			p.fail(w, r, err)
+			return
+		}
+		p.formFail(pg, err)
+		p.render(w, r, http.StatusBadRequest, "label_new", pg)
+		return
+	}
+	p.saveToBook(r, f, list)
+	http.Redirect(w, r, "/labels/"+s.ID+"?notice=label_saved", http.StatusSeeOther)
+}
+
+func (p *Portal) labelCopy(w http.ResponseWriter, r *http.Request) {
+	s, err := p.Shipments.Copy(r.Context(), owner(r), r.PathValue("id"))
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/labels/"+s.ID+"/edit?notice=label_copied", http.StatusSeeOther)
+}
+
+func (p *Portal) labelDelete(w http.ResponseWriter, r *http.Request) {
+	if err := p.Shipments.Delete(r.Context(), owner(r), r.PathValue("id")); err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/labels?notice=label_deleted", http.StatusSeeOther)
+}
+
+func (p *Portal) labelCancel(w http.ResponseWriter, r *http.Request) {
+	s, err := p.Shipments.Cancel(r.Context(), owner(r), r.PathValue("id"))
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/labels/"+s.ID+"?notice=label_cancelled", http.StatusSeeOther)
+}
+
+// labelPDF serves one label, or (POST /labels/print) several at once, one per page or on A4 sheets.
+func (p *Portal) labelPDF(w http.ResponseWriter, r *http.Request) {
+	p.writeLabels(w, r, []string{r.PathValue("id")}, r.URL.Query().Get("layout"))
+}
+
+func (p *Portal) labelsPrint(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	ids := r.PostForm["id"]
+	if len(ids) == 0 {
+		http.Redirect(w, r, "/labels?notice=choose_labels", http.StatusSeeOther)
+		return
+	}
+	p.writeLabels(w, r, ids, r.PostForm.Get("layout"))
+}
+
+func (p *Portal) writeLabels(w http.ResponseWriter, r *http.Request, ids []string, layout string) {
+	list, err := p.Shipments.Printable(r.Context(), owner(r), ids)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	pdf, err := shipment.RenderLabels(p.Catalog, list, layout)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="labels.pdf"`)
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Write(pdf)
+}
+
+// history is the last six months (HIS-1), every state, with a CSV export.
+func (p *Portal) history(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	pg := &labelsPage{page: p.page(w, r, "history.title"), Query: q.Get("q"), Catalog: p.Catalog}
+	list, next, err := p.Shipments.List(r.Context(), owner(r), shipment.Filter{Search: pg.Query, Before: q.Get("cursor"), Limit: 100})
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	pg.Shipments, pg.Next = list, next
+	p.render(w, r, http.StatusOK, "history", pg)
+}
+
+func (p *Portal) historyCSV(w http.ResponseWriter, r *http.Request) {
+	var all []*shipment.Shipment
+	cursor := ""
+	for {
+		page, next, err := p.Shipments.List(r.Context(), owner(r), shipment.Filter{Search: r.URL.Query().Get("q"), Before: cursor, Limit: 500})
+		if err != nil {
+			p.fail(w, r, err)
+			return
+		}
+		all = append(all, page...)
+		if next == "" || len(all) > 100_000 {
+			break
+		}
+		cursor = next
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="ecship-history.csv"`)
+	w.Write([]byte("\ufeff")) // spreadsheet tools read UTF-8 Chinese with the BOM
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"created_at", "item_no", "status", "service", "reference", "recipient_name", "recipient_country", "weight_g", "total_hkd", "expires_at"})
+	for _, s := range all {
+		exp := ""
+		if s.ExpiresAt != nil {
+			exp = s.ExpiresAt.In(catalog.HongKong).Format(time.RFC3339)
+		}
+		cw.Write([]string{s.CreatedAt.In(catalog.HongKong).Format(time.RFC3339), s.ItemNo, string(s.Status), s.Service, csvSafe(s.Reference),
+			csvSafe(s.Recipient.Name), s.Recipient.Country, strconv.Itoa(s.WeightG), s.Total.String(), exp})
+	}
+	cw.Flush()
+}
+
+// csvSafe keeps spreadsheet tools from running a cell as a formula.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+type addressesPage struct {
+	page
+	Senders, Recipients []store.SavedAddress
+	Catalog             *catalog.Catalog
+}
+
+func (p *Portal) addresses(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	pg := &addressesPage{page: p.page(w, r, "addresses.title"), Catalog: p.Catalog}
+	pg.Senders, _ = p.Store.Addresses(r.Context(), u.ID, "sender")
+	pg.Recipients, _ = p.Store.Addresses(r.Context(), u.ID, "recipient")
+	p.render(w, r, http.StatusOK, "addresses", pg)
+}
+
+func (p *Portal) deleteAddress(w http.ResponseWriter, r *http.Request) {
+	if err := p.Store.DeleteAddress(r.Context(), currentUser(r).ID, r.PathValue("id")); err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/addresses?notice=address_deleted", http.StatusSeeOther)
+}
