@@ -62,6 +62,9 @@ func TestPortalLabelJourney(t *testing.T) {
 	if _, _, page = b.do("GET", "/labels?tab=pending&q=jane", nil); !strings.Contains(page, item[1]) {
 		t.Error("pending list lacks the label")
 	}
+	if _, _, page = b.do("GET", "/labels?tab=pending&from=2020-01-01&to=2020-12-31", nil); strings.Contains(page, item[1]) {
+		t.Error("date search shows a label made outside the dates")
+	}
 	if _, _, page = b.do("GET", "/labels?tab=incomplete", nil); strings.Contains(page, item[1]) {
 		t.Error("incomplete list shows a ready label")
 	}

@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -61,6 +64,12 @@ func TestShipmentsAPI(t *testing.T) {
 				s.LabelURL != "/api/v1/shipments/"+s.ID+"/label" || s.USExchange != "JFK" || s.CustomsForm != "CN22" || s.Total.Currency != "HKD" {
 				t.Errorf("answer: %+v\n%s", s, body)
 			}
+			// The label's barcode scans back to the item number.
+			if code, _, pdf := b.doJSON("GET", s.LabelURL, "", auth(keyA)...); code != 200 || !strings.HasPrefix(pdf, "%PDF") {
+				t.Errorf("label: %d", code)
+			} else if got := scanBarcode(t, []byte(pdf)); got != "" && got != s.ItemNo {
+				t.Errorf("barcode reads %q; want %q", got, s.ItemNo)
+			}
 			if code, _, _ := b.doJSON("GET", "/api/v1/shipments/"+s.ID, "", auth(keyA)...); code != 200 {
 				t.Errorf("get own: %d", code)
 			}
@@ -109,4 +118,27 @@ func TestShipmentsAPI(t *testing.T) {
 func jsonRename(s string) string {
 	return strings.NewReplacer(`"item_no"`, `"ItemNo"`, `"expires_at"`, `"ExpiresAt"`, `"label_url"`, `"LabelURL"`,
 		`"us_office_of_exchange"`, `"USExchange"`, `"customs_form"`, `"CustomsForm"`).Replace(s)
+}
+
+// scanBarcode renders the first page of a PDF at 300 dpi and reads its barcode with zbarimg, as a
+// scanner at the counter would. Without the tools it skips the check (CI installs them).
+func scanBarcode(t *testing.T, pdf []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("zbarimg"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("zbarimg missing: scripts/test.sh installs zbar-tools")
+		}
+		return ""
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "l.pdf"), pdf, 0o644)
+	if out, err := exec.Command("pdftoppm", "-r", "300", "-f", "1", "-l", "1", "-png", filepath.Join(dir, "l.pdf"), filepath.Join(dir, "p")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, out)
+	}
+	pngs, _ := filepath.Glob(filepath.Join(dir, "p*.png"))
+	out, err := exec.Command("zbarimg", "--quiet", "--raw", pngs[0]).Output()
+	if err != nil {
+		t.Fatalf("zbarimg read nothing: %v", err)
+	}
+	return strings.TrimSpace(string(out))
 }

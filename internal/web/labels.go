@@ -37,6 +37,7 @@ type labelsPage struct {
 	Tab       string
 	Tabs      []string
 	Query     string
+	From, To  string // created between these dates (Hong Kong), as typed
 	Shipments []*shipment.Shipment
 	Next      string
 	Catalog   *catalog.Catalog
@@ -58,10 +59,32 @@ func (p labelsPage) ServiceName(code string) string {
 	return code
 }
 
+// dateRange reads ?from= and ?to= (dates in Hong Kong, to inclusive) into the filter.
+func dateRange(pg *labelsPage, q map[string][]string, f *shipment.Filter) {
+	get := func(k string) string {
+		if v := q[k]; len(v) > 0 {
+			return strings.TrimSpace(v[0])
+		}
+		return ""
+	}
+	pg.From, pg.To = get("from"), get("to")
+	if t, err := time.ParseInLocation(time.DateOnly, pg.From, catalog.HongKong); err == nil {
+		f.From = t
+	} else {
+		pg.From = ""
+	}
+	if t, err := time.ParseInLocation(time.DateOnly, pg.To, catalog.HongKong); err == nil {
+		f.To = t.AddDate(0, 0, 1)
+	} else {
+		pg.To = ""
+	}
+}
+
 func (p *Portal) labelsList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	pg := &labelsPage{page: p.page(w, r, "labels.title"), Tab: q.Get("tab"), Query: q.Get("q"), Catalog: p.Catalog}
 	f := shipment.Filter{Search: pg.Query, Before: q.Get("cursor"), Limit: 50}
+	dateRange(pg, q, &f)
 	for _, t := range tabs {
 		pg.Tabs = append(pg.Tabs, t.Key)
 		if t.Key == pg.Tab || (pg.Tab == "" && t.Key == "pending") {
@@ -365,7 +388,9 @@ func (p *Portal) writeLabels(w http.ResponseWriter, r *http.Request, ids []strin
 func (p *Portal) history(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	pg := &labelsPage{page: p.page(w, r, "history.title"), Query: q.Get("q"), Catalog: p.Catalog}
-	list, next, err := p.Shipments.List(r.Context(), owner(r), shipment.Filter{Search: pg.Query, Before: q.Get("cursor"), Limit: 100})
+	f := shipment.Filter{Search: pg.Query, Before: q.Get("cursor"), Limit: 100}
+	dateRange(pg, q, &f)
+	list, next, err := p.Shipments.List(r.Context(), owner(r), f)
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -377,8 +402,12 @@ func (p *Portal) history(w http.ResponseWriter, r *http.Request) {
 func (p *Portal) historyCSV(w http.ResponseWriter, r *http.Request) {
 	var all []*shipment.Shipment
 	cursor := ""
+	var pg labelsPage
+	f := shipment.Filter{Search: r.URL.Query().Get("q"), Limit: 500}
+	dateRange(&pg, r.URL.Query(), &f)
 	for {
-		page, next, err := p.Shipments.List(r.Context(), owner(r), shipment.Filter{Search: r.URL.Query().Get("q"), Before: cursor, Limit: 500})
+		f.Before = cursor
+		page, next, err := p.Shipments.List(r.Context(), owner(r), f)
 		if err != nil {
 			p.fail(w, r, err)
 			return
