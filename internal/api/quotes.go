@@ -71,6 +71,7 @@ type insuranceJSON struct {
 	Value     *Money      `json:"value,omitempty"`
 	Premium   *Money      `json:"premium,omitempty"`
 	MaxCover  *Money      `json:"max_cover,omitempty"`
+	TotalLoss bool        `json:"total_loss_only,omitempty"`
 	Sample    bool        `json:"sample,omitempty"`
 }
 
@@ -198,7 +199,7 @@ func optionOf(o *catalog.Option, l i18n.Lang) optionJSON {
 		out.Fees = append(out.Fees, feeJSON{Code: f.Fee.ID, Name: f.Fee.Names.In(l), Amount: HKD(f.Amount)})
 	}
 	if in := o.Insurance; in != nil {
-		ij := &insuranceJSON{Available: in.Available, Reason: reason(in.Reason, "quote.insurance.", l), Sample: in.Sample}
+		ij := &insuranceJSON{Available: in.Available, Reason: reason(in.Reason, "quote.insurance.", l), TotalLoss: in.TotalLoss, Sample: in.Sample}
 		if in.Value > 0 {
 			ij.Value = HKD(in.Value)
 		}

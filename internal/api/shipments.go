@@ -344,7 +344,7 @@ func (d *Deps) printLabels(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *Deps) writeLabels(w http.ResponseWriter, r *http.Request, ids []string, layout string) {
-	list, err := d.Shipments.Printable(r.Context(), d.owner(r), ids)
+	list, err := d.Shipments.Printable(r.Context(), d.owner(r), ids, false)
 	if err != nil {
 		WriteError(w, r, err)
 		return

@@ -49,7 +49,7 @@ func TestBrowserHongkongPostID(t *testing.T) {
 		chromedp.Navigate(base+"/account"),
 		chromedp.WaitVisible(chromedp.ID("profile-h")),
 		click(`form.signout button`),
-		chromedp.WaitVisible(chromedp.CSS(`p.notice`)),
+		chromedp.WaitVisible(chromedp.CSS(`.top nav a[href="/login"]`)),
 		chromedp.Navigate(base+"/login"),
 		chromedp.WaitVisible(chromedp.ID("login")),
 		fill("login", "chansiuming"), fill("password", "harbour-view-8"),
@@ -89,7 +89,7 @@ func TestBrowserHongkongPostID(t *testing.T) {
 	// A Stamp OnNet member whose old login is not a valid login name upgrades.
 	err = chromedp.Do(ctx,
 		click(`form.signout button`),
-		chromedp.WaitVisible(chromedp.CSS(`p.notice`)),
+		chromedp.WaitVisible(chromedp.CSS(`.top nav a[href="/login"]`)),
 		chromedp.Navigate(base+"/upgrade?lang=en"),
 		chromedp.WaitVisible(chromedp.ID("login")),
 		fill("login", "stamp.fan"), fill("password", "first-day-covers"),

@@ -105,7 +105,9 @@ type InsuranceRule struct {
 	EachPremium  money.Cents
 	MaxCover     money.Cents
 	NotTo        map[string]bool
-	Sample       bool
+	// TotalLossOnly: indemnity is paid only when the item is lost entirely (RULES INS-4).
+	TotalLossOnly bool
+	Sample        bool
 }
 
 // PremiumFor returns the premium for insuring value (value must be within MaxCover).

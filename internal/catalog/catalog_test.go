@@ -342,11 +342,17 @@ func TestWeightAndSizeLimits(t *testing.T) {
 	}
 }
 
-// rule: INS-1, INS-2, INS-3
+// rule: INS-1, INS-2, INS-3, INS-4
 func TestInsurance(t *testing.T) {
 	c := mustCatalog(t)
 	hk := func(s string) money.Cents { return money.MustParse(s) }
 	o := quote(t, c, catalog.QuoteRequest{Destination: "JP", WeightG: 300, Insurance: hk("5000")})["AEX"]
+	if !o.Insurance.TotalLoss {
+		t.Error("e-Express+ insurance does not say indemnity is for total loss only")
+	}
+	if p := quote(t, c, catalog.QuoteRequest{Destination: "JP", WeightG: 300, Insurance: hk("500")})["APL"]; p.Insurance.TotalLoss {
+		t.Error("parcel insurance marked total loss only")
+	}
 	if !o.Insurance.Available || o.Insurance.Premium != hk("11") || o.Total != o.Postage+hk("11") {
 		t.Errorf("e-Express+ HK$5,000 to JP: %+v total %v", o.Insurance, o.Total)
 	}

@@ -92,6 +92,7 @@ type (
 			EachPremium  string   `json:"each_premium"`
 			MaxCover     string   `json:"max_cover"`
 			NotTo        []string `json:"not_to"`
+			TotalLoss    bool     `json:"total_loss_only"`
 			Sample       bool     `json:"sample"`
 		} `json:"insurance"`
 		Delivery *struct {
@@ -532,7 +533,7 @@ func (c *Catalog) loadServices(fsys fs.FS) error {
 			}
 		}
 		if in := s.Insurance; in != nil {
-			r := &InsuranceRule{Kind: in.Kind, Sample: in.Sample, NotTo: map[string]bool{}}
+			r := &InsuranceRule{Kind: in.Kind, Sample: in.Sample, TotalLossOnly: in.TotalLoss, NotTo: map[string]bool{}}
 			var err error
 			parse := func(s string) money.Cents {
 				if s == "" || err != nil {

@@ -78,6 +78,7 @@ type InsuranceQuote struct {
 	Premium   money.Cents // for Value, or the least premium when none was asked
 	MaxCover  money.Cents
 	Flat      bool
+	TotalLoss bool // indemnity for total loss only (e-Express+, RULES INS-4)
 	Sample    bool
 }
 
@@ -277,7 +278,7 @@ func insure(s *Service, dest *Destination, value money.Cents) *InsuranceQuote {
 		}
 		return &InsuranceQuote{Value: value, Reason: msg("quote.insurance.not_offered", errs.Args{"service": s.Names})}
 	}
-	q := &InsuranceQuote{Value: value, MaxCover: rule.MaxCover, Flat: rule.Kind == "flat", Sample: rule.Sample}
+	q := &InsuranceQuote{Value: value, MaxCover: rule.MaxCover, Flat: rule.Kind == "flat", TotalLoss: rule.TotalLossOnly, Sample: rule.Sample}
 	switch {
 	case rule.NotTo[dest.Code]:
 		q.Reason = msg("quote.insurance.not_to_destination", errs.Args{"service": s.Names, "destination": dest.Names})

@@ -103,7 +103,10 @@ func (s *Service) Update(ctx context.Context, o Owner, id string, next *Shipment
 	if err != nil {
 		return nil, err
 	}
-	if !cur.Editable() {
+	switch {
+	case cur.PrintedAt != nil && (cur.Status == Ready || cur.Status == Incomplete):
+		return nil, errs.New(errs.Conflict, "shipment.printed", nil)
+	case !cur.Editable():
 		return nil, errs.New(errs.Conflict, "shipment.not_editable", errs.Args{"status": string(cur.Status)})
 	}
 	next.ID, next.OwnerID, next.Mode, next.ItemNo, next.CreatedAt, next.DeleteAfter, next.PrintedAt = cur.ID, cur.OwnerID, cur.Mode, cur.ItemNo, cur.CreatedAt, cur.DeleteAfter, cur.PrintedAt
@@ -160,8 +163,9 @@ func (s *Service) Cancel(ctx context.Context, o Owner, id string) (*Shipment, er
 	return cur, nil
 }
 
-// Printable returns the owner's shipments for printing: ready or paid, not expired (LBL-5).
-func (s *Service) Printable(ctx context.Context, o Owner, ids []string) ([]*Shipment, error) {
+// Printable returns the owner's shipments for printing: ready or paid, not expired (LBL-5). Printing
+// (not a preview) is recorded: a printed label is no longer the sender's to edit (LBL-9).
+func (s *Service) Printable(ctx context.Context, o Owner, ids []string, preview bool) ([]*Shipment, error) {
 	list, err := s.Store.ShipmentsByID(ctx, o.User.ID, o.Mode, ids)
 	if err != nil {
 		return nil, err
@@ -175,6 +179,10 @@ func (s *Service) Printable(ctx context.Context, o Owner, ids []string) ([]*Ship
 			return nil, errs.New(errs.Conflict, "shipment.not_printable", errs.Args{"status": string(sh.Status)})
 		}
 	}
-	s.Store.MarkPrinted(ctx, ids, now)
+	if !preview {
+		if err := s.Store.MarkPrinted(ctx, ids, now); err != nil {
+			return nil, err
+		}
+	}
 	return list, nil
 }

@@ -163,6 +163,39 @@ func TestListSearchPageAndHistoryWindow(t *testing.T) {
 	})
 }
 
+// rule: LBL-9
+func TestPrintedLabelsAreNoLongerTheSendersToEdit(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		sh := parcel("US", "10118")
+		e.svc.Create(ctx, e.a, []*shipment.Shipment{sh}, false)
+		if _, err := e.svc.Printable(ctx, e.a, []string{sh.ID}, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.Update(ctx, e.a, sh.ID, parcel("US", "90210"), false); err != nil {
+			t.Errorf("a previewed label is still editable: %v", err)
+		}
+		if _, err := e.svc.Printable(ctx, e.a, []string{sh.ID}, false); err != nil {
+			t.Fatal(err)
+		}
+		_, err := e.svc.Update(ctx, e.a, sh.ID, parcel("US", "10118"), false)
+		if errs.As(err).Message.Key != "shipment.printed" {
+			t.Errorf("editing a printed label: %v", err)
+		}
+		got, _ := e.svc.Get(ctx, e.a, sh.ID)
+		if got.PrintedAt == nil || got.Editable() || got.Recipient.PostalCode != "90210-" && got.Recipient.PostalCode != "90210" {
+			t.Errorf("after printing: printed %v editable %v zip %s", got.PrintedAt, got.Editable(), got.Recipient.PostalCode)
+		}
+		// It can still be copied (a fresh, unprinted label) or cancelled.
+		if cp, err := e.svc.Copy(ctx, e.a, sh.ID); err != nil || !cp.Editable() {
+			t.Errorf("copy of a printed label: %v", err)
+		}
+		if _, err := e.svc.Cancel(ctx, e.a, sh.ID); err != nil {
+			t.Errorf("cancel a printed label: %v", err)
+		}
+	})
+}
+
 func TestEditCopyDeleteCancel(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)

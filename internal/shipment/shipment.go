@@ -121,9 +121,11 @@ type Problem struct {
 	Args  map[string]any `json:"args,omitempty"`
 }
 
-// Editable reports whether the sender may still change the shipment: until it is paid (LBL-9 leaves
-// later changes to counter staff).
-func (s *Shipment) Editable() bool { return s.Status == Incomplete || s.Status == Ready }
+// Editable reports whether the sender may still change the shipment: until it is printed or paid.
+// After printing, only insurance and weight may change, and only at the counter (LBL-9).
+func (s *Shipment) Editable() bool {
+	return (s.Status == Incomplete || s.Status == Ready) && s.PrintedAt == nil
+}
 
 // Deletable reports whether the sender may delete it: incomplete or ready and unpaid.
 func (s *Shipment) Deletable() bool { return s.Status == Incomplete || s.Status == Ready }

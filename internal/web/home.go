@@ -159,8 +159,12 @@ func insuranceText(l i18n.Lang, in *catalog.InsuranceQuote) string {
 		return i18n.T(l, "home.insurance.none", nil)
 	case !in.Available:
 		return i18n.T(l, in.Reason.Key, in.Reason.Args)
+	case in.Value > 0 && in.TotalLoss:
+		return i18n.T(l, "home.insurance.premium", map[string]any{"premium": in.Premium.Display(), "value": in.Value.Display()}) + " " + i18n.T(l, "home.insurance.total_loss", nil)
 	case in.Value > 0:
 		return i18n.T(l, "home.insurance.premium", map[string]any{"premium": in.Premium.Display(), "value": in.Value.Display()})
+	case in.Flat && in.TotalLoss:
+		return i18n.T(l, "home.insurance.flat", map[string]any{"premium": in.Premium.Display(), "max": in.MaxCover.Display()}) + " " + i18n.T(l, "home.insurance.total_loss", nil)
 	case in.Flat:
 		return i18n.T(l, "home.insurance.flat", map[string]any{"premium": in.Premium.Display(), "max": in.MaxCover.Display()})
 	}

@@ -285,7 +285,11 @@ func (p *Portal) labelEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.Editable() {
-		p.fail(w, r, errs.New(errs.Conflict, "shipment.not_editable", errs.Args{"status": string(s.Status)}))
+		key := "shipment.not_editable"
+		if s.PrintedAt != nil {
+			key = "shipment.printed"
+		}
+		p.fail(w, r, errs.New(errs.Conflict, key, errs.Args{"status": string(s.Status)}))
 		return
 	}
 	f := newLabelForm(1)
@@ -368,7 +372,7 @@ func (p *Portal) labelsPrint(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Portal) writeLabels(w http.ResponseWriter, r *http.Request, ids []string, layout string) {
-	list, err := p.Shipments.Printable(r.Context(), owner(r), ids)
+	list, err := p.Shipments.Printable(r.Context(), owner(r), ids, r.URL.Query().Get("preview") != "")
 	if err != nil {
 		p.fail(w, r, err)
 		return
