@@ -1,0 +1,97 @@
+package batch_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"strconv"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/ecship/ecship/internal/batch"
+)
+
+// fullRow is a shipment with every column filled, the worst case for reading.
+func fullRow(i int) []string {
+	row := make([]string, len(batch.Columns))
+	for j, c := range batch.Columns {
+		switch c {
+		case "service":
+			row[j] = "AEX"
+		case "weight_g", "item_1_weight_g", "item_2_weight_g", "item_3_weight_g", "item_4_weight_g", "item_5_weight_g":
+			row[j] = strconv.Itoa(100 + i%900)
+		case "recipient_country":
+			row[j] = "US"
+		case "recipient_postal_code":
+			row[j] = fmt.Sprintf("%05d", i)
+		default:
+			row[j] = fmt.Sprintf("%s 第%d行 value", c, i)
+		}
+	}
+	return row
+}
+
+func csv500(b *testing.B) []byte {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write(batch.Columns)
+	for i := range 500 {
+		_ = w.Write(fullRow(i))
+	}
+	w.Flush()
+	return buf.Bytes()
+}
+
+// xlsx500 is a 500-row workbook written by excelize (shared strings, as Excel writes them).
+func xlsx500(b *testing.B) []byte {
+	f := excelize.NewFile()
+	defer func() { _ = f.Close() }()
+	header := make([]any, len(batch.Columns))
+	for i, c := range batch.Columns {
+		header[i] = c
+	}
+	if err := f.SetSheetRow("Sheet1", "A1", &header); err != nil {
+		b.Fatal(err)
+	}
+	for i := range 500 {
+		r := fullRow(i)
+		row := make([]any, len(r))
+		for j, v := range r {
+			if n, err := strconv.Atoi(v); err == nil && batch.Columns[j] != "recipient_postal_code" {
+				row[j] = n
+			} else {
+				row[j] = v
+			}
+		}
+		if err := f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+2), &row); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func benchRead(b *testing.B, data []byte, name string) {
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		_, err := batch.Read(bytes.NewReader(data), name, batch.Options{}, func(batch.Row) error {
+			n++
+			return nil
+		})
+		if err != nil || n != 500 {
+			b.Fatalf("%d rows, %v", n, err)
+		}
+	}
+}
+
+// Target: well under 0.5 s for 500 rows (validation and storage come on top).
+func BenchmarkRead500CSV(b *testing.B) { benchRead(b, csv500(b), "500.csv") }
+
+// Target: well under 1 s for 500 rows.
+func BenchmarkRead500XLSX(b *testing.B) { benchRead(b, xlsx500(b), "500.xlsx") }
