@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/batch"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/metrics"
@@ -22,6 +23,7 @@ type Deps struct {
 	Catalog   *catalog.Catalog
 	Accounts  *account.Service
 	Shipments *shipment.Service
+	Batches   *batch.Service
 	Metrics   *metrics.Metrics
 	Log       *slog.Logger
 	Now       func() time.Time
@@ -41,6 +43,10 @@ func Register(mux *http.ServeMux, d *Deps) {
 	rt.handle("POST", "/api/v1/shipments/{id}/cancel", d.withKey(d.cancelShipment))
 	rt.handle("GET", "/api/v1/shipments/{id}/label", d.withKey(d.shipmentLabel))
 	rt.handle("POST", "/api/v1/labels", d.withKey(d.printLabels))
+	rt.handle("POST", "/api/v1/batches", d.withKey(d.createBatch))
+	rt.handle("GET", "/api/v1/batches/{id}", d.withKey(d.getBatch))
+	rt.handle("GET", "/api/v1/templates/batch.csv", batchTemplate("csv"))
+	rt.handle("GET", "/api/v1/templates/batch.xlsx", batchTemplate("xlsx"))
 	rt.handle("GET", "/api/v1/openapi.json", serveOpenAPI("application/json"))
 	rt.handle("GET", "/api/v1/openapi.yaml", serveOpenAPI("application/yaml"))
 	rt.finish()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/api"
+	"github.com/ecship/ecship/internal/batch"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/config"
 	"github.com/ecship/ecship/internal/errs"
@@ -34,6 +35,7 @@ type App struct {
 	Store     *store.Store
 	Accounts  *account.Service
 	Shipments *shipment.Service
+	Batches   *batch.Service
 	Catalog   *catalog.Catalog
 	Metrics   *metrics.Metrics
 	Log       *slog.Logger
@@ -63,6 +65,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	a.Shipments = &shipment.Service{Store: st, Catalog: cat, Now: func() time.Time { return a.Now() }}
+	a.Batches = &batch.Service{Store: st, Shipments: a.Shipments, Log: log, Now: func() time.Time { return a.Now() }, Sender: a.defaultSender}
 	if err := a.LoadWeatherDays(ctx); err != nil {
 		st.Close()
 		return nil, err
@@ -120,8 +123,8 @@ func (a *App) routes() error {
 	mux := http.NewServeMux()
 	server.Health(mux, a.Store.Ping)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
-	api.Register(mux, &api.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Metrics: a.Metrics, Log: a.Log, Now: now})
-	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Store: a.Store, Metrics: a.Metrics, Log: a.Log, Now: now,
+	api.Register(mux, &api.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Metrics: a.Metrics, Log: a.Log, Now: now})
+	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Store: a.Store, Metrics: a.Metrics, Log: a.Log, Now: now,
 		SecureCookies: strings.HasPrefix(a.Config.BaseURL, "https://"), TrustedProxies: a.Config.TrustedProxies, StateKey: a.stateKey})
 	if err != nil {
 		return fmt.Errorf("portal: %w", err)
@@ -147,6 +150,15 @@ func (a *App) routes() error {
 	}))
 	a.handler = server.Observe(csrf.Handler(limited), a.Log, a.Metrics)
 	return nil
+}
+
+// defaultSender is the address a batch row with empty sender columns takes: the sender's first saved
+// sender, else their name, phone and email (the row is then incomplete until an address is given).
+func (a *App) defaultSender(ctx context.Context, u *account.User) shipment.Address {
+	if saved, err := a.Store.Addresses(ctx, u.ID, "sender"); err == nil && len(saved) > 0 {
+		return saved[0].Address
+	}
+	return shipment.Address{Name: u.Name(), Phone: u.Phone, Email: u.Email, Country: "HK"}
 }
 
 // PortalRoutes lists the portal's routes and the access each needs (for the role-by-route test).

@@ -38,6 +38,7 @@ func init() {
 		{"serve", "run the web portal and APIs", serve},
 		{"migrate", "bring the database schema up to date", migrate},
 		{"quote", "compare postage for an item", quote},
+		{"batch", "prepare labels from a CSV or Excel file (batch upload FILE --user EMAIL)", batchCmd},
 		{"weather", "record days of Black Rainstorm or Typhoon Signal No. 8+ (not working days)", weather},
 		{"user", "user add: add a Hongkong Post ID (email counted as verified)", subcommand("user", "add", userAddUsage, userAdd)},
 		{"apikey", "apikey create: make a REST API key for a user", subcommand("apikey", "create", apikeyCreateUsage, apikeyCreate)},

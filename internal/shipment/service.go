@@ -86,6 +86,25 @@ func (s *Service) Create(ctx context.Context, o Owner, list []*Shipment, draft b
 
 func shipmentsPath(i int) string { return fmt.Sprintf("shipments[%d].", i) }
 
+// Prepared checks shipments for an import without storing them: ready or incomplete with problems.
+// The 20-per-country limit is the label form's (LBL-4); a file takes up to 500 (BAT-1).
+func (s *Service) Prepared(o Owner, list []*Shipment) error {
+	if !o.User.Verified() {
+		return errs.New(errs.Forbidden, "shipment.verify_first", nil)
+	}
+	now := s.Now()
+	for _, sh := range list {
+		sh.ID, sh.OwnerID, sh.Mode, sh.ItemNo, sh.CreatedAt, sh.PrintedAt = account.NewID("shp"), o.User.ID, o.Mode, "", time.Time{}, nil
+		if err := Prepare(s.Catalog, sh, now, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Prefix is a service's S10 letter, for numbering.
+func (s *Service) Prefix(service string) string { return s.prefix(service) }
+
 // Get returns one of the owner's shipments; anyone else's is not found.
 func (s *Service) Get(ctx context.Context, o Owner, id string) (*Shipment, error) {
 	return s.Store.Shipment(ctx, o.User.ID, o.Mode, id)

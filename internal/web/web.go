@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/batch"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/metrics"
@@ -31,6 +32,7 @@ type Deps struct {
 	Catalog        *catalog.Catalog
 	Accounts       *account.Service
 	Shipments      *shipment.Service
+	Batches        *batch.Service
 	Store          *store.Store // lists for the account and admin pages
 	Metrics        *metrics.Metrics
 	Log            *slog.Logger
@@ -129,6 +131,20 @@ func (p *Portal) Register(mux *http.ServeMux) {
 	p.handle(mux, "POST", "/labels/{id}/copy", V, p.labelCopy)
 	p.handle(mux, "POST", "/labels/{id}/delete", account.SignedIn, p.labelDelete)
 	p.handle(mux, "POST", "/labels/{id}/cancel", account.SignedIn, p.labelCancel)
+	p.handle(mux, "GET", "/batches/new", V, p.batchNew)
+	p.handle(mux, "POST", "/batches", V, p.batchUpload)
+	p.handle(mux, "GET", "/batches/{id}", account.SignedIn, p.batchView)
+	p.handle(mux, "POST", "/batches/{id}/mapping", V, p.batchMapping)
+	p.handle(mux, "GET", "/batches/template.csv", account.Public, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="ecship-batch-template.csv"`)
+		batch.TemplateCSV(w)
+	})
+	p.handle(mux, "GET", "/batches/template.xlsx", account.Public, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Disposition", `attachment; filename="ecship-batch-template.xlsx"`)
+		batch.TemplateXLSX(w)
+	})
 	p.handle(mux, "GET", "/history", account.SignedIn, p.history)
 	p.handle(mux, "GET", "/history.csv", account.SignedIn, p.historyCSV)
 	p.handle(mux, "GET", "/addresses", account.SignedIn, p.addresses)

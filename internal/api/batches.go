@@ -1,0 +1,145 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/ecship/ecship/internal/batch"
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/i18n"
+)
+
+type batchJSON struct {
+	ID          string         `json:"id"`
+	Status      string         `json:"status"`
+	Filename    string         `json:"filename"`
+	Rows        int            `json:"rows"`
+	RowsDone    int            `json:"rows_done"`
+	Created     int            `json:"created"`
+	Incomplete  int            `json:"incomplete"`
+	Errors      []batchErrJSON `json:"errors"`
+	FileError   *reasonJSON    `json:"file_error,omitempty"`
+	ShipmentIDs []string       `json:"shipment_ids"`
+	Columns     []batchColJSON `json:"columns,omitempty"`
+	CreatedAt   string         `json:"created_at"`
+}
+
+type batchErrJSON struct {
+	Row     int    `json:"row"`
+	Column  string `json:"column"`
+	Message string `json:"message"`
+}
+
+type batchColJSON struct {
+	Name      string `json:"name"`
+	Canonical string `json:"canonical,omitempty"`
+}
+
+// BatchJSON is a batch as the API answers it (the command line prints the same).
+func BatchJSON(b *batch.Batch, l i18n.Lang) any {
+	out := batchJSON{ID: b.ID, Status: string(b.Status), Filename: b.Filename, Rows: b.Rows, RowsDone: b.RowsDone, Created: b.Created,
+		Incomplete: b.Incomplete, Errors: []batchErrJSON{}, ShipmentIDs: b.ShipmentIDs, CreatedAt: rfc3339(&b.CreatedAt)}
+	if out.ShipmentIDs == nil {
+		out.ShipmentIDs = []string{}
+	}
+	for _, e := range b.Errors {
+		out.Errors = append(out.Errors, batchErrJSON{Row: e.Row, Column: e.Column, Message: i18n.T(l, e.Key, e.Args)})
+	}
+	if f := b.FileError; f != nil {
+		out.FileError = &reasonJSON{Code: strings.TrimPrefix(f.Key, "batch."), Message: i18n.T(l, f.Key, f.Args)}
+	}
+	if b.Status == batch.NeedsMapping {
+		for _, c := range b.Headers {
+			out.Columns = append(out.Columns, batchColJSON{Name: c.Name, Canonical: c.Canonical})
+		}
+	}
+	return out
+}
+
+// createBatch takes a spreadsheet (multipart field "file"; optional fields encoding, delimiter,
+// sheet and mapping as a JSON object of file header -> template column), processes it and answers
+// the result. Uploading the same file again answers the same batch (200), processed once.
+func (d *Deps) createBatch(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, batch.DefaultMaxBytes+1<<20)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			WriteError(w, r, errs.Field("file", batch.KeyTooLarge, errs.Args{"max_mb": batch.DefaultMaxBytes >> 20}))
+			return
+		}
+		WriteError(w, r, errs.Field("file", "batch.multipart", nil))
+		return
+	}
+	defer r.MultipartForm.RemoveAll()
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		WriteError(w, r, errs.Field("file", "batch.multipart", nil))
+		return
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, batch.DefaultMaxBytes+1))
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	opt := batch.Options{Encoding: r.FormValue("encoding"), Sheet: r.FormValue("sheet")}
+	if dl := r.FormValue("delimiter"); dl != "" {
+		switch dl {
+		case ",", ";", "\t", "tab":
+			opt.Delimiter = rune(strings.ReplaceAll(dl, "tab", "\t")[0])
+		default:
+			WriteError(w, r, errs.Field("delimiter", "batch.delimiter", nil))
+			return
+		}
+	}
+	if m := r.FormValue("mapping"); m != "" {
+		if err := json.Unmarshal([]byte(m), &opt.Mapping); err != nil {
+			WriteError(w, r, errs.Field("mapping", "batch.mapping_json", nil))
+			return
+		}
+	}
+	o := d.owner(r)
+	b, existing, err := d.Batches.Upload(r.Context(), o, hdr.Filename, data, opt)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	if !existing {
+		if err := d.Batches.Process(r.Context(), o, b); err != nil {
+			WriteError(w, r, err)
+			return
+		}
+	}
+	status := http.StatusCreated
+	if existing {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, BatchJSON(b, Lang(r)))
+}
+
+func (d *Deps) getBatch(w http.ResponseWriter, r *http.Request) {
+	b, err := d.Batches.Get(r.Context(), d.owner(r), r.PathValue("id"))
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, BatchJSON(b, Lang(r)))
+}
+
+// batchTemplate serves the CSV or Excel template (no key needed).
+func batchTemplate(kind string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if kind == "csv" {
+			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+			w.Header().Set("Content-Disposition", `attachment; filename="ecship-batch-template.csv"`)
+			batch.TemplateCSV(w)
+			return
+		}
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Disposition", `attachment; filename="ecship-batch-template.xlsx"`)
+		batch.TemplateXLSX(w)
+	}
+}

@@ -1,0 +1,295 @@
+package batch_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/batch"
+	"github.com/ecship/ecship/internal/catalog"
+	"github.com/ecship/ecship/internal/secretbox"
+	"github.com/ecship/ecship/internal/shipment"
+	"github.com/ecship/ecship/internal/store"
+	"github.com/ecship/ecship/internal/store/storetest"
+)
+
+var bg = context.Background()
+
+type env struct {
+	svc *batch.Service
+	st  *store.Store
+	o   shipment.Owner
+	now time.Time
+}
+
+func newEnv(tb testing.TB, st *store.Store) *env {
+	tb.Helper()
+	cat, err := catalog.Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	e := &env{st: st, now: time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)}
+	now := func() time.Time { return e.now }
+	box, _ := secretbox.New(make([]byte, 32))
+	acc := &account.Service{Store: st, Secrets: box, Log: slog.New(slog.DiscardHandler), Now: now}
+	u, err := acc.CreateUser(bg, "bulkshop", "bulk@example.hk", "harbour-view-8", account.Sender)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	e.o = shipment.Owner{User: u, Mode: account.Live}
+	ships := &shipment.Service{Store: st, Catalog: cat, Now: now}
+	e.svc = &batch.Service{Store: st, Shipments: ships, Log: slog.New(slog.DiscardHandler), Now: now,
+		Sender: func(ctx context.Context, u *account.User) shipment.Address {
+			if saved, _ := st.Addresses(ctx, u.ID, "sender"); len(saved) > 0 {
+				return saved[0].Address
+			}
+			return shipment.Address{Name: u.Name(), Phone: u.Phone, Country: "HK"}
+		}}
+	return e
+}
+
+const header = "service,reference,weight_g,length_mm,width_mm,height_mm,insurance_amount,sender_name,sender_company,sender_address_1,sender_address_2,sender_address_3,sender_city,sender_phone,sender_email,recipient_name,recipient_company,recipient_address_1,recipient_address_2,recipient_address_3,recipient_city,recipient_state,recipient_postal_code,recipient_country,recipient_phone,recipient_email,contents_category,item_1_description,item_1_quantity,item_1_weight_g,item_1_value,item_1_currency,item_1_hs_code,item_1_origin_country\n"
+
+func row(ref, zip, hs string) string {
+	return fmt.Sprintf("AEX,%s,450,250,180,40,,陳大文,,\"Flat A, 12/F, 8 Nathan Road\",,,Kowloon,85291234567,,Jane Doe,,350 Fifth Avenue,,,New York,NY,%s,US,,,sale,Silk scarf,2,300,380.00,HKD,%s,HK\n", ref, zip, hs)
+}
+
+func upload(t testing.TB, e *env, name, content string) (*batch.Batch, bool) {
+	t.Helper()
+	b, existing, err := e.svc.Upload(bg, e.o, name, []byte(content), batch.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !existing {
+		if err := e.svc.Process(bg, e.o, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := e.svc.Get(bg, e.o, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got, existing
+}
+
+// rule: BAT-2
+func TestRowsBecomeReadyOrIncompleteNothingLost(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		csv := header + row("A-1", "10118", "621410") + row("A-2", "90210", "6214") + row("A-3", "1011", "621410") + "\n" + row("A-4", "60601", "621410")
+		b, _ := upload(t, e, "orders.csv", csv)
+		if b.Status != batch.Done || b.Rows != 4 || b.Created != 2 || b.Incomplete != 2 || len(b.ShipmentIDs) != 4 {
+			t.Fatalf("batch: %s rows %d created %d incomplete %d ids %d", b.Status, b.Rows, b.Created, b.Incomplete, len(b.ShipmentIDs))
+		}
+		want := map[string]bool{"3 item_1_hs_code": true, "4 recipient_postal_code": true}
+		for _, er := range b.Errors {
+			delete(want, fmt.Sprintf("%d %s", er.Row, er.Column))
+		}
+		if len(want) != 0 {
+			t.Errorf("row errors %+v lack %v (rows as the spreadsheet shows them)", b.Errors, want)
+		}
+		list, _ := st.ShipmentsByID(bg, e.o.User.ID, e.o.Mode, b.ShipmentIDs)
+		statuses := []string{}
+		for _, s := range list {
+			statuses = append(statuses, string(s.Status)+":"+s.Reference)
+		}
+		if strings.Join(statuses, " ") != "ready:A-1 incomplete:A-2 incomplete:A-3 ready:A-4" {
+			t.Errorf("shipments: %v", statuses)
+		}
+		// The incomplete ones carry their problems, to fix in the portal.
+		if len(list[1].Problems) == 0 || list[1].DeleteAfter == nil {
+			t.Errorf("incomplete row has no problems or delete date: %+v", list[1].Problems)
+		}
+	})
+}
+
+// A retried upload does not create twice.
+func TestSameFileProcessedOnce(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		csv := header + row("R-1", "10118", "621410")
+		first, _ := upload(t, e, "orders.csv", csv)
+		again, existing := upload(t, e, "orders (1).csv", csv)
+		if !existing || again.ID != first.ID {
+			t.Errorf("retried upload: existing %v id %s vs %s", existing, again.ID, first.ID)
+		}
+		all, _, _ := e.svc.Shipments.List(bg, e.o, shipment.Filter{Limit: 100})
+		if len(all) != 1 {
+			t.Errorf("%d shipments after a retried upload; want 1", len(all))
+		}
+	})
+}
+
+// rule: BAT-1
+func TestFiveHundredOneRowsRefusedWhole(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		var b strings.Builder
+		b.WriteString(header)
+		for i := range 501 {
+			b.WriteString(row(fmt.Sprintf("B-%d", i), "10118", "621410"))
+		}
+		got, _ := upload(t, e, "big.csv", b.String())
+		if got.Status != batch.Failed || got.FileError == nil || got.FileError.Key != batch.KeyTooManyRows {
+			t.Fatalf("501 rows: %s %+v", got.Status, got.FileError)
+		}
+		if all, _, _ := e.svc.Shipments.List(bg, e.o, shipment.Filter{Limit: 600}); len(all) != 0 {
+			t.Errorf("%d shipments created from a refused file", len(all))
+		}
+		// 500 are fine.
+		var ok strings.Builder
+		ok.WriteString(header)
+		for i := range 500 {
+			ok.WriteString(row(fmt.Sprintf("C-%d", i), "10118", "621410"))
+		}
+		got, _ = upload(t, e, "ok.csv", ok.String())
+		if got.Status != batch.Done || got.Created != 500 {
+			t.Errorf("500 rows: %s created %d", got.Status, got.Created)
+		}
+	})
+}
+
+func TestEmptySenderTakesTheSavedSender(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		st.SaveAddress(bg, e.o.User.ID, "sender", shipment.Address{Name: "Bulk Shop", Lines: []string{"1 Queen's Road"}, City: "Central", Country: "HK", Phone: "21234567"}, e.now)
+		line := strings.Replace(row("S-1", "10118", "621410"), `陳大文,,"Flat A, 12/F, 8 Nathan Road",,,Kowloon,85291234567,`, ",,,,,,,", 1)
+		b, _ := upload(t, e, "nosender.csv", header+line)
+		if b.Created != 1 {
+			t.Fatalf("created %d; errors %+v", b.Created, b.Errors)
+		}
+		s, _ := st.Shipment(bg, e.o.User.ID, e.o.Mode, b.ShipmentIDs[0])
+		if s.Sender.Name != "Bulk Shop" || s.Sender.City != "Central" {
+			t.Errorf("sender %+v", s.Sender)
+		}
+	})
+}
+
+func TestUnrecognisedColumnsAskForAMappingThenRemember(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		odd := strings.Replace(header, "recipient_name", "Empfänger", 1)
+		b, _ := upload(t, e, "odd.csv", odd+row("M-1", "10118", "621410"))
+		if b.Status != batch.NeedsMapping || len(b.Headers) == 0 {
+			t.Fatalf("status %s headers %d", b.Status, len(b.Headers))
+		}
+		b2, err := e.svc.Remap(bg, e.o, b.ID, map[string]string{"Empfänger": "recipient_name"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.svc.Process(bg, e.o, b2); err != nil {
+			t.Fatal(err)
+		}
+		done, _ := e.svc.Get(bg, e.o, b.ID)
+		if done.Status != batch.Done || done.Created != 1 || done.File != nil {
+			t.Errorf("after mapping: %s created %d file kept %v", done.Status, done.Created, done.File != nil)
+		}
+		// The mapping is remembered for the next file with the same columns.
+		next, _ := upload(t, e, "odd2.csv", odd+row("M-2", "10118", "621410"))
+		if next.Status != batch.Done || next.Created != 1 {
+			t.Errorf("next upload with the saved mapping: %s %d", next.Status, next.Created)
+		}
+	})
+}
+
+func TestInterruptedBatchIsProcessedOnTheNextUpload(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		csv := header + row("I-1", "10118", "621410")
+		b, _, err := e.svc.Upload(bg, e.o, "i.csv", []byte(csv), batch.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The process stops here (no Process call); later the sender sees it interrupted, uploads again.
+		e.now = e.now.Add(11 * time.Minute)
+		if got, _ := e.svc.Get(bg, e.o, b.ID); got.Status != batch.Failed || got.FileError.Key != "batch.interrupted" {
+			t.Errorf("stale batch shows %s", got.Status)
+		}
+		again, existing := upload(t, e, "i.csv", csv)
+		if existing || again.ID != b.ID || again.Status != batch.Done || again.Created != 1 {
+			t.Errorf("re-upload: existing %v status %s created %d", existing, again.Status, again.Created)
+		}
+	})
+}
+
+func TestColumnForFieldPaths(t *testing.T) {
+	cases := map[string]string{"contents.items[2].hs_code": "item_3_hs_code", "recipient.postal_code": "recipient_postal_code",
+		"recipient.address_lines": "recipient_address_1", "sender.address_lines[1]": "sender_address_2", "dimensions_mm": "length_mm",
+		"insurance": "insurance_amount", "contents": "contents_category", "contents.items[0].value.currency": "item_1_currency", "weight_g": "weight_g"}
+	for path, want := range cases {
+		if got := batch.ColumnFor(path); got != want {
+			t.Errorf("%s -> %s; want %s", path, got, want)
+		}
+	}
+}
+
+func benchFile(b *testing.B, xlsx bool) []byte {
+	var sb strings.Builder
+	sb.WriteString(header)
+	for i := range 500 {
+		sb.WriteString(row(fmt.Sprintf("P-%d", i), "10118", "621410"))
+	}
+	if !xlsx {
+		return []byte(sb.String())
+	}
+	f := excelize.NewFile()
+	for r, line := range strings.Split(strings.TrimSpace(sb.String()), "\n") {
+		cells := splitCSV(line)
+		for c, v := range cells {
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+			f.SetCellStr("Sheet1", cell, v)
+		}
+	}
+	var buf bytes.Buffer
+	f.Write(&buf)
+	return buf.Bytes()
+}
+
+func splitCSV(line string) []string {
+	var out []string
+	var cur strings.Builder
+	quoted := false
+	for _, r := range line {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case r == ',' && !quoted:
+			out = append(out, cur.String())
+			cur.Reset()
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	return append(out, cur.String())
+}
+
+// A 500-row file read, checked, priced, numbered and stored on SQLite.
+func benchmarkImport(b *testing.B, xlsx bool) {
+	data := benchFile(b, xlsx)
+	name := "orders.csv"
+	if xlsx {
+		name = "orders.xlsx"
+	}
+	st := storetest.Open(b, storetest.DSNs(b)["sqlite"])
+	e := newEnv(b, st)
+	for b.Loop() {
+		e.st.ExecForTest(bg, `DELETE FROM batches`) // the same file again would be the same batch
+		got, _, err := e.svc.Upload(bg, e.o, name, data, batch.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := e.svc.Process(bg, e.o, got); err != nil || got.Created != 500 {
+			b.Fatalf("%v created %d %+v", err, got.Created, got.FileError)
+		}
+	}
+}
+
+func BenchmarkImport500CSV(b *testing.B)  { benchmarkImport(b, false) }
+func BenchmarkImport500XLSX(b *testing.B) { benchmarkImport(b, true) }
