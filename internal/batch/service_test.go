@@ -293,3 +293,72 @@ func benchmarkImport(b *testing.B, xlsx bool) {
 
 func BenchmarkImport500CSV(b *testing.B)  { benchmarkImport(b, false) }
 func BenchmarkImport500XLSX(b *testing.B) { benchmarkImport(b, true) }
+
+// One bad cell in each column: every row's error names that row and that column.
+//
+// rule: BAT-2
+func TestOneBadCellInEachColumn(t *testing.T) {
+	st := storetest.Open(t, storetest.DSNs(t)["sqlite"])
+	e := newEnv(t, st)
+	good := map[string]string{"service": "AEX", "reference": "R", "weight_g": "450", "length_mm": "250", "width_mm": "180", "height_mm": "40",
+		"insurance_amount": "100", "sender_name": "陳大文", "sender_address_1": "8 Nathan Road", "sender_city": "Kowloon", "sender_phone": "85291234567",
+		"sender_email": "tm@example.hk", "recipient_name": "Jane Doe", "recipient_address_1": "350 Fifth Avenue", "recipient_city": "New York",
+		"recipient_state": "NY", "recipient_postal_code": "10118", "recipient_country": "US", "recipient_phone": "12125551234", "recipient_email": "jd@example.com",
+		"contents_category": "sale", "item_1_description": "Silk scarf", "item_1_quantity": "2", "item_1_weight_g": "300", "item_1_value": "380.00",
+		"item_1_currency": "HKD", "item_1_hs_code": "621410", "item_1_origin_country": "HK"}
+	bad := []struct{ col, value string }{
+		{"service", "XYZ"}, {"reference", strings.Repeat("r", 41)}, {"weight_g", "heavy"}, {"length_mm", "long"}, {"width_mm", "0"},
+		{"insurance_amount", "lots"}, {"sender_name", ""}, {"sender_address_1", strings.Repeat("a", 61)}, {"sender_phone", "call me"},
+		{"sender_email", "not-an-email"}, {"recipient_name", ""}, {"recipient_address_1", ""}, {"recipient_city", ""},
+		{"recipient_postal_code", "1011"}, {"recipient_country", "ZZ"}, {"recipient_phone", "phone"}, {"recipient_email", "x@"},
+		{"contents_category", "stuff"}, {"item_1_description", ""}, {"item_1_quantity", "two"}, {"item_1_weight_g", "x"},
+		{"item_1_value", "lots"}, {"item_1_currency", "BTC"}, {"item_1_hs_code", "12"}, {"item_1_origin_country", "QQ"},
+	}
+	cols := make([]string, 0, len(good))
+	for _, c := range batch.Columns {
+		if _, ok := good[c]; ok {
+			cols = append(cols, c)
+		}
+	}
+	var sb strings.Builder
+	sb.WriteString(strings.Join(cols, ",") + "\n")
+	for _, b := range bad {
+		vals := make([]string, len(cols))
+		for i, c := range cols {
+			v := good[c]
+			if c == b.col {
+				v = b.value
+			}
+			vals[i] = `"` + v + `"`
+		}
+		sb.WriteString(strings.Join(vals, ",") + "\n")
+	}
+	got, _ := upload(t, e, "bad-cells.csv", sb.String())
+	if got.Status != batch.Done || got.Incomplete != len(bad) || got.Created != 0 {
+		t.Fatalf("status %s created %d incomplete %d; want every row incomplete", got.Status, got.Created, got.Incomplete)
+	}
+	have := map[string]bool{}
+	for _, er := range got.Errors {
+		have[fmt.Sprintf("%d:%s", er.Row, er.Column)] = true
+	}
+	for i, b := range bad {
+		want := b.col
+		switch b.col {
+		case "width_mm":
+			want = "width_mm" // a zero side is the size's problem
+		}
+		if !have[fmt.Sprintf("%d:%s", i+2, want)] {
+			t.Errorf("row %d: no error on column %s (%q); errors of the row: %v", i+2, want, b.value, rowErrors(got.Errors, i+2))
+		}
+	}
+}
+
+func rowErrors(errs []batch.RowError, row int) []string {
+	var out []string
+	for _, e := range errs {
+		if e.Row == row {
+			out = append(out, e.Column+"="+e.Key)
+		}
+	}
+	return out
+}
