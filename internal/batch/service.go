@@ -108,6 +108,25 @@ func (s *Service) Remap(ctx context.Context, o shipment.Owner, id string, mappin
 	return b, nil
 }
 
+var errStop = errors.New("batch: enough rows read")
+
+// Review reads only a file's header and waits for the sender to confirm or change how its columns
+// were matched: the mapping form, before anything is created.
+func (s *Service) Review(ctx context.Context, b *Batch) error {
+	header, err := Read(bytes.NewReader(b.File), b.Filename, b.Options, func(Row) error { return errStop })
+	b.Headers = header.Columns
+	var fe *FileError
+	if errors.As(err, &fe) && fe.Key != KeyMissingColumn && fe.Key != KeyDuplicateColumn && fe.Key != KeyBadMapping {
+		b.FileError, b.Status = &Message{Key: fe.Key, Args: fe.Args}, Failed
+		return s.Store.EndBatch(ctx, b, s.Now())
+	}
+	if err != nil && !errors.Is(err, errStop) && fe == nil {
+		return err
+	}
+	b.Status = NeedsMapping
+	return s.Store.EndBatch(ctx, b, s.Now())
+}
+
 // Get returns one of the owner's batches.
 func (s *Service) Get(ctx context.Context, o shipment.Owner, id string) (*Batch, error) {
 	b, err := s.Store.Batch(ctx, o.User.ID, o.Mode, id)

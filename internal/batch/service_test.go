@@ -362,3 +362,38 @@ func rowErrors(errs []batch.RowError, row int) []string {
 	}
 	return out
 }
+
+func TestReviewColumnsBeforeCreating(t *testing.T) {
+	st := storetest.Open(t, storetest.DSNs(t)["sqlite"])
+	e := newEnv(t, st)
+	b, _, err := e.svc.Upload(bg, e.o, "review.csv", []byte(header+row("V-1", "10118", "621410")), batch.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Review(bg, b); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := e.svc.Get(bg, e.o, b.ID)
+	if got.Status != batch.NeedsMapping || len(got.Headers) != 34 || got.Headers[0].Canonical != "service" {
+		t.Fatalf("review: %s %d headers", got.Status, len(got.Headers))
+	}
+	if all, _, _ := e.svc.Shipments.List(bg, e.o, shipment.Filter{}); len(all) != 0 {
+		t.Error("reviewing created shipments")
+	}
+	// Swap two columns on purpose: the sender's mapping wins.
+	m := map[string]string{}
+	for _, h := range got.Headers {
+		m[h.Name] = h.Canonical
+	}
+	m["reference"] = ""
+	b2, err := e.svc.Remap(bg, e.o, b.ID, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.svc.Process(bg, e.o, b2)
+	done, _ := e.svc.Get(bg, e.o, b.ID)
+	list, _ := st.ShipmentsByID(bg, e.o.User.ID, e.o.Mode, done.ShipmentIDs)
+	if done.Status != batch.Done || len(list) != 1 || list[0].Reference != "" {
+		t.Errorf("after the sender's mapping: %s, reference %q (the ignored column)", done.Status, list[0].Reference)
+	}
+}

@@ -66,7 +66,13 @@ func (p *Portal) batchUpload(w http.ResponseWriter, r *http.Request) {
 		p.renderBatchNew(w, r, http.StatusBadRequest, msg)
 		return
 	}
-	if !existing {
+	switch {
+	case !existing && r.FormValue("review") != "":
+		if err := p.Batches.Review(r.Context(), b); err != nil {
+			p.fail(w, r, err)
+			return
+		}
+	case !existing:
 		p.processInBackground(o, b)
 	}
 	notice := ""
