@@ -17,6 +17,7 @@ var status = map[errs.Code]int{
 	errs.Forbidden:    http.StatusForbidden,
 	errs.Conflict:     http.StatusConflict,
 	errs.BadMethod:    http.StatusMethodNotAllowed,
+	errs.Declined:     http.StatusPaymentRequired,
 	errs.RateLimited:  http.StatusTooManyRequests,
 	errs.Unavailable:  http.StatusServiceUnavailable,
 	errs.Internal:     http.StatusInternalServerError,

@@ -18,6 +18,7 @@ const (
 	Forbidden    Code = "forbidden"          // credentials fine, not allowed
 	Conflict     Code = "conflict"           // the state does not allow it
 	BadMethod    Code = "method_not_allowed" // the resource exists, not with this method
+	Declined     Code = "payment_declined"   // the card was declined; nothing changed
 	RateLimited  Code = "rate_limited"       // too many requests
 	Unavailable  Code = "unavailable"        // a dependency is down
 	Internal     Code = "internal"           // a bug; never shown in detail

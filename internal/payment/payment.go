@@ -1,0 +1,71 @@
+package payment
+
+import (
+	"time"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/money"
+)
+
+// Status is where a payment is.
+type Status string
+
+// Payment states.
+const (
+	Pending    Status = "pending"    // sent to the gateway; the answer is not in yet
+	Authorized Status = "authorized" // held on the card; labels paid
+	Settling   Status = "settling"   // being captured: labels can no longer be cancelled without a refund
+	Settled    Status = "settled"    // captured in the daily settlement
+	Voided     Status = "voided"     // every label cancelled before settlement: never charged
+	Failed     Status = "failed"     // declined, or never reached the gateway
+)
+
+// Payment pays for one or several labels at once (RULES PAY-1, PAY-2).
+type Payment struct {
+	ID             string
+	OwnerID        string
+	Mode           account.Mode
+	Method         string // card or deposit
+	Status         Status
+	Amount         money.Cents
+	Captured       money.Cents
+	Card           CardInfo
+	AuthID         string
+	Decline        string
+	IdempotencyKey string
+	Items          []Item
+	CreatedAt      time.Time
+	SettledAt      *time.Time
+}
+
+// Item is one label's share of a payment.
+type Item struct {
+	ShipmentID string
+	Amount     money.Cents
+	Cancelled  bool // cancelled before settlement: not captured
+}
+
+// Active is what the settlement captures: the items not cancelled.
+func (p *Payment) Active() money.Cents {
+	var sum money.Cents
+	for _, it := range p.Items {
+		if !it.Cancelled {
+			sum += it.Amount
+		}
+	}
+	return sum
+}
+
+// SettlementHour is when the day's card payments are captured, Hong Kong time (RULES PAY-3).
+const SettlementHour = 20
+
+// Cutoff is the settlement cut-off in force at t: today's 20:00 in Hong Kong if t is past it, else
+// yesterday's. Payments authorised before it are captured by the settlement run for it.
+func Cutoff(t time.Time, hk *time.Location) time.Time {
+	l := t.In(hk)
+	c := time.Date(l.Year(), l.Month(), l.Day(), SettlementHour, 0, 0, 0, hk)
+	if l.Before(c) {
+		c = c.AddDate(0, 0, -1)
+	}
+	return c
+}

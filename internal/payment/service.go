@@ -1,0 +1,255 @@
+package payment
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/catalog"
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/money"
+	"github.com/ecship/ecship/internal/shipment"
+)
+
+// Store is what payments need from the database (implemented by internal/store).
+type Store interface {
+	ShipmentsByID(ctx context.Context, owner string, mode account.Mode, ids []string) ([]*shipment.Shipment, error)
+	PaymentByKey(ctx context.Context, owner string, mode account.Mode, key string) (*Payment, error)
+	Payment(ctx context.Context, owner string, mode account.Mode, id string) (*Payment, error)
+	// BeginPayment stores a pending payment and claims its labels in one transaction; a label already
+	// claimed by another payment, or no longer ready, is a conflict and nothing is written.
+	BeginPayment(ctx context.Context, p *Payment) error
+	// CompletePayment records the gateway's approval: the payment authorised, its labels paid, the
+	// authorisation in the ledger.
+	CompletePayment(ctx context.Context, p *Payment, txn Txn) error
+	// FailPayment records a decline or a payment that never reached the gateway: labels released.
+	FailPayment(ctx context.Context, p *Payment) error
+	// CancelItem cancels a paid label before settlement: the item leaves the capture, the shipment is
+	// cancelled, the void goes to the ledger.
+	CancelItem(ctx context.Context, p *Payment, shipmentID string, txn Txn, now time.Time) error
+	PaymentsToSettle(ctx context.Context, cutoff time.Time) ([]*Payment, error)
+	// BeginSettle marks a payment as being settled (no cancellation meanwhile) and returns it fresh.
+	BeginSettle(ctx context.Context, id string) (*Payment, error)
+	SettlePayment(ctx context.Context, p *Payment, txn *Txn, now time.Time) error
+	PendingPayments(ctx context.Context, before time.Time) ([]*Payment, error)
+	PaymentByID(ctx context.Context, id string) (*Payment, error)
+}
+
+// Service takes payments.
+type Service struct {
+	Store   Store
+	Gateway Gateway
+	Log     *slog.Logger
+	Now     func() time.Time
+}
+
+// PayByCard pays for labels with a card, all in one payment (a different card each time if the sender
+// likes: PAY-2). With an idempotency key, the same request again answers the same payment and charges
+// once. A declined or invalid card changes nothing and says why.
+func (s *Service) PayByCard(ctx context.Context, o shipment.Owner, ids []string, card Card, key string) (*Payment, error) {
+	if !o.User.Verified() {
+		return nil, errs.New(errs.Forbidden, "shipment.verify_first", nil)
+	}
+	if key != "" {
+		if p, err := s.Store.PaymentByKey(ctx, o.User.ID, o.Mode, key); err == nil {
+			if !sameShipments(p, ids) {
+				return nil, errs.New(errs.Conflict, "payment.idempotency_mismatch", nil)
+			}
+			return p, nil
+		} else if errs.CodeOf(err) != errs.NotFound {
+			return nil, err
+		}
+	}
+	now := s.Now()
+	number, info, err := card.Check(now, catalog.HongKong)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.begin(ctx, o, ids, "card", key, now)
+	if err != nil {
+		return p, err
+	}
+	p.Card = info
+	auth, err := s.Gateway.Authorize(ctx, AuthRequest{Reference: p.ID, Amount: p.Amount, Currency: "HKD", Number: number, Card: info})
+	switch {
+	case errors.Is(err, ErrGatewayTimeout):
+		// The answer was lost: ask the gateway what it did (reconciliation), now rather than later.
+		s.Log.Warn("card gateway timed out; reconciling", "payment", p.ID)
+		return s.reconcile(ctx, p)
+	case err != nil:
+		s.Store.FailPayment(ctx, p)
+		return nil, errs.New(errs.Unavailable, "payment.gateway.unavailable", nil)
+	case !auth.Approved:
+		p.Decline = auth.Decline
+		if err := s.Store.FailPayment(ctx, p); err != nil {
+			return nil, err
+		}
+		return p, errs.New(errs.Declined, "payment.declined."+auth.Decline, nil)
+	}
+	p.AuthID = auth.ID
+	return p, s.complete(ctx, p)
+}
+
+func sameShipments(p *Payment, ids []string) bool {
+	if len(p.Items) != len(ids) {
+		return false
+	}
+	seen := map[string]bool{}
+	for _, it := range p.Items {
+		seen[it.ShipmentID] = true
+	}
+	for _, id := range ids {
+		if !seen[id] {
+			return false
+		}
+	}
+	return true
+}
+
+// begin checks the labels and records a pending payment claiming them.
+func (s *Service) begin(ctx context.Context, o shipment.Owner, ids []string, method, key string, now time.Time) (*Payment, error) {
+	switch {
+	case len(ids) == 0:
+		return nil, errs.Field("shipment_ids", "payment.ids_required", nil)
+	case len(ids) > 500:
+		return nil, errs.Field("shipment_ids", "labels.too_many", errs.Args{"max": 500})
+	}
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			return nil, errs.Field("shipment_ids", "payment.ids_repeated", errs.Args{"id": id})
+		}
+		seen[id] = true
+	}
+	list, err := s.Store.ShipmentsByID(ctx, o.User.ID, o.Mode, ids)
+	if err != nil {
+		return nil, err // another sender's label is not found
+	}
+	p := &Payment{ID: account.NewID("pay"), OwnerID: o.User.ID, Mode: o.Mode, Method: method, Status: Pending, IdempotencyKey: key, CreatedAt: now}
+	for _, sh := range list {
+		if err := shipment.CheckPayable(sh, now); err != nil {
+			e := errs.As(err)
+			e.Message.Args = errs.Args{"status": string(sh.Status), "item": sh.ItemNo}
+			return nil, e
+		}
+		p.Items = append(p.Items, Item{ShipmentID: sh.ID, Amount: sh.Total})
+		p.Amount += sh.Total
+	}
+	if err := s.Store.BeginPayment(ctx, p); err != nil {
+		if key != "" && errs.CodeOf(err) == errs.Conflict {
+			// The same key raced in from a retry: answer the payment that won.
+			if won, e := s.Store.PaymentByKey(ctx, o.User.ID, o.Mode, key); e == nil {
+				return won, nil
+			}
+		}
+		return nil, err
+	}
+	return p, nil
+}
+
+func (s *Service) complete(ctx context.Context, p *Payment) error {
+	txn := Move("auth:"+p.ID, "authorization", p.ID, CardAuthorized, PostageUnearned, p.Amount, s.Now())
+	return s.Store.CompletePayment(ctx, p, txn)
+}
+
+// reconcile settles a pending payment from the gateway's own records: authorised there, it is
+// completed here; declined or unknown there, it fails here and its labels are released.
+func (s *Service) reconcile(ctx context.Context, p *Payment) (*Payment, error) {
+	rec, found, err := s.Gateway.Lookup(ctx, p.ID)
+	if err != nil {
+		return p, errs.New(errs.Unavailable, "payment.gateway.unavailable", nil)
+	}
+	switch {
+	case found && rec.Status != "declined":
+		p.AuthID, p.Card = rec.AuthID, rec.Card
+		if err := s.complete(ctx, p); err != nil {
+			return p, err
+		}
+		p.Status = Authorized
+		return p, nil
+	default:
+		if err := s.Store.FailPayment(ctx, p); err != nil {
+			return p, err
+		}
+		return p, errs.New(errs.Declined, "payment.declined.do_not_honour", nil)
+	}
+}
+
+// Reconcile repairs payments left pending by a crash or a lost answer (older than a minute): each
+// is completed or failed as the gateway's records say, so there is never a charge without a paid
+// label or a paid label without a charge.
+func (s *Service) Reconcile(ctx context.Context) (int, error) {
+	list, err := s.Store.PendingPayments(ctx, s.Now().Add(-time.Minute))
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range list {
+		s.reconcile(ctx, p)
+	}
+	return len(list), nil
+}
+
+// CancelBeforeSettlement takes a paid label out of its payment's capture: the card is never charged
+// for it (RULES PAY-3). After settlement the cancellation is a refund application instead.
+func (s *Service) CancelBeforeSettlement(ctx context.Context, o shipment.Owner, p *Payment, shipmentID string) error {
+	if p.Status != Authorized {
+		return errs.New(errs.Conflict, "payment.settled", nil)
+	}
+	for _, it := range p.Items {
+		if it.ShipmentID == shipmentID && !it.Cancelled {
+			txn := Move("void:"+p.ID+":"+shipmentID, "void", p.ID, PostageUnearned, CardAuthorized, it.Amount, s.Now())
+			return s.Store.CancelItem(ctx, p, shipmentID, txn, s.Now())
+		}
+	}
+	return errs.New(errs.NotFound, "error.not_found", nil)
+}
+
+// Settle captures every card payment authorised before the cut-off in force at `at` (20:00 Hong Kong
+// time): what is left after cancellations is captured; a payment with nothing left is voided. Each
+// payment is settled once, whoever runs it.
+func (s *Service) Settle(ctx context.Context, at time.Time) (captured, voided int, total money.Cents, err error) {
+	cutoff := Cutoff(at, catalog.HongKong)
+	list, err := s.Store.PaymentsToSettle(ctx, cutoff)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	for _, listed := range list {
+		p, err := s.Store.BeginSettle(ctx, listed.ID)
+		if errs.CodeOf(err) == errs.Conflict {
+			continue // settled meanwhile by another run
+		}
+		if err != nil {
+			return captured, voided, total, err
+		}
+		amount := p.Active()
+		if amount == 0 {
+			if err := s.Gateway.Void(ctx, p.AuthID); err != nil {
+				return captured, voided, total, err
+			}
+			p.Status = Voided
+			if err := s.Store.SettlePayment(ctx, p, nil, s.Now()); err != nil {
+				return captured, voided, total, err
+			}
+			voided++
+			continue
+		}
+		if err := s.Gateway.Capture(ctx, p.AuthID, amount); err != nil && errs.CodeOf(err) != errs.Conflict {
+			return captured, voided, total, err
+		}
+		p.Status, p.Captured = Settled, amount
+		txn := Move("capture:"+p.ID, "capture", p.ID, CardReceivable, CardAuthorized, amount, s.Now())
+		if err := s.Store.SettlePayment(ctx, p, &txn, s.Now()); err != nil {
+			return captured, voided, total, err
+		}
+		captured++
+		total += amount
+	}
+	return captured, voided, total, nil
+}
+
+// Get returns one of the owner's payments.
+func (s *Service) Get(ctx context.Context, o shipment.Owner, id string) (*Payment, error) {
+	return s.Store.Payment(ctx, o.User.ID, o.Mode, id)
+}

@@ -1,0 +1,372 @@
+package payment_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/catalog"
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/money"
+	"github.com/ecship/ecship/internal/payment"
+	"github.com/ecship/ecship/internal/secretbox"
+	"github.com/ecship/ecship/internal/shipment"
+	"github.com/ecship/ecship/internal/store"
+	"github.com/ecship/ecship/internal/store/storetest"
+)
+
+var ctx = context.Background()
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time   { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) set(t time.Time)  { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+func hkt(day, h, m int) time.Time { return time.Date(2026, 11, day, h, m, 0, 0, catalog.HongKong) }
+func card(number string) payment.Card {
+	return payment.Card{Number: number, ExpMonth: 12, ExpYear: 2028, CVC: "123"}
+}
+
+type env struct {
+	st   *store.Store
+	pay  *payment.Service
+	ship *shipment.Service
+	a, b shipment.Owner
+	c    *clock
+}
+
+func newEnv(t testing.TB, st *store.Store) *env {
+	t.Helper()
+	cat, _ := catalog.Default()
+	c := &clock{t: hkt(23, 10, 0)}
+	box, _ := secretbox.New(make([]byte, 32))
+	acc := &account.Service{Store: st, Secrets: box, Log: slog.New(slog.DiscardHandler), Now: c.now}
+	ua, err := acc.CreateUser(ctx, "payer", "payer@example.hk", "harbour-view-8", account.Sender)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ub, _ := acc.CreateUser(ctx, "other", "other@example.hk", "harbour-view-8", account.Sender)
+	e := &env{st: st, c: c, a: shipment.Owner{User: ua, Mode: account.Live}, b: shipment.Owner{User: ub, Mode: account.Live}}
+	e.ship = &shipment.Service{Store: st, Catalog: cat, Now: c.now}
+	e.pay = &payment.Service{Store: st, Gateway: &payment.TestGateway{Book: st, Now: c.now}, Log: slog.New(slog.DiscardHandler), Now: c.now}
+	return e
+}
+
+func (e *env) labels(t testing.TB, o shipment.Owner, n int) []string {
+	t.Helper()
+	var list []*shipment.Shipment
+	for i := range n {
+		list = append(list, &shipment.Shipment{Service: "LPL", Reference: fmt.Sprintf("P-%d", i), WeightG: 2500,
+			Sender:    shipment.Address{Name: "陳大文", Lines: []string{"8 Nathan Road"}, Country: "HK", Phone: "91234567"},
+			Recipient: shipment.Address{Name: "李小明", Lines: []string{"1 Queen's Road Central"}, Country: "HK"}})
+	}
+	if err := e.ship.Create(ctx, o, list, false); err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, n)
+	for i, s := range list {
+		ids[i] = s.ID
+	}
+	return ids
+}
+
+func (e *env) status(t testing.TB, o shipment.Owner, id string) shipment.Status {
+	s, err := e.ship.Get(ctx, o, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Status
+}
+
+// checkBooks asserts the ledger balances and agrees with the gateway's book.
+func (e *env) checkBooks(t *testing.T) map[string]money.Cents {
+	t.Helper()
+	if bad, err := e.st.UnbalancedTxns(ctx); err != nil || len(bad) > 0 {
+		t.Errorf("unbalanced ledger transactions: %v %v", bad, err)
+	}
+	bal, _ := e.st.LedgerBalances(ctx)
+	var sum money.Cents
+	for _, v := range bal {
+		sum += v
+	}
+	if sum != 0 {
+		t.Errorf("the ledger does not balance: %v", bal)
+	}
+	recs, _ := e.st.GatewayRecords(ctx)
+	var captured money.Cents
+	for _, r := range recs {
+		captured += r.Captured - r.Refunded
+	}
+	if bal[payment.CardReceivable] != captured {
+		t.Errorf("card receivable %v; the gateway captured %v", bal[payment.CardReceivable], captured)
+	}
+	return bal
+}
+
+// rule: PAY-1, PAY-2
+func TestPayByCard(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		ids := e.labels(t, e.a, 3)
+		p, err := e.pay.PayByCard(ctx, e.a, ids, card(payment.TestCardApprove), "")
+		if err != nil || p.Status != payment.Authorized || p.Amount != money.MustParse("210.00") || p.Card.Last4 != "1111" || p.Card.Brand != payment.Visa {
+			t.Fatalf("pay: %v %+v", err, p)
+		}
+		for _, id := range ids {
+			if st := e.status(t, e.a, id); st != shipment.Paid {
+				t.Errorf("label %s after payment", st)
+			}
+		}
+		bal := e.checkBooks(t)
+		if bal[payment.CardAuthorized] != p.Amount || bal[payment.PostageUnearned] != -p.Amount {
+			t.Errorf("authorisation not booked: %v", bal)
+		}
+		// Another card for the next payment (PAY-2).
+		more := e.labels(t, e.a, 1)
+		if p2, err := e.pay.PayByCard(ctx, e.a, more, card("5555555555554444"), ""); err != nil || p2.Card.Brand != payment.Mastercard {
+			t.Errorf("second card: %v", err)
+		}
+		// The full number and CVC are nowhere in the database.
+		for _, table := range []string{"payments", "gateway_records", "ledger_txns", "ledger_entries"} {
+			if leaked := e.scan(t, table, "4111111111111111"); leaked {
+				t.Errorf("the full card number is stored in %s", table)
+			}
+		}
+	})
+}
+
+func (e *env) scan(t *testing.T, table, needle string) bool {
+	var found bool
+	e.st.Transact(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, "SELECT * FROM "+table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			rows.Scan(ptrs...)
+			if strings.Contains(fmt.Sprint(vals...), needle) {
+				found = true
+			}
+		}
+		return nil
+	})
+	return found
+}
+
+func TestDeclinedAndInvalidCardsChangeNothing(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		ids := e.labels(t, e.a, 2)
+		for number, key := range map[string]string{payment.TestCardInsufficient: "payment.declined.insufficient_funds", payment.TestCardDoNotHonour: "payment.declined.do_not_honour"} {
+			_, err := e.pay.PayByCard(ctx, e.a, ids, card(number), "")
+			if errs.CodeOf(err) != errs.Declined || errs.As(err).Message.Key != key {
+				t.Errorf("%s: %v; want %s", number, err, key)
+			}
+		}
+		_, err := e.pay.PayByCard(ctx, e.a, ids, card("4111111111111112"), "")
+		if f := errs.As(err).Fields; len(f) != 1 || f[0].Field != "card.number" {
+			t.Errorf("bad Luhn: %v", err)
+		}
+		for _, id := range ids {
+			if st := e.status(t, e.a, id); st != shipment.Ready {
+				t.Errorf("label %s after declines", st)
+			}
+		}
+		if bal := e.checkBooks(t); len(bal) != 0 {
+			t.Errorf("declines booked money: %v", bal)
+		}
+		// The labels are free to pay after the declines.
+		if _, err := e.pay.PayByCard(ctx, e.a, ids, card(payment.TestCardApprove), ""); err != nil {
+			t.Errorf("pay after declines: %v", err)
+		}
+	})
+}
+
+func TestRefusedLabels(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		mine := e.labels(t, e.a, 1)
+		theirs := e.labels(t, e.b, 1)
+		if _, err := e.pay.PayByCard(ctx, e.a, theirs, card(payment.TestCardApprove), ""); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("paying another sender's label: %v", err)
+		}
+		e.ship.Cancel(ctx, e.a, mine[0])
+		if _, err := e.pay.PayByCard(ctx, e.a, mine, card(payment.TestCardApprove), ""); errs.As(err).Message.Key != "shipment.not_payable" {
+			t.Errorf("paying a cancelled label: %v", err)
+		}
+		old := e.labels(t, e.a, 1)
+		e.c.set(hkt(23, 10, 0).Add(91 * 24 * time.Hour))
+		if _, err := e.pay.PayByCard(ctx, e.a, old, card(payment.TestCardApprove), ""); errs.As(err).Message.Key != "shipment.expired" {
+			t.Errorf("paying an expired label: %v", err)
+		}
+	})
+}
+
+// The same Idempotency-Key twice: one payment, one charge; and two payments racing for one label:
+// exactly one wins.
+func TestIdempotentAndRacingPayments(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		ids := e.labels(t, e.a, 2)
+		var wg sync.WaitGroup
+		results := make([]*payment.Payment, 6)
+		errors := make([]error, 6)
+		for i := range results {
+			wg.Go(func() {
+				results[i], errors[i] = e.pay.PayByCard(ctx, e.a, ids, card(payment.TestCardApprove), "order-77")
+			})
+		}
+		wg.Wait()
+		for i := range results {
+			if errors[i] != nil || results[i].ID != results[0].ID {
+				t.Fatalf("retry %d: %v %v", i, errors[i], results[i])
+			}
+		}
+		if recs, _ := st.GatewayRecords(ctx); len(recs) != 1 {
+			t.Errorf("%d gateway authorisations for one idempotency key", len(recs))
+		}
+		if _, err := e.pay.PayByCard(ctx, e.a, ids[:1], card(payment.TestCardApprove), "order-77"); errs.As(err).Message.Key != "payment.idempotency_mismatch" {
+			t.Errorf("same key, other labels: %v", err)
+		}
+		race := e.labels(t, e.a, 1)
+		won := make(chan bool, 8)
+		for range 8 {
+			wg.Go(func() {
+				_, err := e.pay.PayByCard(ctx, e.a, race, card(payment.TestCardApprove), "")
+				won <- err == nil
+			})
+		}
+		wg.Wait()
+		close(won)
+		n := 0
+		for ok := range won {
+			if ok {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d payments won one label; want exactly 1", n)
+		}
+		e.checkBooks(t)
+	})
+}
+
+// A lost gateway answer, and a crash between the gateway and the database, are repaired by
+// reconciliation: never a charge without a paid label, nor the reverse.
+func TestReconciliation(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		ids := e.labels(t, e.a, 1)
+		p, err := e.pay.PayByCard(ctx, e.a, ids, card(payment.TestCardTimeout), "")
+		if err != nil || p.Status != payment.Authorized || e.status(t, e.a, ids[0]) != shipment.Paid {
+			t.Errorf("timeout: %v %+v", err, p)
+		}
+		// Crash 1: the gateway authorised, the process died before recording it.
+		crashed := e.labels(t, e.a, 1)
+		p1 := &payment.Payment{ID: "pay_crash1", OwnerID: e.a.User.ID, Mode: e.a.Mode, Method: "card", Status: payment.Pending, Amount: money.MustParse("70.00"),
+			Items: []payment.Item{{ShipmentID: crashed[0], Amount: money.MustParse("70.00")}}, CreatedAt: e.c.now()}
+		if err := st.BeginPayment(ctx, p1); err != nil {
+			t.Fatal(err)
+		}
+		gw := &payment.TestGateway{Book: st, Now: e.c.now}
+		gw.Authorize(ctx, payment.AuthRequest{Reference: p1.ID, Amount: p1.Amount, Number: payment.TestCardApprove, Card: payment.CardInfo{Brand: payment.Visa, Last4: "1111"}})
+		// Crash 2: the process died before reaching the gateway.
+		never := e.labels(t, e.a, 1)
+		p2 := &payment.Payment{ID: "pay_crash2", OwnerID: e.a.User.ID, Mode: e.a.Mode, Method: "card", Status: payment.Pending, Amount: money.MustParse("70.00"),
+			Items: []payment.Item{{ShipmentID: never[0], Amount: money.MustParse("70.00")}}, CreatedAt: e.c.now()}
+		st.BeginPayment(ctx, p2)
+		e.c.set(e.c.now().Add(2 * time.Minute))
+		if n, err := e.pay.Reconcile(ctx); err != nil || n != 2 {
+			t.Fatalf("reconcile: %d %v", n, err)
+		}
+		if got, _ := st.PaymentByID(ctx, p1.ID); got.Status != payment.Authorized || e.status(t, e.a, crashed[0]) != shipment.Paid {
+			t.Errorf("authorised at the gateway: payment %s", got.Status)
+		}
+		if got, _ := st.PaymentByID(ctx, p2.ID); got.Status != payment.Failed || e.status(t, e.a, never[0]) != shipment.Ready {
+			t.Errorf("never reached the gateway: payment %s", got.Status)
+		}
+		if _, err := e.pay.PayByCard(ctx, e.a, never, card(payment.TestCardApprove), ""); err != nil {
+			t.Errorf("the released label cannot be paid: %v", err)
+		}
+		e.checkBooks(t)
+	})
+}
+
+// rule: PAY-3
+func TestCancelBeforeSettlementIsNeverCharged(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		e.c.set(hkt(23, 19, 30))
+		ids := e.labels(t, e.a, 3)
+		p, err := e.pay.PayByCard(ctx, e.a, ids, card(payment.TestCardApprove), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.pay.CancelBeforeSettlement(ctx, e.a, p, ids[1]); err != nil {
+			t.Fatal(err)
+		}
+		if e.status(t, e.a, ids[1]) != shipment.Cancelled {
+			t.Error("cancelled label not cancelled")
+		}
+		all := e.labels(t, e.a, 1)
+		pAll, _ := e.pay.PayByCard(ctx, e.a, all, card(payment.TestCardApprove), "")
+		e.pay.CancelBeforeSettlement(ctx, e.a, pAll, all[0])
+		late := e.labels(t, e.a, 1)
+		e.c.set(hkt(23, 20, 1))
+		pLate, _ := e.pay.PayByCard(ctx, e.a, late, card(payment.TestCardApprove), "")
+		captured, voided, total, err := e.pay.Settle(ctx, hkt(23, 20, 0))
+		if err != nil || captured != 1 || voided != 1 || total != money.MustParse("140.00") {
+			t.Fatalf("settlement: %d captured, %d voided, %v, %v", captured, voided, total, err)
+		}
+		got, _ := st.PaymentByID(ctx, p.ID)
+		rec, _, _ := st.GatewayRecord(ctx, p.ID)
+		if got.Status != payment.Settled || got.Captured != money.MustParse("140.00") || rec.Captured != money.MustParse("140.00") {
+			t.Errorf("captured %v at the gateway %v; want 140.00 (two of three labels)", got.Captured, rec.Captured)
+		}
+		if got, _ := st.PaymentByID(ctx, pAll.ID); got.Status != payment.Voided {
+			t.Errorf("fully cancelled payment: %s", got.Status)
+		}
+		if got, _ := st.PaymentByID(ctx, pLate.ID); got.Status != payment.Authorized {
+			t.Errorf("paid after 20:00: %s; want left for tomorrow's settlement", got.Status)
+		}
+		// Settling again changes nothing; cancelling a settled payment's label is refused here.
+		if c, v, _, _ := e.pay.Settle(ctx, hkt(23, 20, 0)); c != 0 || v != 0 {
+			t.Errorf("second settlement run: %d %d", c, v)
+		}
+		if err := e.pay.CancelBeforeSettlement(ctx, e.a, got, ids[0]); errs.As(err).Message.Key != "payment.settled" {
+			t.Errorf("cancel after settlement: %v", err)
+		}
+		bal := e.checkBooks(t)
+		if bal[payment.CardAuthorized] != pLate.Amount {
+			t.Errorf("still authorised %v; want only the late payment's %v", bal[payment.CardAuthorized], pLate.Amount)
+		}
+	})
+}
+
+func BenchmarkPay20(b *testing.B) {
+	st := storetest.Open(b, storetest.DSNs(b)["sqlite"])
+	e := newEnv(b, st)
+	for b.Loop() {
+		b.StopTimer()
+		ids := e.labels(b, e.a, 20)
+		b.StartTimer()
+		if _, err := e.pay.PayByCard(ctx, e.a, ids, card(payment.TestCardApprove), ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,106 @@
+package payment
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/money"
+)
+
+// GatewayBook is where the test gateway keeps its own records, apart from ecship's payments, so that
+// reconciliation compares two books (implemented by internal/store, shared by every process).
+type GatewayBook interface {
+	GatewayRecord(ctx context.Context, reference string) (GatewayRecord, bool, error)
+	GatewayRecordByAuth(ctx context.Context, authID string) (GatewayRecord, bool, error)
+	SaveGatewayRecord(ctx context.Context, r GatewayRecord) error
+}
+
+// TestGateway behaves like an acquirer for tests and demos: numbers that fail Luhn or expiry are its
+// caller's to refuse; TestCardInsufficient and TestCardDoNotHonour are declined; TestCardTimeout is
+// authorised but the answer is lost (ErrGatewayTimeout); every other valid number is approved.
+type TestGateway struct {
+	Book GatewayBook
+	Now  func() time.Time
+}
+
+// Authorize holds the amount, once per reference: asked again, it answers the first authorisation.
+func (g *TestGateway) Authorize(ctx context.Context, req AuthRequest) (Authorization, error) {
+	if old, found, err := g.Book.GatewayRecord(ctx, req.Reference); err != nil {
+		return Authorization{}, err
+	} else if found {
+		return Authorization{ID: old.AuthID, Approved: old.Status != "declined", Decline: declineOf(req.Number)}, nil
+	}
+	rec := GatewayRecord{AuthID: account.NewID("auth"), Reference: req.Reference, Status: "authorized", Authorized: req.Amount, Card: req.Card, At: g.Now()}
+	decline := declineOf(req.Number)
+	if decline != "" {
+		rec.Status, rec.Authorized = "declined", 0
+	}
+	if err := g.Book.SaveGatewayRecord(ctx, rec); err != nil {
+		return Authorization{}, err
+	}
+	if req.Number == TestCardTimeout {
+		return Authorization{}, ErrGatewayTimeout
+	}
+	return Authorization{ID: rec.AuthID, Approved: decline == "", Decline: decline}, nil
+}
+
+func declineOf(number string) string {
+	switch number {
+	case TestCardInsufficient:
+		return DeclineInsufficientFunds
+	case TestCardDoNotHonour:
+		return DeclineDoNotHonour
+	}
+	return ""
+}
+
+// Capture takes up to the authorised amount, once.
+func (g *TestGateway) Capture(ctx context.Context, authID string, amount money.Cents) error {
+	rec, found, err := g.Book.GatewayRecordByAuth(ctx, authID)
+	switch {
+	case err != nil:
+		return err
+	case !found || rec.Status != "authorized":
+		return errs.New(errs.Conflict, "payment.gateway.not_capturable", errs.Args{"auth": authID})
+	case amount <= 0 || amount > rec.Authorized:
+		return fmt.Errorf("payment: capture of %v over the authorised %v", amount, rec.Authorized)
+	}
+	rec.Status, rec.Captured = "captured", amount
+	return g.Book.SaveGatewayRecord(ctx, rec)
+}
+
+// Void releases an authorisation never captured.
+func (g *TestGateway) Void(ctx context.Context, authID string) error {
+	rec, found, err := g.Book.GatewayRecordByAuth(ctx, authID)
+	switch {
+	case err != nil:
+		return err
+	case !found || (rec.Status != "authorized" && rec.Status != "voided"):
+		return errs.New(errs.Conflict, "payment.gateway.not_voidable", errs.Args{"auth": authID})
+	}
+	rec.Status = "voided"
+	return g.Book.SaveGatewayRecord(ctx, rec)
+}
+
+// Refund returns up to what was captured.
+func (g *TestGateway) Refund(ctx context.Context, authID string, amount money.Cents, reference string) error {
+	rec, found, err := g.Book.GatewayRecordByAuth(ctx, authID)
+	switch {
+	case err != nil:
+		return err
+	case !found || rec.Status != "captured":
+		return errs.New(errs.Conflict, "payment.gateway.not_refundable", errs.Args{"auth": authID})
+	case amount <= 0 || rec.Refunded+amount > rec.Captured:
+		return errs.New(errs.Conflict, "payment.refund.over_captured", nil)
+	}
+	rec.Refunded += amount
+	return g.Book.SaveGatewayRecord(ctx, rec)
+}
+
+// Lookup answers what the gateway knows of a payment reference.
+func (g *TestGateway) Lookup(ctx context.Context, reference string) (GatewayRecord, bool, error) {
+	return g.Book.GatewayRecord(ctx, reference)
+}

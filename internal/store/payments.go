@@ -1,0 +1,344 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/money"
+	"github.com/ecship/ecship/internal/payment"
+)
+
+const paymentColumns = `id, owner_id, mode, method, status, amount_cents, captured_cents, card_brand, card_last4, card_exp_month, card_exp_year,
+	auth_id, decline, COALESCE(idempotency_key, ''), created_at, settled_at`
+
+func (s *Store) scanPayment(ctx context.Context, q querier, row interface{ Scan(...any) error }) (*payment.Payment, error) {
+	var p payment.Payment
+	var mode, status string
+	var amount, captured int64
+	var created ts
+	var settled nullTS
+	if err := row.Scan(&p.ID, &p.OwnerID, &mode, &p.Method, &status, &amount, &captured, &p.Card.Brand, &p.Card.Last4, &p.Card.ExpMonth, &p.Card.ExpYear,
+		&p.AuthID, &p.Decline, &p.IdempotencyKey, &created, &settled); err != nil {
+		return nil, err
+	}
+	p.Mode, p.Status, p.Amount, p.Captured, p.CreatedAt, p.SettledAt = account.Mode(mode), payment.Status(status), money.Cents(amount), money.Cents(captured), time.Time(created), settled.ptr()
+	rows, err := q.QueryContext(ctx, `SELECT shipment_id, amount_cents, cancelled FROM payment_items WHERE payment_id = $1 ORDER BY shipment_id`, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var it payment.Item
+		var a int64
+		var c int
+		if err := rows.Scan(&it.ShipmentID, &a, &c); err != nil {
+			return nil, err
+		}
+		it.Amount, it.Cancelled = money.Cents(a), c == 1
+		p.Items = append(p.Items, it)
+	}
+	return &p, rows.Err()
+}
+
+func (s *Store) onePayment(ctx context.Context, where string, args ...any) (*payment.Payment, error) {
+	p, err := s.scanPayment(ctx, s.db, s.db.QueryRowContext(ctx, `SELECT `+paymentColumns+` FROM payments WHERE `+where, args...))
+	return p, notFound(err)
+}
+
+// Payment returns one of the owner's payments.
+func (s *Store) Payment(ctx context.Context, owner string, mode account.Mode, id string) (*payment.Payment, error) {
+	return s.onePayment(ctx, `id = $1 AND owner_id = $2 AND mode = $3`, id, owner, string(mode))
+}
+
+// PaymentByID returns any payment (for operations and jobs).
+func (s *Store) PaymentByID(ctx context.Context, id string) (*payment.Payment, error) {
+	return s.onePayment(ctx, `id = $1`, id)
+}
+
+// PaymentByKey returns the owner's payment made with an idempotency key.
+func (s *Store) PaymentByKey(ctx context.Context, owner string, mode account.Mode, key string) (*payment.Payment, error) {
+	return s.onePayment(ctx, `owner_id = $1 AND mode = $2 AND idempotency_key = $3`, owner, string(mode), key)
+}
+
+func (s *Store) payments(ctx context.Context, where string, args ...any) ([]*payment.Payment, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM payments WHERE `+where+` ORDER BY created_at, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	out := make([]*payment.Payment, 0, len(ids))
+	for _, id := range ids {
+		p, err := s.PaymentByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// BeginPayment stores a pending payment and claims its labels, all or nothing: a label claimed by
+// another payment, or no longer ready, is a conflict.
+func (s *Store) BeginPayment(ctx context.Context, p *payment.Payment) error {
+	return s.Transact(ctx, func(tx *sql.Tx) error {
+		var key any
+		if p.IdempotencyKey != "" {
+			key = p.IdempotencyKey
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO payments (id, owner_id, mode, method, status, amount_cents, idempotency_key, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, p.ID, p.OwnerID, string(p.Mode), p.Method, string(p.Status), int64(p.Amount), key, ts(p.CreatedAt))
+		if _, dup := uniqueViolation(err); dup {
+			return errs.New(errs.Conflict, "payment.idempotency_race", nil)
+		}
+		if err != nil {
+			return fmt.Errorf("store: begin payment: %w", err)
+		}
+		for _, it := range p.Items {
+			res, err := tx.ExecContext(ctx, `UPDATE shipments SET payment_id = $1 WHERE id = $2 AND owner_id = $3 AND mode = $4 AND status = 'ready' AND payment_id IS NULL`,
+				p.ID, it.ShipmentID, p.OwnerID, string(p.Mode))
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return errs.New(errs.Conflict, "payment.label_taken", errs.Args{"id": it.ShipmentID})
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO payment_items (payment_id, shipment_id, amount_cents) VALUES ($1, $2, $3)`,
+				p.ID, it.ShipmentID, int64(it.Amount)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// CompletePayment records an approval: payment authorised, labels paid, authorisation booked.
+func (s *Store) CompletePayment(ctx context.Context, p *payment.Payment, txn payment.Txn) error {
+	return s.Transact(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE payments SET status = 'authorized', auth_id = $2, card_brand = $3, card_last4 = $4, card_exp_month = $5, card_exp_year = $6
+			WHERE id = $1 AND status = 'pending'`, p.ID, p.AuthID, p.Card.Brand, p.Card.Last4, p.Card.ExpMonth, p.Card.ExpYear)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // completed already (a reconciliation and a request raced): nothing more to do
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE shipments SET status = 'paid' WHERE payment_id = $1 AND status = 'ready'`, p.ID); err != nil {
+			return err
+		}
+		p.Status = payment.Authorized
+		return book(ctx, tx, txn)
+	})
+}
+
+// FailPayment records a decline (or a payment that never reached the gateway) and releases its labels.
+func (s *Store) FailPayment(ctx context.Context, p *payment.Payment) error {
+	return s.Transact(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE payments SET status = 'failed', decline = $2, card_brand = $3, card_last4 = $4, card_exp_month = $5, card_exp_year = $6
+			WHERE id = $1 AND status = 'pending'`, p.ID, p.Decline, p.Card.Brand, p.Card.Last4, p.Card.ExpMonth, p.Card.ExpYear); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE shipments SET payment_id = NULL WHERE payment_id = $1 AND status = 'ready'`, p.ID)
+		p.Status = payment.Failed
+		return err
+	})
+}
+
+// CancelItem cancels a paid label of an authorised (not yet settled) payment and books the void.
+func (s *Store) CancelItem(ctx context.Context, p *payment.Payment, shipmentID string, txn payment.Txn, now time.Time) error {
+	return s.Transact(ctx, func(tx *sql.Tx) error {
+		var status string
+		if err := tx.QueryRowContext(ctx, `SELECT status FROM payments WHERE id = $1`, p.ID).Scan(&status); err != nil {
+			return err
+		}
+		if status != string(payment.Authorized) {
+			return errs.New(errs.Conflict, "payment.settled", nil)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE payment_items SET cancelled = 1 WHERE payment_id = $1 AND shipment_id = $2 AND cancelled = 0`, p.ID, shipmentID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errs.New(errs.Conflict, "shipment.not_cancellable", errs.Args{"status": "cancelled"})
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE shipments SET status = 'cancelled', updated_at = $2 WHERE id = $1 AND payment_id = $3 AND status = 'paid'`,
+			shipmentID, ts(now), p.ID); err != nil {
+			return err
+		}
+		return book(ctx, tx, txn)
+	})
+}
+
+// PaymentsToSettle lists card payments authorised before the cut-off (and any left mid-settlement).
+func (s *Store) PaymentsToSettle(ctx context.Context, cutoff time.Time) ([]*payment.Payment, error) {
+	return s.payments(ctx, `method = 'card' AND status IN ('authorized', 'settling') AND created_at < $1`, ts(cutoff))
+}
+
+// BeginSettle marks a payment as being settled, so no label of it is cancelled meanwhile, and
+// returns it as it now stands. A payment already settled by another run is a conflict.
+func (s *Store) BeginSettle(ctx context.Context, id string) (*payment.Payment, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE payments SET status = 'settling' WHERE id = $1 AND status IN ('authorized', 'settling')`, id)
+	if err != nil {
+		return nil, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil, errs.New(errs.Conflict, "payment.settled", nil)
+	}
+	return s.PaymentByID(ctx, id)
+}
+
+// SettlePayment records a settled (captured) or voided payment and books the capture.
+func (s *Store) SettlePayment(ctx context.Context, p *payment.Payment, txn *payment.Txn, now time.Time) error {
+	return s.Transact(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE payments SET status = $2, captured_cents = $3, settled_at = $4 WHERE id = $1 AND status = 'settling'`,
+			p.ID, string(p.Status), int64(p.Captured), ts(now))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		p.SettledAt = &now
+		if txn == nil {
+			return nil
+		}
+		return book(ctx, tx, *txn)
+	})
+}
+
+// PendingPayments lists payments still waiting for the gateway's answer since before a time.
+func (s *Store) PendingPayments(ctx context.Context, before time.Time) ([]*payment.Payment, error) {
+	return s.payments(ctx, `status = 'pending' AND created_at < $1`, ts(before))
+}
+
+// book records a ledger transaction, once per key: the same movement booked again changes nothing.
+func book(ctx context.Context, tx *sql.Tx, t payment.Txn) error {
+	if err := t.Check(); err != nil {
+		return err
+	}
+	id := account.NewID("txn")
+	res, err := tx.ExecContext(ctx, `INSERT INTO ledger_txns (id, txn_key, kind, ref, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (txn_key) DO NOTHING`,
+		id, t.Key, t.Kind, t.Ref, ts(t.At))
+	if err != nil {
+		return fmt.Errorf("store: ledger: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	for i, e := range t.Entries {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_entries (txn_id, line, account, amount_cents) VALUES ($1, $2, $3, $4)`,
+			id, i+1, e.Account, int64(e.Amount)); err != nil {
+			return fmt.Errorf("store: ledger: %w", err)
+		}
+	}
+	return nil
+}
+
+// Book records a ledger transaction on its own (deposit top-ups, counter takings).
+func (s *Store) Book(ctx context.Context, t payment.Txn) error {
+	return s.Transact(ctx, func(tx *sql.Tx) error { return book(ctx, tx, t) })
+}
+
+// LedgerBalances sums every account's entries.
+func (s *Store) LedgerBalances(ctx context.Context) (map[string]money.Cents, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT account, SUM(amount_cents) FROM ledger_entries GROUP BY account`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]money.Cents{}
+	for rows.Next() {
+		var a string
+		var v int64
+		if err := rows.Scan(&a, &v); err != nil {
+			return nil, err
+		}
+		out[a] = money.Cents(v)
+	}
+	return out, rows.Err()
+}
+
+// UnbalancedTxns lists ledger transactions whose lines do not sum to zero (there must be none).
+func (s *Store) UnbalancedTxns(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT t.txn_key FROM ledger_txns t JOIN ledger_entries e ON e.txn_id = t.id GROUP BY t.txn_key HAVING SUM(e.amount_cents) <> 0`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var k string
+		rows.Scan(&k)
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// AllPayments lists every payment with its items (for reconciliation).
+func (s *Store) AllPayments(ctx context.Context) ([]*payment.Payment, error) {
+	return s.payments(ctx, `1 = 1`)
+}
+
+const gatewayColumns = `auth_id, reference, status, authorized_cents, captured_cents, refunded_cents, card_brand, card_last4, card_exp_month, card_exp_year, at`
+
+func scanGateway(row interface{ Scan(...any) error }) (payment.GatewayRecord, error) {
+	var r payment.GatewayRecord
+	var a, c, f int64
+	var at ts
+	err := row.Scan(&r.AuthID, &r.Reference, &r.Status, &a, &c, &f, &r.Card.Brand, &r.Card.Last4, &r.Card.ExpMonth, &r.Card.ExpYear, &at)
+	r.Authorized, r.Captured, r.Refunded, r.At = money.Cents(a), money.Cents(c), money.Cents(f), time.Time(at)
+	return r, err
+}
+
+// GatewayRecord returns the test gateway's record of a payment reference.
+func (s *Store) GatewayRecord(ctx context.Context, reference string) (payment.GatewayRecord, bool, error) {
+	r, err := scanGateway(s.db.QueryRowContext(ctx, `SELECT `+gatewayColumns+` FROM gateway_records WHERE reference = $1`, reference))
+	if err == sql.ErrNoRows {
+		return r, false, nil
+	}
+	return r, err == nil, err
+}
+
+// GatewayRecordByAuth returns the test gateway's record of an authorisation.
+func (s *Store) GatewayRecordByAuth(ctx context.Context, authID string) (payment.GatewayRecord, bool, error) {
+	r, err := scanGateway(s.db.QueryRowContext(ctx, `SELECT `+gatewayColumns+` FROM gateway_records WHERE auth_id = $1`, authID))
+	if err == sql.ErrNoRows {
+		return r, false, nil
+	}
+	return r, err == nil, err
+}
+
+// SaveGatewayRecord writes the test gateway's record.
+func (s *Store) SaveGatewayRecord(ctx context.Context, r payment.GatewayRecord) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO gateway_records (`+gatewayColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT (auth_id) DO UPDATE SET status = excluded.status, captured_cents = excluded.captured_cents, refunded_cents = excluded.refunded_cents`,
+		r.AuthID, r.Reference, r.Status, int64(r.Authorized), int64(r.Captured), int64(r.Refunded), r.Card.Brand, r.Card.Last4, r.Card.ExpMonth, r.Card.ExpYear, ts(r.At))
+	return err
+}
+
+// GatewayRecords lists the test gateway's book.
+func (s *Store) GatewayRecords(ctx context.Context) ([]payment.GatewayRecord, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+gatewayColumns+` FROM gateway_records ORDER BY at, auth_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []payment.GatewayRecord
+	for rows.Next() {
+		r, err := scanGateway(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
