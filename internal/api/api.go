@@ -15,6 +15,7 @@ import (
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/metrics"
+	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/shipment"
 )
 
@@ -24,6 +25,7 @@ type Deps struct {
 	Accounts  *account.Service
 	Shipments *shipment.Service
 	Batches   *batch.Service
+	Payments  *payment.Service
 	Metrics   *metrics.Metrics
 	Log       *slog.Logger
 	Now       func() time.Time
@@ -43,6 +45,8 @@ func Register(mux *http.ServeMux, d *Deps) {
 	rt.handle("POST", "/api/v1/shipments/{id}/cancel", d.withKey(d.cancelShipment))
 	rt.handle("GET", "/api/v1/shipments/{id}/label", d.withKey(d.shipmentLabel))
 	rt.handle("POST", "/api/v1/labels", d.withKey(d.printLabels))
+	rt.handle("POST", "/api/v1/payments", d.withKey(d.createPayment))
+	rt.handle("GET", "/api/v1/payments/{id}", d.withKey(d.getPayment))
 	rt.handle("POST", "/api/v1/batches", d.withKey(d.createBatch))
 	rt.handle("GET", "/api/v1/batches/{id}", d.withKey(d.getBatch))
 	rt.handle("GET", "/api/v1/templates/batch.csv", batchTemplate("csv"))

@@ -307,6 +307,12 @@ func (d *Deps) deleteShipment(w http.ResponseWriter, r *http.Request) {
 
 func (d *Deps) cancelShipment(w http.ResponseWriter, r *http.Request) {
 	s, err := d.Shipments.Cancel(r.Context(), d.owner(r), r.PathValue("id"))
+	if errs.As(err).Message.Key == "shipment.cancel_paid" && d.Payments != nil {
+		// A paid label: its payment takes it out of the capture (before the 20:00 settlement).
+		if err = d.Payments.CancelLabel(r.Context(), d.owner(r), r.PathValue("id")); err == nil {
+			s, err = d.Shipments.Get(r.Context(), d.owner(r), r.PathValue("id"))
+		}
+	}
 	if err != nil {
 		WriteError(w, r, err)
 		return

@@ -22,6 +22,7 @@ import (
 	"github.com/ecship/ecship/internal/jobs"
 	"github.com/ecship/ecship/internal/mail"
 	"github.com/ecship/ecship/internal/metrics"
+	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/secretbox"
 	"github.com/ecship/ecship/internal/server"
 	"github.com/ecship/ecship/internal/shipment"
@@ -36,6 +37,7 @@ type App struct {
 	Accounts  *account.Service
 	Shipments *shipment.Service
 	Batches   *batch.Service
+	Payments  *payment.Service
 	Catalog   *catalog.Catalog
 	Metrics   *metrics.Metrics
 	Log       *slog.Logger
@@ -65,6 +67,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	a.Shipments = &shipment.Service{Store: st, Catalog: cat, Now: func() time.Time { return a.Now() }}
+	a.Payments = &payment.Service{Store: st, Gateway: &payment.TestGateway{Book: st, Now: func() time.Time { return a.Now() }}, Log: log, Now: func() time.Time { return a.Now() }}
 	a.Batches = &batch.Service{Store: st, Shipments: a.Shipments, Log: log, Now: func() time.Time { return a.Now() }, Sender: a.defaultSender}
 	if err := a.LoadWeatherDays(ctx); err != nil {
 		st.Close()
@@ -123,7 +126,7 @@ func (a *App) routes() error {
 	mux := http.NewServeMux()
 	server.Health(mux, a.Store.Ping)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
-	api.Register(mux, &api.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Metrics: a.Metrics, Log: a.Log, Now: now})
+	api.Register(mux, &api.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Metrics: a.Metrics, Log: a.Log, Now: now})
 	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Store: a.Store, Metrics: a.Metrics, Log: a.Log, Now: now,
 		SecureCookies: strings.HasPrefix(a.Config.BaseURL, "https://"), TrustedProxies: a.Config.TrustedProxies, StateKey: a.stateKey})
 	if err != nil {
@@ -152,6 +155,24 @@ func (a *App) routes() error {
 	return nil
 }
 
+// settlementJob captures the card payments authorised before the latest 20:00 cut-off (RULES PAY-3).
+// Each round settles whatever is due, so a server that was down at 20:00 settles when it is back;
+// the lease and the payments' own states make it happen once.
+func (a *App) settlementJob() jobs.Job {
+	return jobs.Job{Name: "settlement", Run: func(ctx context.Context, now time.Time) (string, error) {
+		captured, voided, total, err := a.Payments.Settle(ctx, now)
+		return fmt.Sprintf("%d captured (HK$%s), %d voided", captured, total.Display(), voided), err
+	}}
+}
+
+// reconciliationJob repairs payments whose gateway answer was lost.
+func (a *App) reconciliationJob() jobs.Job {
+	return jobs.Job{Name: "reconciliation", Run: func(ctx context.Context, now time.Time) (string, error) {
+		n, err := a.Payments.Reconcile(ctx)
+		return fmt.Sprintf("%d pending payments reconciled", n), err
+	}}
+}
+
 // defaultSender is the address a batch row with empty sender columns takes: the sender's first saved
 // sender, else their name, phone and email (the row is then incomplete until an address is given).
 func (a *App) defaultSender(ctx context.Context, u *account.User) shipment.Address {
@@ -175,6 +196,8 @@ func (a *App) Run(ctx context.Context, ready func(net.Addr)) error {
 	// round under a lease in the database, so several processes do it once.
 	runner := jobs.New(a.Store, a.Log)
 	runner.Now = func() time.Time { return a.Now() }
+	runner.Register(a.settlementJob())
+	runner.Register(a.reconciliationJob())
 	go runner.Run(ctx)
 	return server.Run(ctx, a.Config.Addr, a.handler, a.Log, func(addr net.Addr) {
 		// Listening on port 0 picks a port: links in emails must name the one picked.

@@ -2,10 +2,13 @@
 package cli
 
 import (
+	"time"
+
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/ecship/ecship/internal/catalog"
 	"io"
 	"log/slog"
 	"os"
@@ -39,6 +42,8 @@ func init() {
 		{"migrate", "bring the database schema up to date", migrate},
 		{"quote", "compare postage for an item", quote},
 		{"batch", "prepare labels from a CSV or Excel file (batch upload FILE --user EMAIL)", batchCmd},
+		{"settle", "run the card settlement now (it runs daily at 20:00 Hong Kong time)", settle},
+		{"ledger", "check that the books balance and match the gateway (ledger check)", ledgerCmd},
 		{"weather", "record days of Black Rainstorm or Typhoon Signal No. 8+ (not working days)", weather},
 		{"user", "user add: add a Hongkong Post ID (email counted as verified)", subcommand("user", "add", userAddUsage, userAdd)},
 		{"apikey", "apikey create: make a REST API key for a user", subcommand("apikey", "create", apikeyCreateUsage, apikeyCreate)},
@@ -138,3 +143,5 @@ func version(_ context.Context, env *Env, _ []string) int {
 	fmt.Fprintln(env.Stdout, "ecship", Version)
 	return ExitOK
 }
+
+func hongKong() *time.Location { return catalog.HongKong }

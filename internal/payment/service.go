@@ -35,6 +35,7 @@ type Store interface {
 	SettlePayment(ctx context.Context, p *Payment, txn *Txn, now time.Time) error
 	PendingPayments(ctx context.Context, before time.Time) ([]*Payment, error)
 	PaymentByID(ctx context.Context, id string) (*Payment, error)
+	PaymentOfShipment(ctx context.Context, owner string, mode account.Mode, shipmentID string) (*Payment, error)
 }
 
 // Service takes payments.
@@ -57,7 +58,10 @@ func (s *Service) PayByCard(ctx context.Context, o shipment.Owner, ids []string,
 			if !sameShipments(p, ids) {
 				return nil, errs.New(errs.Conflict, "payment.idempotency_mismatch", nil)
 			}
-			return p, nil
+			if p.Status == Pending {
+				return s.await(ctx, o, key)
+			}
+			return answer(p)
 		} else if errs.CodeOf(err) != errs.NotFound {
 			return nil, err
 		}
@@ -67,9 +71,13 @@ func (s *Service) PayByCard(ctx context.Context, o shipment.Owner, ids []string,
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.begin(ctx, o, ids, "card", key, now)
+	p, existing, err := s.begin(ctx, o, ids, "card", key, now)
 	if err != nil {
 		return p, err
+	}
+	if existing {
+		// The same key raced in from a retry: the first request is charging; answer its outcome.
+		return s.await(ctx, o, key)
 	}
 	p.Card = info
 	auth, err := s.Gateway.Authorize(ctx, AuthRequest{Reference: p.ID, Amount: p.Amount, Currency: "HKD", Number: number, Card: info})
@@ -108,45 +116,75 @@ func sameShipments(p *Payment, ids []string) bool {
 	return true
 }
 
-// begin checks the labels and records a pending payment claiming them.
-func (s *Service) begin(ctx context.Context, o shipment.Owner, ids []string, method, key string, now time.Time) (*Payment, error) {
+// answer is a recorded payment as a request for it is answered: a failed one with its decline.
+func answer(p *Payment) (*Payment, error) {
+	if p.Status == Failed {
+		reason := p.Decline
+		if reason == "" {
+			reason = DeclineDoNotHonour
+		}
+		return p, errs.New(errs.Declined, "payment.declined."+reason, nil)
+	}
+	return p, nil
+}
+
+// await waits a little for the payment made with a key to leave pending, and answers it as it is.
+func (s *Service) await(ctx context.Context, o shipment.Owner, key string) (*Payment, error) {
+	for i := 0; ; i++ {
+		p, err := s.Store.PaymentByKey(ctx, o.User.ID, o.Mode, key)
+		if err != nil {
+			return p, err
+		}
+		if p.Status != Pending || i == 100 {
+			return answer(p)
+		}
+		select {
+		case <-ctx.Done():
+			return p, nil
+		case <-time.After(30 * time.Millisecond):
+		}
+	}
+}
+
+// begin checks the labels and records a pending payment claiming them; existing is true when a
+// request with the same idempotency key got there first.
+func (s *Service) begin(ctx context.Context, o shipment.Owner, ids []string, method, key string, now time.Time) (p *Payment, existing bool, err error) {
 	switch {
 	case len(ids) == 0:
-		return nil, errs.Field("shipment_ids", "payment.ids_required", nil)
+		return nil, false, errs.Field("shipment_ids", "payment.ids_required", nil)
 	case len(ids) > 500:
-		return nil, errs.Field("shipment_ids", "labels.too_many", errs.Args{"max": 500})
+		return nil, false, errs.Field("shipment_ids", "labels.too_many", errs.Args{"max": 500})
 	}
 	seen := map[string]bool{}
 	for _, id := range ids {
 		if seen[id] {
-			return nil, errs.Field("shipment_ids", "payment.ids_repeated", errs.Args{"id": id})
+			return nil, false, errs.Field("shipment_ids", "payment.ids_repeated", errs.Args{"id": id})
 		}
 		seen[id] = true
 	}
 	list, err := s.Store.ShipmentsByID(ctx, o.User.ID, o.Mode, ids)
 	if err != nil {
-		return nil, err // another sender's label is not found
+		return nil, false, err // another sender's label is not found
 	}
-	p := &Payment{ID: account.NewID("pay"), OwnerID: o.User.ID, Mode: o.Mode, Method: method, Status: Pending, IdempotencyKey: key, CreatedAt: now}
+	p = &Payment{ID: account.NewID("pay"), OwnerID: o.User.ID, Mode: o.Mode, Method: method, Status: Pending, IdempotencyKey: key, CreatedAt: now}
 	for _, sh := range list {
 		if err := shipment.CheckPayable(sh, now); err != nil {
 			e := errs.As(err)
 			e.Message.Args = errs.Args{"status": string(sh.Status), "item": sh.ItemNo}
-			return nil, e
+			return nil, false, e
 		}
 		p.Items = append(p.Items, Item{ShipmentID: sh.ID, Amount: sh.Total})
 		p.Amount += sh.Total
 	}
 	if err := s.Store.BeginPayment(ctx, p); err != nil {
 		if key != "" && errs.CodeOf(err) == errs.Conflict {
-			// The same key raced in from a retry: answer the payment that won.
 			if won, e := s.Store.PaymentByKey(ctx, o.User.ID, o.Mode, key); e == nil {
-				return won, nil
+				return won, true, nil
 			}
 		}
-		return nil, err
+		return nil, false, err
 	}
-	return p, nil
+	return p, false, nil
 }
 
 func (s *Service) complete(ctx context.Context, p *Payment) error {
@@ -204,6 +242,16 @@ func (s *Service) CancelBeforeSettlement(ctx context.Context, o shipment.Owner, 
 		}
 	}
 	return errs.New(errs.NotFound, "error.not_found", nil)
+}
+
+// CancelLabel cancels one of the owner's paid labels: before its payment is settled the card is never
+// charged for it; after, the sender applies for a refund instead.
+func (s *Service) CancelLabel(ctx context.Context, o shipment.Owner, shipmentID string) error {
+	p, err := s.Store.PaymentOfShipment(ctx, o.User.ID, o.Mode, shipmentID)
+	if err != nil {
+		return err
+	}
+	return s.CancelBeforeSettlement(ctx, o, p, shipmentID)
 }
 
 // Settle captures every card payment authorised before the cut-off in force at `at` (20:00 Hong Kong

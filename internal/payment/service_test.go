@@ -233,12 +233,18 @@ func TestIdempotentAndRacingPayments(t *testing.T) {
 		}
 		wg.Wait()
 		for i := range results {
-			if errors[i] != nil || results[i].ID != results[0].ID {
-				t.Fatalf("retry %d: %v %v", i, errors[i], results[i])
+			if errors[i] != nil || results[i].ID != results[0].ID || results[i].Status != payment.Authorized {
+				t.Fatalf("retry %d: %v %+v", i, errors[i], results[i])
 			}
 		}
 		if recs, _ := st.GatewayRecords(ctx); len(recs) != 1 {
 			t.Errorf("%d gateway authorisations for one idempotency key", len(recs))
+		}
+		declinedIDs := e.labels(t, e.a, 1)
+		for range 2 {
+			if _, err := e.pay.PayByCard(ctx, e.a, declinedIDs, card(payment.TestCardDoNotHonour), "order-78"); errs.CodeOf(err) != errs.Declined {
+				t.Errorf("a declined payment retried with its key: %v; want the same decline", err)
+			}
 		}
 		if _, err := e.pay.PayByCard(ctx, e.a, ids[:1], card(payment.TestCardApprove), "order-77"); errs.As(err).Message.Key != "payment.idempotency_mismatch" {
 			t.Errorf("same key, other labels: %v", err)

@@ -16,6 +16,8 @@ type GatewayBook interface {
 	GatewayRecord(ctx context.Context, reference string) (GatewayRecord, bool, error)
 	GatewayRecordByAuth(ctx context.Context, authID string) (GatewayRecord, bool, error)
 	SaveGatewayRecord(ctx context.Context, r GatewayRecord) error
+	// AddGatewayRecord records a new authorisation unless the reference has one already.
+	AddGatewayRecord(ctx context.Context, r GatewayRecord) error
 }
 
 // TestGateway behaves like an acquirer for tests and demos: numbers that fail Luhn or expiry are its
@@ -26,25 +28,25 @@ type TestGateway struct {
 	Now  func() time.Time
 }
 
-// Authorize holds the amount, once per reference: asked again, it answers the first authorisation.
+// Authorize holds the amount, once per reference: asked again (even at the same moment), it answers
+// the first authorisation.
 func (g *TestGateway) Authorize(ctx context.Context, req AuthRequest) (Authorization, error) {
-	if old, found, err := g.Book.GatewayRecord(ctx, req.Reference); err != nil {
-		return Authorization{}, err
-	} else if found {
-		return Authorization{ID: old.AuthID, Approved: old.Status != "declined", Decline: declineOf(req.Number)}, nil
-	}
 	rec := GatewayRecord{AuthID: account.NewID("auth"), Reference: req.Reference, Status: "authorized", Authorized: req.Amount, Card: req.Card, At: g.Now()}
 	decline := declineOf(req.Number)
 	if decline != "" {
 		rec.Status, rec.Authorized = "declined", 0
 	}
-	if err := g.Book.SaveGatewayRecord(ctx, rec); err != nil {
+	if err := g.Book.AddGatewayRecord(ctx, rec); err != nil {
 		return Authorization{}, err
+	}
+	got, found, err := g.Book.GatewayRecord(ctx, req.Reference)
+	if err != nil || !found {
+		return Authorization{}, fmt.Errorf("payment: test gateway lost its record of %s: %v", req.Reference, err)
 	}
 	if req.Number == TestCardTimeout {
 		return Authorization{}, ErrGatewayTimeout
 	}
-	return Authorization{ID: rec.AuthID, Approved: decline == "", Decline: decline}, nil
+	return Authorization{ID: got.AuthID, Approved: got.Status != "declined", Decline: decline}, nil
 }
 
 func declineOf(number string) string {

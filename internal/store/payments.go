@@ -325,6 +325,14 @@ func (s *Store) SaveGatewayRecord(ctx context.Context, r payment.GatewayRecord) 
 	return err
 }
 
+// AddGatewayRecord records a new authorisation unless its reference has one already.
+func (s *Store) AddGatewayRecord(ctx context.Context, r payment.GatewayRecord) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO gateway_records (`+gatewayColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT (reference) DO NOTHING`,
+		r.AuthID, r.Reference, r.Status, int64(r.Authorized), int64(r.Captured), int64(r.Refunded), r.Card.Brand, r.Card.Last4, r.Card.ExpMonth, r.Card.ExpYear, ts(r.At))
+	return err
+}
+
 // GatewayRecords lists the test gateway's book.
 func (s *Store) GatewayRecords(ctx context.Context) ([]payment.GatewayRecord, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+gatewayColumns+` FROM gateway_records ORDER BY at, auth_id`)
@@ -341,4 +349,10 @@ func (s *Store) GatewayRecords(ctx context.Context) ([]payment.GatewayRecord, er
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// PaymentOfShipment returns the live payment (not failed) of one of the owner's labels.
+func (s *Store) PaymentOfShipment(ctx context.Context, owner string, mode account.Mode, shipmentID string) (*payment.Payment, error) {
+	return s.onePayment(ctx, `owner_id = $1 AND mode = $2 AND status <> 'failed' AND id = (SELECT payment_id FROM shipments WHERE id = $3 AND owner_id = $1)`,
+		owner, string(mode), shipmentID)
 }

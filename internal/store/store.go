@@ -52,7 +52,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		}
 		// WAL lets readers run beside the writer; busy_timeout waits for a lock instead of failing;
 		// immediate transactions take the write lock up front, so two writers never deadlock on upgrade.
-		q := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		// busy_timeout comes first: switching a new file to WAL takes a lock that another process
+		// opening it at the same moment must wait for, not fail on.
+		q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		db, err = sql.Open("sqlite", "file:"+path+q)
 		d = SQLite
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):

@@ -1,0 +1,99 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/payment"
+)
+
+type paymentIn struct {
+	ShipmentIDs []string `json:"shipment_ids"`
+	Method      string   `json:"method"`
+	Card        *struct {
+		Number   string `json:"number"`
+		ExpMonth int    `json:"exp_month"`
+		ExpYear  int    `json:"exp_year"`
+		CVC      string `json:"cvc"`
+		Name     string `json:"name"`
+	} `json:"card"`
+	Account string `json:"account"`
+}
+
+type paymentOut struct {
+	ID          string   `json:"id"`
+	Status      string   `json:"status"`
+	Method      string   `json:"method"`
+	Amount      *Money   `json:"amount"`
+	Captured    *Money   `json:"captured,omitempty"`
+	Card        *cardOut `json:"card,omitempty"`
+	Decline     string   `json:"decline,omitempty"`
+	ShipmentIDs []string `json:"shipment_ids"`
+	CreatedAt   string   `json:"created_at"`
+	SettledAt   string   `json:"settled_at,omitempty"`
+}
+
+type cardOut struct {
+	Brand    string `json:"brand"`
+	Last4    string `json:"last4"`
+	ExpMonth int    `json:"exp_month"`
+	ExpYear  int    `json:"exp_year"`
+}
+
+func paymentJSON(p *payment.Payment) paymentOut {
+	out := paymentOut{ID: p.ID, Status: string(p.Status), Method: p.Method, Amount: HKD(p.Amount), Decline: p.Decline, ShipmentIDs: []string{},
+		CreatedAt: rfc3339(&p.CreatedAt), SettledAt: rfc3339(p.SettledAt)}
+	if p.Captured > 0 {
+		out.Captured = HKD(p.Captured)
+	}
+	if p.Card.Last4 != "" {
+		out.Card = &cardOut{Brand: p.Card.Brand, Last4: p.Card.Last4, ExpMonth: p.Card.ExpMonth, ExpYear: p.Card.ExpYear}
+	}
+	for _, it := range p.Items {
+		out.ShipmentIDs = append(out.ShipmentIDs, it.ShipmentID)
+	}
+	return out
+}
+
+// createPayment pays for labels: {"shipment_ids":[...],"method":"card","card":{...}}. The
+// Idempotency-Key header makes a retry answer the same payment and charge once.
+func (d *Deps) createPayment(w http.ResponseWriter, r *http.Request) {
+	var in paymentIn
+	if err := decode(w, r, &in); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	key := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
+	if len(key) > 200 {
+		WriteError(w, r, errs.Field("Idempotency-Key", "payment.idempotency_key", nil))
+		return
+	}
+	switch in.Method {
+	case "card":
+		if in.Card == nil {
+			WriteError(w, r, errs.Field("card", "payment.card.number_required", nil))
+			return
+		}
+		c := payment.Card{Number: in.Card.Number, ExpMonth: in.Card.ExpMonth, ExpYear: in.Card.ExpYear, CVC: in.Card.CVC, Name: in.Card.Name}
+		p, err := d.Payments.PayByCard(r.Context(), d.owner(r), in.ShipmentIDs, c, key)
+		if err != nil {
+			WriteError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, paymentJSON(p))
+	case "deposit":
+		WriteError(w, r, errs.Field("method", "payment.deposit_unavailable", nil))
+	default:
+		WriteError(w, r, errs.Field("method", "payment.method", nil))
+	}
+}
+
+func (d *Deps) getPayment(w http.ResponseWriter, r *http.Request) {
+	p, err := d.Payments.Get(r.Context(), d.owner(r), r.PathValue("id"))
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, paymentJSON(p))
+}

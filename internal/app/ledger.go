@@ -1,0 +1,81 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/ecship/ecship/internal/money"
+	"github.com/ecship/ecship/internal/payment"
+)
+
+// LedgerReport is what `ecship ledger check` and the reconciliation page show.
+type LedgerReport struct {
+	Balances map[string]money.Cents
+	Lines    []string
+	Problems []string
+}
+
+// LedgerCheck proves the books: every transaction balances; the ledger's card balances equal what the
+// payments hold and what the gateway captured; each payment agrees with the gateway's record of it.
+func (a *App) LedgerCheck(ctx context.Context) (LedgerReport, error) {
+	var r LedgerReport
+	bad, err := a.Store.UnbalancedTxns(ctx)
+	if err != nil {
+		return r, err
+	}
+	for _, k := range bad {
+		r.Problems = append(r.Problems, "transaction "+k+" does not balance")
+	}
+	if r.Balances, err = a.Store.LedgerBalances(ctx); err != nil {
+		return r, err
+	}
+	accounts := make([]string, 0, len(r.Balances))
+	var sum money.Cents
+	for k, v := range r.Balances {
+		accounts = append(accounts, k)
+		sum += v
+	}
+	sort.Strings(accounts)
+	for _, k := range accounts {
+		r.Lines = append(r.Lines, fmt.Sprintf("%-24s %14s", k, r.Balances[k].Display()))
+	}
+	if sum != 0 {
+		r.Problems = append(r.Problems, "the ledger's accounts sum to "+sum.Display()+", not zero")
+	}
+	payments, err := a.Store.AllPayments(ctx)
+	if err != nil {
+		return r, err
+	}
+	var held, captured money.Cents
+	for _, p := range payments {
+		rec, found, err := a.Store.GatewayRecord(ctx, p.ID)
+		if err != nil {
+			return r, err
+		}
+		switch p.Status {
+		case payment.Authorized, payment.Settling:
+			held += p.Active()
+			if !found || rec.Status == "declined" || rec.Status == "voided" {
+				r.Problems = append(r.Problems, "payment "+p.ID+" is authorised here but not at the gateway")
+			}
+		case payment.Settled:
+			captured += p.Captured
+			if !found || rec.Captured != p.Captured {
+				r.Problems = append(r.Problems, fmt.Sprintf("payment %s captured %s here, %s at the gateway", p.ID, p.Captured.Display(), rec.Captured.Display()))
+			}
+		case payment.Failed:
+			if found && rec.Status != "declined" && rec.Status != "voided" {
+				r.Problems = append(r.Problems, "payment "+p.ID+" failed here but holds money at the gateway")
+			}
+		}
+	}
+	if r.Balances[payment.CardAuthorized] != held {
+		r.Problems = append(r.Problems, fmt.Sprintf("card:authorized is %s; the authorised payments hold %s", r.Balances[payment.CardAuthorized].Display(), held.Display()))
+	}
+	if r.Balances[payment.CardReceivable] != captured {
+		r.Problems = append(r.Problems, fmt.Sprintf("card:receivable is %s; the settled payments captured %s", r.Balances[payment.CardReceivable].Display(), captured.Display()))
+	}
+	r.Lines = append(r.Lines, fmt.Sprintf("%d payments; %s held on cards, %s captured", len(payments), held.Display(), captured.Display()))
+	return r, nil
+}
