@@ -26,6 +26,7 @@ type Deps struct {
 	Shipments *shipment.Service
 	Batches   *batch.Service
 	Payments  *payment.Service
+	Refunds   *payment.Refunds
 	Metrics   *metrics.Metrics
 	Log       *slog.Logger
 	Now       func() time.Time
@@ -47,6 +48,10 @@ func Register(mux *http.ServeMux, d *Deps) {
 	rt.handle("POST", "/api/v1/labels", d.withKey(d.printLabels))
 	rt.handle("POST", "/api/v1/payments", d.withKey(d.createPayment))
 	rt.handle("GET", "/api/v1/payments/{id}", d.withKey(d.getPayment))
+	rt.handle("POST", "/api/v1/refunds", d.withKey(d.createRefund))
+	rt.handle("GET", "/api/v1/refunds", d.withKey(d.listRefunds))
+	rt.handle("POST", "/api/v1/refunds/{id}/approve", d.withKey(d.vetRefund(true)))
+	rt.handle("POST", "/api/v1/refunds/{id}/reject", d.withKey(d.vetRefund(false)))
 	rt.handle("POST", "/api/v1/batches", d.withKey(d.createBatch))
 	rt.handle("GET", "/api/v1/batches/{id}", d.withKey(d.getBatch))
 	rt.handle("GET", "/api/v1/templates/batch.csv", batchTemplate("csv"))

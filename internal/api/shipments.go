@@ -309,7 +309,12 @@ func (d *Deps) cancelShipment(w http.ResponseWriter, r *http.Request) {
 	s, err := d.Shipments.Cancel(r.Context(), d.owner(r), r.PathValue("id"))
 	if errs.As(err).Message.Key == "shipment.cancel_paid" && d.Payments != nil {
 		// A paid label: its payment takes it out of the capture (before the 20:00 settlement).
-		if err = d.Payments.CancelLabel(r.Context(), d.owner(r), r.PathValue("id")); err == nil {
+		err = d.Payments.CancelLabel(r.Context(), d.owner(r), r.PathValue("id"))
+		if errs.As(err).Message.Key == "payment.settled" && d.Refunds != nil {
+			// Charged already: the cancellation opens a refund application.
+			_, err = d.Refunds.CancelSettled(r.Context(), d.owner(r), r.PathValue("id"))
+		}
+		if err == nil {
 			s, err = d.Shipments.Get(r.Context(), d.owner(r), r.PathValue("id"))
 		}
 	}

@@ -38,6 +38,7 @@ type App struct {
 	Shipments *shipment.Service
 	Batches   *batch.Service
 	Payments  *payment.Service
+	Refunds   *payment.Refunds
 	Catalog   *catalog.Catalog
 	Metrics   *metrics.Metrics
 	Log       *slog.Logger
@@ -68,6 +69,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	a.Shipments = &shipment.Service{Store: st, Catalog: cat, Now: func() time.Time { return a.Now() }}
 	a.Payments = &payment.Service{Store: st, Gateway: &payment.TestGateway{Book: st, Now: func() time.Time { return a.Now() }}, Log: log, Now: func() time.Time { return a.Now() }}
+	a.Refunds = &payment.Refunds{Store: st, Payments: st, Gateway: a.Payments.Gateway, Now: func() time.Time { return a.Now() }}
 	a.Batches = &batch.Service{Store: st, Shipments: a.Shipments, Log: log, Now: func() time.Time { return a.Now() }, Sender: a.defaultSender}
 	if err := a.LoadWeatherDays(ctx); err != nil {
 		st.Close()
@@ -126,7 +128,7 @@ func (a *App) routes() error {
 	mux := http.NewServeMux()
 	server.Health(mux, a.Store.Ping)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
-	api.Register(mux, &api.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Metrics: a.Metrics, Log: a.Log, Now: now})
+	api.Register(mux, &api.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Metrics: a.Metrics, Log: a.Log, Now: now})
 	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Store: a.Store, Metrics: a.Metrics, Log: a.Log, Now: now,
 		SecureCookies: strings.HasPrefix(a.Config.BaseURL, "https://"), TrustedProxies: a.Config.TrustedProxies, StateKey: a.stateKey})
 	if err != nil {

@@ -73,9 +73,14 @@ func (a *App) LedgerCheck(ctx context.Context) (LedgerReport, error) {
 	if r.Balances[payment.CardAuthorized] != held {
 		r.Problems = append(r.Problems, fmt.Sprintf("card:authorized is %s; the authorised payments hold %s", r.Balances[payment.CardAuthorized].Display(), held.Display()))
 	}
-	if r.Balances[payment.CardReceivable] != captured {
-		r.Problems = append(r.Problems, fmt.Sprintf("card:receivable is %s; the settled payments captured %s", r.Balances[payment.CardReceivable].Display(), captured.Display()))
+	refunded, err := a.Store.RefundedSum(ctx)
+	if err != nil {
+		return r, err
 	}
-	r.Lines = append(r.Lines, fmt.Sprintf("%d payments; %s held on cards, %s captured", len(payments), held.Display(), captured.Display()))
+	if r.Balances[payment.CardReceivable] != captured-refunded {
+		r.Problems = append(r.Problems, fmt.Sprintf("card:receivable is %s; the settled payments captured %s less %s refunded",
+			r.Balances[payment.CardReceivable].Display(), captured.Display(), refunded.Display()))
+	}
+	r.Lines = append(r.Lines, fmt.Sprintf("%d payments; %s held on cards, %s captured, %s refunded", len(payments), held.Display(), captured.Display(), refunded.Display()))
 	return r, nil
 }

@@ -169,6 +169,11 @@ func (s *Service) begin(ctx context.Context, o shipment.Owner, ids []string, met
 	p = &Payment{ID: account.NewID("pay"), OwnerID: o.User.ID, Mode: o.Mode, Method: method, Status: Pending, IdempotencyKey: key, CreatedAt: now}
 	for _, sh := range list {
 		if err := shipment.CheckPayable(sh, now); err != nil {
+			if key != "" { // paid meanwhile by this very key's first request?
+				if won, e := s.Store.PaymentByKey(ctx, o.User.ID, o.Mode, key); e == nil {
+					return won, true, nil
+				}
+			}
 			e := errs.As(err)
 			e.Message.Args = errs.Args{"status": string(sh.Status), "item": sh.ItemNo}
 			return nil, false, e

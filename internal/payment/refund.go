@@ -1,0 +1,158 @@
+package payment
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/money"
+	"github.com/ecship/ecship/internal/shipment"
+)
+
+// RefundStatus is where a refund application is (RULES PAY-5: vetted before the card is refunded).
+type RefundStatus string
+
+// Refund states.
+const (
+	RefundSubmitted RefundStatus = "submitted"
+	RefundApproved  RefundStatus = "approved"
+	RefundRejected  RefundStatus = "rejected"
+	RefundRefunded  RefundStatus = "refunded"
+)
+
+// Refund reasons (RULES PAY-4).
+const (
+	ReasonCancelled   = "cancelled"   // a label cancelled after its payment was settled
+	ReasonOverpayment = "overpayment" // the counter's scale found less postage due than paid
+)
+
+// Refund is a refund application and what became of it.
+type Refund struct {
+	ID         string
+	OwnerID    string
+	Mode       account.Mode
+	ShipmentID string
+	PaymentID  string
+	Reason     string
+	Amount     money.Cents
+	Status     RefundStatus
+	Note       string // the vetting officer's reason for a rejection
+	VettedBy   string
+	CreatedAt  time.Time
+	VettedAt   *time.Time
+	RefundedAt *time.Time
+}
+
+// RefundStore is what refunds need from the database.
+type RefundStore interface {
+	// CancelAndApply cancels a paid label of a settled payment and opens its refund application, in one
+	// transaction.
+	CancelAndApply(ctx context.Context, r *Refund, now time.Time) error
+	Refunds(ctx context.Context, owner string, mode account.Mode) ([]*Refund, error)
+	RefundsToVet(ctx context.Context, status RefundStatus) ([]*Refund, error)
+	RefundByID(ctx context.Context, id string) (*Refund, error)
+	// VetRefund records an approval or rejection of a submitted application.
+	VetRefund(ctx context.Context, r *Refund, now time.Time) error
+	// RefundedTotal is what was refunded (or approved to be) so far for a payment's label.
+	RefundedTotal(ctx context.Context, paymentID, shipmentID string) (money.Cents, error)
+	// MarkRefunded records the refund sent and books it.
+	MarkRefunded(ctx context.Context, r *Refund, txn Txn, now time.Time) error
+}
+
+// Refunds manages refund applications.
+type Refunds struct {
+	Store    RefundStore
+	Payments Store
+	Gateway  Gateway
+	Now      func() time.Time
+}
+
+// CancelSettled cancels a paid label whose payment was settled: the money was charged, so the
+// cancellation opens a refund application for the label's amount (RULES PAY-3, PAY-4).
+func (rf *Refunds) CancelSettled(ctx context.Context, o shipment.Owner, shipmentID string) (*Refund, error) {
+	p, err := rf.Payments.PaymentOfShipment(ctx, o.User.ID, o.Mode, shipmentID)
+	if err != nil {
+		return nil, err
+	}
+	if p.Status != Settled {
+		return nil, errs.New(errs.Conflict, "refund.not_settled", nil)
+	}
+	var amount money.Cents
+	for _, it := range p.Items {
+		if it.ShipmentID == shipmentID && !it.Cancelled {
+			amount = it.Amount
+		}
+	}
+	if amount == 0 {
+		return nil, errs.New(errs.Conflict, "refund.nothing", nil)
+	}
+	r := &Refund{ID: account.NewID("ref"), OwnerID: o.User.ID, Mode: o.Mode, ShipmentID: shipmentID, PaymentID: p.ID, Reason: ReasonCancelled,
+		Amount: amount, Status: RefundSubmitted, CreatedAt: rf.Now()}
+	if err := rf.Store.CancelAndApply(ctx, r, rf.Now()); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Vet approves or rejects a submitted application (admins only). An approval sends the refund to the
+// card at once, against the original payment and never more than was captured for the label.
+func (rf *Refunds) Vet(ctx context.Context, actor *account.User, id string, approve bool, note string) (*Refund, error) {
+	if !account.Allows(actor, account.AdminOnly) {
+		return nil, errs.New(errs.Forbidden, "error.forbidden", nil)
+	}
+	r, err := rf.Store.RefundByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != RefundSubmitted {
+		return nil, errs.New(errs.Conflict, "refund.vetted", errs.Args{"status": string(r.Status)})
+	}
+	note = strings.TrimSpace(note)
+	if !approve && note == "" {
+		return nil, errs.Field("note", "refund.reason_required", nil)
+	}
+	r.VettedBy, r.Note, r.Status = actor.ID, note, RefundRejected
+	if approve {
+		r.Status = RefundApproved
+	}
+	if err := rf.Store.VetRefund(ctx, r, rf.Now()); err != nil {
+		return nil, err
+	}
+	if !approve {
+		return r, nil
+	}
+	return r, rf.send(ctx, r)
+}
+
+// send refunds an approved application to the card, once (the gateway and the ledger key it).
+func (rf *Refunds) send(ctx context.Context, r *Refund) error {
+	p, err := rf.Payments.PaymentByID(ctx, r.PaymentID)
+	if err != nil {
+		return err
+	}
+	var item money.Cents
+	for _, it := range p.Items {
+		if it.ShipmentID == r.ShipmentID {
+			item = it.Amount
+		}
+	}
+	done, err := rf.Store.RefundedTotal(ctx, r.PaymentID, r.ShipmentID)
+	if err != nil {
+		return err
+	}
+	if done+r.Amount > item || r.Amount > p.Captured {
+		return errs.New(errs.Conflict, "payment.refund.over_captured", nil)
+	}
+	if err := rf.Gateway.Refund(ctx, p.AuthID, r.Amount, r.ID); err != nil {
+		return err
+	}
+	txn := Move("refund:"+r.ID, "refund", r.ID, PostageUnearned, CardReceivable, r.Amount, rf.Now())
+	return rf.Store.MarkRefunded(ctx, r, txn, rf.Now())
+}
+
+// Mine lists the owner's refund applications, newest first.
+func (rf *Refunds) Mine(ctx context.Context, o shipment.Owner) ([]*Refund, error) {
+	return rf.Store.Refunds(ctx, o.User.ID, o.Mode)
+}

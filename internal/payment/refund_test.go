@@ -1,0 +1,80 @@
+package payment_test
+
+import (
+	"testing"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/money"
+	"github.com/ecship/ecship/internal/payment"
+	"github.com/ecship/ecship/internal/shipment"
+	"github.com/ecship/ecship/internal/store"
+	"github.com/ecship/ecship/internal/store/storetest"
+)
+
+// rule: PAY-3, PAY-4, PAY-5
+func TestCancelAfterSettlementIsRefundedAfterVetting(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		rf := &payment.Refunds{Store: st, Payments: st, Gateway: e.pay.Gateway, Now: e.c.now}
+		e.c.set(hkt(23, 10, 0))
+		ids := e.labels(t, e.a, 2)
+		p, _ := e.pay.PayByCard(ctx, e.a, ids, card(payment.TestCardApprove), "")
+		e.c.set(hkt(23, 21, 0))
+		if _, _, _, err := e.pay.Settle(ctx, hkt(23, 21, 0)); err != nil {
+			t.Fatal(err)
+		}
+		// Before settlement the label would simply be cancelled; now it needs a refund.
+		if err := e.pay.CancelLabel(ctx, e.a, ids[0]); errs.As(err).Message.Key != "payment.settled" {
+			t.Fatalf("cancel after settlement: %v", err)
+		}
+		if _, err := rf.CancelSettled(ctx, e.b, ids[0]); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("another sender applies for it: %v", err)
+		}
+		r, err := rf.CancelSettled(ctx, e.a, ids[0])
+		if err != nil || r.Status != payment.RefundSubmitted || r.Amount != money.MustParse("70.00") || e.status(t, e.a, ids[0]) != shipment.Cancelled {
+			t.Fatalf("apply: %v %+v", err, r)
+		}
+		if _, err := rf.CancelSettled(ctx, e.a, ids[0]); err == nil {
+			t.Error("a second application for the same label")
+		}
+		// Only an admin vets; a rejection needs a reason.
+		if _, err := rf.Vet(ctx, e.a.User, r.ID, true, ""); errs.CodeOf(err) != errs.Forbidden {
+			t.Errorf("a sender approved a refund: %v", err)
+		}
+		admin := &account.User{ID: "usr_admin", Role: account.Admin}
+		if _, err := rf.Vet(ctx, admin, r.ID, false, " "); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("rejection without a reason: %v", err)
+		}
+		done, err := rf.Vet(ctx, admin, r.ID, true, "")
+		if err != nil || done.Status != payment.RefundRefunded || done.RefundedAt == nil {
+			t.Fatalf("approve: %v %+v", err, done)
+		}
+		if _, err := rf.Vet(ctx, admin, r.ID, true, ""); errs.CodeOf(err) != errs.Conflict {
+			t.Errorf("vetting twice: %v", err)
+		}
+		rec, _, _ := st.GatewayRecord(ctx, p.ID)
+		if rec.Refunded != money.MustParse("70.00") {
+			t.Errorf("gateway refunded %v", rec.Refunded)
+		}
+		mine, _ := rf.Mine(ctx, e.a)
+		if len(mine) != 1 || mine[0].Status != payment.RefundRefunded {
+			t.Errorf("sender's list: %+v", mine)
+		}
+		if others, _ := rf.Mine(ctx, e.b); len(others) != 0 {
+			t.Error("another sender sees the refund")
+		}
+		bal := e.checkBooks(t)
+		if bal[payment.CardReceivable] != money.MustParse("70.00") {
+			t.Errorf("receivable %v after refunding one of two labels", bal[payment.CardReceivable])
+		}
+		// A rejected application refunds nothing.
+		r2, _ := rf.CancelSettled(ctx, e.a, ids[1])
+		if got, err := rf.Vet(ctx, admin, r2.ID, false, "Posted already"); err != nil || got.Status != payment.RefundRejected || got.Note != "Posted already" {
+			t.Errorf("reject: %v %+v", err, got)
+		}
+		if rec, _, _ := st.GatewayRecord(ctx, p.ID); rec.Refunded != money.MustParse("70.00") {
+			t.Errorf("a rejection refunded money: %v", rec.Refunded)
+		}
+	})
+}

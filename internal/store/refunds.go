@@ -1,0 +1,122 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/money"
+	"github.com/ecship/ecship/internal/payment"
+)
+
+const refundColumns = `id, owner_id, mode, shipment_id, payment_id, reason, amount_cents, status, note, vetted_by, created_at, vetted_at, refunded_at`
+
+func scanRefund(row interface{ Scan(...any) error }) (*payment.Refund, error) {
+	var r payment.Refund
+	var mode, status string
+	var amount int64
+	var created ts
+	var vetted, refunded nullTS
+	if err := row.Scan(&r.ID, &r.OwnerID, &mode, &r.ShipmentID, &r.PaymentID, &r.Reason, &amount, &status, &r.Note, &r.VettedBy, &created, &vetted, &refunded); err != nil {
+		return nil, err
+	}
+	r.Mode, r.Status, r.Amount, r.CreatedAt, r.VettedAt, r.RefundedAt = account.Mode(mode), payment.RefundStatus(status), money.Cents(amount), time.Time(created), vetted.ptr(), refunded.ptr()
+	return &r, nil
+}
+
+func (s *Store) refunds(ctx context.Context, where string, args ...any) ([]*payment.Refund, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+refundColumns+` FROM refunds WHERE `+where+` ORDER BY created_at DESC, id DESC`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: refunds: %w", err)
+	}
+	defer rows.Close()
+	var out []*payment.Refund
+	for rows.Next() {
+		r, err := scanRefund(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// CancelAndApply cancels a paid label of a settled payment and opens its refund application, both or
+// neither; a label with an application already is a conflict.
+func (s *Store) CancelAndApply(ctx context.Context, r *payment.Refund, now time.Time) error {
+	return s.Transact(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE shipments SET status = 'cancelled', updated_at = $2 WHERE id = $1 AND owner_id = $3 AND status = 'paid'`,
+			r.ShipmentID, ts(now), r.OwnerID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errs.New(errs.Conflict, "shipment.not_cancellable", errs.Args{"status": "posted"})
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO refunds (id, owner_id, mode, shipment_id, payment_id, reason, amount_cents, status, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, r.ID, r.OwnerID, string(r.Mode), r.ShipmentID, r.PaymentID, r.Reason, int64(r.Amount), string(r.Status), ts(r.CreatedAt))
+		if _, dup := uniqueViolation(err); dup {
+			return errs.New(errs.Conflict, "refund.exists", nil)
+		}
+		return err
+	})
+}
+
+// Refunds lists the owner's applications.
+func (s *Store) Refunds(ctx context.Context, owner string, mode account.Mode) ([]*payment.Refund, error) {
+	return s.refunds(ctx, `owner_id = $1 AND mode = $2`, owner, string(mode))
+}
+
+// RefundsToVet lists applications in a status, for operations.
+func (s *Store) RefundsToVet(ctx context.Context, status payment.RefundStatus) ([]*payment.Refund, error) {
+	return s.refunds(ctx, `status = $1`, string(status))
+}
+
+// RefundByID returns any application (operations).
+func (s *Store) RefundByID(ctx context.Context, id string) (*payment.Refund, error) {
+	r, err := scanRefund(s.db.QueryRowContext(ctx, `SELECT `+refundColumns+` FROM refunds WHERE id = $1`, id))
+	return r, notFound(err)
+}
+
+// VetRefund records the decision on a submitted application, once.
+func (s *Store) VetRefund(ctx context.Context, r *payment.Refund, now time.Time) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE refunds SET status = $2, note = $3, vetted_by = $4, vetted_at = $5 WHERE id = $1 AND status = 'submitted'`,
+		r.ID, string(r.Status), r.Note, r.VettedBy, ts(now))
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errs.New(errs.Conflict, "refund.vetted", errs.Args{"status": "vetted"})
+	}
+	r.VettedAt = &now
+	return nil
+}
+
+// RefundedTotal is what was refunded so far for one label of a payment.
+func (s *Store) RefundedTotal(ctx context.Context, paymentID, shipmentID string) (money.Cents, error) {
+	var v int64
+	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount_cents), 0) FROM refunds WHERE payment_id = $1 AND shipment_id = $2 AND status = 'refunded'`,
+		paymentID, shipmentID).Scan(&v)
+	return money.Cents(v), err
+}
+
+// MarkRefunded records the refund sent to the card and books it.
+func (s *Store) MarkRefunded(ctx context.Context, r *payment.Refund, txn payment.Txn, now time.Time) error {
+	return s.Transact(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE refunds SET status = 'refunded', refunded_at = $2 WHERE id = $1 AND status = 'approved'`, r.ID, ts(now)); err != nil {
+			return err
+		}
+		r.Status, r.RefundedAt = payment.RefundRefunded, &now
+		return book(ctx, tx, txn)
+	})
+}
+
+// RefundedSum is every refund sent (for the ledger check).
+func (s *Store) RefundedSum(ctx context.Context) (money.Cents, error) {
+	var v int64
+	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount_cents), 0) FROM refunds WHERE status = 'refunded'`).Scan(&v)
+	return money.Cents(v), err
+}
