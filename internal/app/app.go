@@ -129,7 +129,7 @@ func (a *App) routes() error {
 	server.Health(mux, a.Store.Ping)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
 	api.Register(mux, &api.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Metrics: a.Metrics, Log: a.Log, Now: now})
-	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Store: a.Store, Metrics: a.Metrics, Log: a.Log, Now: now,
+	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Store: a.Store, Metrics: a.Metrics, Log: a.Log, Now: now,
 		SecureCookies: strings.HasPrefix(a.Config.BaseURL, "https://"), TrustedProxies: a.Config.TrustedProxies, StateKey: a.stateKey})
 	if err != nil {
 		return fmt.Errorf("portal: %w", err)

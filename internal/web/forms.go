@@ -58,6 +58,8 @@ func (f *form) fail(l i18n.Lang, err error) int {
 		return http.StatusForbidden
 	case errs.Unavailable:
 		return http.StatusServiceUnavailable
+	case errs.Declined:
+		return http.StatusPaymentRequired
 	}
 	return http.StatusInternalServerError
 }

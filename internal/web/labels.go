@@ -348,12 +348,17 @@ func (p *Portal) labelDelete(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Portal) labelCancel(w http.ResponseWriter, r *http.Request) {
-	s, err := p.Shipments.Cancel(r.Context(), owner(r), r.PathValue("id"))
+	id := r.PathValue("id")
+	_, err := p.Shipments.Cancel(r.Context(), owner(r), id)
+	notice := "label_cancelled"
+	if errs.As(err).Message.Key == "shipment.cancel_paid" {
+		notice, err = p.cancelPaid(r, id)
+	}
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/labels/"+s.ID+"?notice=label_cancelled", http.StatusSeeOther)
+	http.Redirect(w, r, "/labels/"+id+"?notice="+notice, http.StatusSeeOther)
 }
 
 // labelPDF serves one label, or (POST /labels/print) several at once, one per page or on A4 sheets.

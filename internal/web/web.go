@@ -20,6 +20,7 @@ import (
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/metrics"
+	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/store"
 )
@@ -33,6 +34,8 @@ type Deps struct {
 	Accounts       *account.Service
 	Shipments      *shipment.Service
 	Batches        *batch.Service
+	Payments       *payment.Service
+	Refunds        *payment.Refunds
 	Store          *store.Store // lists for the account and admin pages
 	Metrics        *metrics.Metrics
 	Log            *slog.Logger
@@ -145,6 +148,12 @@ func (p *Portal) Register(mux *http.ServeMux) {
 		w.Header().Set("Content-Disposition", `attachment; filename="ecship-batch-template.xlsx"`)
 		batch.TemplateXLSX(w)
 	})
+	p.handle(mux, "POST", "/pay", V, p.payForm)
+	p.handle(mux, "POST", "/payments", V, p.pay)
+	p.handle(mux, "GET", "/payments/{id}", account.SignedIn, p.paymentView)
+	p.handle(mux, "GET", "/refunds", account.SignedIn, p.myRefunds)
+	p.handle(mux, "GET", "/admin/refunds", account.AdminOnly, p.adminRefunds)
+	p.handle(mux, "POST", "/admin/refunds/{id}", account.AdminOnly, p.vetRefund)
 	p.handle(mux, "GET", "/history", account.SignedIn, p.history)
 	p.handle(mux, "GET", "/history.csv", account.SignedIn, p.historyCSV)
 	p.handle(mux, "GET", "/addresses", account.SignedIn, p.addresses)

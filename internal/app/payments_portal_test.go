@@ -1,0 +1,83 @@
+package app_test
+
+import (
+	"context"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/store/storetest"
+)
+
+// rule: PAY-2, PAY-3
+func TestPortalPayCancelAndRefund(t *testing.T) {
+	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	b := signedIn(t, base, a.Accounts, "payweb")
+	var ids []string
+	for range 2 {
+		v := labelFormValues("10118")
+		code, loc, _ := b.do("POST", "/labels", v)
+		if code != 303 {
+			t.Fatalf("label: %d", code)
+		}
+		ids = append(ids, strings.TrimPrefix(strings.Split(loc, "?")[0], "/labels/"))
+	}
+	code, _, page := b.do("POST", "/pay?lang=en", url.Values{"id": ids})
+	if code != 200 || !strings.Contains(page, "Pay HK$222.00") {
+		t.Fatalf("pay form: %d", code)
+	}
+	key := regexp.MustCompile(`name="key" value="(form-[0-9a-f]+)"`).FindStringSubmatch(page)[1]
+	form := url.Values{"id": ids, "key": {key}, "number": {"4000 0000 0000 0002"}, "exp_month": {"12"}, "exp_year": {"30"}, "cvc": {"123"}}
+	code, _, page = b.do("POST", "/payments?lang=en", form)
+	if code != 402 || !strings.Contains(page, "declined by its bank") || strings.Contains(page, `value="4000`) || strings.Contains(page, `value="123"`) {
+		t.Errorf("declined: %d; the message must show and neither the number nor the code be echoed", code)
+	}
+	form.Set("number", "4111111111111111")
+	form.Set("key", key+"x")
+	code, loc, _ := b.do("POST", "/payments", form)
+	if code != 303 || !strings.HasPrefix(loc, "/payments/pay_") {
+		t.Fatalf("pay: %d %s", code, loc)
+	}
+	if code2, loc2, _ := b.do("POST", "/payments", form); code2 != 303 || loc2 != loc {
+		t.Errorf("the same form sent twice: %s then %s; want one payment", loc, loc2)
+	}
+	_, _, page = b.do("GET", strings.Split(loc, "?")[0]+"?lang=en", nil)
+	if !strings.Contains(page, "visa •••• 1111") || !strings.Contains(page, "Paid (charged at 8 p.m.)") {
+		t.Error("payment page lacks the card or status")
+	}
+	// Cancel one before 8 p.m.: never charged. Settle. Cancel the other: a refund application.
+	if code, loc, _ = b.do("POST", "/labels/"+ids[0]+"/cancel", url.Values{}); code != 303 || !strings.Contains(loc, "notice=label_cancelled") {
+		t.Errorf("cancel before settlement: %d %s", code, loc)
+	}
+	later := time.Now().Add(48 * time.Hour)
+	if _, _, _, err := a.Payments.Settle(context.Background(), later); err != nil {
+		t.Fatal(err)
+	}
+	if code, loc, _ = b.do("POST", "/labels/"+ids[1]+"/cancel", url.Values{}); code != 303 || !strings.Contains(loc, "notice=refund_applied") {
+		t.Errorf("cancel after settlement: %d %s", code, loc)
+	}
+	if _, _, page = b.do("GET", "/refunds?lang=en", nil); !strings.Contains(page, "Submitted") || !strings.Contains(page, "HK$111.00") {
+		t.Error("refunds page lacks the application")
+	}
+	admin, _ := a.Accounts.CreateUser(context.Background(), "vetter", "vetter@example.hk", "harbour-view-8", account.Admin)
+	_ = admin
+	ab := newClient(t, base)
+	ab.do("POST", "/login", url.Values{"login": {"vetter"}, "password": {"harbour-view-8"}})
+	_, _, page = ab.do("GET", "/admin/refunds?lang=en", nil)
+	id := regexp.MustCompile(`data-refund="(ref_[a-z0-9]+)"`).FindStringSubmatch(page)
+	if id == nil {
+		t.Fatal("admin refund list empty")
+	}
+	if code, _, _ := ab.do("POST", "/admin/refunds/"+id[1], url.Values{"decision": {"approve"}}); code != 303 {
+		t.Errorf("approve: %d", code)
+	}
+	if _, _, page = b.do("GET", "/refunds?lang=en", nil); !strings.Contains(page, "Refunded to the card") {
+		t.Error("the sender does not see the refund")
+	}
+	if report, err := a.LedgerCheck(context.Background()); err != nil || len(report.Problems) > 0 {
+		t.Errorf("ledger: %v %v", err, report.Problems)
+	}
+}

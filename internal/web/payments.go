@@ -1,0 +1,153 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/money"
+	"github.com/ecship/ecship/internal/payment"
+)
+
+type payPage struct {
+	labelsPage
+	Form    form
+	IDs     []string
+	Total   money.Cents
+	Payment *payment.Payment
+}
+
+// payForm shows the labels chosen and the card form (RULES PAY-1, PAY-2: any card, each time).
+func (p *Portal) payForm(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	ids := r.Form["id"]
+	p.renderPay(w, r, http.StatusOK, ids, form{Values: map[string]string{}, Errors: map[string]string{}})
+}
+
+func (p *Portal) renderPay(w http.ResponseWriter, r *http.Request, status int, ids []string, f form) {
+	if len(ids) == 0 {
+		http.Redirect(w, r, "/labels?tab=pending&notice=choose_labels", http.StatusSeeOther)
+		return
+	}
+	list, err := p.Shipments.Store.ShipmentsByID(r.Context(), currentUser(r).ID, owner(r).Mode, ids)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	if f.Values["key"] == "" {
+		f.Values["key"] = newFormKey()
+	}
+	pg := &payPage{labelsPage: labelsPage{page: p.page(w, r, "pay.title"), Catalog: p.Catalog, Shipments: list}, Form: f, IDs: ids}
+	for _, s := range list {
+		pg.Total += s.Total
+	}
+	p.render(w, r, status, "pay", pg)
+}
+
+// pay charges the card for the chosen labels in one payment.
+func (p *Portal) pay(w http.ResponseWriter, r *http.Request) {
+	f := readForm(r, "number", "exp_month", "exp_year", "cvc", "name", "key")
+	ids := r.PostForm["id"]
+	month, _ := strconv.Atoi(strings.TrimSpace(f.V("exp_month")))
+	year, _ := strconv.Atoi(strings.TrimSpace(f.V("exp_year")))
+	if year > 0 && year < 100 {
+		year += 2000
+	}
+	c := payment.Card{Number: f.V("number"), ExpMonth: month, ExpYear: year, CVC: f.V("cvc"), Name: f.V("name")}
+	// The form's hidden key makes a double click or a resubmission one payment.
+	pay, err := p.Payments.PayByCard(r.Context(), owner(r), ids, c, f.V("key"))
+	if err != nil {
+		f.Values["number"], f.Values["cvc"] = "", "" // never echoed back
+		l := Lang(w, r)
+		status := f.fail(l, err)
+		for k, v := range f.Errors {
+			f.Errors[strings.TrimPrefix(k, "card.")] = v
+		}
+		p.renderPay(w, r, status, ids, f)
+		return
+	}
+	http.Redirect(w, r, "/payments/"+pay.ID+"?notice=paid", http.StatusSeeOther)
+}
+
+func (p *Portal) paymentView(w http.ResponseWriter, r *http.Request) {
+	pay, err := p.Payments.Get(r.Context(), owner(r), r.PathValue("id"))
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	ids := make([]string, len(pay.Items))
+	for i, it := range pay.Items {
+		ids[i] = it.ShipmentID
+	}
+	list, _ := p.Shipments.Store.ShipmentsByID(r.Context(), currentUser(r).ID, owner(r).Mode, ids)
+	pg := &payPage{labelsPage: labelsPage{page: p.page(w, r, "payment.title"), Catalog: p.Catalog, Shipments: list}, Payment: pay, Total: pay.Amount}
+	p.render(w, r, http.StatusOK, "payment", pg)
+}
+
+// cancelPaid cancels a paid label: before the 20:00 settlement it leaves the capture; after, the
+// cancellation opens a refund application.
+func (p *Portal) cancelPaid(r *http.Request, id string) (string, error) {
+	err := p.Payments.CancelLabel(r.Context(), owner(r), id)
+	if errs.As(err).Message.Key == "payment.settled" {
+		_, err = p.Refunds.CancelSettled(r.Context(), owner(r), id)
+		return "refund_applied", err
+	}
+	return "label_cancelled", err
+}
+
+type refundsPage struct {
+	page
+	Refunds []*payment.Refund
+	Admin   bool
+	Error   string
+}
+
+func (p *Portal) myRefunds(w http.ResponseWriter, r *http.Request) {
+	list, err := p.Refunds.Mine(r.Context(), owner(r))
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	p.render(w, r, http.StatusOK, "refunds", &refundsPage{page: p.page(w, r, "refunds.title"), Refunds: list})
+}
+
+// adminRefunds lists the applications waiting to be vetted.
+func (p *Portal) adminRefunds(w http.ResponseWriter, r *http.Request) {
+	p.renderAdminRefunds(w, r, http.StatusOK, "")
+}
+
+func (p *Portal) renderAdminRefunds(w http.ResponseWriter, r *http.Request, status int, errText string) {
+	list, err := p.Refunds.Store.RefundsToVet(r.Context(), payment.RefundSubmitted)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	p.render(w, r, status, "refunds", &refundsPage{page: p.page(w, r, "refunds.admin.title"), Refunds: list, Admin: true, Error: errText})
+}
+
+func (p *Portal) vetRefund(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	approve := r.PostForm.Get("decision") == "approve"
+	if _, err := p.Refunds.Vet(r.Context(), currentUser(r), r.PathValue("id"), approve, r.PostForm.Get("note")); err != nil {
+		var f form
+		f.Errors = map[string]string{}
+		status := f.fail(Lang(w, r), err)
+		msg := f.Error
+		for _, m := range f.Errors {
+			msg = strings.TrimSpace(msg + " " + m)
+		}
+		p.renderAdminRefunds(w, r, status, msg)
+		return
+	}
+	http.Redirect(w, r, "/admin/refunds?notice=refund_vetted", http.StatusSeeOther)
+}
+
+// newFormKey is a payment form's idempotency key: the same form sent twice is one payment.
+func newFormKey() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return "form-" + hex.EncodeToString(b)
+}
