@@ -360,7 +360,7 @@ func (d *Deps) writeLabels(w http.ResponseWriter, r *http.Request, ids []string,
 		WriteError(w, r, err)
 		return
 	}
-	pdf, err := shipment.RenderLabels(d.Catalog, list, layout)
+	pdf, err := shipment.RenderLabels(d.Catalog, list, layout, false)
 	if err != nil {
 		WriteError(w, r, err)
 		return

@@ -203,7 +203,7 @@ func (s *Service) Process(ctx context.Context, o shipment.Owner, b *Batch) error
 		}
 	}
 	b.Errors, b.RowsDone, b.Status = rowErrs, len(rows), Done
-	return s.Store.FinishBatch(ctx, b, list, s.Shipments.Prefix, s.Now())
+	return s.Store.FinishBatch(ctx, b, list, s.Shipments.Prefix(b.Mode), s.Now())
 }
 
 func hasRow(errs []RowError, row int) bool {

@@ -118,10 +118,17 @@ func (c *canvas) textIn(x, y, w float64, s string, size, minSize float64, bold b
 func (c *canvas) cut(s string, w, size float64, bold bool) string {
 	rs := []rune(s)
 	ell := c.width("…", size, bold)
-	for len(rs) > 0 && c.width(string(rs), size, bold)+ell > w {
-		rs = rs[:len(rs)-1]
+	// Binary search for the longest prefix that fits: width grows with length.
+	lo, hi := 0, len(rs)
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if c.width(string(rs[:mid]), size, bold)+ell <= w {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
 	}
-	return strings.TrimRight(string(rs), " ") + "…"
+	return strings.TrimRight(string(rs[:lo]), " ") + "…"
 }
 
 // isWide reports whether r is a CJK character, which lines may break before or after.
@@ -237,4 +244,33 @@ func (c *canvas) line(x1, y1, x2, y2, lineWidth float64) {
 	}
 	c.pdf.SetLineWidth(lineWidth)
 	c.pdf.Line(c.ox+x1, c.oy+y1, c.ox+x2, c.oy+y2)
+}
+
+// watermark draws s large, light and at an angle across a W×H ply: a preview is for looking
+// at, not for posting (LBL-9).
+func (c *canvas) watermark(s string, W, H float64) {
+	s = clean(s)
+	if s == "" {
+		return
+	}
+	size := 0.6 * W / c.width(s, 1, true)
+	if size > 72 {
+		size = 72
+	}
+	tw := c.width(s, size, true)
+	if c.pdf == nil {
+		c.text(0, 0, s, size, true)
+		return
+	}
+	cx, cy := c.ox+W/2, c.oy+H/2
+	c.pdf.SetAlpha(0.3, "Normal")
+	c.pdf.SetTextColor(200, 0, 0)
+	c.pdf.SetDrawColor(200, 0, 0)
+	c.pdf.TransformBegin()
+	c.pdf.TransformRotate(30, cx, cy)
+	c.text(W/2-tw/2, H/2+size*ptToMM/3, s, size, true)
+	c.pdf.TransformEnd()
+	c.pdf.SetTextColor(0, 0, 0)
+	c.pdf.SetDrawColor(0, 0, 0)
+	c.pdf.SetAlpha(1, "Normal")
 }

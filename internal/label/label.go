@@ -32,6 +32,7 @@ type Label struct {
 	Sender      Address
 	Recipient   Address
 	Customs     *Customs // nil when the item needs no customs declaration
+	Watermark   string   // printed across every page when set, e.g. "PREVIEW"
 }
 
 // Address is a sender or recipient; any field may be in Chinese, Japanese or Korean.

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -494,5 +495,43 @@ func TestLongAddressesFit(t *testing.T) {
 	path := renderFile(t, "long", []Label{l}, OnePerPage)
 	if got := barcodes(t, path, 1); len(got) != 1 || got[0] != l.ItemNo {
 		t.Errorf("barcode %q, want %s: long text must not cover it", got, l.ItemNo)
+	}
+}
+
+// A preview says so across every page, customs sheets included, and a long explanation is cut
+// to fit without taking time in proportion to its square.
+//
+// rule: LBL-9
+func TestPreviewWatermark(t *testing.T) {
+	needTools(t, "pdftotext")
+	l := samples()[1]
+	plain := renderFile(t, "plain", []Label{l}, OnePerPage)
+	if strings.Contains(pdfText(t, plain), "PREVIEW") {
+		t.Fatal("a printed label must not say PREVIEW")
+	}
+	l.Watermark = "PREVIEW"
+	path := renderFile(t, "preview", []Label{l}, OnePerPage)
+	pages := len(pdfPageSizes(t, path))
+	for p := 1; p <= pages; p++ {
+		if txt := pdfText(t, path, "-raw", "-f", fmt.Sprint(p), "-l", fmt.Sprint(p)); !strings.Contains(txt, "PREVIEW") {
+			t.Errorf("page %d of %d lacks PREVIEW:\n%s", p, pages, txt)
+		}
+	}
+}
+
+func TestCutIsQuick(t *testing.T) {
+	fonts, err := loadFonts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &canvas{fonts: fonts, used: map[rune]bool{}}
+	s := strings.Repeat("long explanation ", 20000)
+	start := time.Now()
+	got := c.cut(s, 50, 8, false)
+	if d := time.Since(start); d > 200*time.Millisecond {
+		t.Errorf("cutting %d runes took %v", len(s), d)
+	}
+	if c.width(got, 8, false) > 50 || !strings.HasSuffix(got, "…") || len(got) < 10 {
+		t.Errorf("cut to %q", got)
 	}
 }

@@ -20,9 +20,11 @@ type tile struct {
 func (t tile) draw(c *canvas) error {
 	if t.ply == 0 {
 		c.drawCustoms(t.label, t.size.W, t.size.H, t.sheet)
-		return nil
+	} else if err := c.drawPly(t.label, t.size, t.ply, t.plies); err != nil {
+		return err
 	}
-	return c.drawPly(t.label, t.size, t.ply, t.plies)
+	c.watermark(t.label.Watermark, t.size.W, t.size.H)
+	return nil
 }
 
 // A4 sheet geometry (mm): the page, the least margin and the gap between labels.

@@ -2,7 +2,9 @@ package shipment
 
 import (
 	"bytes"
+	"strings"
 
+	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/label"
 )
@@ -13,6 +15,9 @@ func (s *Shipment) Label(cat *catalog.Catalog) label.Label {
 	l := label.Label{Service: s.Service, ItemNo: s.ItemNo, Postage: s.Postage + s.Fees, Insurance: s.Premium, Created: s.CreatedAt,
 		Reference: s.Reference, WeightG: s.WeightG, USExchange: s.USExchange,
 		Sender: labelAddress(cat, s.Sender), Recipient: labelAddress(cat, s.Recipient)}
+	if s.Mode == account.Test {
+		l.Watermark = TestMark
+	}
 	if svc, ok := cat.Service(s.Service); ok {
 		l.ServiceName = svc.Names.En
 		l.Air = svc.Air || svc.Code == "AEX" || svc.Code == "EMS"
@@ -38,12 +43,22 @@ func labelAddress(cat *catalog.Catalog, a Address) label.Address {
 	return out
 }
 
+// Printed across a label preview and across every test-mode label: neither is to be posted.
+const (
+	PreviewMark = "PREVIEW"
+	TestMark    = "TEST"
+)
+
 // RenderLabels renders shipments' labels into one PDF: layout "a4" puts several on each A4 sheet
-// (LBL-3); anything else gives each ply a page of the label's own size (LBL-2).
-func RenderLabels(cat *catalog.Catalog, list []*Shipment, layout string) ([]byte, error) {
+// (LBL-3); anything else gives each ply a page of the label's own size (LBL-2). A preview is
+// marked as such across every page, since printing it does not lock the label (LBL-9).
+func RenderLabels(cat *catalog.Catalog, list []*Shipment, layout string, preview bool) ([]byte, error) {
 	labels := make([]label.Label, len(list))
 	for i, s := range list {
 		labels[i] = s.Label(cat)
+		if preview {
+			labels[i].Watermark = strings.TrimSpace(labels[i].Watermark + " " + PreviewMark)
+		}
 	}
 	l := label.OnePerPage
 	if layout == "a4" {

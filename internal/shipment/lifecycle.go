@@ -21,7 +21,7 @@ func Prepare(cat *catalog.Catalog, s *Shipment, now time.Time, draft bool) error
 		if !draft {
 			return fe.Err()
 		}
-		s.Status, s.ExpiresAt, s.Problems = Incomplete, nil, problems(fe)
+		s.Status, s.Problems = Incomplete, problems(fe)
 		if s.DeleteAfter == nil {
 			t := s.CreatedAt.Add(IncompleteKept)
 			s.DeleteAfter = &t
@@ -29,8 +29,10 @@ func Prepare(cat *catalog.Catalog, s *Shipment, now time.Time, draft bool) error
 		return nil
 	}
 	s.Status, s.Problems, s.DeleteAfter = Ready, nil, nil
-	exp := now.Add(LabelValidity)
-	s.ExpiresAt = &exp
+	if s.ExpiresAt == nil { // the first time it is ready; afterwards the date stays (LBL-5)
+		exp := now.Add(LabelValidity)
+		s.ExpiresAt = &exp
+	}
 	return nil
 }
 

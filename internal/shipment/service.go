@@ -26,7 +26,7 @@ type Store interface {
 	Shipment(ctx context.Context, owner string, mode account.Mode, id string) (*Shipment, error)
 	ShipmentsByID(ctx context.Context, owner string, mode account.Mode, ids []string) ([]*Shipment, error)
 	Shipments(ctx context.Context, owner string, mode account.Mode, f Filter) ([]*Shipment, string, error)
-	UpdateShipment(ctx context.Context, s *Shipment, from []Status, prefix func(string) string, now time.Time) error
+	UpdateShipment(ctx context.Context, s *Shipment, from []Status, unprinted bool, prefix func(string) string, now time.Time) error
 	DeleteShipment(ctx context.Context, owner string, mode account.Mode, id string) error
 	MarkPrinted(ctx context.Context, ids []string, now time.Time) error
 }
@@ -45,11 +45,18 @@ type Owner struct {
 	Mode account.Mode
 }
 
-func (s *Service) prefix(service string) string {
-	if svc, ok := s.Catalog.Service(service); ok {
-		return svc.S10Prefix
+// TestSeries is the S10 service indicator's first letter for test-mode items: Z is for domestic
+// and bilateral use, so a test label never takes or looks like a live number.
+const TestSeries = "Z"
+
+// Prefix returns the first letter of the item numbers of a service's labels in the mode.
+func (s *Service) Prefix(mode account.Mode) func(service string) string {
+	return func(service string) string {
+		if svc, ok := s.Catalog.Service(service); ok && mode == account.Live {
+			return svc.S10Prefix
+		}
+		return TestSeries
 	}
-	return "Z"
 }
 
 // Create prepares one or several shipments and stores them all or none. Ready ones get item numbers;
@@ -66,6 +73,7 @@ func (s *Service) Create(ctx context.Context, o Owner, list []*Shipment, draft b
 	var all errs.Fields
 	for i, sh := range list {
 		sh.ID, sh.OwnerID, sh.Mode, sh.ItemNo, sh.CreatedAt, sh.PrintedAt = account.NewID("shp"), o.User.ID, o.Mode, "", time.Time{}, nil
+		sh.ExpiresAt, sh.DeleteAfter = nil, nil // a copy starts its own validity and keeping time
 		if err := Prepare(s.Catalog, sh, now, draft); err != nil {
 			for _, f := range errs.As(err).Fields {
 				if len(list) > 1 {
@@ -81,7 +89,7 @@ func (s *Service) Create(ctx context.Context, o Owner, list []*Shipment, draft b
 	if err := CheckBatch(list); err != nil {
 		return err
 	}
-	return s.Store.CreateShipments(ctx, list, s.prefix, now)
+	return s.Store.CreateShipments(ctx, list, s.Prefix(o.Mode), now)
 }
 
 func shipmentsPath(i int) string { return fmt.Sprintf("shipments[%d].", i) }
@@ -95,15 +103,13 @@ func (s *Service) Prepared(o Owner, list []*Shipment) error {
 	now := s.Now()
 	for _, sh := range list {
 		sh.ID, sh.OwnerID, sh.Mode, sh.ItemNo, sh.CreatedAt, sh.PrintedAt = account.NewID("shp"), o.User.ID, o.Mode, "", time.Time{}, nil
+		sh.ExpiresAt, sh.DeleteAfter = nil, nil // a copy starts its own validity and keeping time
 		if err := Prepare(s.Catalog, sh, now, true); err != nil {
 			return err
 		}
 	}
 	return nil
 }
-
-// Prefix is a service's S10 letter, for numbering.
-func (s *Service) Prefix(service string) string { return s.prefix(service) }
 
 // Get returns one of the owner's shipments; anyone else's is not found.
 func (s *Service) Get(ctx context.Context, o Owner, id string) (*Shipment, error) {
@@ -129,6 +135,8 @@ func (s *Service) Update(ctx context.Context, o Owner, id string, next *Shipment
 		return nil, errs.New(errs.Conflict, "shipment.not_editable", errs.Args{"status": string(cur.Status)})
 	}
 	next.ID, next.OwnerID, next.Mode, next.ItemNo, next.CreatedAt, next.DeleteAfter, next.PrintedAt = cur.ID, cur.OwnerID, cur.Mode, cur.ItemNo, cur.CreatedAt, cur.DeleteAfter, cur.PrintedAt
+	// Editing, even back to a draft and ready again, never extends a label's validity (LBL-5).
+	next.ExpiresAt = cur.ExpiresAt
 	if next.Service != cur.Service || next.Recipient.Country != cur.Recipient.Country {
 		next.ItemNo = "" // another service prefix or destination: a new number
 	}
@@ -136,10 +144,7 @@ func (s *Service) Update(ctx context.Context, o Owner, id string, next *Shipment
 	if err := Prepare(s.Catalog, next, now, draft); err != nil {
 		return nil, err
 	}
-	if next.Status == Ready && cur.Status == Ready && cur.ExpiresAt != nil {
-		next.ExpiresAt = cur.ExpiresAt // editing does not extend a label's validity
-	}
-	if err := s.Store.UpdateShipment(ctx, next, []Status{Incomplete, Ready}, s.prefix, now); err != nil {
+	if err := s.Store.UpdateShipment(ctx, next, []Status{Incomplete, Ready}, true, s.Prefix(next.Mode), now); err != nil {
 		return nil, err
 	}
 	return next, nil
@@ -176,7 +181,7 @@ func (s *Service) Cancel(ctx context.Context, o Owner, id string) (*Shipment, er
 	if err := Cancel(cur, s.Now()); err != nil {
 		return nil, err
 	}
-	if err := s.Store.UpdateShipment(ctx, cur, []Status{Ready}, s.prefix, s.Now()); err != nil {
+	if err := s.Store.UpdateShipment(ctx, cur, []Status{Ready}, false, s.Prefix(cur.Mode), s.Now()); err != nil {
 		return nil, err
 	}
 	return cur, nil

@@ -175,8 +175,13 @@ func TestPrintedLabelsAreNoLongerTheSendersToEdit(t *testing.T) {
 		if _, err := e.svc.Update(ctx, e.a, sh.ID, parcel("US", "90210"), false); err != nil {
 			t.Errorf("a previewed label is still editable: %v", err)
 		}
+		before, _ := e.svc.Get(ctx, e.a, sh.ID) // an edit that read the label before it was printed
 		if _, err := e.svc.Printable(ctx, e.a, []string{sh.ID}, false); err != nil {
 			t.Fatal(err)
+		}
+		before.Reference = "RACED"
+		if err := st.UpdateShipment(ctx, before, []shipment.Status{shipment.Ready}, true, e.svc.Prefix(account.Live), e.now); errs.CodeOf(err) != errs.Conflict {
+			t.Errorf("an edit racing a print: %v", err)
 		}
 		_, err := e.svc.Update(ctx, e.a, sh.ID, parcel("US", "10118"), false)
 		if errs.As(err).Message.Key != "shipment.printed" {
@@ -206,9 +211,22 @@ func TestEditCopyDeleteCancel(t *testing.T) {
 		if err != nil || got.USExchange != shipment.ExchangeOthers || got.ItemNo != sh.ItemNo || !got.ExpiresAt.Equal(*sh.ExpiresAt) {
 			t.Fatalf("edit: %v %+v", err, got)
 		}
+		// rule: LBL-5 — a label's 90 days are not renewed by saving it as a draft and completing it again.
+		e.now = e.now.Add(30 * 24 * time.Hour)
+		draft := parcel("US", "90210")
+		draft.Recipient.Name = ""
+		if got, err = e.svc.Update(ctx, e.a, sh.ID, draft, true); err != nil || got.Status != shipment.Incomplete {
+			t.Fatalf("back to a draft: %v %+v", err, got)
+		}
+		if got, err = e.svc.Update(ctx, e.a, sh.ID, parcel("US", "90210"), false); err != nil || !got.ExpiresAt.Equal(*sh.ExpiresAt) {
+			t.Fatalf("ready again: %v; expires %v, want %v", err, got.ExpiresAt, sh.ExpiresAt)
+		}
 		cp, err := e.svc.Copy(ctx, e.a, sh.ID)
 		if err != nil || cp.ID == sh.ID || cp.ItemNo == sh.ItemNo || cp.Status != shipment.Ready {
 			t.Fatalf("copy: %v %+v", err, cp)
+		}
+		if want := e.now.Add(shipment.LabelValidity); !cp.ExpiresAt.Equal(want) || cp.DeleteAfter != nil {
+			t.Errorf("a copy is a new label: expires %v, want %v; delete after %v", cp.ExpiresAt, want, cp.DeleteAfter)
 		}
 		if _, err := e.svc.Cancel(ctx, e.a, cp.ID); err != nil {
 			t.Fatal(err)
@@ -255,4 +273,34 @@ func BenchmarkCreate20(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// Test-mode labels take numbers from the Z series, never a live one, and say TEST across the
+// label; test and live lists and cursors never mix.
+func TestTestModeIsApart(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		live := parcel("US", "10118")
+		if err := e.svc.Create(ctx, e.a, []*shipment.Shipment{live}, false); err != nil {
+			t.Fatal(err)
+		}
+		test := shipment.Owner{User: e.a.User, Mode: account.Test}
+		tsh := parcel("US", "10118")
+		if err := e.svc.Create(ctx, test, []*shipment.Shipment{tsh}, false); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(live.ItemNo, "L") || !strings.HasPrefix(tsh.ItemNo, shipment.TestSeries) {
+			t.Errorf("live %s, test %s: test numbers come from the %s series", live.ItemNo, tsh.ItemNo, shipment.TestSeries)
+		}
+		if w := tsh.Label(e.svc.Catalog).Watermark; w != shipment.TestMark {
+			t.Errorf("test label watermark %q", w)
+		}
+		if w := live.Label(e.svc.Catalog).Watermark; w != "" {
+			t.Errorf("live label watermark %q", w)
+		}
+		// A live shipment's ID is no cursor for the test list.
+		if _, _, err := e.svc.List(ctx, test, shipment.Filter{Before: live.ID}); errs.As(err).Fields == nil {
+			t.Errorf("live cursor in the test list: %v", err)
+		}
+	})
 }

@@ -43,6 +43,7 @@ const (
 	MaxReference    = 40
 	MaxArticles     = 10
 	MaxDescription  = 60
+	MaxExplanation  = 100
 )
 
 // Address is a sender's or recipient's address.

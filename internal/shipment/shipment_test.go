@@ -100,6 +100,7 @@ func TestChecksNameTheField(t *testing.T) {
 		{"no contents abroad", func(s *Shipment) { s.Contents = nil }, "contents=shipment.contents.required"},
 		{"bad category", func(s *Shipment) { s.Contents.Category = "stuff" }, "contents.category=shipment.contents.category"},
 		{"other without explanation", func(s *Shipment) { s.Contents.Category = "other" }, "contents.explanation=shipment.contents.explanation"},
+		{"explanation too long", func(s *Shipment) { s.Contents.Category, s.Contents.Explanation = "other", strings.Repeat("x", 101) }, "contents.explanation=shipment.too_long"},
 		{"HS code 4 digits", func(s *Shipment) { s.Contents.Items[0].HSCode = "6214" }, "contents.items[0].hs_code=shipment.contents.hs_format"},
 		{"HS code missing for goods", func(s *Shipment) { s.Contents.Items[0].HSCode = "" }, "contents.items[0].hs_code=shipment.contents.hs_required"},
 		{"zero quantity", func(s *Shipment) { s.Contents.Items[0].Quantity = 0 }, "contents.items[0].quantity=shipment.contents.quantity"},
@@ -127,6 +128,20 @@ func TestChecksNameTheField(t *testing.T) {
 		Article{Description: "Fan", Quantity: 1, WeightG: 20, Value: 1000, Currency: "HKD", HSCode: "12345", Origin: "HK"})
 	if got := fieldsOf(Prepare(cat(t), s, monday, false)); got != "contents.items[2].hs_code=shipment.contents.hs_format" {
 		t.Errorf("third article: %q", got)
+	}
+}
+
+// Pasted text loses its control characters: tabs and line breaks become spaces, a NUL byte goes.
+func TestNormalizeDropsControlCharacters(t *testing.T) {
+	s := scarf()
+	s.Recipient.Name = "Jane\x00 Doe\r\n"
+	s.Recipient.Lines = []string{"1 Main\tSt", "\x07"}
+	s.Contents.Items[0].Description = "Silk\nscarf"
+	if err := Prepare(cat(t), s, monday, false); err != nil {
+		t.Fatal(err)
+	}
+	if s.Recipient.Name != "Jane Doe" || len(s.Recipient.Lines) != 1 || s.Recipient.Lines[0] != "1 Main St" || s.Contents.Items[0].Description != "Silk scarf" {
+		t.Errorf("cleaned: %q %q %q", s.Recipient.Name, s.Recipient.Lines, s.Contents.Items[0].Description)
 	}
 }
 

@@ -5,36 +5,53 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/money"
 )
 
-// Normalize trims what people paste around their input and upper-cases codes.
+// Normalize trims what people paste around their input and upper-cases codes. Tabs and line
+// breaks become spaces and other control characters go: a label prints one line per field, and
+// a NUL byte is not text any database keeps.
 func (s *Shipment) Normalize() {
-	s.Service = strings.ToUpper(strings.TrimSpace(s.Service))
-	s.Reference = strings.TrimSpace(s.Reference)
+	s.Service = strings.ToUpper(clean(s.Service))
+	s.Reference = clean(s.Reference)
 	for _, a := range []*Address{&s.Sender, &s.Recipient} {
-		a.Name, a.Company, a.City, a.State = strings.TrimSpace(a.Name), strings.TrimSpace(a.Company), strings.TrimSpace(a.City), strings.TrimSpace(a.State)
-		a.PostalCode, a.Country = strings.TrimSpace(a.PostalCode), strings.ToUpper(strings.TrimSpace(a.Country))
-		a.Phone, a.Email = normalizePhone(a.Phone), strings.TrimSpace(a.Email)
+		a.Name, a.Company, a.City, a.State = clean(a.Name), clean(a.Company), clean(a.City), clean(a.State)
+		a.PostalCode, a.Country = clean(a.PostalCode), strings.ToUpper(clean(a.Country))
+		a.Phone, a.Email = normalizePhone(clean(a.Phone)), clean(a.Email)
 		var lines []string
 		for _, l := range a.Lines {
-			if l = strings.TrimSpace(l); l != "" {
+			if l = clean(l); l != "" {
 				lines = append(lines, l)
 			}
 		}
 		a.Lines = lines
 	}
 	if c := s.Contents; c != nil {
-		c.Category = strings.ToLower(strings.TrimSpace(c.Category))
+		c.Category, c.Explanation = strings.ToLower(clean(c.Category)), clean(c.Explanation)
 		for i := range c.Items {
 			it := &c.Items[i]
-			it.Description, it.HSCode = strings.TrimSpace(it.Description), strings.ReplaceAll(strings.TrimSpace(it.HSCode), ".", "")
-			it.Currency, it.Origin = strings.ToUpper(strings.TrimSpace(it.Currency)), strings.ToUpper(strings.TrimSpace(it.Origin))
+			it.Description, it.HSCode = clean(it.Description), strings.ReplaceAll(clean(it.HSCode), ".", "")
+			it.Currency, it.Origin = strings.ToUpper(clean(it.Currency)), strings.ToUpper(clean(it.Origin))
 		}
 	}
+}
+
+// clean trims s, turns tabs and line breaks into spaces and drops other control characters.
+func clean(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return ' '
+		case unicode.IsControl(r) || r == utf8.RuneError:
+			return -1
+		}
+		return r
+	}, s))
 }
 
 // normalizePhone keeps digits: people type "+852 9123-4567".
@@ -245,6 +262,9 @@ func checkContents(fe *errs.Fields, cat *catalog.Catalog, s *Shipment, date stri
 		fe.Add("contents.category", "shipment.contents.category", errs.Args{"value": c.Category})
 	case c.Category == "other" && strings.TrimSpace(c.Explanation) == "":
 		fe.Add("contents.explanation", "shipment.contents.explanation", nil)
+	}
+	if utf8.RuneCountInString(c.Explanation) > MaxExplanation {
+		fe.Add("contents.explanation", "shipment.too_long", errs.Args{"max": MaxExplanation})
 	}
 	switch {
 	case len(c.Items) == 0:

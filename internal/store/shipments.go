@@ -157,7 +157,7 @@ func (s *Store) Shipments(ctx context.Context, owner string, mode account.Mode, 
 	}
 	if f.Before != "" {
 		var created ts
-		if err := s.db.QueryRowContext(ctx, `SELECT created_at FROM shipments WHERE id = $1 AND owner_id = $2`, f.Before, owner).Scan(&created); err != nil {
+		if err := s.db.QueryRowContext(ctx, `SELECT created_at FROM shipments WHERE id = $1 AND owner_id = $2 AND mode = $3`, f.Before, owner, string(mode)).Scan(&created); err != nil {
 			return nil, "", errs.Field("cursor", "shipment.cursor", nil)
 		}
 		args = append(args, ts(time.Time(created)), f.Before)
@@ -188,7 +188,7 @@ func (s *Store) Shipments(ctx context.Context, owner string, mode account.Mode, 
 
 // UpdateShipment saves a changed shipment still in one of the states allowed (optimistically: if it
 // moved on meanwhile, the update is a conflict). A shipment turning ready gets its item number now.
-func (s *Store) UpdateShipment(ctx context.Context, sh *shipment.Shipment, from []shipment.Status, prefix func(string) string, now time.Time) error {
+func (s *Store) UpdateShipment(ctx context.Context, sh *shipment.Shipment, from []shipment.Status, unprinted bool, prefix func(string) string, now time.Time) error {
 	return s.Transact(ctx, func(tx *sql.Tx) error {
 		if sh.Status == shipment.Ready && sh.ItemNo == "" {
 			nums, err := s.AllocateItemNumbersTx(ctx, tx, prefix(sh.Service), 1, now)
@@ -206,15 +206,20 @@ func (s *Store) UpdateShipment(ctx context.Context, sh *shipment.Shipment, from 
 			itemNo = sh.ItemNo
 		}
 		args := []any{sh.ID, sh.OwnerID, string(sh.Status), sh.Service, itemNo, sh.Reference, int64(sh.Total), data, ts(sh.UpdatedAt),
-			tsOrNil(sh.ExpiresAt), tsOrNil(sh.DeleteAfter), tsOrNil(sh.PrintedAt), sh.Recipient.Name, sh.Recipient.Country}
+			tsOrNil(sh.ExpiresAt), tsOrNil(sh.DeleteAfter), sh.Recipient.Name, sh.Recipient.Country}
 		var ph []string
 		for _, st := range from {
 			args = append(args, string(st))
 			ph = append(ph, fmt.Sprintf("$%d", len(args)))
 		}
+		// printed_at is only ever set by MarkPrinted; an edit must not race a print (LBL-9).
+		cond := ""
+		if unprinted {
+			cond = " AND printed_at IS NULL"
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE shipments SET status = $3, service = $4, item_no = $5, reference = $6, total_cents = $7, data = $8,
-			updated_at = $9, expires_at = $10, delete_after = $11, printed_at = $12, recipient_name = $13, recipient_country = $14
-			WHERE id = $1 AND owner_id = $2 AND status IN (`+strings.Join(ph, ", ")+`)`, args...)
+			updated_at = $9, expires_at = $10, delete_after = $11, recipient_name = $12, recipient_country = $13
+			WHERE id = $1 AND owner_id = $2 AND status IN (`+strings.Join(ph, ", ")+`)`+cond, args...)
 		if err != nil {
 			return fmt.Errorf("store: update shipment: %w", err)
 		}

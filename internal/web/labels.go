@@ -377,12 +377,13 @@ func (p *Portal) labelsPrint(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Portal) writeLabels(w http.ResponseWriter, r *http.Request, ids []string, layout string) {
-	list, err := p.Shipments.Printable(r.Context(), owner(r), ids, r.URL.Query().Get("preview") != "")
+	preview := r.URL.Query().Get("preview") != ""
+	list, err := p.Shipments.Printable(r.Context(), owner(r), ids, preview)
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	pdf, err := shipment.RenderLabels(p.Catalog, list, layout)
+	pdf, err := shipment.RenderLabels(p.Catalog, list, layout, preview)
 	if err != nil {
 		p.fail(w, r, err)
 		return
