@@ -121,6 +121,9 @@ func (in *Integrator) Validate() error {
 	if len(in.AllowIPs) == 0 {
 		fe.Add("allow_ips", "account.integrator.allow_ips_required", nil)
 	}
+	if _, ok := ParseMode(string(in.Mode)); !ok {
+		fe.Add("mode", "account.mode.unknown", nil)
+	}
 	return fe.Err()
 }
 

@@ -9,20 +9,6 @@ import (
 	"github.com/ecship/ecship/internal/i18n"
 )
 
-// status maps each error code to its HTTP status: the one place this is decided for the API.
-var status = map[errs.Code]int{
-	errs.Invalid:      http.StatusBadRequest,
-	errs.NotFound:     http.StatusNotFound,
-	errs.Unauthorized: http.StatusUnauthorized,
-	errs.Forbidden:    http.StatusForbidden,
-	errs.Conflict:     http.StatusConflict,
-	errs.BadMethod:    http.StatusMethodNotAllowed,
-	errs.Declined:     http.StatusPaymentRequired,
-	errs.RateLimited:  http.StatusTooManyRequests,
-	errs.Unavailable:  http.StatusServiceUnavailable,
-	errs.Internal:     http.StatusInternalServerError,
-}
-
 type errorBody struct {
 	Error errorJSON `json:"error"`
 }
@@ -47,11 +33,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	for _, f := range e.Fields {
 		body.Error.Fields = append(body.Error.Fields, fieldJSON{Field: f.Field, Message: i18n.T(lang, f.Key, f.Args)})
 	}
-	code, ok := status[e.Code]
-	if !ok {
-		code = http.StatusInternalServerError
-	}
-	writeJSON(w, code, body)
+	writeJSON(w, e.Code.HTTPStatus(), body)
 }
 
 // TooManyRequests is the API's answer when a caller is over its rate limit.

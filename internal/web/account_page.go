@@ -82,7 +82,7 @@ func (p *Portal) createKey(w http.ResponseWriter, r *http.Request) {
 	f := readForm(r, "name", "mode")
 	mode, ok := account.ParseMode(f.V("mode"))
 	if !ok {
-		mode = "bad"
+		mode = account.Mode(f.V("mode")) // refused by the checks, naming the field
 	}
 	_, secret, err := p.Accounts.CreateAPIKey(r.Context(), currentUser(r), f.V("name"), mode, p.client(r))
 	if err != nil {
@@ -106,7 +106,7 @@ func (p *Portal) createIntegrator(w http.ResponseWriter, r *http.Request) {
 	f := readForm(r, "username", "allow_ips", "mode")
 	mode, ok := account.ParseMode(f.V("mode"))
 	if !ok {
-		mode = "bad"
+		mode = account.Mode(f.V("mode")) // refused by the checks, naming the field
 	}
 	ips, ok := account.ParseAllowIPs(f.V("allow_ips"))
 	if !ok {

@@ -186,13 +186,8 @@ type messagePage struct {
 // fail answers an unexpected error: logged, and a plain page in the visitor's language.
 func (p *Portal) fail(w http.ResponseWriter, r *http.Request, err error) {
 	e := errs.As(err)
-	status := http.StatusInternalServerError
-	switch e.Code {
-	case errs.NotFound:
-		status = http.StatusNotFound
-	case errs.Unavailable, errs.RateLimited:
-		status = http.StatusServiceUnavailable
-	default:
+	status := e.Code.HTTPStatus()
+	if status >= http.StatusInternalServerError && e.Code != errs.Unavailable {
 		p.Log.Error("portal", "path", r.URL.Path, "err", err)
 	}
 	pg := &messagePage{page: p.page(w, r, "error.title"), Bad: true}

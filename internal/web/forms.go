@@ -43,25 +43,7 @@ func (f *form) fail(l i18n.Lang, err error) int {
 	if len(e.Fields) == 0 || e.Code != errs.Invalid {
 		f.Error = i18n.T(l, e.Message.Key, e.Message.Args)
 	}
-	switch e.Code {
-	case errs.Invalid:
-		return http.StatusBadRequest
-	case errs.Unauthorized:
-		return http.StatusUnauthorized
-	case errs.RateLimited:
-		return http.StatusTooManyRequests
-	case errs.Conflict:
-		return http.StatusConflict
-	case errs.NotFound:
-		return http.StatusNotFound
-	case errs.Forbidden:
-		return http.StatusForbidden
-	case errs.Unavailable:
-		return http.StatusServiceUnavailable
-	case errs.Declined:
-		return http.StatusPaymentRequired
-	}
-	return http.StatusInternalServerError
+	return e.Code.HTTPStatus()
 }
 
 // blank reports whether nothing was typed into a field.

@@ -167,3 +167,23 @@ func BenchmarkHomeWithQuote(b *testing.B) {
 		}
 	}
 }
+
+// After signing in, a person goes back only to a page of this site.
+func TestSafeNext(t *testing.T) {
+	for next, want := range map[string]string{
+		"/labels?page=2":        "/labels?page=2",
+		"":                      "/account",
+		"https://evil.example/": "/account",
+		"//evil.example/":       "/account",
+		"/\\evil.example/":      "/account",
+		"/\t/evil.example/":     "/account",
+		"/%0a/evil":             "/%0a/evil",
+		"/x\r\nSet-Cookie: a=b": "/account",
+		"javascript:alert(1)":   "/account",
+		"/ok#frag":              "/ok#frag",
+	} {
+		if got := safeNext(next); got != want {
+			t.Errorf("safeNext(%q) = %q; want %q", next, got, want)
+		}
+	}
+}
