@@ -105,7 +105,8 @@ func ParseLegacyCSV(r io.Reader) ([]LegacyAccount, []RowError, error) {
 // sign-in. A 9-digit membership number is not a login name (RULES ACC-10), so it never signs in.
 func (s *Service) LegacySignIn(ctx context.Context, system LegacySystem, login, password string, c Client) (LegacyAccount, error) {
 	keys := throttleKeys("legacy:"+string(system), login, c)
-	if err := s.checkThrottle(ctx, keys); err != nil {
+	succeeded, err := s.claimAttempt(ctx, keys)
+	if err != nil {
 		return LegacyAccount{}, err
 	}
 	a, err := s.Store.LegacyAccount(ctx, system, login)
@@ -118,11 +119,10 @@ func (s *Service) LegacySignIn(ctx context.Context, system LegacySystem, login, 
 		return a, verr
 	}
 	if !found || !ok {
-		s.recordFailure(ctx, keys)
 		s.audit(ctx, EventLegacyFailed, "", "", c, string(system)+":"+Key(login))
 		return LegacyAccount{}, errs.New(errs.Unauthorized, "account.legacy.signin_failed", nil)
 	}
-	s.Store.ClearFailures(ctx, keys[0])
+	succeeded()
 	return a, nil
 }
 

@@ -32,6 +32,8 @@ type Store interface {
 	RecordFailure(ctx context.Context, keys []string, now time.Time, window time.Duration) ([]int, error)
 	Failures(ctx context.Context, keys []string, now time.Time, window time.Duration) ([]int, error)
 	ClearFailures(ctx context.Context, key string) error
+	ForgetFailure(ctx context.Context, key string, at time.Time) error
+	SpendTokens(ctx context.Context, userID string, kind TokenKind, now time.Time) error
 
 	CreateAPIKey(ctx context.Context, k APIKey) error
 	KeyUser(ctx context.Context, hash string, now time.Time) (APIKey, *User, error)
@@ -56,6 +58,7 @@ type Sealer interface {
 // Mailer sends email.
 type Mailer interface {
 	Send(ctx context.Context, m mail.Message) error
+	SendLater(ctx context.Context, m mail.Message) error // delivers in the background
 }
 
 // Service is every operation on Hongkong Post IDs, the one place the portal, the API and the command
@@ -179,6 +182,8 @@ func throttleKeys(kind, login string, c Client) []string {
 	return []string{kind + ":" + Key(login), "ip:" + c.IP}
 }
 
+func accountThrottleKey(u *User) string { return "user:" + u.ID }
+
 // checkThrottle refuses a sign-in attempt while its account or address has too many recent failures.
 func (s *Service) checkThrottle(ctx context.Context, keys []string) error {
 	counts, err := s.Store.Failures(ctx, keys, s.Now(), ThrottleWindow)
@@ -191,34 +196,57 @@ func (s *Service) checkThrottle(ctx context.Context, keys []string) error {
 	return nil
 }
 
-func (s *Service) recordFailure(ctx context.Context, keys []string) {
-	if _, err := s.Store.RecordFailure(ctx, keys, s.Now(), ThrottleWindow); err != nil {
-		s.Log.Error("record sign-in failure", "err", err)
+// claimAttempt counts an attempt as a failure before the password is checked, so that guesses
+// sent in parallel cannot all pass the check before any is recorded. The returned succeeded
+// takes the attempt back when the password was right: the account's failures are forgotten
+// and the address's count drops by this one.
+func (s *Service) claimAttempt(ctx context.Context, keys []string) (succeeded func(), err error) {
+	if err := s.checkThrottle(ctx, keys); err != nil {
+		return nil, err
 	}
+	now := s.Now()
+	counts, err := s.Store.RecordFailure(ctx, keys, now, ThrottleWindow)
+	if err != nil {
+		return nil, err
+	}
+	if counts[0] > MaxFailuresAccount || counts[1] > MaxFailuresIP {
+		return nil, errs.New(errs.RateLimited, "account.signin.throttled", errs.Args{"minutes": int(ThrottleWindow.Minutes())})
+	}
+	return func() {
+		if err := s.Store.ClearFailures(ctx, keys[0]); err != nil {
+			s.Log.Error("clear sign-in failures", "err", err)
+		}
+		if err := s.Store.ForgetFailure(ctx, keys[1], now); err != nil {
+			s.Log.Error("forget sign-in attempt", "err", err)
+		}
+	}, nil
 }
 
 // SignIn checks a login name or email and password. Wrong ones get one message that does not say
 // which was wrong; too many failures for the account or the address are refused for a while.
 func (s *Service) SignIn(ctx context.Context, login, password string, c Client) (*User, error) {
-	keys := throttleKeys("account", login, c)
-	if err := s.checkThrottle(ctx, keys); err != nil {
-		s.audit(ctx, EventSignInThrottled, "", "", c, Key(login))
-		return nil, err
-	}
 	u, err := s.Store.UserByLogin(ctx, login)
 	if err != nil && errs.CodeOf(err) != errs.NotFound {
 		return nil, err
 	}
+	// An account is throttled by its ID, so its login name and its email share one count.
+	keys := throttleKeys("account", login, c)
 	hash := ""
 	if u != nil {
-		hash = u.PasswordHash
+		hash, keys[0] = u.PasswordHash, accountThrottleKey(u)
+	}
+	succeeded, err := s.claimAttempt(ctx, keys)
+	if err != nil {
+		if errs.CodeOf(err) == errs.RateLimited {
+			s.audit(ctx, EventSignInThrottled, "", "", c, Key(login))
+		}
+		return nil, err
 	}
 	ok, rehash, err := VerifyPassword(ctx, hash, password)
 	if err != nil && errs.CodeOf(err) == errs.Unavailable {
 		return nil, err
 	}
 	if !ok || u == nil {
-		s.recordFailure(ctx, keys)
 		uid := ""
 		if u != nil {
 			uid = u.ID
@@ -226,7 +254,7 @@ func (s *Service) SignIn(ctx context.Context, login, password string, c Client) 
 		s.audit(ctx, EventSignInFailed, uid, "", c, Key(login))
 		return nil, errs.New(errs.Unauthorized, "account.signin.failed", nil)
 	}
-	s.Store.ClearFailures(ctx, keys[0])
+	succeeded()
 	if rehash {
 		if h, err := HashPassword(ctx, password); err == nil {
 			s.Store.SetPasswordHash(ctx, u.ID, h, s.Now())
@@ -278,7 +306,7 @@ func (s *Service) ForgotPassword(ctx context.Context, email string, c Client) er
 	if err != nil {
 		return err
 	}
-	return s.Mail.Send(ctx, s.message(u, "mail.reset", map[string]any{"name": u.Name(), "link": link, "minutes": int(TokenTTL(ResetPassword).Minutes())}))
+	return s.Mail.SendLater(ctx, s.message(u, "mail.reset", map[string]any{"name": u.Name(), "link": link, "minutes": int(TokenTTL(ResetPassword).Minutes())}))
 }
 
 // ForgotLogin emails the login name to an address that has an account; the answer is the same either way.
@@ -287,7 +315,7 @@ func (s *Service) ForgotLogin(ctx context.Context, email string, c Client) error
 	if err != nil || !equalFoldEmail(u.Email, email) {
 		return nil
 	}
-	return s.Mail.Send(ctx, s.message(u, "mail.login", map[string]any{"name": u.Name(), "login": u.LoginName, "link": s.BaseURL + "/login"}))
+	return s.Mail.SendLater(ctx, s.message(u, "mail.login", map[string]any{"name": u.Name(), "login": u.LoginName, "link": s.BaseURL + "/login"}))
 }
 
 func equalFoldEmail(a, b string) bool { return Key(a) == Key(b) }
@@ -314,7 +342,9 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string, c C
 // ChangePassword checks the current password and sets a new one; the user's other sessions end.
 func (s *Service) ChangePassword(ctx context.Context, u *User, current, next, session string, c Client) error {
 	keys := throttleKeys("account", u.LoginName, c)
-	if err := s.checkThrottle(ctx, keys); err != nil {
+	keys[0] = accountThrottleKey(u)
+	succeeded, err := s.claimAttempt(ctx, keys)
+	if err != nil {
 		return err
 	}
 	ok, _, err := VerifyPassword(ctx, u.PasswordHash, current)
@@ -322,8 +352,9 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, current, next, se
 		return err
 	}
 	var fe errs.Fields
-	if !ok {
-		s.recordFailure(ctx, keys)
+	if ok {
+		succeeded()
+	} else {
 		fe.Add("current_password", "account.password.wrong", nil)
 	}
 	CheckPassword(&fe, "password", next, u.LoginName)
@@ -335,6 +366,9 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, current, next, se
 		return err
 	}
 	if err := s.Store.SetPasswordHash(ctx, u.ID, hash, s.Now()); err != nil {
+		return err
+	}
+	if err := s.Store.SpendTokens(ctx, u.ID, ResetPassword, s.Now()); err != nil {
 		return err
 	}
 	s.Store.DeleteUserSessions(ctx, u.ID, HashSecret(session))

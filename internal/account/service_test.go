@@ -2,6 +2,7 @@ package account_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"regexp"
 	"strings"
@@ -192,6 +193,40 @@ func TestSignInThrottledPerAccountAndPerIP(t *testing.T) {
 	})
 }
 
+// Guesses sent at once cannot all slip under the limit, and the login name and the email of
+// one account share one count.
+func TestSignInThrottleHoldsUnderParallelGuesses(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		register(t, e, "target", "target@example.hk")
+		const n = 16
+		results := make(chan error, n)
+		for i := range n {
+			login := "target"
+			if i%2 == 1 {
+				login = "target@example.hk"
+			}
+			go func() {
+				_, err := e.svc.SignIn(ctx, login, "nope-nope", account.Client{IP: fmt.Sprintf("198.51.100.%d", i+1)})
+				results <- err
+			}()
+		}
+		var checked int
+		for range n {
+			switch err := <-results; errs.CodeOf(err) {
+			case errs.Unauthorized:
+				checked++
+			case errs.RateLimited:
+			default:
+				t.Errorf("parallel guess: %v", err)
+			}
+		}
+		if checked != account.MaxFailuresAccount {
+			t.Errorf("%d of %d parallel guesses were checked; want exactly %d", checked, n, account.MaxFailuresAccount)
+		}
+	})
+}
+
 // rule: ACC-9
 func TestForgotPasswordAndLogin(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
@@ -206,8 +241,11 @@ func TestForgotPasswordAndLogin(t *testing.T) {
 		if err := e.svc.ForgotPassword(ctx, "FG@example.hk", account.Client{}); err != nil {
 			t.Fatal(err)
 		}
+		_, older := e.lastLink(t, "fg@example.hk")
+		e.clock.Add(time.Second)
+		e.svc.ForgotPassword(ctx, "fg@example.hk", account.Client{})
 		path, token := e.lastLink(t, "fg@example.hk")
-		if path != "/reset-password" {
+		if path != "/reset-password" || token == older {
 			t.Fatalf("path %s", path)
 		}
 		if _, err := e.svc.ResetPassword(ctx, token, "short", account.Client{}); errs.CodeOf(err) != errs.Invalid || errs.As(err).Fields[0].Field != "password" {
@@ -218,6 +256,9 @@ func TestForgotPasswordAndLogin(t *testing.T) {
 		}
 		if _, err := e.svc.ResetPassword(ctx, token, "again-harbour-9", account.Client{}); errs.CodeOf(err) != errs.Invalid {
 			t.Errorf("reset link used twice: %v", err)
+		}
+		if _, err := e.svc.ResetPassword(ctx, older, "again-harbour-9", account.Client{}); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("an older reset link still worked after the reset: %v", err)
 		}
 		if _, err := e.svc.SessionUser(ctx, sess); errs.CodeOf(err) != errs.NotFound {
 			t.Errorf("session survived a password reset: %v", err)

@@ -43,6 +43,7 @@ type App struct {
 	Metrics   *metrics.Metrics
 	Log       *slog.Logger
 	Now       func() time.Time
+	mailer    *mail.Mailer
 	handler   http.Handler
 	portal    *web.Portal
 	stateKey  []byte // signs the portal's short-lived state cookies; derived from the secret key
@@ -107,6 +108,7 @@ func (a *App) accounts() error {
 			return fmt.Errorf("ECSHIP_SMTP_URL: %w", err)
 		}
 	}
+	a.mailer = mailer
 	a.Accounts = &account.Service{Store: a.Store, Mail: mailer, Secrets: box, Log: a.Log, Now: now, BaseURL: a.Config.BaseURL}
 	state := sha256.Sum256(append([]byte("ecship portal state\x00"), key...))
 	a.stateKey = state[:]
@@ -130,7 +132,8 @@ func (a *App) routes() error {
 	mux.Handle("GET /metrics", a.Metrics.Handler())
 	api.Register(mux, &api.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Metrics: a.Metrics, Log: a.Log, Now: now})
 	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Store: a.Store, Metrics: a.Metrics, Log: a.Log, Now: now,
-		SecureCookies: strings.HasPrefix(a.Config.BaseURL, "https://"), TrustedProxies: a.Config.TrustedProxies, StateKey: a.stateKey})
+		SecureCookies: strings.HasPrefix(a.Config.BaseURL, "https://"), TrustedProxies: a.Config.TrustedProxies, StateKey: a.stateKey,
+		MailDelivered: a.mailer != nil && a.mailer.SMTP != nil})
 	if err != nil {
 		return fmt.Errorf("portal: %w", err)
 	}
@@ -227,5 +230,10 @@ func (a *App) refreshWeather(ctx context.Context, every time.Duration) {
 	}
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.Store.Close() }
+// Close waits for emails still being delivered, then releases the database.
+func (a *App) Close() error {
+	if a.mailer != nil {
+		a.mailer.Wait()
+	}
+	return a.Store.Close()
+}

@@ -12,6 +12,7 @@ import (
 	"net/smtp"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -44,6 +45,8 @@ type Mailer struct {
 	From   string
 	Log    *slog.Logger
 	Now    func() time.Time
+
+	pending sync.WaitGroup // deliveries started by SendLater
 }
 
 // ParseSMTPURL reads smtp://user:pass@host:587?from=noreply@example.hk (smtps:// for implicit TLS).
@@ -70,7 +73,12 @@ func (m *Mailer) Send(ctx context.Context, msg Message) error {
 		m.Log.Info("email kept in the outbox (no ECSHIP_SMTP_URL): admins read it at /admin/outbox", "to", msg.To, "subject", msg.Subject)
 		return nil
 	}
-	err = m.deliver(msg)
+	return m.finish(ctx, id, msg)
+}
+
+// finish delivers a message kept in the outbox and records how that went.
+func (m *Mailer) finish(ctx context.Context, id string, msg Message) error {
+	err := m.deliver(msg)
 	errText := ""
 	if err != nil {
 		errText = err.Error()
@@ -81,6 +89,28 @@ func (m *Mailer) Send(ctx context.Context, msg Message) error {
 	}
 	return err
 }
+
+// SendLater keeps the message in the outbox and delivers it in the background. A request that
+// mails only when an account exists (a forgotten password) answers as fast either way, so its
+// timing does not tell whether the address has an account.
+func (m *Mailer) SendLater(ctx context.Context, msg Message) error {
+	if m.SMTP == nil {
+		return m.Send(ctx, msg)
+	}
+	id, err := m.Outbox.SaveMail(ctx, msg, m.Now())
+	if err != nil {
+		return err
+	}
+	m.pending.Add(1)
+	go func() {
+		defer m.pending.Done()
+		m.finish(context.WithoutCancel(ctx), id, msg)
+	}()
+	return nil
+}
+
+// Wait waits for the deliveries SendLater started.
+func (m *Mailer) Wait() { m.pending.Wait() }
 
 func (m *Mailer) deliver(msg Message) error {
 	host := m.SMTP.Hostname()

@@ -267,3 +267,24 @@ func TestSendWithoutSMTPKeepsTheOutboxOnly(t *testing.T) {
 		t.Errorf("outbox: %+v", out.rows)
 	}
 }
+
+// SendLater answers at once with the message kept, and delivers it in the background.
+func TestSendLaterDeliversInTheBackground(t *testing.T) {
+	srv := startSMTP(t)
+	out := &fakeOutbox{}
+	m := newMailer(t, srv.addr(), out)
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := m.SendLater(ctx, Message{To: "a@example.hk", Subject: "Reset", Body: "link"}); err != nil {
+		t.Fatal(err)
+	}
+	cancel() // the request is over; the delivery goes on
+	m.Wait()
+	if got := srv.messages(); len(got) != 1 || got[0].To[0] != "a@example.hk" {
+		t.Fatalf("server received %+v", got)
+	}
+	out.mu.Lock()
+	defer out.mu.Unlock()
+	if len(out.rows) != 1 || out.rows[0].SentAt == nil || out.rows[0].Error != "" {
+		t.Errorf("outbox %+v", out.rows)
+	}
+}

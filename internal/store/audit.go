@@ -50,6 +50,9 @@ func (s *Store) RecordFailure(ctx context.Context, keys []string, now time.Time,
 	counts := make([]int, len(keys))
 	err := s.Transact(ctx, func(tx *sql.Tx) error {
 		for i, k := range keys {
+			if err := s.lockKey(ctx, tx, "signin:"+k); err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE key = $1 AND at <= $2`, k, ts(now.Add(-window))); err != nil {
 				return err
 			}
@@ -74,6 +77,12 @@ func (s *Store) Failures(ctx context.Context, keys []string, now time.Time, wind
 		}
 	}
 	return counts, nil
+}
+
+// ForgetFailure takes back the attempt recorded for key at that instant.
+func (s *Store) ForgetFailure(ctx context.Context, key string, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM signin_failures WHERE key = $1 AND at = $2`, key, ts(at))
+	return err
 }
 
 // ClearFailures forgets a key's failures (after a successful sign-in to the account).

@@ -1,5 +1,10 @@
 package store
 
+import (
+	"context"
+	"database/sql"
+)
+
 // Dialect names a database; migrations live in migrations/<dialect>/.
 type Dialect string
 
@@ -15,4 +20,15 @@ func (s *Store) dateText(col string) string {
 		return "to_char(" + col + ", 'YYYY-MM-DD')"
 	}
 	return col
+}
+
+// lockKey serializes transactions that count and add rows under one key: PostgreSQL's read
+// committed would let two of them each count without the other's insert. SQLite runs one
+// writing transaction at a time already.
+func (s *Store) lockKey(ctx context.Context, tx *sql.Tx, key string) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, key)
+	return err
 }

@@ -62,8 +62,24 @@ func (s *Store) ResetPassword(ctx context.Context, tokenHash, newHash string, no
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1`, userID, newHash, ts(now)); err != nil {
 			return err
 		}
+		if err := spendTokens(ctx, tx, userID, account.ResetPassword, now); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
 		return err
 	})
 	return uid, err
+}
+
+// SpendTokens spends every unused token of a kind of the user: once the password has changed, an
+// older reset link in someone's mailbox must not change it again.
+func (s *Store) SpendTokens(ctx context.Context, userID string, kind account.TokenKind, now time.Time) error {
+	return s.Transact(ctx, func(tx *sql.Tx) error { return spendTokens(ctx, tx, userID, kind, now) })
+}
+
+func spendTokens(ctx context.Context, tx *sql.Tx, userID string, kind account.TokenKind, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE tokens SET used_at = $3 WHERE user_id = $1 AND kind = $2 AND used_at IS NULL`, userID, string(kind), ts(now)); err != nil {
+		return fmt.Errorf("store: spend tokens: %w", err)
+	}
+	return nil
 }

@@ -42,6 +42,7 @@ type Deps struct {
 	Now            func() time.Time
 	SecureCookies  bool           // set the Secure flag (the site is served over HTTPS)
 	TrustedProxies []netip.Prefix // for the client address behind a proxy
+	MailDelivered  bool           // emails go out by SMTP: the outbox page hides their link tokens
 	StateKey       []byte         // signs short-lived state cookies (the legacy upgrade)
 }
 
