@@ -120,6 +120,34 @@ func (d *Deps) createBatch(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, BatchJSON(b, Lang(r)))
 }
 
+// remapBatch takes the caller's column mapping for a batch whose columns were not recognised
+// (status needs_mapping, with the file's columns listed), processes the file with it and answers
+// the result. The mapping is kept for the caller's next upload.
+func (d *Deps) remapBatch(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Mapping map[string]string `json:"mapping"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	if len(in.Mapping) == 0 {
+		WriteError(w, r, errs.Field("mapping", "batch.mapping_json", nil))
+		return
+	}
+	o := d.owner(r)
+	b, err := d.Batches.Remap(r.Context(), o, r.PathValue("id"), in.Mapping)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	if err := d.Batches.Process(r.Context(), o, b); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, BatchJSON(b, Lang(r)))
+}
+
 func (d *Deps) getBatch(w http.ResponseWriter, r *http.Request) {
 	b, err := d.Batches.Get(r.Context(), d.owner(r), r.PathValue("id"))
 	if err != nil {

@@ -70,6 +70,20 @@ func TestBatchesAPI(t *testing.T) {
 	if code, _, _ := b.doJSON("GET", "/api/v1/batches/"+id, "", "Authorization", "Bearer "+other); code != 404 {
 		t.Errorf("another sender's batch: %d", code)
 	}
+	// A file whose postal code column is not recognised waits for a mapping, which the API takes.
+	file = strings.Replace(batchHeader, "weight_g", "Heft Qty", 1) + batchRow("API-3", "10118")
+	code, body = post()
+	if code != 201 || !strings.Contains(body, `"status":"needs_mapping"`) || !strings.Contains(body, `"name":"Heft Qty"`) {
+		t.Fatalf("unrecognised column: %d %s", code, body)
+	}
+	mid := regexp.MustCompile(`"id":"(bat_[a-z0-9]+)"`).FindStringSubmatch(body)[1]
+	if code, _, got := b.doJSON("POST", "/api/v1/batches/"+mid+"/mapping", `{"mapping":{"Heft Qty":"weight_g"}}`, "Authorization", "Bearer "+key); code != 200 ||
+		!strings.Contains(got, `"status":"done"`) || !strings.Contains(got, `"created":1`) {
+		t.Errorf("mapping: %d %s", code, got)
+	}
+	if code, _, _ := b.doJSON("POST", "/api/v1/batches/"+mid+"/mapping", `{"mapping":{"Heft Qty":"weight_g"}}`, "Authorization", "Bearer "+key); code != 409 {
+		t.Errorf("mapping a finished batch: %d", code)
+	}
 	if code, _, tpl := b.doJSON("GET", "/api/v1/templates/batch.csv", ""); code != 200 || !strings.Contains(tpl, "item_5_origin_country") {
 		t.Errorf("template: %d", code)
 	}
@@ -108,6 +122,18 @@ func TestBatchPortalProgressAndResult(t *testing.T) {
 	}
 	if !strings.Contains(page, "<strong>300</strong> labels ready") || !strings.Contains(page, `action="/labels/print"`) {
 		t.Errorf("result page lacks the counts or the print form")
+	}
+	// A label of the batch deleted since: the others are still offered for printing.
+	u0, _ := a.Store.UserByLogin(context.Background(), "bulkweb")
+	bat, err := a.Batches.Get(context.Background(), shipmentOwner(u0), strings.TrimPrefix(loc, "/batches/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Shipments.Delete(context.Background(), shipmentOwner(u0), bat.ShipmentIDs[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, p := b.do("GET", loc+"?lang=en", nil); strings.Count(p, `name="id" value="shp_`) != 299 {
+		t.Errorf("after deleting one label the print form offers %d", strings.Count(p, `name="id" value="shp_`))
 	}
 	if _, _, p := b.do("GET", "/batches/new", nil); !strings.Contains(p, "orders.csv") {
 		t.Error("recent uploads do not list the file")

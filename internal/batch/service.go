@@ -79,8 +79,13 @@ func (s *Service) Upload(ctx context.Context, o shipment.Owner, filename string,
 	if err != nil {
 		return nil, false, err
 	}
-	if existing && got.Status == Processing && now.Sub(got.UpdatedAt) > staleAfter {
-		got.Options = opt
+	// Interrupted, refused or waiting for its columns: the file uploaded again is processed again,
+	// with the options it comes with now (another encoding, sheet or mapping). A finished batch
+	// created shipments and is only ever answered.
+	restart := got.Status == Failed || got.Status == NeedsMapping || got.Status == Processing && now.Sub(got.UpdatedAt) > staleAfter
+	if existing && restart {
+		got.Options, got.File, got.Filename = opt, data, filename
+		got.FileError, got.Errors, got.Headers, got.ShipmentIDs = nil, nil, nil, nil
 		if err := s.Store.RestartBatch(ctx, got, now.Add(-staleAfter), now); err == nil {
 			return got, false, nil
 		}
@@ -117,7 +122,7 @@ func (s *Service) Review(ctx context.Context, b *Batch) error {
 	b.Headers = header.Columns
 	var fe *FileError
 	if errors.As(err, &fe) && fe.Key != KeyMissingColumn && fe.Key != KeyDuplicateColumn && fe.Key != KeyBadMapping {
-		b.FileError, b.Status = &Message{Key: fe.Key, Args: fe.Args}, Failed
+		b.FileError, b.Status = &Message{Key: fe.Key, Args: fe.MessageArgs()}, Failed
 		return s.Store.EndBatch(ctx, b, s.Now())
 	}
 	if err != nil && !errors.Is(err, errStop) && fe == nil {
@@ -158,7 +163,7 @@ func (s *Service) Process(ctx context.Context, o shipment.Owner, b *Batch) error
 	var fe *FileError
 	switch {
 	case errors.As(err, &fe):
-		b.FileError = &Message{Key: fe.Key, Args: fe.Args}
+		b.FileError = &Message{Key: fe.Key, Args: fe.MessageArgs()}
 		b.Status = Failed
 		if fe.Key == KeyMissingColumn || fe.Key == KeyDuplicateColumn || fe.Key == KeyBadMapping {
 			b.Status = NeedsMapping

@@ -18,6 +18,7 @@ import (
 	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/store"
 	"github.com/ecship/ecship/internal/store/storetest"
+	"golang.org/x/text/encoding/traditionalchinese"
 )
 
 var bg = context.Background()
@@ -396,4 +397,40 @@ func TestReviewColumnsBeforeCreating(t *testing.T) {
 	if done.Status != batch.Done || len(list) != 1 || list[0].Reference != "" {
 		t.Errorf("after the sender's mapping: %s, reference %q (the ignored column)", done.Status, list[0].Reference)
 	}
+}
+
+// A file refused for its encoding says where, and the same file uploaded again with the right
+// encoding is processed with it (not answered with the old refusal).
+//
+// rule: BAT-2
+func TestRefusedFileUploadedAgainWithOtherOptions(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		big5, err := traditionalchinese.Big5.NewEncoder().String(header + row("B-1", "10118", "621410"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, existing, err := e.svc.Upload(bg, e.o, "big5.csv", []byte(big5), batch.Options{Encoding: "utf-8"})
+		if err != nil || existing {
+			t.Fatal(existing, err)
+		}
+		if err := e.svc.Process(bg, e.o, b); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := e.svc.Get(bg, e.o, b.ID)
+		if got.Status != batch.Failed || got.FileError == nil || got.FileError.Key != batch.KeyBadEncoding ||
+			got.FileError.Args["row"] == nil || got.FileError.Args["column"] == nil {
+			t.Fatalf("wrong encoding: %s %+v", got.Status, got.FileError)
+		}
+		again, existing, err := e.svc.Upload(bg, e.o, "big5.csv", []byte(big5), batch.Options{Encoding: "big5"})
+		if err != nil || existing || again.ID != b.ID {
+			t.Fatalf("upload again: existing %v, %v", existing, err)
+		}
+		if err := e.svc.Process(bg, e.o, again); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ = e.svc.Get(bg, e.o, b.ID); got.Status != batch.Done || got.Created != 1 || got.FileError != nil {
+			t.Errorf("with Big5: %s created %d %+v", got.Status, got.Created, got.FileError)
+		}
+	})
 }

@@ -134,13 +134,19 @@ func updateBatch(ctx context.Context, tx *sql.Tx, b *batch.Batch, now time.Time)
 	return nil
 }
 
-// RestartBatch puts a batch back to processing, with new options: one waiting for its mapping, or
-// one whose processing was interrupted (still processing, untouched since stale).
+// RestartBatch puts a batch back to processing, with new options (and the file again, when given):
+// one waiting for its mapping, one whose file was refused, or one whose processing was
+// interrupted (still processing, untouched since stale). Its previous result is forgotten.
 func (s *Store) RestartBatch(ctx context.Context, b *batch.Batch, stale, now time.Time) error {
 	opts, _ := json.Marshal(b.Options)
-	r, err := s.db.ExecContext(ctx, `UPDATE batches SET status = 'processing', options = $2, rows_done = 0, updated_at = $3
-		WHERE id = $1 AND (status = 'needs_mapping' OR (status = 'processing' AND updated_at < $4))`,
-		b.ID, string(opts), ts(now), ts(stale))
+	var file any
+	if b.File != nil {
+		file = b.File
+	}
+	r, err := s.db.ExecContext(ctx, `UPDATE batches SET status = 'processing', options = $2, rows_done = 0, updated_at = $3,
+		file = COALESCE($5, file), filename = $6, result = '{}'
+		WHERE id = $1 AND (status IN ('needs_mapping', 'failed') OR (status = 'processing' AND updated_at < $4))`,
+		b.ID, string(opts), ts(now), ts(stale), file, b.Filename)
 	if err != nil {
 		return err
 	}

@@ -111,11 +111,10 @@ func (p *Portal) batchView(w http.ResponseWriter, r *http.Request) {
 		pg.Error = i18n.T(pg.Lang, b.FileError.Key, b.FileError.Args)
 	}
 	if b.Status == batch.Done && b.Created > 0 {
-		if list, err := p.Shipments.Store.ShipmentsByID(r.Context(), owner(r).User.ID, owner(r).Mode, b.ShipmentIDs); err == nil {
-			for _, s := range list {
-				if s.Status == shipment.Ready {
-					pg.Ready = append(pg.Ready, s.ID)
-				}
+		// Labels deleted, paid or cancelled since the upload are simply not offered for printing.
+		for _, id := range b.ShipmentIDs {
+			if s, err := p.Shipments.Get(r.Context(), owner(r), id); err == nil && s.Status == shipment.Ready {
+				pg.Ready = append(pg.Ready, s.ID)
 			}
 		}
 	}
