@@ -76,7 +76,17 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := db.PingContext(ctx); err != nil {
+	for {
+		err := db.PingContext(ctx)
+		if err == nil {
+			break
+		}
+		// Switching a brand-new SQLite file to WAL can fail busy without waiting, when another
+		// process is switching it at the same moment: a new connection shortly after finds it done.
+		if d == SQLite && strings.Contains(err.Error(), "SQLITE_BUSY") && ctx.Err() == nil {
+			time.Sleep(20 * time.Millisecond)
+			continue
+		}
 		db.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
