@@ -21,6 +21,20 @@ type Gateway interface {
 	Lookup(ctx context.Context, reference string) (rec GatewayRecord, found bool, err error)
 }
 
+// BatchSettler is a gateway that takes the day's captures and voids in one call, as acquirers
+// take a settlement file. Settle uses it when the gateway has it: one call per batch rather
+// than one per payment. Each answer is nil or the error of that one settlement.
+type BatchSettler interface {
+	SettleBatch(ctx context.Context, items []Settlement) ([]error, error)
+}
+
+// Settlement is one line of a settlement batch: capture Amount of an authorisation, or void it
+// when Amount is 0.
+type Settlement struct {
+	AuthID string
+	Amount money.Cents
+}
+
 // AuthRequest asks the gateway to hold an amount on a card.
 type AuthRequest struct {
 	Reference string // ecship's payment id

@@ -29,10 +29,11 @@ type Store interface {
 	// CancelItem cancels a paid label before settlement: the item leaves the capture, the shipment is
 	// cancelled, the void goes to the ledger.
 	CancelItem(ctx context.Context, p *Payment, shipmentID string, txn Txn, now time.Time) error
-	PaymentsToSettle(ctx context.Context, cutoff time.Time) ([]*Payment, error)
-	// BeginSettle marks a payment as being settled (no cancellation meanwhile) and returns it fresh.
-	BeginSettle(ctx context.Context, id string) (*Payment, error)
-	SettlePayment(ctx context.Context, p *Payment, txn *Txn, now time.Time) error
+	// BeginSettleBatch marks up to limit payments due for settlement as being settled (no
+	// cancellation meanwhile) and returns them fresh.
+	BeginSettleBatch(ctx context.Context, cutoff time.Time, limit int) ([]*Payment, error)
+	// SettlePayments records a batch settled or voided and books its captures (nil for a void).
+	SettlePayments(ctx context.Context, list []*Payment, txns []*Txn, now time.Time) error
 	PendingPayments(ctx context.Context, before time.Time) ([]*Payment, error)
 	PaymentByID(ctx context.Context, id string) (*Payment, error)
 	PaymentOfShipment(ctx context.Context, owner string, mode account.Mode, shipmentID string) (*Payment, error)
@@ -264,42 +265,70 @@ func (s *Service) CancelLabel(ctx context.Context, o shipment.Owner, shipmentID 
 // payment is settled once, whoever runs it.
 func (s *Service) Settle(ctx context.Context, at time.Time) (captured, voided int, total money.Cents, err error) {
 	cutoff := Cutoff(at, catalog.HongKong)
-	list, err := s.Store.PaymentsToSettle(ctx, cutoff)
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	for _, listed := range list {
-		p, err := s.Store.BeginSettle(ctx, listed.ID)
-		if errs.CodeOf(err) == errs.Conflict {
-			continue // settled meanwhile by another run
-		}
+	seen := map[string]bool{}
+	for {
+		list, err := s.Store.BeginSettleBatch(ctx, cutoff, settleBatch)
 		if err != nil {
 			return captured, voided, total, err
 		}
-		amount := p.Active()
-		if amount == 0 {
-			if err := s.Gateway.Void(ctx, p.AuthID); err != nil {
-				return captured, voided, total, err
-			}
-			p.Status = Voided
-			if err := s.Store.SettlePayment(ctx, p, nil, s.Now()); err != nil {
-				return captured, voided, total, err
-			}
-			voided++
-			continue
+		fresh := false
+		for _, p := range list {
+			fresh = fresh || !seen[p.ID]
+			seen[p.ID] = true
 		}
-		if err := s.Gateway.Capture(ctx, p.AuthID, amount); err != nil && errs.CodeOf(err) != errs.Conflict {
+		if !fresh { // nothing left, or only what this run could not finish
+			return captured, voided, total, nil
+		}
+		items := make([]Settlement, len(list))
+		for i, p := range list {
+			items[i] = Settlement{AuthID: p.AuthID, Amount: p.Active()}
+		}
+		answers, err := s.settleAtGateway(ctx, items)
+		if err != nil {
 			return captured, voided, total, err
 		}
-		p.Status, p.Captured = Settled, amount
-		txn := Move("capture:"+p.ID, "capture", p.ID, CardReceivable, CardAuthorized, amount, s.Now())
-		if err := s.Store.SettlePayment(ctx, p, &txn, s.Now()); err != nil {
+		now := s.Now()
+		txns := make([]*Txn, len(list))
+		for i, p := range list {
+			// A conflict is a line the gateway has already taken (an interrupted run): settled all the same.
+			if e := answers[i]; e != nil && errs.CodeOf(e) != errs.Conflict {
+				return captured, voided, total, e
+			}
+			if items[i].Amount == 0 {
+				p.Status = Voided
+				voided++
+				continue
+			}
+			p.Status, p.Captured = Settled, items[i].Amount
+			txn := Move("capture:"+p.ID, "capture", p.ID, CardReceivable, CardAuthorized, items[i].Amount, now)
+			txns[i] = &txn
+			captured++
+			total += items[i].Amount
+		}
+		if err := s.Store.SettlePayments(ctx, list, txns, now); err != nil {
 			return captured, voided, total, err
 		}
-		captured++
-		total += amount
 	}
-	return captured, voided, total, nil
+}
+
+// settleBatch is how many payments one settlement step takes: one database transaction to
+// begin them, one gateway call, one transaction to book them.
+const settleBatch = 1000
+
+// settleAtGateway sends a settlement batch, in one call when the gateway takes batches.
+func (s *Service) settleAtGateway(ctx context.Context, items []Settlement) ([]error, error) {
+	if b, ok := s.Gateway.(BatchSettler); ok {
+		return b.SettleBatch(ctx, items)
+	}
+	out := make([]error, len(items))
+	for i, it := range items {
+		if it.Amount == 0 {
+			out[i] = s.Gateway.Void(ctx, it.AuthID)
+		} else {
+			out[i] = s.Gateway.Capture(ctx, it.AuthID, it.Amount)
+		}
+	}
+	return out, nil
 }
 
 // Get returns one of the owner's payments.

@@ -18,6 +18,8 @@ type GatewayBook interface {
 	SaveGatewayRecord(ctx context.Context, r GatewayRecord) error
 	// AddGatewayRecord records a new authorisation unless the reference has one already.
 	AddGatewayRecord(ctx context.Context, r GatewayRecord) error
+	// SettleGatewayRecords captures or voids authorisations in one go.
+	SettleGatewayRecords(ctx context.Context, items []Settlement) ([]error, error)
 }
 
 // TestGateway behaves like an acquirer for tests and demos: numbers that fail Luhn or expiry are its
@@ -72,6 +74,12 @@ func (g *TestGateway) Capture(ctx context.Context, authID string, amount money.C
 	}
 	rec.Status, rec.Captured = "captured", amount
 	return g.Book.SaveGatewayRecord(ctx, rec)
+}
+
+// SettleBatch captures or voids a day's authorisations at once; one already captured or voided
+// answers a conflict, as Capture does.
+func (g *TestGateway) SettleBatch(ctx context.Context, items []Settlement) ([]error, error) {
+	return g.Book.SettleGatewayRecords(ctx, items)
 }
 
 // Void releases an authorisation never captured.

@@ -16,6 +16,15 @@ const paymentColumns = `id, owner_id, mode, method, status, amount_cents, captur
 	auth_id, decline, COALESCE(idempotency_key, ''), created_at, settled_at`
 
 func (s *Store) scanPayment(ctx context.Context, q querier, row interface{ Scan(...any) error }) (*payment.Payment, error) {
+	p, err := scanPaymentRow(row)
+	if err != nil {
+		return nil, err
+	}
+	return p, s.paymentItems(ctx, q, p)
+}
+
+// scanPaymentRow reads the payment's own columns (paymentColumns), without its items.
+func scanPaymentRow(row interface{ Scan(...any) error }) (*payment.Payment, error) {
 	var p payment.Payment
 	var mode, status string
 	var amount, captured int64
@@ -26,22 +35,28 @@ func (s *Store) scanPayment(ctx context.Context, q querier, row interface{ Scan(
 		return nil, err
 	}
 	p.Mode, p.Status, p.Amount, p.Captured, p.CreatedAt, p.SettledAt = account.Mode(mode), payment.Status(status), money.Cents(amount), money.Cents(captured), time.Time(created), settled.ptr()
+	return &p, nil
+}
+
+// paymentItems reads the payment's labels and their amounts.
+func (s *Store) paymentItems(ctx context.Context, q querier, p *payment.Payment) error {
 	rows, err := q.QueryContext(ctx, `SELECT shipment_id, amount_cents, cancelled FROM payment_items WHERE payment_id = $1 ORDER BY shipment_id`, p.ID)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
+	p.Items = nil
 	for rows.Next() {
 		var it payment.Item
 		var a int64
 		var c int
 		if err := rows.Scan(&it.ShipmentID, &a, &c); err != nil {
-			return nil, err
+			return err
 		}
 		it.Amount, it.Cancelled = money.Cents(a), c == 1
 		p.Items = append(p.Items, it)
 	}
-	return &p, rows.Err()
+	return rows.Err()
 }
 
 func (s *Store) onePayment(ctx context.Context, where string, args ...any) (*payment.Payment, error) {
@@ -178,40 +193,66 @@ func (s *Store) CancelItem(ctx context.Context, p *payment.Payment, shipmentID s
 	})
 }
 
-// PaymentsToSettle lists card payments authorised before the cut-off (and any left mid-settlement).
-func (s *Store) PaymentsToSettle(ctx context.Context, cutoff time.Time) ([]*payment.Payment, error) {
-	return s.payments(ctx, `method = 'card' AND status IN ('authorized', 'settling') AND created_at < $1`, ts(cutoff))
-}
-
-// BeginSettle marks a payment as being settled, so no label of it is cancelled meanwhile, and
-// returns it as it now stands. A payment already settled by another run is a conflict.
-func (s *Store) BeginSettle(ctx context.Context, id string) (*payment.Payment, error) {
-	res, err := s.db.ExecContext(ctx, `UPDATE payments SET status = 'settling' WHERE id = $1 AND status IN ('authorized', 'settling')`, id)
-	if err != nil {
-		return nil, err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil, errs.New(errs.Conflict, "payment.settled", nil)
-	}
-	return s.PaymentByID(ctx, id)
-}
-
-// SettlePayment records a settled (captured) or voided payment and books the capture.
-func (s *Store) SettlePayment(ctx context.Context, p *payment.Payment, txn *payment.Txn, now time.Time) error {
-	return s.Transact(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE payments SET status = $2, captured_cents = $3, settled_at = $4 WHERE id = $1 AND status = 'settling'`,
-			p.ID, string(p.Status), int64(p.Captured), ts(now))
+// BeginSettleBatch marks up to limit card payments authorised before the cut-off (or left
+// mid-settlement by an interrupted run) as being settled, so no label of them is cancelled
+// meanwhile, and returns them as they now stand: one transaction for the lot.
+func (s *Store) BeginSettleBatch(ctx context.Context, cutoff time.Time, limit int) ([]*payment.Payment, error) {
+	var out []*payment.Payment
+	err := s.Transact(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
+		rows, err := tx.QueryContext(ctx, `SELECT `+paymentColumns+` FROM payments
+			WHERE method = 'card' AND status IN ('authorized', 'settling') AND created_at < $1 ORDER BY created_at, id LIMIT $2`, ts(cutoff), limit)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
+		for rows.Next() {
+			p, err := scanPaymentRow(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			out = append(out, p)
 		}
-		p.SettledAt = &now
-		if txn == nil {
-			return nil
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
 		}
-		return book(ctx, tx, *txn)
+		for _, p := range out {
+			if _, err := tx.ExecContext(ctx, `UPDATE payments SET status = 'settling' WHERE id = $1 AND status IN ('authorized', 'settling')`, p.ID); err != nil {
+				return err
+			}
+			p.Status = payment.Settling
+			if err := s.paymentItems(ctx, tx, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// SettlePayments records settled (captured) or voided payments and books their captures (txns[i]
+// for list[i]; nil for a void), all in one transaction. A payment no longer being settled (another
+// run finished it) is left as it is.
+func (s *Store) SettlePayments(ctx context.Context, list []*payment.Payment, txns []*payment.Txn, now time.Time) error {
+	return s.Transact(ctx, func(tx *sql.Tx) error {
+		for i, p := range list {
+			res, err := tx.ExecContext(ctx, `UPDATE payments SET status = $2, captured_cents = $3, settled_at = $4 WHERE id = $1 AND status = 'settling'`,
+				p.ID, string(p.Status), int64(p.Captured), ts(now))
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue
+			}
+			p.SettledAt = &now
+			if txns[i] != nil {
+				if err := book(ctx, tx, *txns[i]); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	})
 }
 
@@ -323,6 +364,34 @@ func (s *Store) SaveGatewayRecord(ctx context.Context, r payment.GatewayRecord) 
 		ON CONFLICT (auth_id) DO UPDATE SET status = excluded.status, captured_cents = excluded.captured_cents, refunded_cents = excluded.refunded_cents`,
 		r.AuthID, r.Reference, r.Status, int64(r.Authorized), int64(r.Captured), int64(r.Refunded), r.Card.Brand, r.Card.Last4, r.Card.ExpMonth, r.Card.ExpYear, ts(r.At))
 	return err
+}
+
+// SettleGatewayRecords captures (amount > 0) or voids (amount 0) authorisations in one
+// transaction, as an acquirer takes a settlement file. Each answer is nil, or a conflict when the
+// authorisation was not there to capture or void (already done by an interrupted run, say).
+func (s *Store) SettleGatewayRecords(ctx context.Context, items []payment.Settlement) ([]error, error) {
+	out := make([]error, len(items))
+	err := s.Transact(ctx, func(tx *sql.Tx) error {
+		for i, it := range items {
+			var res sql.Result
+			var err error
+			if it.Amount > 0 {
+				res, err = tx.ExecContext(ctx, `UPDATE gateway_records SET status = 'captured', captured_cents = $2
+					WHERE auth_id = $1 AND status = 'authorized' AND authorized_cents >= $2`, it.AuthID, int64(it.Amount))
+			} else {
+				res, err = tx.ExecContext(ctx, `UPDATE gateway_records SET status = 'voided' WHERE auth_id = $1 AND status IN ('authorized', 'voided')`, it.AuthID)
+			}
+			if err != nil {
+				return err
+			}
+			out[i] = nil
+			if n, _ := res.RowsAffected(); n == 0 {
+				out[i] = errs.New(errs.Conflict, "payment.gateway.not_capturable", errs.Args{"auth": it.AuthID})
+			}
+		}
+		return nil
+	})
+	return out, err
 }
 
 // AddGatewayRecord records a new authorisation unless its reference has one already.
