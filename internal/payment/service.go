@@ -45,6 +45,9 @@ type Service struct {
 	Gateway Gateway
 	Log     *slog.Logger
 	Now     func() time.Time
+	// SettleBatch is how many payments one settlement step takes: one transaction to begin them,
+	// one gateway call, one transaction to book them. 0 means 1,000.
+	SettleBatch int
 }
 
 // PayByCard pays for labels with a card, all in one payment (a different card each time if the sender
@@ -267,7 +270,11 @@ func (s *Service) Settle(ctx context.Context, at time.Time) (captured, voided in
 	cutoff := Cutoff(at, catalog.HongKong)
 	seen := map[string]bool{}
 	for {
-		list, err := s.Store.BeginSettleBatch(ctx, cutoff, settleBatch)
+		size := s.SettleBatch
+		if size <= 0 {
+			size = 1000
+		}
+		list, err := s.Store.BeginSettleBatch(ctx, cutoff, size)
 		if err != nil {
 			return captured, voided, total, err
 		}
@@ -310,10 +317,6 @@ func (s *Service) Settle(ctx context.Context, at time.Time) (captured, voided in
 		}
 	}
 }
-
-// settleBatch is how many payments one settlement step takes: one database transaction to
-// begin them, one gateway call, one transaction to book them.
-const settleBatch = 1000
 
 // settleAtGateway sends a settlement batch, in one call when the gateway takes batches.
 func (s *Service) settleAtGateway(ctx context.Context, items []Settlement) ([]error, error) {

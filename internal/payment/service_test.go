@@ -379,6 +379,49 @@ func BenchmarkPay20(b *testing.B) {
 	}
 }
 
+// The settlement goes through the day in batches, and a run interrupted after the gateway took
+// its batch but before the books were written is finished by the next: captured once, booked once.
+//
+// rule: PAY-3
+func TestSettlementInBatchesSurvivesAnInterruptedRun(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		e.pay.SettleBatch = 2
+		e.c.set(hkt(23, 10, 0))
+		var payments []*payment.Payment
+		for _, id := range e.labels(t, e.a, 5) {
+			p, err := e.pay.PayByCard(ctx, e.a, []string{id}, card(payment.TestCardApprove), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			payments = append(payments, p)
+		}
+		// An earlier run began the first two and the gateway captured them; then the process stopped.
+		begun, err := st.BeginSettleBatch(ctx, payment.Cutoff(hkt(23, 20, 0), catalog.HongKong), 2)
+		if err != nil || len(begun) != 2 {
+			t.Fatal(len(begun), err)
+		}
+		if answers, err := e.pay.Gateway.(payment.BatchSettler).SettleBatch(ctx, []payment.Settlement{{AuthID: begun[0].AuthID, Amount: begun[0].Amount}, {AuthID: begun[1].AuthID, Amount: begun[1].Amount}}); err != nil || answers[0] != nil || answers[1] != nil {
+			t.Fatal(answers, err)
+		}
+		captured, voided, total, err := e.pay.Settle(ctx, hkt(23, 20, 0))
+		if err != nil || captured != 5 || voided != 0 || total != payments[0].Amount*5 {
+			t.Fatalf("settlement: %d captured, %d voided, %v, %v", captured, voided, total, err)
+		}
+		for _, p := range payments {
+			got, _ := st.PaymentByID(ctx, p.ID)
+			rec, _, _ := st.GatewayRecord(ctx, p.ID)
+			if got.Status != payment.Settled || got.Captured != p.Amount || rec.Captured != p.Amount {
+				t.Errorf("%s: %s captured %v, gateway %v", p.ID, got.Status, got.Captured, rec.Captured)
+			}
+		}
+		bal := e.checkBooks(t)
+		if bal[payment.CardAuthorized] != 0 || bal[payment.CardReceivable] != payments[0].Amount*5 {
+			t.Errorf("books after settlement: %v", bal)
+		}
+	})
+}
+
 // BenchmarkSettle settles ECSHIP_BENCH_SETTLE payments (default 2,000) of one label each in one
 // run of the 20:00 batch; the figure per payment times 100,000 is the budget's (under 30 s).
 func BenchmarkSettle(b *testing.B) {
