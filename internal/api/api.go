@@ -54,6 +54,8 @@ func Register(mux *http.ServeMux, d *Deps) {
 	rt.handle("POST", "/api/v1/refunds/{id}/reject", d.withKey(d.vetRefund(false)))
 	rt.handle("POST", "/api/v1/batches", d.withKey(d.createBatch))
 	rt.handle("GET", "/api/v1/batches/{id}", d.withKey(d.getBatch))
+	rt.handle("GET", "/api/v1/deposits", d.withKey(d.listDeposits))
+	rt.handle("GET", "/api/v1/deposits/{id}", d.withKey(d.getDeposit))
 	rt.handle("POST", "/api/v1/batches/{id}/mapping", d.withKey(d.remapBatch))
 	rt.handle("GET", "/api/v1/templates/batch.csv", batchTemplate("csv"))
 	rt.handle("GET", "/api/v1/templates/batch.xlsx", batchTemplate("xlsx"))

@@ -28,6 +28,7 @@ type paymentOut struct {
 	Amount      *Money   `json:"amount"`
 	Captured    *Money   `json:"captured,omitempty"`
 	Card        *cardOut `json:"card,omitempty"`
+	Account     string   `json:"account,omitempty"`
 	Decline     string   `json:"decline,omitempty"`
 	ShipmentIDs []string `json:"shipment_ids"`
 	CreatedAt   string   `json:"created_at"`
@@ -47,6 +48,7 @@ func paymentJSON(p *payment.Payment) paymentOut {
 	if p.Captured > 0 {
 		out.Captured = HKD(p.Captured)
 	}
+	out.Account = p.DepositID
 	if p.Card.Last4 != "" {
 		out.Card = &cardOut{Brand: p.Card.Brand, Last4: p.Card.Last4, ExpMonth: p.Card.ExpMonth, ExpYear: p.Card.ExpYear}
 	}
@@ -83,7 +85,12 @@ func (d *Deps) createPayment(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, http.StatusCreated, paymentJSON(p))
 	case "deposit":
-		WriteError(w, r, errs.Field("method", "payment.deposit_unavailable", nil))
+		p, err := d.Payments.PayByDeposit(r.Context(), d.owner(r), in.ShipmentIDs, in.Account, key)
+		if err != nil {
+			WriteError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, paymentJSON(p))
 	default:
 		WriteError(w, r, errs.Field("method", "payment.method", nil))
 	}
@@ -96,4 +103,54 @@ func (d *Deps) getPayment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, paymentJSON(p))
+}
+
+type depositOut struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Balance   *Money `json:"balance"`
+	CreatedAt string `json:"created_at"`
+}
+
+type movementOut struct {
+	Kind    string `json:"kind"`
+	Amount  *Money `json:"amount"`
+	Balance *Money `json:"balance"`
+	Ref     string `json:"ref"`
+	At      string `json:"at"`
+}
+
+func depositJSON(dp *payment.Deposit) depositOut {
+	return depositOut{ID: dp.ID, Name: dp.Name, Balance: HKD(dp.Balance), CreatedAt: rfc3339(&dp.CreatedAt)}
+}
+
+// listDeposits answers the caller's deposit accounts and their balances.
+func (d *Deps) listDeposits(w http.ResponseWriter, r *http.Request) {
+	list, err := d.Payments.MyDeposits(r.Context(), d.owner(r))
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	out := []depositOut{}
+	for _, dp := range list {
+		out = append(out, depositJSON(dp))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"deposits": out})
+}
+
+// getDeposit answers one of the caller's deposit accounts with its statement, newest first.
+func (d *Deps) getDeposit(w http.ResponseWriter, r *http.Request) {
+	dp, moves, err := d.Payments.Statement(r.Context(), d.owner(r), r.PathValue("id"))
+	if err != nil {
+		WriteError(w, r, errs.New(errs.NotFound, "error.not_found", nil))
+		return
+	}
+	out := struct {
+		depositOut
+		Movements []movementOut `json:"movements"`
+	}{depositOut: depositJSON(dp), Movements: []movementOut{}}
+	for _, m := range moves {
+		out.Movements = append(out.Movements, movementOut{Kind: m.Kind, Amount: HKD(m.Amount), Balance: HKD(m.Balance), Ref: m.Ref, At: rfc3339(&m.At)})
+	}
+	writeJSON(w, http.StatusOK, out)
 }

@@ -69,8 +69,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	a.Shipments = &shipment.Service{Store: st, Catalog: cat, Now: func() time.Time { return a.Now() }}
-	a.Payments = &payment.Service{Store: st, Gateway: &payment.TestGateway{Book: st, Now: func() time.Time { return a.Now() }}, Log: log, Now: func() time.Time { return a.Now() }}
-	a.Refunds = &payment.Refunds{Store: st, Payments: st, Gateway: a.Payments.Gateway, Now: func() time.Time { return a.Now() }}
+	a.Payments = &payment.Service{Store: st, Deposits: st, Gateway: &payment.TestGateway{Book: st, Now: func() time.Time { return a.Now() }}, Log: log, Now: func() time.Time { return a.Now() }}
+	a.Refunds = &payment.Refunds{Store: st, Payments: st, Deposits: st, Gateway: a.Payments.Gateway, Now: func() time.Time { return a.Now() }}
 	a.Batches = &batch.Service{Store: st, Shipments: a.Shipments, Log: log, Now: func() time.Time { return a.Now() }, Sender: a.defaultSender}
 	if err := a.LoadWeatherDays(ctx); err != nil {
 		st.Close()

@@ -43,6 +43,7 @@ func init() {
 		{"quote", "compare postage for an item", quote},
 		{"batch", "prepare labels from a CSV or Excel file (batch upload FILE --user EMAIL)", batchCmd},
 		{"settle", "run the card settlement now (it runs daily at 20:00 Hong Kong time)", settle},
+		{"deposit", "deposit open|topup|statement: permit mailing deposit accounts (operations)", depositCmd},
 		{"ledger", "check that the books balance and match the gateway (ledger check)", ledgerCmd},
 		{"weather", "record days of Black Rainstorm or Typhoon Signal No. 8+ (not working days)", weather},
 		{"user", "user add: add a Hongkong Post ID (email counted as verified)", subcommand("user", "add", userAddUsage, userAdd)},

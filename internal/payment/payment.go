@@ -31,6 +31,7 @@ type Payment struct {
 	Captured       money.Cents
 	Card           CardInfo
 	AuthID         string
+	DepositID      string // the deposit account paid from; "" for cards
 	Decline        string
 	IdempotencyKey string
 	Items          []Item

@@ -65,6 +65,7 @@ type RefundStore interface {
 type Refunds struct {
 	Store    RefundStore
 	Payments Store
+	Deposits DepositStore // refunds of deposit payments go back to the account
 	Gateway  Gateway
 	Now      func() time.Time
 }
@@ -126,7 +127,8 @@ func (rf *Refunds) Vet(ctx context.Context, actor *account.User, id string, appr
 	return r, rf.send(ctx, r)
 }
 
-// send refunds an approved application to the card, once (the gateway and the ledger key it).
+// send refunds an approved application to the card, or to the deposit account it was paid from,
+// once (the gateway, the deposit movement and the ledger are keyed by the refund).
 func (rf *Refunds) send(ctx context.Context, r *Refund) error {
 	p, err := rf.Payments.PaymentByID(ctx, r.PaymentID)
 	if err != nil {
@@ -145,11 +147,22 @@ func (rf *Refunds) send(ctx context.Context, r *Refund) error {
 	if done+r.Amount > item || r.Amount > p.Captured {
 		return errs.New(errs.Conflict, "payment.refund.over_captured", nil)
 	}
+	now := rf.Now()
+	if p.Method == "deposit" {
+		// Back to the deposit account the payment came from; the movement and the ledger are keyed
+		// by the refund, so a retry after a crash credits once.
+		txn := Move("refund:"+r.ID, "refund", r.ID, PostageUnearned, DepositAccount(p.DepositID), r.Amount, now)
+		m := Movement{ID: account.NewID("dmv"), AccountID: p.DepositID, Key: "refund:" + r.ID, Kind: MoveRefund, Amount: r.Amount, Ref: r.ID, At: now}
+		if _, err := rf.Deposits.CreditDeposit(ctx, m, txn); err != nil {
+			return err
+		}
+		return rf.Store.MarkRefunded(ctx, r, txn, now)
+	}
 	if err := rf.Gateway.Refund(ctx, p.AuthID, r.Amount, r.ID); err != nil {
 		return err
 	}
-	txn := Move("refund:"+r.ID, "refund", r.ID, PostageUnearned, CardReceivable, r.Amount, rf.Now())
-	return rf.Store.MarkRefunded(ctx, r, txn, rf.Now())
+	txn := Move("refund:"+r.ID, "refund", r.ID, PostageUnearned, CardReceivable, r.Amount, now)
+	return rf.Store.MarkRefunded(ctx, r, txn, now)
 }
 
 // Mine lists the owner's refund applications, newest first.

@@ -41,10 +41,11 @@ type Store interface {
 
 // Service takes payments.
 type Service struct {
-	Store   Store
-	Gateway Gateway
-	Log     *slog.Logger
-	Now     func() time.Time
+	Store    Store
+	Deposits DepositStore
+	Gateway  Gateway
+	Log      *slog.Logger
+	Now      func() time.Time
 	// SettleBatch is how many payments one settlement step takes: one transaction to begin them,
 	// one gateway call, one transaction to book them. 0 means 1,000.
 	SettleBatch int
@@ -57,18 +58,8 @@ func (s *Service) PayByCard(ctx context.Context, o shipment.Owner, ids []string,
 	if !o.User.Verified() {
 		return nil, errs.New(errs.Forbidden, "shipment.verify_first", nil)
 	}
-	if key != "" {
-		if p, err := s.Store.PaymentByKey(ctx, o.User.ID, o.Mode, key); err == nil {
-			if !sameShipments(p, ids) {
-				return nil, errs.New(errs.Conflict, "payment.idempotency_mismatch", nil)
-			}
-			if p.Status == Pending {
-				return s.await(ctx, o, key)
-			}
-			return answer(p)
-		} else if errs.CodeOf(err) != errs.NotFound {
-			return nil, err
-		}
+	if p, done, err := s.replay(ctx, o, ids, key); done {
+		return p, err
 	}
 	now := s.Now()
 	number, info, err := card.Check(now, catalog.HongKong)
@@ -102,6 +93,28 @@ func (s *Service) PayByCard(ctx context.Context, o shipment.Owner, ids []string,
 	}
 	p.AuthID = auth.ID
 	return p, s.complete(ctx, p)
+}
+
+// replay answers a request whose idempotency key was seen before (done is true): the same
+// payment, or a conflict when the key was used for other labels.
+func (s *Service) replay(ctx context.Context, o shipment.Owner, ids []string, key string) (p *Payment, done bool, err error) {
+	if key == "" {
+		return nil, false, nil
+	}
+	p, err = s.Store.PaymentByKey(ctx, o.User.ID, o.Mode, key)
+	switch {
+	case errs.CodeOf(err) == errs.NotFound:
+		return nil, false, nil
+	case err != nil:
+		return nil, true, err
+	case !sameShipments(p, ids):
+		return nil, true, errs.New(errs.Conflict, "payment.idempotency_mismatch", nil)
+	case p.Status == Pending:
+		p, err = s.await(ctx, o, key)
+		return p, true, err
+	}
+	p, err = answer(p)
+	return p, true, err
 }
 
 func sameShipments(p *Payment, ids []string) bool {
@@ -204,6 +217,10 @@ func (s *Service) complete(ctx context.Context, p *Payment) error {
 // reconcile settles a pending payment from the gateway's own records: authorised there, it is
 // completed here; declined or unknown there, it fails here and its labels are released.
 func (s *Service) reconcile(ctx context.Context, p *Payment) (*Payment, error) {
+	if p.Method == "deposit" {
+		// A deposit debit commits with the payment: one left pending never took the money.
+		return p, s.Store.FailPayment(ctx, p)
+	}
 	rec, found, err := s.Gateway.Lookup(ctx, p.ID)
 	if err != nil {
 		return p, errs.New(errs.Unavailable, "payment.gateway.unavailable", nil)

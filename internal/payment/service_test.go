@@ -58,7 +58,7 @@ func newEnv(t testing.TB, st *store.Store) *env {
 	ub, _ := acc.CreateUser(ctx, "other", "other@example.hk", "harbour-view-8", account.Sender)
 	e := &env{st: st, c: c, a: shipment.Owner{User: ua, Mode: account.Live}, b: shipment.Owner{User: ub, Mode: account.Live}}
 	e.ship = &shipment.Service{Store: st, Catalog: cat, Now: c.now}
-	e.pay = &payment.Service{Store: st, Gateway: &payment.TestGateway{Book: st, Now: c.now}, Log: slog.New(slog.DiscardHandler), Now: c.now}
+	e.pay = &payment.Service{Store: st, Deposits: st, Gateway: &payment.TestGateway{Book: st, Now: c.now}, Log: slog.New(slog.DiscardHandler), Now: c.now}
 	return e
 }
 

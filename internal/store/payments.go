@@ -13,7 +13,7 @@ import (
 )
 
 const paymentColumns = `id, owner_id, mode, method, status, amount_cents, captured_cents, card_brand, card_last4, card_exp_month, card_exp_year,
-	auth_id, decline, COALESCE(idempotency_key, ''), created_at, settled_at`
+	auth_id, decline, COALESCE(idempotency_key, ''), created_at, settled_at, deposit_id`
 
 func (s *Store) scanPayment(ctx context.Context, q querier, row interface{ Scan(...any) error }) (*payment.Payment, error) {
 	p, err := scanPaymentRow(row)
@@ -31,7 +31,7 @@ func scanPaymentRow(row interface{ Scan(...any) error }) (*payment.Payment, erro
 	var created ts
 	var settled nullTS
 	if err := row.Scan(&p.ID, &p.OwnerID, &mode, &p.Method, &status, &amount, &captured, &p.Card.Brand, &p.Card.Last4, &p.Card.ExpMonth, &p.Card.ExpYear,
-		&p.AuthID, &p.Decline, &p.IdempotencyKey, &created, &settled); err != nil {
+		&p.AuthID, &p.Decline, &p.IdempotencyKey, &created, &settled, &p.DepositID); err != nil {
 		return nil, err
 	}
 	p.Mode, p.Status, p.Amount, p.Captured, p.CreatedAt, p.SettledAt = account.Mode(mode), payment.Status(status), money.Cents(amount), money.Cents(captured), time.Time(created), settled.ptr()
