@@ -69,6 +69,25 @@ func TestPaymentsAPI(t *testing.T) {
 			if code, _, out := b.doJSON("GET", "/api/v1/payments/"+payID, "", h...); code != 200 || !strings.Contains(out, `"captured":{"amount":"140.00"`) {
 				t.Errorf("payment after settlement: %d %s", code, out)
 			}
+			// rule: PAY-1 — a deposit account: a short balance is a 402 that takes nothing; then paid.
+			u, _ := a.Store.UserByLogin(context.Background(), "payapi")
+			dep, err := a.Payments.OpenDeposit(context.Background(), u, account.Live, "Permit 7")
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, body := b.doJSON("POST", "/api/v1/shipments", localParcel("DEP-1"), h...)
+			depLabel := regexp.MustCompile(`"id":"(shp_[a-z0-9]+)"`).FindStringSubmatch(body)[1]
+			depPay := fmt.Sprintf(`{"shipment_ids":[%q],"method":"deposit","account":%q}`, depLabel, dep.ID)
+			if code, _, out := b.doJSON("POST", "/api/v1/payments", depPay, h...); code != 402 {
+				t.Errorf("empty deposit account: %d %s", code, out)
+			}
+			a.Payments.TopUp(context.Background(), dep.ID, 10000, "BANK-7")
+			if code, _, out := b.doJSON("POST", "/api/v1/payments", depPay, h...); code != 201 || !strings.Contains(out, `"status":"settled"`) || !strings.Contains(out, `"account":"`+dep.ID+`"`) {
+				t.Errorf("pay from the deposit account: %d %s", code, out)
+			}
+			if code, _, out := b.doJSON("GET", "/api/v1/deposits/"+dep.ID, "", h...); code != 200 || !strings.Contains(out, `"balance":{"amount":"30.00"`) || strings.Count(out, `"kind":`) != 2 {
+				t.Errorf("statement: %d %s", code, out)
+			}
 			report, err := a.LedgerCheck(context.Background())
 			if err != nil || len(report.Problems) > 0 {
 				t.Errorf("ledger check: %v %v", err, report.Problems)

@@ -61,6 +61,24 @@ func (s *Store) DepositsOf(ctx context.Context, owner string, mode account.Mode)
 	return out, rows.Err()
 }
 
+// AllDeposits lists every deposit account (for the ledger check and operations).
+func (s *Store) AllDeposits(ctx context.Context) ([]*payment.Deposit, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+depositColumns+` FROM deposit_accounts ORDER BY created_at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: deposit accounts: %w", err)
+	}
+	defer rows.Close()
+	var out []*payment.Deposit
+	for rows.Next() {
+		d, err := scanDeposit(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
 // CreditDeposit adds to a deposit account's balance, records the movement and books the ledger
 // transaction, once per movement key.
 func (s *Store) CreditDeposit(ctx context.Context, m payment.Movement, txn payment.Txn) (payment.Movement, error) {

@@ -114,9 +114,10 @@ func (s *Store) MarkRefunded(ctx context.Context, r *payment.Refund, txn payment
 	})
 }
 
-// RefundedSum is every refund sent (for the ledger check).
+// RefundedSum is every refund sent to a card (for the ledger check).
 func (s *Store) RefundedSum(ctx context.Context) (money.Cents, error) {
 	var v int64
-	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount_cents), 0) FROM refunds WHERE status = 'refunded'`).Scan(&v)
+	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(r.amount_cents), 0) FROM refunds r JOIN payments p ON p.id = r.payment_id
+		WHERE r.status = 'refunded' AND p.method = 'card'`).Scan(&v)
 	return money.Cents(v), err
 }
