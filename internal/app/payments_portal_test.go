@@ -35,8 +35,13 @@ func TestPortalPayCancelAndRefund(t *testing.T) {
 	if code != 402 || !strings.Contains(page, "declined by its bank") || strings.Contains(page, `value="4000`) || strings.Contains(page, `value="123"`) {
 		t.Errorf("declined: %d; the message must show and neither the number nor the code be echoed", code)
 	}
+	// The refused form comes back with a new key: the retry is a new payment, not the old refusal.
+	newKey := regexp.MustCompile(`name="key" value="(form-[0-9a-f]+)"`).FindStringSubmatch(page)
+	if newKey == nil || newKey[1] == key {
+		t.Fatal("a declined form kept its idempotency key")
+	}
 	form.Set("number", "4111111111111111")
-	form.Set("key", key+"x")
+	form.Set("key", newKey[1])
 	code, loc, _ := b.do("POST", "/payments", form)
 	if code != 303 || !strings.HasPrefix(loc, "/payments/pay_") {
 		t.Fatalf("pay: %d %s", code, loc)
@@ -74,8 +79,36 @@ func TestPortalPayCancelAndRefund(t *testing.T) {
 	if code, _, _ := ab.do("POST", "/admin/refunds/"+id[1], url.Values{"decision": {"approve"}}); code != 303 {
 		t.Errorf("approve: %d", code)
 	}
-	if _, _, page = b.do("GET", "/refunds?lang=en", nil); !strings.Contains(page, "Refunded to the card") {
+	if _, _, page = b.do("GET", "/refunds?lang=en", nil); !strings.Contains(page, "Refunded to where it was paid from") {
 		t.Error("the sender does not see the refund")
+	}
+	// rule: PAY-1 — a deposit account shows on the pay page; short, it says so; topped up, it pays.
+	u, _ := a.Store.UserByLogin(context.Background(), "payweb")
+	dep, err := a.Payments.OpenDeposit(context.Background(), u, account.Live, "Permit 55")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, loc, _ = b.do("POST", "/labels", labelFormValues("10118"))
+	if code != 303 {
+		t.Fatalf("label: %d", code)
+	}
+	third := strings.TrimPrefix(strings.Split(loc, "?")[0], "/labels/")
+	_, _, page = b.do("POST", "/pay?lang=en", url.Values{"id": {third}})
+	dkey := regexp.MustCompile(`name="deposit_key" value="(form-[0-9a-f]+)"`).FindStringSubmatch(page)
+	if dkey == nil || !strings.Contains(page, "Permit 55 · HK$0.00") || !strings.Contains(page, "Pay HK$111.00 from the account") {
+		t.Fatal("the pay page does not offer the deposit account")
+	}
+	depForm := url.Values{"id": {third}, "method": {"deposit"}, "account": {dep.ID}, "deposit_key": {dkey[1]}}
+	if code, _, page = b.do("POST", "/payments?lang=en", depForm); code != 402 || !strings.Contains(page, "not enough for these labels") {
+		t.Errorf("short deposit: %d", code)
+	}
+	a.Payments.TopUp(context.Background(), dep.ID, 20000, "BANK-55")
+	depForm.Set("deposit_key", regexp.MustCompile(`name="deposit_key" value="(form-[0-9a-f]+)"`).FindStringSubmatch(page)[1])
+	if code, loc, _ = b.do("POST", "/payments", depForm); code != 303 || !strings.HasPrefix(loc, "/payments/pay_") {
+		t.Fatalf("pay from the deposit account: %d %s", code, loc)
+	}
+	if _, _, page = b.do("GET", strings.Split(loc, "?")[0]+"?lang=en", nil); !strings.Contains(page, dep.ID) || !strings.Contains(page, "Charged") {
+		t.Error("the payment page lacks the deposit account or status")
 	}
 	if report, err := a.LedgerCheck(context.Background()); err != nil || len(report.Problems) > 0 {
 		t.Errorf("ledger: %v %v", err, report.Problems)

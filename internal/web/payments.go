@@ -14,10 +14,11 @@ import (
 
 type payPage struct {
 	labelsPage
-	Form    form
-	IDs     []string
-	Total   money.Cents
-	Payment *payment.Payment
+	Form     form
+	IDs      []string
+	Total    money.Cents
+	Payment  *payment.Payment
+	Deposits []*payment.Deposit // the sender's deposit accounts, to pay from instead of a card
 }
 
 // payForm shows the labels chosen and the card form (RULES PAY-1, PAY-2: any card, each time).
@@ -37,10 +38,18 @@ func (p *Portal) renderPay(w http.ResponseWriter, r *http.Request, status int, i
 		p.fail(w, r, err)
 		return
 	}
-	if f.Values["key"] == "" {
-		f.Values["key"] = newFormKey()
+	// Each form has its own idempotency key: a declined card must not answer the deposit form.
+	for _, k := range []string{"key", "deposit_key"} {
+		if f.Values[k] == "" {
+			f.Values[k] = newFormKey()
+		}
 	}
-	pg := &payPage{labelsPage: labelsPage{page: p.page(w, r, "pay.title"), Catalog: p.Catalog, Shipments: list}, Form: f, IDs: ids}
+	deposits, err := p.Payments.MyDeposits(r.Context(), owner(r))
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	pg := &payPage{labelsPage: labelsPage{page: p.page(w, r, "pay.title"), Catalog: p.Catalog, Shipments: list}, Form: f, IDs: ids, Deposits: deposits}
 	for _, s := range list {
 		pg.Total += s.Total
 	}
@@ -49,8 +58,17 @@ func (p *Portal) renderPay(w http.ResponseWriter, r *http.Request, status int, i
 
 // pay charges the card for the chosen labels in one payment.
 func (p *Portal) pay(w http.ResponseWriter, r *http.Request) {
-	f := readForm(r, "number", "exp_month", "exp_year", "cvc", "name", "key")
+	f := readForm(r, "number", "exp_month", "exp_year", "cvc", "name", "key", "account", "deposit_key", "method")
 	ids := r.PostForm["id"]
+	if r.PostForm.Get("method") == "deposit" {
+		pay, err := p.Payments.PayByDeposit(r.Context(), owner(r), ids, f.V("account"), f.V("deposit_key"))
+		if err != nil {
+			p.renderPay(w, r, f.fail(Lang(w, r), err), ids, retry(f))
+			return
+		}
+		http.Redirect(w, r, "/payments/"+pay.ID+"?notice=paid", http.StatusSeeOther)
+		return
+	}
 	month, _ := strconv.Atoi(strings.TrimSpace(f.V("exp_month")))
 	year, _ := strconv.Atoi(strings.TrimSpace(f.V("exp_year")))
 	if year > 0 && year < 100 {
@@ -66,10 +84,17 @@ func (p *Portal) pay(w http.ResponseWriter, r *http.Request) {
 		for k, v := range f.Errors {
 			f.Errors[strings.TrimPrefix(k, "card.")] = v
 		}
-		p.renderPay(w, r, status, ids, f)
+		p.renderPay(w, r, status, ids, retry(f))
 		return
 	}
 	http.Redirect(w, r, "/payments/"+pay.ID+"?notice=paid", http.StatusSeeOther)
+}
+
+// retry readies a refused payment form for another try: a refusal changed nothing, so the next
+// try is a new payment with new idempotency keys (the old key would answer the old refusal).
+func retry(f form) form {
+	f.Values["key"], f.Values["deposit_key"] = "", ""
+	return f
 }
 
 func (p *Portal) paymentView(w http.ResponseWriter, r *http.Request) {
