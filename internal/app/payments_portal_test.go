@@ -110,6 +110,33 @@ func TestPortalPayCancelAndRefund(t *testing.T) {
 	if _, _, page = b.do("GET", strings.Split(loc, "?")[0]+"?lang=en", nil); !strings.Contains(page, dep.ID) || !strings.Contains(page, "Charged") {
 		t.Error("the payment page lacks the deposit account or status")
 	}
+	// The sender reads the statement; another sender cannot.
+	if _, _, page = b.do("GET", "/deposits/"+dep.ID+"?lang=en", nil); !strings.Contains(page, "Payment for labels") || !strings.Contains(page, "Top-up") || !strings.Contains(page, "BANK-55") {
+		t.Error("the statement lacks its movements")
+	}
+	other := signedIn(t, base, a.Accounts, "payweb2")
+	if code, _, _ := other.do("GET", "/deposits/"+dep.ID, nil); code != 404 {
+		t.Errorf("another sender's statement: %d", code)
+	}
+	// Operations open an account and top it up in the portal; a bad amount names the field.
+	code, _, _ = ab.do("POST", "/admin/deposits", url.Values{"holder": {"payweb2@example.hk"}, "name": {"Permit 66"}})
+	if code != 303 {
+		t.Fatalf("open from the portal: %d", code)
+	}
+	_, _, page = ab.do("GET", "/admin/deposits?lang=en", nil)
+	newDep := regexp.MustCompile(`data-deposit="(dep_[a-z0-9]+)"><td>Permit 66`).FindStringSubmatch(page)
+	if newDep == nil {
+		t.Fatal("the admin list lacks the new account")
+	}
+	if code, _, page := ab.do("POST", "/admin/deposits/"+newDep[1]+"/topup?lang=en", url.Values{"amount": {"lots"}, "reference": {"R"}}); code != 400 || !strings.Contains(page, "more than zero") {
+		t.Errorf("bad top-up: %d", code)
+	}
+	if code, _, _ := ab.do("POST", "/admin/deposits/"+newDep[1]+"/topup", url.Values{"amount": {"500.00"}, "reference": {"BANK-66"}}); code != 303 {
+		t.Errorf("top-up: %d", code)
+	}
+	if _, _, page = other.do("GET", "/deposits?lang=en", nil); !strings.Contains(page, "Permit 66") || !strings.Contains(page, "HK$500.00") {
+		t.Error("the holder does not see the topped-up account")
+	}
 	if report, err := a.LedgerCheck(context.Background()); err != nil || len(report.Problems) > 0 {
 		t.Errorf("ledger: %v %v", err, report.Problems)
 	}
