@@ -92,17 +92,8 @@ func (s *Store) BatchProgress(ctx context.Context, id string, done, total int, n
 // transaction: a crash leaves the batch processing with nothing created, never half a file.
 func (s *Store) FinishBatch(ctx context.Context, b *batch.Batch, list []*shipment.Shipment, prefix func(string) string, now time.Time) error {
 	return s.Transact(ctx, func(tx *sql.Tx) error {
-		for _, sh := range list {
-			if sh.Status == shipment.Ready && sh.ItemNo == "" {
-				nums, err := s.AllocateItemNumbersTx(ctx, tx, prefix(sh.Service), 1, now)
-				if err != nil {
-					return err
-				}
-				sh.ItemNo = nums[0]
-			}
-			if err := insertShipment(ctx, tx, sh); err != nil {
-				return err
-			}
+		if err := s.insertShipments(ctx, tx, list, prefix, now); err != nil {
+			return err
 		}
 		return updateBatch(ctx, tx, b, now)
 	})

@@ -45,25 +45,34 @@ func (s *Store) Deposit(ctx context.Context, id string) (*payment.Deposit, error
 
 // DepositsOf lists a sender's deposit accounts in a mode, oldest first.
 func (s *Store) DepositsOf(ctx context.Context, owner string, mode account.Mode) ([]*payment.Deposit, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+depositColumns+` FROM deposit_accounts WHERE owner_id = $1 AND mode = $2 ORDER BY created_at, id`, owner, string(mode))
-	if err != nil {
-		return nil, fmt.Errorf("store: deposit accounts: %w", err)
-	}
-	defer rows.Close()
-	var out []*payment.Deposit
-	for rows.Next() {
-		d, err := scanDeposit(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return s.deposits(ctx, `WHERE owner_id = $1 AND mode = $2`, owner, string(mode))
 }
 
 // AllDeposits lists every deposit account (for the ledger check and operations).
 func (s *Store) AllDeposits(ctx context.Context) ([]*payment.Deposit, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+depositColumns+` FROM deposit_accounts ORDER BY created_at, id`)
+	return s.deposits(ctx, ``)
+}
+
+// DepositHolders maps every deposit account to its holder's email, in one query (for operations).
+func (s *Store) DepositHolders(ctx context.Context) (map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT d.id, u.email FROM deposit_accounts d JOIN users u ON u.id = d.owner_id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: deposit holders: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, email string
+		if err := rows.Scan(&id, &email); err != nil {
+			return nil, err
+		}
+		out[id] = email
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) deposits(ctx context.Context, where string, args ...any) ([]*payment.Deposit, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+depositColumns+` FROM deposit_accounts `+where+` ORDER BY created_at, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: deposit accounts: %w", err)
 	}

@@ -66,21 +66,41 @@ func scanShipment(row interface{ Scan(...any) error }) (*shipment.Shipment, erro
 // CreateShipments stores shipments in one transaction: all or none. Ready ones get their UPU item
 // numbers (prefix gives each service's S10 letter) in the same transaction.
 func (s *Store) CreateShipments(ctx context.Context, list []*shipment.Shipment, prefix func(service string) string, now time.Time) error {
-	return s.Transact(ctx, func(tx *sql.Tx) error {
-		for _, sh := range list {
-			if sh.Status == shipment.Ready && sh.ItemNo == "" {
-				nums, err := s.AllocateItemNumbersTx(ctx, tx, prefix(sh.Service), 1, now)
-				if err != nil {
-					return err
-				}
-				sh.ItemNo = nums[0]
-			}
-			if err := insertShipment(ctx, tx, sh); err != nil {
-				return err
-			}
+	return s.Transact(ctx, func(tx *sql.Tx) error { return s.insertShipments(ctx, tx, list, prefix, now) })
+}
+
+// insertShipments numbers the ready shipments of a list and inserts them all.
+func (s *Store) insertShipments(ctx context.Context, tx *sql.Tx, list []*shipment.Shipment, prefix func(string) string, now time.Time) error {
+	for _, sh := range list {
+		if err := s.numberIfReady(ctx, tx, sh, prefix, now); err != nil {
+			return err
 		}
+		if err := insertShipment(ctx, tx, sh); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// numberIfReady gives a ready shipment without an item number its number, in the transaction.
+func (s *Store) numberIfReady(ctx context.Context, tx *sql.Tx, sh *shipment.Shipment, prefix func(string) string, now time.Time) error {
+	if sh.Status != shipment.Ready || sh.ItemNo != "" {
 		return nil
-	})
+	}
+	nums, err := s.AllocateItemNumbersTx(ctx, tx, prefix(sh.Service), 1, now)
+	if err != nil {
+		return err
+	}
+	sh.ItemNo = nums[0]
+	return nil
+}
+
+// itemNoOrNil is the item_no column's value: NULL until the shipment is numbered.
+func itemNoOrNil(sh *shipment.Shipment) any {
+	if sh.ItemNo == "" {
+		return nil
+	}
+	return sh.ItemNo
 }
 
 func insertShipment(ctx context.Context, tx *sql.Tx, sh *shipment.Shipment) error {
@@ -88,13 +108,9 @@ func insertShipment(ctx context.Context, tx *sql.Tx, sh *shipment.Shipment) erro
 	if err != nil {
 		return err
 	}
-	var itemNo any
-	if sh.ItemNo != "" {
-		itemNo = sh.ItemNo
-	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO shipments (`+shipmentColumns+`, recipient_name, recipient_country)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-		sh.ID, sh.OwnerID, string(sh.Mode), string(sh.Status), sh.Service, itemNo, sh.Reference, int64(sh.Total), data,
+		sh.ID, sh.OwnerID, string(sh.Mode), string(sh.Status), sh.Service, itemNoOrNil(sh), sh.Reference, int64(sh.Total), data,
 		ts(sh.CreatedAt), ts(sh.UpdatedAt), tsOrNil(sh.ExpiresAt), tsOrNil(sh.DeleteAfter), tsOrNil(sh.PrintedAt),
 		sh.Recipient.Name, sh.Recipient.Country)
 	if err != nil {
@@ -190,22 +206,14 @@ func (s *Store) Shipments(ctx context.Context, owner string, mode account.Mode, 
 // moved on meanwhile, the update is a conflict). A shipment turning ready gets its item number now.
 func (s *Store) UpdateShipment(ctx context.Context, sh *shipment.Shipment, from []shipment.Status, unprinted bool, prefix func(string) string, now time.Time) error {
 	return s.Transact(ctx, func(tx *sql.Tx) error {
-		if sh.Status == shipment.Ready && sh.ItemNo == "" {
-			nums, err := s.AllocateItemNumbersTx(ctx, tx, prefix(sh.Service), 1, now)
-			if err != nil {
-				return err
-			}
-			sh.ItemNo = nums[0]
+		if err := s.numberIfReady(ctx, tx, sh, prefix, now); err != nil {
+			return err
 		}
 		data, err := dataOf(sh)
 		if err != nil {
 			return err
 		}
-		var itemNo any
-		if sh.ItemNo != "" {
-			itemNo = sh.ItemNo
-		}
-		args := []any{sh.ID, sh.OwnerID, string(sh.Status), sh.Service, itemNo, sh.Reference, int64(sh.Total), data, ts(sh.UpdatedAt),
+		args := []any{sh.ID, sh.OwnerID, string(sh.Status), sh.Service, itemNoOrNil(sh), sh.Reference, int64(sh.Total), data, ts(sh.UpdatedAt),
 			tsOrNil(sh.ExpiresAt), tsOrNil(sh.DeleteAfter), sh.Recipient.Name, sh.Recipient.Country}
 		var ph []string
 		for _, st := range from {

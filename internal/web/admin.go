@@ -42,13 +42,7 @@ func (p *Portal) adminSetRole(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	err := p.Accounts.SetRole(r.Context(), currentUser(r), r.PathValue("id"), account.Role(r.PostForm.Get("role")), p.client(r))
 	if err != nil {
-		var f form
-		f.Errors = map[string]string{}
-		status := f.fail(Lang(w, r), err)
-		msg := f.Error
-		for _, m := range f.Errors {
-			msg = strings.TrimSpace(msg + " " + m)
-		}
+		status, msg := failMessage(Lang(w, r), err)
 		p.renderAdminUsers(w, r, status, msg)
 		return
 	}

@@ -46,12 +46,9 @@ func (p *Portal) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Signed in at once, so the new sender can look around; paying and shipping wait for the email.
-	secret, err := p.Accounts.StartSession(r.Context(), u, sessionSecret(r), p.client(r))
-	if err != nil {
-		p.fail(w, r, err)
+	if !p.signIn(w, r, u) {
 		return
 	}
-	p.setSession(w, secret)
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(u.Lang), Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: p.SecureCookies})
 	http.Redirect(w, r, "/account?notice=registered", http.StatusSeeOther)
 }
@@ -107,12 +104,9 @@ func (p *Portal) login(w http.ResponseWriter, r *http.Request) {
 		p.render(w, r, pg.Form.fail(pg.Lang, err), "login", pg)
 		return
 	}
-	secret, err := p.Accounts.StartSession(r.Context(), u, sessionSecret(r), p.client(r))
-	if err != nil {
-		p.fail(w, r, err)
+	if !p.signIn(w, r, u) {
 		return
 	}
-	p.setSession(w, secret)
 	http.Redirect(w, r, safeNext(f.V("next")), http.StatusSeeOther)
 }
 

@@ -49,18 +49,15 @@ func (p *Portal) adminDeposits(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Portal) renderAdminDeposits(w http.ResponseWriter, r *http.Request, status int, edit func(*depositPage)) {
-	pg := &depositPage{page: p.page(w, r, "deposit.admin"), Holders: map[string]string{},
+	pg := &depositPage{page: p.page(w, r, "deposit.admin"),
 		Open: form{Values: map[string]string{}, Errors: map[string]string{}}, TopUp: form{Values: map[string]string{}, Errors: map[string]string{}}}
-	list, err := p.Store.AllDeposits(r.Context())
+	var err error
+	if pg.Deposits, err = p.Store.AllDeposits(r.Context()); err == nil {
+		pg.Holders, err = p.Store.DepositHolders(r.Context())
+	}
 	if err != nil {
 		p.fail(w, r, err)
 		return
-	}
-	pg.Deposits = list
-	for _, d := range list {
-		if u, err := p.Store.UserByID(r.Context(), d.OwnerID); err == nil {
-			pg.Holders[d.ID] = u.Email
-		}
 	}
 	if edit != nil {
 		edit(pg)

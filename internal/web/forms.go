@@ -48,3 +48,15 @@ func (f *form) fail(l i18n.Lang, err error) int {
 
 // blank reports whether nothing was typed into a field.
 func blank(s string) bool { return strings.TrimSpace(s) == "" }
+
+// failMessage is an error as one line for a page without a form of its own (a row's action in a
+// list): its message and its fields' messages, with the HTTP status.
+func failMessage(l i18n.Lang, err error) (int, string) {
+	f := form{Errors: map[string]string{}}
+	status := f.fail(l, err)
+	msg := f.Error
+	for _, m := range f.Errors {
+		msg = strings.TrimSpace(msg + " " + m)
+	}
+	return status, msg
+}

@@ -157,13 +157,7 @@ func (p *Portal) vetRefund(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	approve := r.PostForm.Get("decision") == "approve"
 	if _, err := p.Refunds.Vet(r.Context(), currentUser(r), r.PathValue("id"), approve, r.PostForm.Get("note")); err != nil {
-		var f form
-		f.Errors = map[string]string{}
-		status := f.fail(Lang(w, r), err)
-		msg := f.Error
-		for _, m := range f.Errors {
-			msg = strings.TrimSpace(msg + " " + m)
-		}
+		status, msg := failMessage(Lang(w, r), err)
 		p.renderAdminRefunds(w, r, status, msg)
 		return
 	}

@@ -41,6 +41,18 @@ func currentUser(r *http.Request) *account.User {
 	return u
 }
 
+// signIn starts a session for u (rotating any old one) and sets its cookie; false when it failed,
+// answered already.
+func (p *Portal) signIn(w http.ResponseWriter, r *http.Request, u *account.User) bool {
+	secret, err := p.Accounts.StartSession(r.Context(), u, sessionSecret(r), p.client(r))
+	if err != nil {
+		p.fail(w, r, err)
+		return false
+	}
+	p.setSession(w, secret)
+	return true
+}
+
 func (p *Portal) setSession(w http.ResponseWriter, secret string) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true, Secure: p.SecureCookies,
 		SameSite: http.SameSiteLaxMode, MaxAge: int(account.SessionMax.Seconds())})

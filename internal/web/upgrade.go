@@ -136,12 +136,9 @@ func (p *Portal) upgradeFinish(w http.ResponseWriter, r *http.Request) {
 		p.render(w, r, pg.Form.fail(pg.Lang, err), "upgrade", pg)
 		return
 	}
-	secret, err := p.Accounts.StartSession(r.Context(), u, sessionSecret(r), p.client(r))
-	if err != nil {
-		p.fail(w, r, err)
+	if !p.signIn(w, r, u) {
 		return
 	}
-	p.setSession(w, secret)
 	http.SetCookie(w, &http.Cookie{Name: upgradeCookie, Path: "/upgrade", MaxAge: -1, HttpOnly: true, Secure: p.SecureCookies})
 	http.Redirect(w, r, "/account?notice=upgraded&lang="+string(u.Lang), http.StatusSeeOther)
 }
