@@ -195,17 +195,20 @@ func (s *Service) DestinationCodes() []string {
 // Catalog is the loaded, checked catalogue. It is safe for concurrent use; only the weather days of its
 // calendar change after loading.
 type Catalog struct {
-	services     []*Service
-	serviceByKey map[string]*Service // code and aliases
-	dests        []*Destination
-	destByKey    map[string]*Destination // ISO code, HKP codes, names in three languages (upper case)
-	sortedDests  map[i18n.Lang][]*Destination
-	formats      map[string]*Format
-	tables       map[string]*RateTable
-	fees         map[string]*Fee
-	holidays     map[string]Names // "2026-01-01" -> names
-	customs      customsData
-	cal          atomic.Pointer[Calendar]
+	services      []*Service
+	serviceByKey  map[string]*Service // code and aliases
+	dests         []*Destination
+	destByKey     map[string]*Destination // ISO code, HKP codes, names in three languages (upper case)
+	sortedDests   map[i18n.Lang][]*Destination
+	formats       map[string]*Format
+	tables        map[string]*RateTable
+	fees          map[string]*Fee
+	holidays      map[string]Names // "2026-01-01" -> names
+	customs       customsData
+	offices       []*Office
+	officeByCode  map[string]*Office
+	officesSample bool
+	cal           atomic.Pointer[Calendar]
 }
 
 // Services returns every service in catalogue order.

@@ -505,3 +505,33 @@ func TestCN22UpTo300SDR(t *testing.T) {
 		t.Error("unknown currency converted")
 	}
 }
+
+// rule: CTR-1
+func TestOfficesAcceptingECShip(t *testing.T) {
+	cat := mustCatalog(t)
+	gpo, ok := cat.Office("GPO")
+	if !ok || !gpo.AcceptsECShip() || gpo.AcceptsBulk() || gpo.Names.ZhHant != "郵政總局" {
+		t.Fatalf("GPO = %+v, %v; want a post office accepting EC-Ship items but not bulk", gpo, ok)
+	}
+	mobile, amc := 0, 0
+	for _, o := range cat.Offices() {
+		if o.Kind == catalog.Mobile {
+			mobile++
+			if o.AcceptsECShip() {
+				t.Errorf("mobile office %s accepts EC-Ship items", o.Code)
+			}
+		}
+		if o.AcceptsBulk() {
+			amc++
+		}
+	}
+	if mobile == 0 || amc == 0 {
+		t.Errorf("%d mobile offices and %d bulk centres; the data should have both", mobile, amc)
+	}
+	if _, ok := cat.Office("XXX"); ok {
+		t.Error("an unknown code found an office")
+	}
+	if !cat.OfficesSample() {
+		t.Error("the office list is a sample and should say so")
+	}
+}

@@ -63,6 +63,9 @@ func TestBrokenDataNamesFileAndEntry(t *testing.T) {
 		{"formats.json", `"max_mm": [245, 165, 5]`, `"max_mm": [5, 165, 245]`, []string{"formats.json", "small_letter", "longest first"}},
 		{"holidays.json", `"date": "2026-01-01"`, `"date": "2026-01-32"`, []string{"holidays.json", "2026-01-32"}},
 		{"services.json", `[`, `{`, []string{"services.json"}},
+		{"offices.json", `"code": "TST", "kind": "post_office"`, `"code": "GPO", "kind": "post_office"`, []string{"offices.json", "GPO", "twice"}},
+		{"offices.json", `"code": "MP1", "kind": "mobile"`, `"code": "MP1", "kind": "van"`, []string{"offices.json", "MP1", "van"}},
+		{"offices.json", `"zh-Hant": "空郵中心", `, ``, []string{"offices.json", "AMC", "zh-Hant"}},
 	}
 	for _, tc := range cases {
 		m := dataCopy(t)

@@ -114,6 +114,17 @@ func (rf *Refunds) Vet(ctx context.Context, actor *account.User, id string, appr
 	if !approve && note == "" {
 		return nil, errs.Field("note", "refund.reason_required", nil)
 	}
+	if approve {
+		// A refund goes against money captured: an overpayment found at the counter before the
+		// day's settlement waits for it (the card is charged in full at 20:00, then refunded).
+		p, err := rf.Payments.PaymentByID(ctx, r.PaymentID)
+		if err != nil {
+			return nil, err
+		}
+		if p.Status != Settled {
+			return nil, errs.New(errs.Conflict, "refund.await_settlement", nil)
+		}
+	}
 	r.VettedBy, r.Note, r.Status = actor.ID, note, RefundRejected
 	if approve {
 		r.Status = RefundApproved

@@ -113,6 +113,10 @@ type Shipment struct {
 	ExpiresAt   *time.Time // ready labels: 90 days after creation
 	DeleteAfter *time.Time // incomplete ones: 90 days after first saved
 	PrintedAt   *time.Time
+
+	// Filled in when it is accepted at a counter.
+	PostedAt     *time.Time
+	PostedOffice string // the office's code
 }
 
 // Problem is one thing wrong or missing, by field path ("recipient.postal_code") and message key.

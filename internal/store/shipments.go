@@ -40,7 +40,7 @@ func dataOf(s *shipment.Shipment) (string, error) {
 	return string(b), err
 }
 
-const shipmentColumns = `id, owner_id, mode, status, service, item_no, reference, total_cents, data, created_at, updated_at, expires_at, delete_after, printed_at`
+const shipmentColumns = `id, owner_id, mode, status, service, item_no, reference, total_cents, data, created_at, updated_at, expires_at, delete_after, printed_at, posted_at, posted_office`
 
 func scanShipment(row interface{ Scan(...any) error }) (*shipment.Shipment, error) {
 	var s shipment.Shipment
@@ -48,8 +48,9 @@ func scanShipment(row interface{ Scan(...any) error }) (*shipment.Shipment, erro
 	var itemNo sql.NullString
 	var total int64
 	var created, updated ts
-	var expires, deleteAfter, printed nullTS
-	if err := row.Scan(&s.ID, &s.OwnerID, &mode, &status, &s.Service, &itemNo, &s.Reference, &total, &data, &created, &updated, &expires, &deleteAfter, &printed); err != nil {
+	var expires, deleteAfter, printed, posted nullTS
+	if err := row.Scan(&s.ID, &s.OwnerID, &mode, &status, &s.Service, &itemNo, &s.Reference, &total, &data, &created, &updated, &expires, &deleteAfter, &printed,
+		&posted, &s.PostedOffice); err != nil {
 		return nil, err
 	}
 	var d shipmentData
@@ -60,6 +61,7 @@ func scanShipment(row interface{ Scan(...any) error }) (*shipment.Shipment, erro
 	s.WeightG, s.Dimensions, s.Sender, s.Recipient, s.Contents, s.Insurance = d.WeightG, d.Dimensions, d.Sender, d.Recipient, d.Contents, d.Insurance
 	s.Format, s.Postage, s.Fees, s.Premium, s.Sample, s.CustomsForm, s.USExchange, s.Problems = d.Format, d.Postage, d.Fees, d.Premium, d.Sample, d.CustomsForm, d.USExchange, d.Problems
 	s.CreatedAt, s.UpdatedAt, s.ExpiresAt, s.DeleteAfter, s.PrintedAt = time.Time(created), time.Time(updated), expires.ptr(), deleteAfter.ptr(), printed.ptr()
+	s.PostedAt = posted.ptr()
 	return &s, nil
 }
 
@@ -109,9 +111,9 @@ func insertShipment(ctx context.Context, tx *sql.Tx, sh *shipment.Shipment) erro
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO shipments (`+shipmentColumns+`, recipient_name, recipient_country)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 		sh.ID, sh.OwnerID, string(sh.Mode), string(sh.Status), sh.Service, itemNoOrNil(sh), sh.Reference, int64(sh.Total), data,
-		ts(sh.CreatedAt), ts(sh.UpdatedAt), tsOrNil(sh.ExpiresAt), tsOrNil(sh.DeleteAfter), tsOrNil(sh.PrintedAt),
+		ts(sh.CreatedAt), ts(sh.UpdatedAt), tsOrNil(sh.ExpiresAt), tsOrNil(sh.DeleteAfter), tsOrNil(sh.PrintedAt), tsOrNil(sh.PostedAt), sh.PostedOffice,
 		sh.Recipient.Name, sh.Recipient.Country)
 	if err != nil {
 		return fmt.Errorf("store: create shipment: %w", err)
@@ -123,6 +125,19 @@ func insertShipment(ctx context.Context, tx *sql.Tx, sh *shipment.Shipment) erro
 // other mode, is not found: the same answer as one that does not exist.
 func (s *Store) Shipment(ctx context.Context, owner string, mode account.Mode, id string) (*shipment.Shipment, error) {
 	sh, err := scanShipment(s.db.QueryRowContext(ctx, `SELECT `+shipmentColumns+` FROM shipments WHERE id = $1 AND owner_id = $2 AND mode = $3`, id, owner, string(mode)))
+	return sh, notFound(err)
+}
+
+// ShipmentByID returns any shipment (for the counter and jobs, not for senders).
+func (s *Store) ShipmentByID(ctx context.Context, id string) (*shipment.Shipment, error) {
+	sh, err := scanShipment(s.db.QueryRowContext(ctx, `SELECT `+shipmentColumns+` FROM shipments WHERE id = $1`, id))
+	return sh, notFound(err)
+}
+
+// ShipmentByItemNo returns the shipment of an item number in a mode, whoever's it is (for the
+// counter, not for senders).
+func (s *Store) ShipmentByItemNo(ctx context.Context, mode account.Mode, itemNo string) (*shipment.Shipment, error) {
+	sh, err := scanShipment(s.db.QueryRowContext(ctx, `SELECT `+shipmentColumns+` FROM shipments WHERE item_no = $1 AND mode = $2`, itemNo, string(mode)))
 	return sh, notFound(err)
 }
 

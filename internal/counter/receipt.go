@@ -1,0 +1,38 @@
+package counter
+
+import (
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/catalog"
+	"github.com/ecship/ecship/internal/label"
+)
+
+// ReceiptOf is what the consolidated posting receipt of a closed session prints (CTR-5): every
+// item accepted and every payment taken, with times in Hong Kong.
+func ReceiptOf(cat *catalog.Catalog, s *Session) label.Receipt {
+	r := label.Receipt{No: s.ReceiptNo, OfficeCode: s.Office, Staff: s.StaffLogin, Opened: s.OpenedAt.In(catalog.HongKong),
+		SpeedpostCard: s.SpeedpostCard}
+	if o, ok := cat.Office(s.Office); ok {
+		r.Office, r.OfficeZh = o.Names.En, o.Names.ZhHant
+	}
+	if s.ClosedAt != nil {
+		r.Closed = s.ClosedAt.In(catalog.HongKong)
+	}
+	if s.Mode == account.Test {
+		r.Watermark = "TEST - NOT A RECEIPT"
+	}
+	for _, it := range s.Items {
+		ri := label.ReceiptItem{ItemNo: it.ItemNo, Service: it.Service, Destination: it.Destination, WeightG: it.WeightG, Postage: it.Postage,
+			PaidBefore: it.PaidBefore, PaidHere: it.PaidHere, Refundable: it.Refundable, BonusPoints: it.BonusPoints}
+		if svc, ok := cat.Service(it.Service); ok {
+			ri.Service = svc.Names.En
+		}
+		if d, ok := cat.Destination(it.Destination); ok {
+			ri.Destination = d.Names.En
+		}
+		r.Items = append(r.Items, ri)
+	}
+	for _, p := range s.Payments {
+		r.Payments = append(r.Payments, label.ReceiptPayment{Method: p.Method, Amount: p.Amount, At: p.At.In(catalog.HongKong)})
+	}
+	return r
+}

@@ -1,0 +1,448 @@
+package label
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+
+	"github.com/ecship/ecship/internal/money"
+)
+
+// Each counter visit ends with one consolidated posting receipt (CTR-5): an A4 document with
+// the receipt number (also as a Code 128 barcode), the office, the session's times and
+// officer, a table of the accepted items with what each cost, what was paid before and at the
+// counter and what is refundable (CTR-4), the Speedpost bonus points (PAY-7), totals, and the
+// payments taken at the counter. Items that do not fit a page continue on the next, under a
+// repeated table header.
+
+// Receipt is one counter visit's consolidated posting receipt (CTR-5).
+type Receipt struct {
+	No            string    // receipt number, printed in text and as a Code 128 barcode, e.g. "R20261121GPO0001"
+	OfficeCode    string    // e.g. "GPO"
+	Office        string    // office name in English, e.g. "General Post Office"
+	OfficeZh      string    // in Traditional Chinese, e.g. "郵政總局"
+	Staff         string    // the counter officer's login
+	Opened        time.Time // when the session opened; printed in Hong Kong time (use its own Location as given)
+	Closed        time.Time // when it closed: the receipt's date
+	SpeedpostCard string    // Speedpost authorisation card shown, "" if none (PAY-7)
+	Watermark     string    // e.g. "TEST - NOT A RECEIPT" for test-mode sessions; "" for none
+	Items         []ReceiptItem
+	Payments      []ReceiptPayment
+}
+
+// ReceiptItem is one accepted item.
+type ReceiptItem struct {
+	ItemNo      string
+	Service     string      // service name, e.g. "e-Express+"
+	Destination string      // country name in English
+	WeightG     int         // the scale's weight
+	Postage     money.Cents // the postage due at the scale's weight (incl. fees and insurance premium)
+	PaidBefore  money.Cents // what was paid online before the visit
+	PaidHere    money.Cents // what was paid at this counter for it
+	Refundable  money.Cents // overpayment that becomes refundable through the portal (CTR-4)
+	BonusPoints int         // Speedpost bonus points earned (PAY-7)
+}
+
+// ReceiptPayment is one payment taken at the counter.
+type ReceiptPayment struct {
+	Method string // cash, eps, octopus, fps, card, ewallet
+	Amount money.Cents
+	At     time.Time
+}
+
+// Receipt page geometry (mm) and type sizes (pt).
+const (
+	rcptMargin    = 15.0 // left and right
+	rcptTop       = 14.0
+	rcptBottom    = 14.0
+	rcptFirstBody = 67.0 // where the table starts on the first page, under the full header
+	rcptNextBody  = 33.0 // on continuation pages, under the short header
+	rcptFooterH   = 9.0  // rule and footer line above the bottom margin
+	rcptHeadH     = 6.5  // the items table's header row
+	rcptRowH      = 5.0  // an item or payment row
+	rcptTotalH    = 6.5  // the totals row
+	rcptSize      = 8.0  // table text
+	rcptMinSize   = 6.0  // table text squeezed into its column
+	rcptBarH      = 16.0
+	rcptFooter    = "Overpayments are refundable through the EC-Ship portal after posting."
+)
+
+// receiptColumn is a column of the items table: width, heading and alignment.
+type receiptColumn struct {
+	w     float64
+	head  string
+	align align
+}
+
+// The items table fills the 180 mm between the margins.
+var receiptColumns = []receiptColumn{
+	{7, "#", right},
+	{25, "Item number", left},
+	{28, "Service", left},
+	{22, "Destination", left},
+	{15, "Weight", right},
+	{18, "Postage", right},
+	{18, "Paid before", right},
+	{18, "Paid here", right},
+	{18, "Refundable", right},
+	{11, "Points", right},
+}
+
+var paymentMethods = map[string]string{
+	"cash":    "Cash",
+	"eps":     "EPS",
+	"octopus": "Octopus",
+	"fps":     "FPS",
+	"card":    "Card",
+	"ewallet": "e-wallet",
+}
+
+// paymentMethodName is how a payment method is printed; an unknown method as given.
+func paymentMethodName(method string) string {
+	if name, ok := paymentMethods[strings.ToLower(strings.TrimSpace(method))]; ok {
+		return name
+	}
+	return method
+}
+
+// stamp is a date and time as the receipt prints it, e.g. "21 Nov 2026 14:05", in t's own
+// location.
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2 Jan 2006 15:04")
+}
+
+// receiptRow is one row of the receipt's body, drawn at y (its top) on whatever page it falls.
+type receiptRow struct {
+	h     float64
+	table bool // a row of the items table: the table header comes first on every page
+	keep  bool // keep with the next row on the same page
+	draw  func(c *canvas, y float64)
+}
+
+type placedRow struct {
+	row *receiptRow
+	y   float64
+}
+
+// receiptPage is one page of the receipt: where its items table header goes (if it has one)
+// and the rows on it.
+type receiptPage struct {
+	headY float64 // < 0: no table on this page
+	rows  []placedRow
+}
+
+// paginate places rows on pages: the first page's body starts under the full header, the
+// others' under the short one, and a page takes rows while they fit above the footer.
+func paginate(rows []receiptRow) []receiptPage {
+	bottom := a4H - rcptBottom - rcptFooterH
+	page := receiptPage{headY: -1}
+	y := rcptFirstBody
+	var pages []receiptPage
+	for i := range rows {
+		r := &rows[i]
+		need := r.h
+		if r.table && page.headY < 0 {
+			need += rcptHeadH
+		}
+		if r.keep && i+1 < len(rows) {
+			need += rows[i+1].h
+		}
+		if y+need > bottom && len(page.rows) > 0 {
+			pages = append(pages, page)
+			page = receiptPage{headY: -1}
+			y = rcptNextBody
+		}
+		if r.table && page.headY < 0 {
+			page.headY = y
+			y += rcptHeadH
+		}
+		page.rows = append(page.rows, placedRow{r, y})
+		y += r.h
+	}
+	return append(pages, page)
+}
+
+// validateReceipt checks what RenderReceipt cannot print: the receipt number must be there
+// and be something a Code 128 barcode carries.
+func validateReceipt(r *Receipt) error {
+	if r.No == "" || len(r.No) > 40 {
+		return fmt.Errorf("%w: receipt number must be 1 to 40 characters", ErrInvalid)
+	}
+	for _, c := range r.No {
+		if c < 0x20 || c > 0x7e {
+			return fmt.Errorf("%w: receipt %q: number must be printable ASCII", ErrInvalid, r.No)
+		}
+	}
+	return nil
+}
+
+// RenderReceipt writes the receipt as an A4 PDF (more pages when the items do not fit), deterministic: the same receipt gives the same bytes (dated with Closed).
+func RenderReceipt(w io.Writer, r Receipt) error {
+	if err := validateReceipt(&r); err != nil {
+		return err
+	}
+	fonts, err := loadFonts()
+	if err != nil {
+		return err
+	}
+	pages := paginate(receiptRows(&r))
+
+	// First pass: which runes the receipt draws.
+	rec := &canvas{fonts: fonts, used: map[rune]bool{}}
+	for i, p := range pages {
+		if err := drawReceiptPage(rec, &r, p, i, len(pages)); err != nil {
+			return err
+		}
+	}
+
+	created := r.Closed
+	if created.IsZero() {
+		created = pdfEpoch
+	}
+	pdf := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", Size: fpdf.SizeType{Wd: a4W, Ht: a4H}})
+	pdf.SetCreationDate(created.UTC())
+	pdf.SetModificationDate(created.UTC())
+	pdf.SetCatalogSort(true)
+	pdf.SetCompression(len(pages) > compressAbove) // as Render: short documents are quicker uncompressed
+	pdf.SetAutoPageBreak(false, 0)
+	pdf.SetMargins(0, 0, 0)
+	pdf.SetProducer("ecship", false)
+	pdf.SetCreator("ecship", false)
+	pdf.SetTitle("Posting receipt "+r.No, false)
+	runes := make([]rune, 0, len(rec.used))
+	for ru := range rec.used {
+		runes = append(runes, ru)
+	}
+	pdf.AddUTF8FontFromBytes(family, "", fonts.subset(runes))
+	c := &canvas{pdf: pdf, fonts: fonts}
+	pdf.SetDrawColor(0, 0, 0)
+	for i, p := range pages {
+		pdf.AddPageFormat("P", fpdf.SizeType{Wd: a4W, Ht: a4H})
+		if err := drawReceiptPage(c, &r, p, i, len(pages)); err != nil {
+			return err
+		}
+	}
+	if err := pdf.Output(w); err != nil {
+		return fmt.Errorf("label: write receipt PDF: %w", err)
+	}
+	return nil
+}
+
+// drawReceiptPage draws page n (from 0) of of: header, items table header, rows, footer and
+// the watermark.
+func drawReceiptPage(c *canvas, r *Receipt, p receiptPage, n, of int) error {
+	if err := c.receiptHeader(r, n == 0); err != nil {
+		return err
+	}
+	if p.headY >= 0 {
+		c.receiptTableHead(p.headY)
+	}
+	for _, pr := range p.rows {
+		pr.row.draw(c, pr.y)
+	}
+	const m = rcptMargin
+	fy := a4H - rcptBottom - rcptFooterH + 2
+	c.line(m, fy, a4W-m, fy, 0.3)
+	c.textIn(m, fy+5, a4W-2*m-25, rcptFooter, 8, 6.5, false, left)
+	c.textIn(a4W-m-25, fy+5, 25, fmt.Sprintf("%d / %d", n+1, of), 8, 8, false, right)
+	c.watermark(r.Watermark, a4W, a4H)
+	return nil
+}
+
+// receiptHeader is the title and, on the first page, the receipt number and barcode, office,
+// session times, officer and Speedpost card; later pages say whose receipt they continue.
+func (c *canvas) receiptHeader(r *Receipt, first bool) error {
+	const m = rcptMargin
+	iw := a4W - 2*m
+	c.textIn(m, rcptTop+6, iw*0.72, "Hongkong Post · Posting receipt", 16, 11, true, left)
+	c.textIn(m+iw*0.72, rcptTop+6, iw*0.28, "郵件收據", 16, 11, true, right)
+	c.line(m, rcptTop+9, a4W-m, rcptTop+9, 0.4)
+	office := r.Office
+	if code := clean(r.OfficeCode); code != "" {
+		office = joinNonEmpty(" ", r.Office, "("+code+")")
+	}
+	if !first {
+		c.textIn(m, rcptTop+14, iw, joinNonEmpty(" · ", "Receipt no. "+r.No, office, r.OfficeZh, "continued"), 9, 7, false, left)
+		return nil
+	}
+
+	// Label and value pairs on the left, the barcode on the right.
+	type field struct {
+		label, value string
+		bold         bool
+	}
+	fields := []field{
+		{"Receipt no.", r.No, true},
+		{"Office", office, false},
+		{"", r.OfficeZh, false},
+		{"Opened", stamp(r.Opened), false},
+		{"Closed", stamp(r.Closed), false},
+		{"Counter officer", r.Staff, false},
+	}
+	if card := clean(r.SpeedpostCard); card != "" {
+		fields = append(fields, field{"Speedpost card", card, true})
+	}
+	const labelW, valueW = 30.0, 75.0
+	y := rcptTop + 15
+	for _, f := range fields {
+		if clean(f.value) == "" && f.label == "" {
+			continue
+		}
+		c.textIn(m, y, labelW-1, f.label, 8.5, 7, false, left)
+		size := 9.5
+		if f.bold {
+			size = 10.5
+		}
+		c.textIn(m+labelW, y, valueW, f.value, size, 7, f.bold, left)
+		y += 5.2
+	}
+	bx := m + labelW + valueW + 3
+	if err := c.barcode(bx, rcptTop+13, a4W-m-bx, rcptBarH, r.No, 10); err != nil {
+		return err
+	}
+	c.line(m, rcptFirstBody-3, a4W-m, rcptFirstBody-3, 0.3)
+	return nil
+}
+
+// receiptCells draws one row of the items table's cells from the top y of a row h high.
+func (c *canvas) receiptCells(y, h float64, cells []string, bold bool) {
+	base := y + h/2 + 1.0
+	x := rcptMargin
+	for i, col := range receiptColumns {
+		if i < len(cells) {
+			c.textIn(x+0.8, base, col.w-1.6, cells[i], rcptSize, rcptMinSize, bold, col.align)
+		}
+		x += col.w
+	}
+}
+
+// receiptTableHead is the items table's header row on a light grey band.
+func (c *canvas) receiptTableHead(y float64) {
+	iw := a4W - 2*rcptMargin
+	if c.pdf != nil {
+		c.pdf.SetFillColor(230, 230, 230)
+		c.fill(rcptMargin, y, iw, rcptHeadH)
+		c.pdf.SetFillColor(0, 0, 0)
+	}
+	heads := make([]string, len(receiptColumns))
+	for i, col := range receiptColumns {
+		heads[i] = col.head
+	}
+	c.receiptCells(y, rcptHeadH, heads, true)
+	c.line(rcptMargin, y, rcptMargin+iw, y, 0.3)
+	c.line(rcptMargin, y+rcptHeadH, rcptMargin+iw, y+rcptHeadH, 0.3)
+}
+
+// receiptRows is the receipt's body: the items, their totals, the payments taken at the
+// counter.
+func receiptRows(r *Receipt) []receiptRow {
+	const m = rcptMargin
+	iw := a4W - 2*m
+	var rows []receiptRow
+
+	// Items.
+	var weight, points int
+	var postage, before, here, refundable money.Cents
+	for i := range r.Items {
+		it := r.Items[i]
+		weight += it.WeightG
+		points += it.BonusPoints
+		postage += it.Postage
+		before += it.PaidBefore
+		here += it.PaidHere
+		refundable += it.Refundable
+		cells := []string{
+			strconv.Itoa(i + 1), it.ItemNo, it.Service, it.Destination, kg(it.WeightG),
+			hk(it.Postage), hk(it.PaidBefore), hk(it.PaidHere), hk(it.Refundable), strconv.Itoa(it.BonusPoints),
+		}
+		rows = append(rows, receiptRow{h: rcptRowH, table: true, draw: func(c *canvas, y float64) {
+			c.receiptCells(y, rcptRowH, cells, false)
+			c.line(m, y+rcptRowH, m+iw, y+rcptRowH, 0.1)
+		}})
+	}
+	if len(r.Items) == 0 {
+		rows = append(rows, receiptRow{h: rcptRowH + 2, table: true, draw: func(c *canvas, y float64) {
+			c.textIn(m+1, y+(rcptRowH+2)/2+1, iw-2, "No items accepted.", 9, 7, false, left)
+		}})
+	}
+	count := fmt.Sprintf("%d items", len(r.Items))
+	if len(r.Items) == 1 {
+		count = "1 item"
+	}
+	rows = append(rows, receiptRow{h: rcptTotalH, table: true, draw: func(c *canvas, y float64) {
+		c.line(m, y, m+iw, y, 0.4)
+		span := 0.0
+		for _, col := range receiptColumns[:4] {
+			span += col.w
+		}
+		base := y + rcptTotalH/2 + 1.0
+		c.textIn(m+0.8, base, span-1.6, "Total: "+count, rcptSize, rcptMinSize, true, left)
+		c.receiptCells(y, rcptTotalH, []string{"", "", "", "", kg(weight),
+			hk(postage), hk(before), hk(here), hk(refundable), strconv.Itoa(points)}, true)
+		c.line(m, y+rcptTotalH, m+iw, y+rcptTotalH, 0.4)
+	}})
+
+	// Payments taken at the counter: when, how, how much; then by method (when a method was
+	// taken more than once among others) and in total.
+	const timeW, methodW, amountW = 45.0, 45.0, 35.0
+	payCells := func(c *canvas, y, h float64, when, method, amount string, size float64, bold bool) {
+		base := y + h/2 + 1.0
+		c.textIn(m+0.8, base, timeW-1.6, when, size, rcptMinSize, bold, left)
+		c.textIn(m+timeW+0.8, base, methodW-1.6, method, size, rcptMinSize, bold, left)
+		c.textIn(m+timeW+methodW+0.8, base, amountW-1.6, amount, size, rcptMinSize, bold, right)
+	}
+	payW := timeW + methodW + amountW
+	const headingH = 14.0
+	rows = append(rows, receiptRow{h: headingH, keep: true, draw: func(c *canvas, y float64) {
+		c.textIn(m, y+headingH-6.5, iw, "Payments taken at this counter", 10.5, 8, true, left)
+		if len(r.Payments) > 0 {
+			payCells(c, y+headingH-rcptRowH, rcptRowH, "Time", "Method", "Amount", rcptSize, true)
+			c.line(m, y+headingH, m+payW, y+headingH, 0.3)
+		}
+	}})
+	if len(r.Payments) == 0 {
+		rows = append(rows, receiptRow{h: rcptRowH + 1, draw: func(c *canvas, y float64) {
+			c.textIn(m+0.8, y+(rcptRowH+1)/2+1, iw, "No payment was taken at this counter.", 9, 7, false, left)
+		}})
+		return rows
+	}
+	var paid money.Cents
+	byMethod := map[string]money.Cents{}
+	var methods []string
+	for _, p := range r.Payments {
+		paid += p.Amount
+		name := paymentMethodName(p.Method)
+		if _, ok := byMethod[name]; !ok {
+			methods = append(methods, name)
+		}
+		byMethod[name] += p.Amount
+		when, method, amount := stamp(p.At), name, hk(p.Amount)
+		rows = append(rows, receiptRow{h: rcptRowH, draw: func(c *canvas, y float64) {
+			payCells(c, y, rcptRowH, when, method, amount, rcptSize, false)
+			c.line(m, y+rcptRowH, m+payW, y+rcptRowH, 0.1)
+		}})
+	}
+	if len(methods) > 1 && len(methods) < len(r.Payments) { // some method taken more than once
+		for _, name := range methods {
+			sub := hk(byMethod[name])
+			rows = append(rows, receiptRow{h: rcptRowH, draw: func(c *canvas, y float64) {
+				payCells(c, y, rcptRowH, "Subtotal", name, sub, rcptSize, false)
+			}})
+		}
+	}
+	total := hk(paid)
+	rows = append(rows, receiptRow{h: rcptTotalH, draw: func(c *canvas, y float64) {
+		c.line(m, y, m+payW, y, 0.4)
+		base := y + rcptTotalH/2 + 1.0
+		c.textIn(m+0.8, base, timeW+methodW-1.6, "Total paid at this counter", rcptSize+0.5, rcptMinSize, true, left)
+		c.textIn(m+timeW+methodW+0.8, base, amountW-1.6, total, rcptSize+0.5, rcptMinSize, true, right)
+	}})
+	return rows
+}

@@ -1,0 +1,252 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/counter"
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/money"
+	"github.com/ecship/ecship/internal/tracking"
+)
+
+const counterSessionColumns = `c.id, c.mode, c.office, c.staff_id, u.login_name, c.status, c.speedpost_card, COALESCE(c.receipt_no, ''), c.version, c.opened_at, c.closed_at`
+
+func scanCounterSession(row interface{ Scan(...any) error }) (*counter.Session, error) {
+	var c counter.Session
+	var mode string
+	var opened ts
+	var closed nullTS
+	if err := row.Scan(&c.ID, &mode, &c.Office, &c.StaffID, &c.StaffLogin, &c.Status, &c.SpeedpostCard, &c.ReceiptNo, &c.Version, &opened, &closed); err != nil {
+		return nil, err
+	}
+	c.Mode, c.OpenedAt, c.ClosedAt = account.Mode(mode), time.Time(opened), closed.ptr()
+	return &c, nil
+}
+
+// CreateCounterSession stores a new session.
+func (s *Store) CreateCounterSession(ctx context.Context, c *counter.Session) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO counter_sessions (id, mode, office, staff_id, status, speedpost_card, opened_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		c.ID, string(c.Mode), c.Office, c.StaffID, c.Status, c.SpeedpostCard, ts(c.OpenedAt))
+	if err != nil {
+		return fmt.Errorf("store: open counter session: %w", err)
+	}
+	return nil
+}
+
+// CounterSession returns a session with its items (in scanning order) and payments.
+func (s *Store) CounterSession(ctx context.Context, id string) (*counter.Session, error) {
+	c, err := scanCounterSession(s.db.QueryRowContext(ctx, `SELECT `+counterSessionColumns+` FROM counter_sessions c JOIN users u ON u.id = c.staff_id WHERE c.id = $1`, id))
+	if err != nil {
+		if e := notFound(err); errs.CodeOf(e) == errs.NotFound {
+			return nil, errs.New(errs.NotFound, "counter.session.not_found", nil)
+		}
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT i.shipment_id, i.seq, i.item_no, i.owner_id, i.service, sh.recipient_country, i.status, i.declared_g, i.weight_g,
+		i.insurance_cents, i.postage_cents, i.paid_before_cents, i.paid_here_cents, i.refundable_cents, i.bonus_points, i.payment_id, i.scanned_at, i.posted_at
+		FROM counter_items i JOIN shipments sh ON sh.id = i.shipment_id WHERE i.session_id = $1 ORDER BY i.seq`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: counter items: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		it := &counter.Item{SessionID: id}
+		var insurance, postage, before, here, refundable int64
+		var scanned ts
+		var posted nullTS
+		if err := rows.Scan(&it.ShipmentID, &it.Seq, &it.ItemNo, &it.OwnerID, &it.Service, &it.Destination, &it.Status, &it.DeclaredG, &it.WeightG,
+			&insurance, &postage, &before, &here, &refundable, &it.BonusPoints, &it.PaymentID, &scanned, &posted); err != nil {
+			return nil, err
+		}
+		it.Insurance, it.Postage, it.PaidBefore, it.PaidHere, it.Refundable = money.Cents(insurance), money.Cents(postage), money.Cents(before), money.Cents(here), money.Cents(refundable)
+		it.ScannedAt, it.PostedAt = time.Time(scanned), posted.ptr()
+		c.Items = append(c.Items, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	prows, err := s.db.QueryContext(ctx, `SELECT id, method, amount_cents, payment_key, at FROM counter_payments WHERE session_id = $1 ORDER BY at, id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: counter payments: %w", err)
+	}
+	defer prows.Close()
+	for prows.Next() {
+		p := &counter.Payment{SessionID: id}
+		var amount int64
+		var at ts
+		if err := prows.Scan(&p.ID, &p.Method, &amount, &p.Key, &at); err != nil {
+			return nil, err
+		}
+		p.Amount, p.At = money.Cents(amount), time.Time(at)
+		c.Payments = append(c.Payments, p)
+	}
+	return c, prows.Err()
+}
+
+// CounterSessions lists a member of staff's sessions, newest first, without their items.
+func (s *Store) CounterSessions(ctx context.Context, staffID string, limit int) ([]*counter.Session, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+counterSessionColumns+` FROM counter_sessions c JOIN users u ON u.id = c.staff_id
+		WHERE c.staff_id = $1 ORDER BY c.opened_at DESC, c.id DESC LIMIT $2`, staffID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: counter sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []*counter.Session
+	for rows.Next() {
+		c, err := scanCounterSession(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ApplyCounterChange writes one step of a session in one transaction, if the session is still
+// open at the version the step was worked out from.
+func (s *Store) ApplyCounterChange(ctx context.Context, ch *counter.Change) error {
+	return s.Transact(ctx, func(tx *sql.Tx) error {
+		c := ch.Session
+		q, args := `UPDATE counter_sessions SET version = version + 1 WHERE id = $1 AND version = $2 AND status = 'open'`, []any{c.ID, c.Version}
+		if ch.Close {
+			q, args = `UPDATE counter_sessions SET version = version + 1, status = 'closed', closed_at = $3, receipt_no = $4 WHERE id = $1 AND version = $2 AND status = 'open'`,
+				append(args, tsOrNil(c.ClosedAt), c.ReceiptNo)
+		}
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("store: counter session: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errs.New(errs.Conflict, "counter.session.changed", nil)
+		}
+		if it := ch.AddItem; it != nil {
+			_, err := tx.ExecContext(ctx, `INSERT INTO counter_items (session_id, shipment_id, seq, item_no, owner_id, service, status, declared_g, weight_g,
+				insurance_cents, postage_cents, paid_before_cents, paid_here_cents, refundable_cents, bonus_points, payment_id, scanned_at)
+				VALUES ($1, $2, $3, $4, $5, $6, 'awaiting_payment', $7, $8, $9, $10, $11, 0, $12, $13, $14, $15)`,
+				c.ID, it.ShipmentID, it.Seq, it.ItemNo, it.OwnerID, it.Service, it.DeclaredG, it.WeightG, int64(it.Insurance), int64(it.Postage),
+				int64(it.PaidBefore), int64(it.Refundable), it.BonusPoints, it.PaymentID, ts(it.ScannedAt))
+			if _, dup := uniqueViolation(err); dup {
+				return errs.New(errs.Conflict, "counter.item.elsewhere", errs.Args{"item": it.ItemNo})
+			}
+			if err != nil {
+				return fmt.Errorf("store: counter item: %w", err)
+			}
+		}
+		if it := ch.UpdateItem; it != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE counter_items SET weight_g = $3, insurance_cents = $4, postage_cents = $5, paid_before_cents = $6,
+				refundable_cents = $7, bonus_points = $8, payment_id = $9 WHERE session_id = $1 AND shipment_id = $2 AND status = 'awaiting_payment'`,
+				c.ID, it.ShipmentID, it.WeightG, int64(it.Insurance), int64(it.Postage), int64(it.PaidBefore), int64(it.Refundable), it.BonusPoints, it.PaymentID); err != nil {
+				return fmt.Errorf("store: counter item: %w", err)
+			}
+		}
+		if ch.RemoveItem != "" {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM counter_items WHERE session_id = $1 AND shipment_id = $2 AND status = 'awaiting_payment'`, c.ID, ch.RemoveItem); err != nil {
+				return fmt.Errorf("store: counter item: %w", err)
+			}
+		}
+		if p := ch.Payment; p != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO counter_payments (id, session_id, method, amount_cents, payment_key, at) VALUES ($1, $2, $3, $4, $5, $6)`,
+				p.ID, c.ID, p.Method, int64(p.Amount), p.Key, ts(p.At)); err != nil {
+				return fmt.Errorf("store: counter payment: %w", err)
+			}
+		}
+		for _, p := range ch.Posts {
+			if err := s.postItem(ctx, tx, c.ID, p); err != nil {
+				return err
+			}
+		}
+		for _, t := range ch.Txns {
+			if err := book(ctx, tx, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// postItem puts an item in the mail: the counter's item, its label (if still in the state it was
+// scanned in), the refund application, the tracking event and the postage earned.
+func (s *Store) postItem(ctx context.Context, tx *sql.Tx, sessionID string, p counter.Posting) error {
+	it, sh := p.Item, p.Shipment
+	if _, err := tx.ExecContext(ctx, `UPDATE counter_items SET status = 'posted', paid_here_cents = $3, posted_at = $4 WHERE session_id = $1 AND shipment_id = $2`,
+		sessionID, it.ShipmentID, int64(it.PaidHere), tsOrNil(it.PostedAt)); err != nil {
+		return fmt.Errorf("store: post item: %w", err)
+	}
+	data, err := dataOf(sh)
+	if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE shipments SET status = 'posted', total_cents = $3, data = $4, updated_at = $5, posted_at = $6, posted_office = $7
+		WHERE id = $1 AND status = $2 AND COALESCE(payment_id, '') = $8`,
+		sh.ID, string(p.ExpectStatus), int64(sh.Total), data, ts(sh.UpdatedAt), tsOrNil(sh.PostedAt), sh.PostedOffice, p.ExpectPayment)
+	if err != nil {
+		return fmt.Errorf("store: post item: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.New(errs.Conflict, "counter.item.changed", errs.Args{"item": it.ItemNo})
+	}
+	if r := p.Refund; r != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO refunds (id, owner_id, mode, shipment_id, payment_id, reason, amount_cents, status, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, r.ID, r.OwnerID, string(r.Mode), r.ShipmentID, r.PaymentID, r.Reason, int64(r.Amount), string(r.Status), ts(r.CreatedAt)); err != nil {
+			return fmt.Errorf("store: overpayment refund: %w", err)
+		}
+	}
+	if err := addEvent(ctx, tx, p.Event); err != nil {
+		return err
+	}
+	return book(ctx, tx, p.Txn)
+}
+
+// addEvent stores a tracking event; the same event again is stored once.
+func addEvent(ctx context.Context, q querier, e tracking.Event) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO tracking_events (id, item_no, code, at, country, office, time_zone, source, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (item_no, code, at, country, office) DO NOTHING`,
+		e.ID, e.ItemNo, e.Code, ts(e.At), e.Country, e.Office, e.TimeZone, e.Source, ts(e.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("store: tracking event: %w", err)
+	}
+	return nil
+}
+
+// TrackingEvents returns an item's events in time order.
+func (s *Store) TrackingEvents(ctx context.Context, itemNo string) ([]tracking.Event, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, item_no, code, at, country, office, time_zone, source, created_at FROM tracking_events WHERE item_no = $1 ORDER BY at, id`, itemNo)
+	if err != nil {
+		return nil, fmt.Errorf("store: tracking events: %w", err)
+	}
+	defer rows.Close()
+	var out []tracking.Event
+	for rows.Next() {
+		var e tracking.Event
+		var at, created ts
+		if err := rows.Scan(&e.ID, &e.ItemNo, &e.Code, &at, &e.Country, &e.Office, &e.TimeZone, &e.Source, &created); err != nil {
+			return nil, err
+		}
+		e.At, e.CreatedAt = time.Time(at), time.Time(created)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// CounterTakings sums the counter's make-up payments by method (for the ledger check).
+func (s *Store) CounterTakings(ctx context.Context) (map[string]money.Cents, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT method, SUM(amount_cents) FROM counter_payments GROUP BY method`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]money.Cents{}
+	for rows.Next() {
+		var m string
+		var sum int64
+		if err := rows.Scan(&m, &sum); err != nil {
+			return nil, err
+		}
+		out[m] = money.Cents(sum)
+	}
+	return out, rows.Err()
+}

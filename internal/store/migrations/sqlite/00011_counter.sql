@@ -1,0 +1,80 @@
+-- +goose Up
+-- Counter acceptance (RULES CTR-1..6): a session is one visit at one office's counter. Its items
+-- are scanned, weighed (the scale prevails) and posted once nothing is due; make-up payments are
+-- taken by counter methods; closing it gives the consolidated receipt. version guards against two
+-- changes to one session at once: each change names the version it saw.
+CREATE TABLE counter_sessions (
+    id             TEXT PRIMARY KEY,
+    mode           TEXT NOT NULL CHECK (mode IN ('test', 'live')),
+    office         TEXT NOT NULL,
+    staff_id       TEXT NOT NULL REFERENCES users (id),
+    status         TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+    speedpost_card TEXT NOT NULL DEFAULT '',
+    receipt_no     TEXT UNIQUE,
+    version        INTEGER NOT NULL DEFAULT 0,
+    opened_at      TEXT NOT NULL,
+    closed_at      TEXT
+);
+CREATE INDEX counter_sessions_staff ON counter_sessions (staff_id, opened_at);
+
+-- A label is in at most one session: scanning it at a second counter is a conflict.
+CREATE TABLE counter_items (
+    session_id        TEXT NOT NULL REFERENCES counter_sessions (id),
+    shipment_id       TEXT NOT NULL UNIQUE REFERENCES shipments (id),
+    seq               INTEGER NOT NULL,
+    item_no           TEXT NOT NULL,
+    owner_id          TEXT NOT NULL REFERENCES users (id),
+    service           TEXT NOT NULL,
+    status            TEXT NOT NULL CHECK (status IN ('awaiting_payment', 'posted')),
+    declared_g        INTEGER NOT NULL,
+    weight_g          INTEGER NOT NULL,
+    insurance_cents   INTEGER NOT NULL DEFAULT 0,
+    postage_cents     INTEGER NOT NULL,
+    paid_before_cents INTEGER NOT NULL DEFAULT 0,
+    paid_here_cents   INTEGER NOT NULL DEFAULT 0,
+    refundable_cents  INTEGER NOT NULL DEFAULT 0,
+    bonus_points      INTEGER NOT NULL DEFAULT 0,
+    payment_id        TEXT NOT NULL DEFAULT '',
+    scanned_at        TEXT NOT NULL,
+    posted_at         TEXT,
+    PRIMARY KEY (session_id, shipment_id)
+);
+CREATE INDEX counter_items_owner ON counter_items (owner_id, posted_at);
+
+-- Make-up payments taken at the counter; payment_key makes a retried payment count once.
+CREATE TABLE counter_payments (
+    id           TEXT PRIMARY KEY,
+    session_id   TEXT NOT NULL REFERENCES counter_sessions (id),
+    method       TEXT NOT NULL,
+    amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+    payment_key  TEXT NOT NULL,
+    at           TEXT NOT NULL,
+    UNIQUE (session_id, payment_key)
+);
+
+-- Posting: when and where the item was accepted.
+ALTER TABLE shipments ADD COLUMN posted_at TEXT;
+ALTER TABLE shipments ADD COLUMN posted_office TEXT NOT NULL DEFAULT '';
+
+-- Tracking events (UPU EMSEVT codes). The same event reported twice is stored once.
+CREATE TABLE tracking_events (
+    id         TEXT PRIMARY KEY,
+    item_no    TEXT NOT NULL,
+    code       TEXT NOT NULL,
+    at         TEXT NOT NULL,
+    country    TEXT NOT NULL,
+    office     TEXT NOT NULL DEFAULT '',
+    time_zone  TEXT NOT NULL,
+    source     TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (item_no, code, at, country, office)
+);
+CREATE INDEX tracking_events_item ON tracking_events (item_no, at);
+
+-- +goose Down
+DROP TABLE tracking_events;
+ALTER TABLE shipments DROP COLUMN posted_office;
+ALTER TABLE shipments DROP COLUMN posted_at;
+DROP TABLE counter_payments;
+DROP TABLE counter_items;
+DROP TABLE counter_sessions;
