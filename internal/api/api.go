@@ -13,6 +13,7 @@ import (
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/batch"
 	"github.com/ecship/ecship/internal/catalog"
+	"github.com/ecship/ecship/internal/counter"
 	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/metrics"
 	"github.com/ecship/ecship/internal/payment"
@@ -27,6 +28,7 @@ type Deps struct {
 	Batches   *batch.Service
 	Payments  *payment.Service
 	Refunds   *payment.Refunds
+	Counter   *counter.Service
 	Metrics   *metrics.Metrics
 	Log       *slog.Logger
 	Now       func() time.Time
@@ -57,6 +59,13 @@ func Register(mux *http.ServeMux, d *Deps) {
 	rt.handle("GET", "/api/v1/deposits", d.withKey(d.listDeposits))
 	rt.handle("GET", "/api/v1/deposits/{id}", d.withKey(d.getDeposit))
 	rt.handle("POST", "/api/v1/batches/{id}/mapping", d.withKey(d.remapBatch))
+	rt.handle("POST", "/api/v1/counter/sessions", d.withKey(d.openCounterSession))
+	rt.handle("GET", "/api/v1/counter/sessions/{id}", d.withKey(d.counterSession))
+	rt.handle("POST", "/api/v1/counter/sessions/{id}/items", d.withKey(d.scanCounterItem))
+	rt.handle("DELETE", "/api/v1/counter/sessions/{id}/items/{itemNo}", d.withKey(d.removeCounterItem))
+	rt.handle("POST", "/api/v1/counter/sessions/{id}/payments", d.withKey(d.counterPayment))
+	rt.handle("POST", "/api/v1/counter/sessions/{id}/close", d.withKey(d.closeCounterSession))
+	rt.handle("GET", "/api/v1/counter/sessions/{id}/receipt", d.withKey(d.counterReceipt))
 	rt.handle("GET", "/api/v1/templates/batch.csv", batchTemplate("csv"))
 	rt.handle("GET", "/api/v1/templates/batch.xlsx", batchTemplate("xlsx"))
 	rt.handle("GET", "/api/v1/openapi.json", serveOpenAPI("application/json"))

@@ -17,6 +17,7 @@ import (
 	"github.com/ecship/ecship/internal/batch"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/config"
+	"github.com/ecship/ecship/internal/counter"
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/jobs"
@@ -39,6 +40,7 @@ type App struct {
 	Batches   *batch.Service
 	Payments  *payment.Service
 	Refunds   *payment.Refunds
+	Counter   *counter.Service
 	Catalog   *catalog.Catalog
 	Metrics   *metrics.Metrics
 	Log       *slog.Logger
@@ -71,6 +73,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Shipments = &shipment.Service{Store: st, Catalog: cat, Now: func() time.Time { return a.Now() }}
 	a.Payments = &payment.Service{Store: st, Deposits: st, Gateway: &payment.TestGateway{Book: st, Now: func() time.Time { return a.Now() }}, Log: log, Now: func() time.Time { return a.Now() }}
 	a.Refunds = &payment.Refunds{Store: st, Payments: st, Deposits: st, Gateway: a.Payments.Gateway, Now: func() time.Time { return a.Now() }}
+	a.Counter = &counter.Service{Store: st, Catalog: cat, Now: func() time.Time { return a.Now() }}
 	a.Batches = &batch.Service{Store: st, Shipments: a.Shipments, Log: log, Now: func() time.Time { return a.Now() }, Sender: a.defaultSender}
 	if err := a.LoadWeatherDays(ctx); err != nil {
 		st.Close()
@@ -130,8 +133,8 @@ func (a *App) routes() error {
 	mux := http.NewServeMux()
 	server.Health(mux, a.Store.Ping)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
-	api.Register(mux, &api.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Metrics: a.Metrics, Log: a.Log, Now: now})
-	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Store: a.Store, Metrics: a.Metrics, Log: a.Log, Now: now,
+	api.Register(mux, &api.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Counter: a.Counter, Metrics: a.Metrics, Log: a.Log, Now: now})
+	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Counter: a.Counter, Store: a.Store, Metrics: a.Metrics, Log: a.Log, Now: now,
 		SecureCookies: strings.HasPrefix(a.Config.BaseURL, "https://"), TrustedProxies: a.Config.TrustedProxies, StateKey: a.stateKey,
 		MailDelivered: a.mailer != nil && a.mailer.SMTP != nil})
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/ecship/ecship/internal/money"
 	"github.com/ecship/ecship/internal/payment"
@@ -98,5 +99,35 @@ func (a *App) LedgerCheck(ctx context.Context) (LedgerReport, error) {
 		}
 	}
 	r.Lines = append(r.Lines, fmt.Sprintf("%d deposit accounts holding %s", len(deposits), owed.Display()))
+	// Money taken at counters is what the counters' accounts hold, method by method, and the
+	// postage earned is that of the items accepted.
+	takings, err := a.Store.CounterTakings(ctx)
+	if err != nil {
+		return r, err
+	}
+	methods := map[string]bool{}
+	for m := range takings {
+		methods[m] = true
+	}
+	for k := range r.Balances {
+		if m, ok := strings.CutPrefix(k, payment.CounterAccount("")); ok {
+			methods[m] = true
+		}
+	}
+	var taken money.Cents
+	for m := range methods {
+		taken += takings[m]
+		if got := r.Balances[payment.CounterAccount(m)]; got != takings[m] {
+			r.Problems = append(r.Problems, fmt.Sprintf("%s is %s; the counters took %s", payment.CounterAccount(m), got.Display(), takings[m].Display()))
+		}
+	}
+	earned, err := a.Store.PostedPostage(ctx)
+	if err != nil {
+		return r, err
+	}
+	if got := -r.Balances[payment.PostageRevenue]; got != earned {
+		r.Problems = append(r.Problems, fmt.Sprintf("postage:revenue is %s; the items posted cost %s", got.Display(), earned.Display()))
+	}
+	r.Lines = append(r.Lines, fmt.Sprintf("%s taken at counters; %s postage earned by posted items", taken.Display(), earned.Display()))
 	return r, nil
 }

@@ -250,3 +250,10 @@ func (s *Store) CounterTakings(ctx context.Context) (map[string]money.Cents, err
 	}
 	return out, rows.Err()
 }
+
+// PostedPostage sums the postage of the items accepted at counters (earned revenue).
+func (s *Store) PostedPostage(ctx context.Context) (money.Cents, error) {
+	var sum int64
+	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(postage_cents), 0) FROM counter_items WHERE status = 'posted'`).Scan(&sum)
+	return money.Cents(sum), err
+}

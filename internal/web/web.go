@@ -18,6 +18,7 @@ import (
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/batch"
 	"github.com/ecship/ecship/internal/catalog"
+	"github.com/ecship/ecship/internal/counter"
 	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/metrics"
 	"github.com/ecship/ecship/internal/payment"
@@ -36,6 +37,7 @@ type Deps struct {
 	Batches        *batch.Service
 	Payments       *payment.Service
 	Refunds        *payment.Refunds
+	Counter        *counter.Service
 	Store          *store.Store // lists for the account and admin pages
 	Metrics        *metrics.Metrics
 	Log            *slog.Logger
