@@ -56,13 +56,14 @@ func (a *App) Demo(ctx context.Context, out io.Writer) error {
 	fmt.Fprintln(out, "demo: the postage comparison needs no account; open the portal and compare, e.g. 450 g to Japan")
 
 	fmt.Fprintln(out, "demo: Hongkong Post IDs (sign in at /login with the email or login name):")
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  ROLE\tEMAIL\tLOGIN\tPASSWORD")
+	tw := newTable(out, "  ROLE\tEMAIL\tLOGIN\tPASSWORD")
+	users := map[account.Role]*account.User{}
 	for _, d := range demoUsers {
 		u, added, err := a.demoUser(ctx, d)
 		if err != nil {
 			return fmt.Errorf("demo user %s: %w", d.Email, err)
 		}
+		users[d.Role] = u
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s", u.Role, u.Email, u.LoginName, d.Password)
 		if !added {
 			fmt.Fprint(tw, "\t(already there: the password is as last set)")
@@ -71,6 +72,9 @@ func (a *App) Demo(ctx context.Context, out io.Writer) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if err := a.demoShipments(ctx, out, users[account.Sender], users[account.Counter]); err != nil {
+		return fmt.Errorf("demo labels: %w", err)
 	}
 
 	legacy := make([]account.LegacyAccount, len(demoLegacyMembers))
@@ -82,12 +86,18 @@ func (a *App) Demo(ctx context.Context, out io.Writer) error {
 		return fmt.Errorf("demo legacy members: %w", err)
 	}
 	fmt.Fprintln(out, "demo: legacy members (Stamp OnNet members upgrade to a Hongkong Post ID; the others link to one):")
-	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  SYSTEM\tLOGIN\tPASSWORD\tNOTE")
+	tw = newTable(out, "  SYSTEM\tLOGIN\tPASSWORD\tNOTE")
 	for _, m := range demoLegacyMembers {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", m.System, m.Login, m.Password, m.Note)
 	}
 	return tw.Flush()
+}
+
+// newTable starts a table of tab-separated columns under a header line.
+func newTable(out io.Writer, header string) *tabwriter.Writer {
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, header)
+	return tw
 }
 
 // demoUser adds a demo user unless a user with its email exists; added says which.
