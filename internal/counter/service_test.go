@@ -421,3 +421,29 @@ func TestRacingCounterPayments(t *testing.T) {
 		}
 	})
 }
+
+// Events after posting move the label along: in transit, then delivered.
+func TestEventsFollowThePostedLabel(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		s := e.paid(t, "LPL", 2500)
+		sess := e.open(t, "")
+		if _, err := e.ctr.Scan(ctx, e.staff, sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 2500}); err != nil {
+			t.Fatal(err)
+		}
+		tr := &tracking.Service{Store: st, Catalog: e.cat, Now: func() time.Time { return e.c.now().Add(72 * time.Hour) }}
+		for _, c := range []struct{ code, want string }{{"EDD", "in_transit"}, {"EMI", "delivered"}} {
+			ev, fe := tr.Check(tracking.Input{ItemNo: s.ItemNo, Code: c.code, Time: e.c.now().Add(24 * time.Hour).Format(time.RFC3339), Country: "HK"}, tracking.FromAPI)
+			if len(fe) > 0 {
+				t.Fatal(fe.Err())
+			}
+			if _, err := tr.Record(ctx, []tracking.Event{ev}); err != nil {
+				t.Fatal(err)
+			}
+			if got := e.stored(t, s.ID).Status; string(got) != c.want {
+				t.Errorf("after %s the label is %s; want %s", c.code, got, c.want)
+			}
+			e.c.add(time.Hour)
+		}
+	})
+}

@@ -10,7 +10,6 @@ import (
 	"github.com/ecship/ecship/internal/counter"
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/money"
-	"github.com/ecship/ecship/internal/tracking"
 )
 
 const counterSessionColumns = `c.id, c.mode, c.office, c.staff_id, u.login_name, c.status, c.speedpost_card, COALESCE(c.receipt_no, ''), c.version, c.opened_at, c.closed_at`
@@ -195,41 +194,10 @@ func (s *Store) postItem(ctx context.Context, tx *sql.Tx, sessionID string, p co
 			return fmt.Errorf("store: overpayment refund: %w", err)
 		}
 	}
-	if err := addEvent(ctx, tx, p.Event); err != nil {
+	if _, err := addEvent(ctx, tx, p.Event); err != nil {
 		return err
 	}
 	return book(ctx, tx, p.Txn)
-}
-
-// addEvent stores a tracking event; the same event again is stored once.
-func addEvent(ctx context.Context, q querier, e tracking.Event) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO tracking_events (id, item_no, code, at, country, office, time_zone, source, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (item_no, code, at, country, office) DO NOTHING`,
-		e.ID, e.ItemNo, e.Code, ts(e.At), e.Country, e.Office, e.TimeZone, e.Source, ts(e.CreatedAt))
-	if err != nil {
-		return fmt.Errorf("store: tracking event: %w", err)
-	}
-	return nil
-}
-
-// TrackingEvents returns an item's events in time order.
-func (s *Store) TrackingEvents(ctx context.Context, itemNo string) ([]tracking.Event, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, item_no, code, at, country, office, time_zone, source, created_at FROM tracking_events WHERE item_no = $1 ORDER BY at, id`, itemNo)
-	if err != nil {
-		return nil, fmt.Errorf("store: tracking events: %w", err)
-	}
-	defer rows.Close()
-	var out []tracking.Event
-	for rows.Next() {
-		var e tracking.Event
-		var at, created ts
-		if err := rows.Scan(&e.ID, &e.ItemNo, &e.Code, &at, &e.Country, &e.Office, &e.TimeZone, &e.Source, &created); err != nil {
-			return nil, err
-		}
-		e.At, e.CreatedAt = time.Time(at), time.Time(created)
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }
 
 // CounterTakings sums the counter's make-up payments by method (for the ledger check).

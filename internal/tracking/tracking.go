@@ -1,22 +1,29 @@
 // Package tracking is where an item has been: UPU EMSEVT-coded events at offices and countries,
-// each in its own time zone.
+// each in its own time zone, with messages in English, Traditional and Simplified Chinese, and the
+// milestone they add up to. Events come from counter acceptance, files, the API and the demo; the
+// same event twice counts once, and events arriving out of order are put in time order.
 package tracking
 
 import (
+	"sort"
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/catalog"
 )
 
-// UPU EMSEVT event codes.
+// UPU EMSEVT event codes ecship itself produces.
 const (
-	Posted = "EMA" // posting/collection
+	Posted    = "EMA" // posting/collection
+	Delivered = "EMI" // final delivery
 )
 
 // Sources of events.
 const (
 	FromCounter = "counter" // counter acceptance
+	FromImport  = "import"  // ecship events import
+	FromAPI     = "api"     // POST /api/v1/tracking/events
+	FromDemo    = "demo"
 )
 
 // HongKongZone is the time zone of events at Hong Kong offices.
@@ -35,8 +42,66 @@ type Event struct {
 	CreatedAt time.Time
 }
 
+// Local is the event's time where it happened.
+func (e Event) Local() time.Time {
+	if loc, err := time.LoadLocation(e.TimeZone); err == nil {
+		return e.At.In(loc)
+	}
+	return e.At.UTC()
+}
+
 // PostedAt is the event of an item accepted over an office's counter.
 func PostedAt(itemNo string, office *catalog.Office, at time.Time) Event {
 	return Event{ID: account.NewID("evt"), ItemNo: itemNo, Code: Posted, At: at, Country: "HK", Office: office.Code,
 		TimeZone: HongKongZone, Source: FromCounter, CreatedAt: at}
+}
+
+// Item is what is known of an item number: its label, when ecship has it, and its events.
+type Item struct {
+	ItemNo       string
+	OwnerID      string       // the sender; "" for items ecship has only events of
+	Mode         account.Mode // the label's mode
+	Destination  string       // ISO code; "" when unknown
+	PostedAt     *time.Time
+	PostedOffice string
+	Events       []Event // in time order
+}
+
+// Known reports whether ecship knows the item at all.
+func (it *Item) Known() bool { return it.OwnerID != "" || len(it.Events) > 0 }
+
+// Sort puts events in time order; events at the same instant go in the order of the journey
+// (their milestone's progress), so a delivery never shows before the attempt it followed.
+func Sort(events []Event) {
+	sort.SliceStable(events, func(i, j int) bool {
+		a, b := events[i], events[j]
+		if !a.At.Equal(b.At) {
+			return a.At.Before(b.At)
+		}
+		return progress(a.Code) < progress(b.Code)
+	})
+}
+
+// Milestone is where the item's journey stands: the milestone of its latest event, "" when it
+// has none.
+func (it *Item) Milestone() string {
+	if len(it.Events) == 0 {
+		return ""
+	}
+	return codes[it.Events[len(it.Events)-1].Code].milestone
+}
+
+// Posting is when and where the item was posted: the label's counter acceptance, or else its
+// first posting event.
+func (it *Item) Posting() (at *time.Time, office string) {
+	if it.PostedAt != nil {
+		return it.PostedAt, it.PostedOffice
+	}
+	for _, e := range it.Events {
+		if e.Code == Posted {
+			t := e.At
+			return &t, e.Office
+		}
+	}
+	return nil, ""
 }

@@ -1,0 +1,176 @@
+package tracking
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/catalog"
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/s10"
+)
+
+// Store is what tracking needs from the database (implemented by internal/store).
+type Store interface {
+	// TrackedItems returns what is known of each item number asked (unknown ones too, empty),
+	// events in time order.
+	TrackedItems(ctx context.Context, itemNos []string) (map[string]*Item, error)
+	// AddEvents stores events, each once: it answers how many were new.
+	AddEvents(ctx context.Context, events []Event) (int, error)
+	// FollowMilestone moves a posted label along as its events say: in transit, delivered or
+	// returned.
+	FollowMilestone(ctx context.Context, itemNo, status string) error
+}
+
+// Service records and looks up events.
+type Service struct {
+	Store   Store
+	Catalog *catalog.Catalog
+	Now     func() time.Time
+}
+
+// Input is an event as a file or the API gives it: the time is local to the place ("2026-11-23
+// 14:05" or "2026-11-23T14:05:00") in its time zone, or an RFC 3339 time with its offset.
+type Input struct {
+	ItemNo   string `json:"item_no"`
+	Code     string `json:"code"`
+	Time     string `json:"time"`
+	Country  string `json:"country"`
+	Office   string `json:"office"`
+	TimeZone string `json:"time_zone"`
+}
+
+// MaxAhead is how far in the future an event may be dated (clocks differ a little; a wrong year
+// does not pass).
+const MaxAhead = 24 * time.Hour
+
+var localLayouts = []string{"2006-01-02 15:04", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02T15:04:05"}
+
+// Check turns an input into an event or says, field by field, what is wrong with it.
+func (s *Service) Check(in Input, source string) (Event, errs.Fields) {
+	var fe errs.Fields
+	e := Event{ID: account.NewID("evt"), Code: strings.ToUpper(strings.TrimSpace(in.Code)), Country: strings.ToUpper(strings.TrimSpace(in.Country)),
+		Office: strings.ToUpper(strings.TrimSpace(in.Office)), TimeZone: strings.TrimSpace(in.TimeZone), Source: source, CreatedAt: s.Now()}
+	if n, err := s10.Parse(in.ItemNo); err != nil {
+		fe.Add("item_no", errs.As(err).Message.Key, errs.As(err).Message.Args)
+	} else {
+		e.ItemNo = n.String()
+	}
+	if !KnownCode(e.Code) {
+		fe.Add("code", "tracking.code.unknown", errs.Args{"value": e.Code})
+	}
+	if e.Office != "" {
+		if _, ok := s.Catalog.Office(e.Office); !ok {
+			fe.Add("office", "counter.office.unknown", errs.Args{"value": e.Office})
+		} else if e.Country == "" {
+			e.Country = "HK"
+		}
+	}
+	if d, ok := s.Catalog.Destination(e.Country); !ok || len(e.Country) != 2 {
+		fe.Add("country", "tracking.country.unknown", errs.Args{"value": e.Country})
+	} else {
+		e.Country = d.Code
+		if e.Office != "" && d.Code != "HK" {
+			fe.Add("office", "tracking.office.not_hk", nil)
+		}
+	}
+	if e.TimeZone == "" {
+		e.TimeZone = ZoneOf(e.Country)
+	}
+	loc, err := time.LoadLocation(e.TimeZone)
+	if e.TimeZone == "" || err != nil {
+		fe.Add("time_zone", "tracking.zone.unknown", errs.Args{"value": e.TimeZone})
+		loc = time.UTC
+	}
+	at, ok := parseTime(strings.TrimSpace(in.Time), loc)
+	switch {
+	case !ok:
+		fe.Add("time", "tracking.time.format", nil)
+	case at.After(s.Now().Add(MaxAhead)):
+		fe.Add("time", "tracking.time.future", nil)
+	default:
+		e.At = at
+	}
+	return e, fe
+}
+
+func parseTime(v string, loc *time.Location) (time.Time, bool) {
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, true
+	}
+	for _, l := range localLayouts {
+		if t, err := time.ParseInLocation(l, v, loc); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// Record stores checked events (each once) and moves the labels they are about along. It answers
+// how many events were new.
+func (s *Service) Record(ctx context.Context, events []Event) (int, error) {
+	added, err := s.Store.AddEvents(ctx, events)
+	if err != nil {
+		return 0, err
+	}
+	seen := map[string]bool{}
+	var nos []string
+	for _, e := range events {
+		if !seen[e.ItemNo] {
+			seen[e.ItemNo] = true
+			nos = append(nos, e.ItemNo)
+		}
+	}
+	for start := 0; start < len(nos); start += MaxLookup {
+		items, err := s.Store.TrackedItems(ctx, nos[start:min(start+MaxLookup, len(nos))])
+		if err != nil {
+			return added, err
+		}
+		for _, it := range items {
+			if it.OwnerID == "" {
+				continue
+			}
+			if st := labelStatus(it.Milestone()); st != "" {
+				if err := s.Store.FollowMilestone(ctx, it.ItemNo, st); err != nil {
+					return added, err
+				}
+			}
+		}
+	}
+	return added, nil
+}
+
+// labelStatus is the label state a milestone puts a posted label in ("" leaves it).
+func labelStatus(milestone string) string {
+	switch milestone {
+	case "", "posted":
+		return ""
+	case "delivered":
+		return "delivered"
+	case "returned":
+		return "returned"
+	}
+	return "in_transit"
+}
+
+// MaxLookup is how many items one look-up takes (TRK-1: 30 a request).
+const MaxLookup = 30
+
+// Lookup answers what is known of each item number, in the order asked. Item numbers are taken as
+// they are: the caller checks their format.
+func (s *Service) Lookup(ctx context.Context, itemNos []string) ([]*Item, error) {
+	found, err := s.Store.TrackedItems(ctx, itemNos)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Item, len(itemNos))
+	for i, no := range itemNos {
+		if it := found[no]; it != nil {
+			out[i] = it
+		} else {
+			out[i] = &Item{ItemNo: no}
+		}
+	}
+	return out, nil
+}
