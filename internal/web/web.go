@@ -24,6 +24,7 @@ import (
 	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/store"
+	"github.com/ecship/ecship/internal/tracking"
 )
 
 //go:embed templates static
@@ -38,6 +39,7 @@ type Deps struct {
 	Payments       *payment.Service
 	Refunds        *payment.Refunds
 	Counter        *counter.Service
+	Tracking       *tracking.Service
 	Store          *store.Store // lists for the account and admin pages
 	Metrics        *metrics.Metrics
 	Log            *slog.Logger
@@ -166,6 +168,15 @@ func (p *Portal) Register(mux *http.ServeMux) {
 	p.handle(mux, "GET", "/history.csv", account.SignedIn, p.historyCSV)
 	p.handle(mux, "GET", "/addresses", account.SignedIn, p.addresses)
 	p.handle(mux, "POST", "/addresses/{id}/delete", account.SignedIn, p.deleteAddress)
+	C := account.CounterStaff
+	p.handle(mux, "GET", "/counter", C, p.counterHome)
+	p.handle(mux, "POST", "/counter/sessions", C, p.counterOpen)
+	p.handle(mux, "GET", "/counter/sessions/{id}", C, p.counterSession)
+	p.handle(mux, "POST", "/counter/sessions/{id}/items", C, p.counterScan)
+	p.handle(mux, "POST", "/counter/sessions/{id}/items/{itemNo}/remove", C, p.counterRemove)
+	p.handle(mux, "POST", "/counter/sessions/{id}/payments", C, p.counterPay)
+	p.handle(mux, "POST", "/counter/sessions/{id}/close", C, p.counterClose)
+	p.handle(mux, "GET", "/counter/sessions/{id}/receipt.pdf", C, p.counterReceipt)
 	p.handle(mux, "GET", "/admin", account.AdminOnly, p.adminUsers)
 	p.handle(mux, "POST", "/admin/users/{id}/role", account.AdminOnly, p.adminSetRole)
 	p.handle(mux, "GET", "/admin/outbox", account.AdminOnly, p.adminOutbox)

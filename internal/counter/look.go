@@ -1,0 +1,59 @@
+package counter
+
+import (
+	"context"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/payment"
+	"github.com/ecship/ecship/internal/s10"
+	"github.com/ecship/ecship/internal/shipment"
+)
+
+// Look finds the label of a scanned item number for an open session, without changing anything:
+// what the counter checks against the item before weighing it (CTR-2). It refuses what Scan would
+// refuse (CTR-6: expired or cancelled labels; incomplete, posted or unknown ones, a wrong check
+// digit), every refusal naming the field item_no. The payment is the label's online payment, nil
+// when it was not paid online.
+func (s *Service) Look(ctx context.Context, staff *account.User, sessionID, itemNo string) (*shipment.Shipment, *payment.Payment, error) {
+	sess, err := s.open(ctx, staff, sessionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	n, err := s10.Parse(itemNo)
+	if err != nil {
+		e := errs.As(err)
+		return nil, nil, errs.Field("item_no", e.Message.Key, e.Message.Args)
+	}
+	sh, err := s.Store.ShipmentByItemNo(ctx, sess.Mode, n.String())
+	if errs.CodeOf(err) == errs.NotFound {
+		return nil, nil, errs.Field("item_no", "counter.item.unknown", errs.Args{"value": n.String()})
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if prev := sess.Item(sh.ID); prev != nil && prev.Status == Posted {
+		return sh, nil, atItemNo(errs.New(errs.Conflict, "counter.item.accepted", errs.Args{"item": sh.ItemNo}))
+	}
+	if err := Acceptable(sh, s.Now()); err != nil {
+		return sh, nil, atItemNo(errs.As(err))
+	}
+	if sh.Status != shipment.Paid {
+		return sh, nil, nil
+	}
+	p, err := s.Store.PaymentOfShipment(ctx, sh.OwnerID, sh.Mode, sh.ID)
+	if errs.CodeOf(err) == errs.NotFound {
+		return sh, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return sh, p, nil
+}
+
+// atItemNo keeps a refusal's code and message and names the item number field as the one at fault.
+func atItemNo(e *errs.Error) *errs.Error {
+	out := *e
+	out.Fields = []errs.FieldError{{Field: "item_no", Message: e.Message}}
+	return &out
+}
