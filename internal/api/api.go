@@ -3,6 +3,7 @@
 package api
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/ecship/ecship/internal/errs"
@@ -18,6 +19,7 @@ import (
 	"github.com/ecship/ecship/internal/metrics"
 	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/shipment"
+	"github.com/ecship/ecship/internal/tracking"
 )
 
 // Deps are what the API's handlers use.
@@ -29,6 +31,7 @@ type Deps struct {
 	Payments  *payment.Service
 	Refunds   *payment.Refunds
 	Counter   *counter.Service
+	Tracking  *tracking.Service
 	Metrics   *metrics.Metrics
 	Log       *slog.Logger
 	Now       func() time.Time
@@ -66,6 +69,8 @@ func Register(mux *http.ServeMux, d *Deps) {
 	rt.handle("POST", "/api/v1/counter/sessions/{id}/payments", d.withKey(d.counterPayment))
 	rt.handle("POST", "/api/v1/counter/sessions/{id}/close", d.withKey(d.closeCounterSession))
 	rt.handle("GET", "/api/v1/counter/sessions/{id}/receipt", d.withKey(d.counterReceipt))
+	rt.handle("GET", "/api/v1/tracking/{itemNo}", d.withKey(d.getTracking))
+	rt.handle("POST", "/api/v1/tracking/events", d.withKey(d.postTrackingEvents))
 	rt.handle("GET", "/api/v1/templates/batch.csv", batchTemplate("csv"))
 	rt.handle("GET", "/api/v1/templates/batch.xlsx", batchTemplate("xlsx"))
 	rt.handle("GET", "/api/v1/openapi.json", serveOpenAPI("application/json"))
@@ -92,14 +97,22 @@ func (rt *router) handle(method, path string, h http.HandlerFunc) {
 func (rt *router) finish() {
 	for _, path := range rt.order {
 		allow := strings.Join(append(rt.methods[path], "OPTIONS"), ", ")
-		rt.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+		other := func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
 			if r.Method == http.MethodOptions {
 				w.WriteHeader(http.StatusNoContent)
 				return
 			}
 			WriteError(w, r, errs.New(errs.BadMethod, "error.method_not_allowed", nil))
-		})
+		}
+		// Each other method by name, not one method-less pattern: "GET /tracking/events" must not
+		// clash with "GET /tracking/{itemNo}".
+		for _, m := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"} {
+			taken := slices.Contains(rt.methods[path], m) || m == "HEAD" && slices.Contains(rt.methods[path], "GET")
+			if !taken {
+				rt.mux.HandleFunc(m+" "+path, other)
+			}
+		}
 	}
 	rt.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, notFound())

@@ -50,6 +50,7 @@ func init() {
 		{"apikey", "apikey create: make a REST API key for a user", subcommand("apikey", "create", apikeyCreateUsage, apikeyCreate)},
 		{"integrator", "integrator create: make SOAP credentials for a user", subcommand("integrator", "create", integratorCreateUsage, integratorCreate)},
 		{"legacy", "legacy import FILE: import legacy member accounts from CSV", subcommand("legacy", "import", legacyImportUsage, legacyImport)},
+		{"events", "events import FILE: record tracking events from CSV", subcommand("events", "import", eventsImportUsage, eventsImport)},
 		{"version", "print the version", version},
 	}
 }

@@ -54,7 +54,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		// immediate transactions take the write lock up front, so two writers never deadlock on upgrade.
 		// busy_timeout comes first: switching a new file to WAL takes a lock that another process
 		// opening it at the same moment must wait for, not fail on.
-		q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=mmap_size(268435456)&_pragma=cache_size(-16000)&_txlock=immediate"
 		db, err = sql.Open("sqlite", "file:"+path+q)
 		d = SQLite
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):

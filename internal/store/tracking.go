@@ -11,17 +11,16 @@ import (
 	"github.com/ecship/ecship/internal/tracking"
 )
 
-// addEvent stores a tracking event; the same event again is stored once. It answers whether it
-// was new.
-func addEvent(ctx context.Context, q querier, e tracking.Event) (bool, error) {
-	res, err := q.ExecContext(ctx, `INSERT INTO tracking_events (id, item_no, code, at, country, office, time_zone, source, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (item_no, code, at, country, office) DO NOTHING`,
-		e.ID, e.ItemNo, e.Code, ts(e.At), e.Country, e.Office, e.TimeZone, e.Source, ts(e.CreatedAt))
+const insertEvent = `INSERT INTO tracking_events (id, item_no, code, at, country, office, time_zone, source, created_at)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (item_no, at, code, country, office) DO NOTHING`
+
+// addEvent stores a tracking event; the same event again is stored once.
+func addEvent(ctx context.Context, q querier, e tracking.Event) error {
+	_, err := q.ExecContext(ctx, insertEvent, e.ID, e.ItemNo, e.Code, ts(e.At), e.Country, e.Office, e.TimeZone, e.Source, ts(e.CreatedAt))
 	if err != nil {
-		return false, fmt.Errorf("store: tracking event: %w", err)
+		return fmt.Errorf("store: tracking event: %w", err)
 	}
-	n, _ := res.RowsAffected()
-	return n == 1, nil
+	return nil
 }
 
 // AddEvents stores events in one transaction, each once; it answers how many were new.
@@ -29,14 +28,20 @@ func (s *Store) AddEvents(ctx context.Context, events []tracking.Event) (int, er
 	added := 0
 	err := s.Transact(ctx, func(tx *sql.Tx) error {
 		added = 0
+		// One prepared statement for every row: many rows a statement would cost SQLite more in
+		// numbering the parameters than it saves.
+		stmt, err := tx.PrepareContext(ctx, insertEvent)
+		if err != nil {
+			return fmt.Errorf("store: tracking events: %w", err)
+		}
+		defer stmt.Close()
 		for _, e := range events {
-			isNew, err := addEvent(ctx, tx, e)
+			res, err := stmt.ExecContext(ctx, e.ID, e.ItemNo, e.Code, ts(e.At), e.Country, e.Office, e.TimeZone, e.Source, ts(e.CreatedAt))
 			if err != nil {
-				return err
+				return fmt.Errorf("store: tracking event: %w", err)
 			}
-			if isNew {
-				added++
-			}
+			n, _ := res.RowsAffected()
+			added += int(n)
 		}
 		return nil
 	})
@@ -93,18 +98,19 @@ func (s *Store) TrackedItems(ctx context.Context, itemNos []string) (map[string]
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = s.db.QueryContext(ctx, `SELECT id, item_no, code, at, country, office, time_zone, source, created_at FROM tracking_events WHERE item_no IN (`+in+`)`, args...)
+	// Only what a look-up shows: every column read costs, and a look-up reads hundreds of rows.
+	rows, err = s.db.QueryContext(ctx, `SELECT item_no, code, at, country, office, time_zone FROM tracking_events WHERE item_no IN (`+in+`) ORDER BY item_no, at`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: tracking events: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var e tracking.Event
-		var at, created ts
-		if err := rows.Scan(&e.ID, &e.ItemNo, &e.Code, &at, &e.Country, &e.Office, &e.TimeZone, &e.Source, &created); err != nil {
+		var at ts
+		if err := rows.Scan(&e.ItemNo, &e.Code, &at, &e.Country, &e.Office, &e.TimeZone); err != nil {
 			return nil, err
 		}
-		e.At, e.CreatedAt = time.Time(at), time.Time(created)
+		e.At = time.Time(at)
 		it := out[e.ItemNo]
 		if it == nil {
 			it = &tracking.Item{ItemNo: e.ItemNo}

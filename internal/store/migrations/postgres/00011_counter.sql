@@ -56,9 +56,10 @@ CREATE TABLE counter_payments (
 ALTER TABLE shipments ADD COLUMN posted_at TIMESTAMPTZ;
 ALTER TABLE shipments ADD COLUMN posted_office TEXT NOT NULL DEFAULT '';
 
--- Tracking events (UPU EMSEVT codes). The same event reported twice is stored once.
+-- Tracking events (UPU EMSEVT codes). The same event reported twice is stored once. Rows are kept
+-- in item order (the primary key): an item's events are read together.
 CREATE TABLE tracking_events (
-    id         TEXT PRIMARY KEY,
+    id         TEXT NOT NULL,
     item_no    TEXT NOT NULL,
     code       TEXT NOT NULL,
     at         TIMESTAMPTZ NOT NULL,
@@ -67,9 +68,8 @@ CREATE TABLE tracking_events (
     time_zone  TEXT NOT NULL,
     source     TEXT NOT NULL,
     created_at TIMESTAMPTZ NOT NULL,
-    UNIQUE (item_no, code, at, country, office)
+    PRIMARY KEY (item_no, at, code, country, office)
 );
-CREATE INDEX tracking_events_item ON tracking_events (item_no, at);
 
 -- +goose Down
 DROP TABLE tracking_events;
