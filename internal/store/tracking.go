@@ -98,19 +98,7 @@ func (s *Store) TrackedItems(ctx context.Context, itemNos []string) (map[string]
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	// Only what a look-up shows: every column read costs, and a look-up reads hundreds of rows.
-	rows, err = s.db.QueryContext(ctx, `SELECT item_no, code, at, country, office, time_zone FROM tracking_events WHERE item_no IN (`+in+`) ORDER BY item_no, at`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: tracking events: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var e tracking.Event
-		var at ts
-		if err := rows.Scan(&e.ItemNo, &e.Code, &at, &e.Country, &e.Office, &e.TimeZone); err != nil {
-			return nil, err
-		}
-		e.At = time.Time(at)
+	add := func(e tracking.Event) {
 		it := out[e.ItemNo]
 		if it == nil {
 			it = &tracking.Item{ItemNo: e.ItemNo}
@@ -118,10 +106,33 @@ func (s *Store) TrackedItems(ctx context.Context, itemNos []string) (map[string]
 		}
 		it.Events = append(it.Events, e)
 	}
+	if err := s.eventRows(ctx, in, args, add); err != nil {
+		return nil, err
+	}
 	for _, it := range out {
 		tracking.Sort(it.Events)
 	}
-	return out, rows.Err()
+	return out, nil
+}
+
+// eventRows reads the events of the items, only the columns a look-up shows: a look-up reads
+// hundreds of rows, and each column handed over costs.
+func (s *Store) eventRows(ctx context.Context, in string, args []any, add func(tracking.Event)) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT item_no, code, at, country, office, time_zone FROM tracking_events WHERE item_no IN (`+in+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("store: tracking events: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e tracking.Event
+		var at ts
+		if err := rows.Scan(&e.ItemNo, &e.Code, &at, &e.Country, &e.Office, &e.TimeZone); err != nil {
+			return err
+		}
+		e.At = time.Time(at)
+		add(e)
+	}
+	return rows.Err()
 }
 
 // TrackingEvents returns an item's events in time order.
