@@ -260,6 +260,7 @@ type labelPage struct {
 	Plies    []label.PlySize
 	Expired  bool
 	Problems []string
+	Timeline *timelineView // the tracking history of a posted label
 }
 
 func (p *Portal) labelView(w http.ResponseWriter, r *http.Request) {
@@ -274,6 +275,10 @@ func (p *Portal) labelView(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, pr := range s.Problems {
 		pg.Problems = append(pg.Problems, pr.Field+": "+i18n.T(pg.Lang, pr.Key, pr.Args))
+	}
+	if pg.Timeline, err = p.labelTimeline(r.Context(), pg.Lang, s.OwnerID, s.ItemNo, s.PostedAt, s.PostedOffice); err != nil {
+		p.fail(w, r, err)
+		return
 	}
 	p.render(w, r, http.StatusOK, "label", pg)
 }

@@ -101,6 +101,7 @@ func New(d *Deps) (*Portal, error) {
 func (p *Portal) Register(mux *http.ServeMux) {
 	A := account.Anonymous
 	p.handle(mux, "GET", "/{$}", account.Public, p.home)
+	p.handle(mux, "GET", "/track", account.Public, p.track)
 	p.handle(mux, "GET", "/register", A, p.registerForm)
 	p.handle(mux, "POST", "/register", A, p.register)
 	p.handle(mux, "GET", "/verify", account.Public, p.verify)
