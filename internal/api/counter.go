@@ -111,6 +111,23 @@ func (d *Deps) openCounterSession(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, counterSessionJSON(s))
 }
 
+// sameMode lets a request on a session through only when the key's mode is the session's: a
+// test key never sees or changes a live session, nor a live key a test one (it is not found).
+func (d *Deps) sameMode(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c := caller(r)
+		s, err := d.Counter.Get(r.Context(), c.User, r.PathValue("id"))
+		if err == nil && s.Mode != c.Key.Mode {
+			err = errs.New(errs.NotFound, "counter.session.not_found", nil)
+		}
+		if err != nil {
+			WriteError(w, r, err)
+			return
+		}
+		h(w, r)
+	}
+}
+
 // counterSession answers a session to the staff who opened it (or an admin).
 func (d *Deps) counterSession(w http.ResponseWriter, r *http.Request) {
 	s, err := d.Counter.Get(r.Context(), caller(r).User, r.PathValue("id"))
@@ -213,6 +230,7 @@ func (d *Deps) counterReceipt(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Cache-Control", "private, no-store")
 	w.Header().Set("Content-Disposition", `inline; filename="receipt-`+s.ReceiptNo+`.pdf"`)
 	w.Write(b.Bytes())
 }

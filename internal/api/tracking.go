@@ -71,8 +71,10 @@ const MaxEventsPerRequest = 1000
 // "office","time_zone"}]}, all checked first and none stored if any is wrong; events already
 // recorded are skipped.
 func (d *Deps) postTrackingEvents(w http.ResponseWriter, r *http.Request) {
-	if !account.Allows(caller(r).User, account.AdminOnly) {
-		WriteError(w, r, errs.New(errs.Forbidden, "error.forbidden", nil))
+	// Operations' live keys only: events are about real items, and a test key must not move
+	// a live label (TRK-10).
+	if c := caller(r); !account.Allows(c.User, account.AdminOnly) || c.Key.Mode != account.Live {
+		WriteError(w, r, errs.New(errs.Forbidden, "tracking.events.live_ops_only", nil))
 		return
 	}
 	var in struct {

@@ -87,6 +87,18 @@ func TestCounterAPI(t *testing.T) {
 			if code, _, _ := b.doJSON("GET", path, "", "Authorization", "Bearer "+other); code != 404 {
 				t.Errorf("another clerk's session: %d; want 404", code)
 			}
+			// The same clerk's test key never reaches a live session (TRK-10's separation).
+			clerk, _ := a.Store.UserByLogin(context.Background(), "clerk")
+			_, testKey, _ := a.Accounts.CreateAPIKey(context.Background(), clerk, "practice", account.Test, account.Client{})
+			for _, p := range []string{"", "/items", "/payments", "/close"} {
+				method := "POST"
+				if p == "" {
+					method = "GET"
+				}
+				if code, _, out := b.doJSON(method, path+p, `{"item_no":"EE123456785HK","weight_g":100}`, "Authorization", "Bearer "+testKey, "Content-Type", "application/json"); code != 404 {
+					t.Errorf("a test key on a live session %s: %d %s; want 404", p, code, out)
+				}
+			}
 
 			// Heavier at the scale: HK$ due, paid in cash (the retry counts once).
 			code, _, out = b.doJSON("POST", path+"/items", fmt.Sprintf(`{"item_no":%q,"weight_g":4800}`, strings.ToLower(heavyNo)), hc...)

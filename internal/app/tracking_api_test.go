@@ -44,6 +44,10 @@ func TestTrackingAPI(t *testing.T) {
 			if code, _, out := b.doJSON("POST", "/api/v1/tracking/events", events, hs...); code != 403 {
 				t.Errorf("a sender recording events: %d %s", code, out)
 			}
+			_, opsTestKey, _ := a.Accounts.CreateAPIKey(ctx, admin, "ops-test", account.Test, account.Client{})
+			if code, _, out := b.doJSON("POST", "/api/v1/tracking/events", events, "Authorization", "Bearer "+opsTestKey, "Content-Type", "application/json"); code != 403 {
+				t.Errorf("an operations test key recording events: %d %s", code, out)
+			}
 			ho := []string{"Authorization", "Bearer " + opsKey, "Content-Type", "application/json"}
 			bad := strings.Replace(events, `"EMI"`, `"XYZ"`, 1)
 			if code, _, out := b.doJSON("POST", "/api/v1/tracking/events", bad, ho...); code != 400 || !strings.Contains(out, `"field":"events[1].code"`) {

@@ -36,6 +36,16 @@ func TestEventsImport(t *testing.T) {
 		if code, out, _ = run(t, env, "events", "import", bad); code != 0 || out != "1 events read, 1 new, 0 already there\n" {
 			t.Errorf("the first row alone: exit %d, %q (a rejected file left something behind?)", code, out)
 		}
+		// A misspelt column is refused, not dropped; a local time in a country of several time
+		// zones needs its zone.
+		os.WriteFile(bad, []byte("item_no,code,time,country,timezone\nLA000000014HK,EMD,2026-11-13 10:00,US,America/Los_Angeles\n"), 0o644)
+		if code, _, errOut = run(t, env, "events", "import", bad); code != ExitUsage || !strings.Contains(errOut, `"timezone"`) {
+			t.Errorf("misspelt column: exit %d, %q", code, errOut)
+		}
+		os.WriteFile(bad, []byte("item_no,code,time,country\nLA000000014HK,EMD,2026-11-13 10:00,US\n"), 0o644)
+		if code, _, errOut = run(t, env, "events", "import", bad); code != ExitUsage || !strings.Contains(errOut, "row 2, time_zone:") {
+			t.Errorf("US local time without a zone: exit %d, %q", code, errOut)
+		}
 		code, _, errOut = run(t, env, "events", "import", filepath.Join(t.TempDir(), "none.csv"))
 		if code != ExitUsage || !strings.Contains(errOut, "none.csv") {
 			t.Errorf("missing file: exit %d, %q", code, errOut)

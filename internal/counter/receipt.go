@@ -32,7 +32,11 @@ func ReceiptOf(cat *catalog.Catalog, s *Session) label.Receipt {
 		r.Items = append(r.Items, ri)
 	}
 	for _, p := range s.Payments {
-		r.Payments = append(r.Payments, label.ReceiptPayment{Method: p.Method, Amount: p.Amount, At: p.At.In(catalog.HongKong)})
+		method := p.Method
+		if p.Amount < 0 {
+			method = "change:" + method
+		}
+		r.Payments = append(r.Payments, label.ReceiptPayment{Method: method, Amount: p.Amount, At: p.At.In(catalog.HongKong)})
 	}
 	return r
 }

@@ -22,7 +22,7 @@ type Store interface {
 	// CounterSession returns a session with its items and payments.
 	CounterSession(ctx context.Context, id string) (*Session, error)
 	// CounterSessions lists a member of staff's sessions, newest first.
-	CounterSessions(ctx context.Context, staffID string, limit int) ([]*Session, error)
+	CounterSessions(ctx context.Context, staffID string, mode account.Mode, limit int) ([]*Session, error)
 	ShipmentByItemNo(ctx context.Context, mode account.Mode, itemNo string) (*shipment.Shipment, error)
 	ShipmentByID(ctx context.Context, id string) (*shipment.Shipment, error)
 	PaymentOfShipment(ctx context.Context, owner string, mode account.Mode, shipmentID string) (*payment.Payment, error)
@@ -64,7 +64,7 @@ type Service struct {
 	Now     func() time.Time
 }
 
-// ErrChanged is the conflict a change meets when the session changed meanwhile.
+// changedKey is the conflict a change meets when the session changed meanwhile.
 const changedKey = "counter.session.changed"
 
 // Open starts a session at an office for a member of counter staff (CTR-1: not at a mobile office).
@@ -119,12 +119,12 @@ func (s *Service) Get(ctx context.Context, staff *account.User, id string) (*Ses
 	return sess, nil
 }
 
-// Recent lists the staff's own sessions, newest first.
-func (s *Service) Recent(ctx context.Context, staff *account.User, limit int) ([]*Session, error) {
+// Recent lists the staff's own sessions in a mode, newest first.
+func (s *Service) Recent(ctx context.Context, staff *account.User, mode account.Mode, limit int) ([]*Session, error) {
 	if !account.Allows(staff, account.CounterStaff) {
 		return nil, errs.New(errs.Forbidden, "error.forbidden", nil)
 	}
-	return s.Store.CounterSessions(ctx, staff.ID, limit)
+	return s.Store.CounterSessions(ctx, staff.ID, mode, limit)
 }
 
 // open returns the session if it is open.
@@ -208,7 +208,11 @@ func (s *Service) scan(ctx context.Context, sess *Session, in ScanInput, now tim
 	if err := Acceptable(sh, now); err != nil {
 		return nil, nil, err
 	}
-	it := &Item{SessionID: sess.ID, ShipmentID: sh.ID, Seq: len(sess.Items) + 1, ItemNo: sh.ItemNo, OwnerID: sh.OwnerID, Service: sh.Service,
+	seq := 1
+	for _, x := range sess.Items {
+		seq = max(seq, x.Seq+1)
+	}
+	it := &Item{SessionID: sess.ID, ShipmentID: sh.ID, Seq: seq, ItemNo: sh.ItemNo, OwnerID: sh.OwnerID, Service: sh.Service,
 		Destination: sh.Recipient.Country, Status: AwaitingPayment, DeclaredG: sh.WeightG, WeightG: in.WeightG, Insurance: sh.Insurance, ScannedAt: now}
 	if in.Insurance != nil {
 		it.Insurance = *in.Insurance
@@ -280,7 +284,10 @@ func (s *Service) priced(sh *shipment.Shipment, it *Item, now time.Time) (*shipm
 
 // post adds to the change every waiting item the session's credit now covers.
 func (s *Service) post(ctx context.Context, sess *Session, ch *Change, now time.Time) error {
-	office, _ := s.Catalog.Office(sess.Office)
+	office, ok := s.Catalog.Office(sess.Office)
+	if !ok {
+		return errs.New(errs.Conflict, "counter.office.unknown", errs.Args{"value": sess.Office})
+	}
 	for _, it := range sess.settle(now) {
 		sh, err := s.Store.ShipmentByID(ctx, it.ShipmentID)
 		if err != nil {
@@ -343,8 +350,8 @@ func (s *Service) Pay(ctx context.Context, staff *account.User, id, method strin
 	})
 }
 
-// Remove takes back an item still waiting for payment (the customer decided not to post it). It
-// cannot leave money taken here unused.
+// Remove takes back an item still waiting for payment (the customer decided not to post it, or
+// its label was cancelled meanwhile). Money already taken towards it is given back at closing.
 func (s *Service) Remove(ctx context.Context, staff *account.User, id, itemNo string) (*Session, error) {
 	return s.change(ctx, staff, id, func(sess *Session, now time.Time) (*Change, error) {
 		var it *Item
@@ -360,15 +367,13 @@ func (s *Service) Remove(ctx context.Context, staff *account.User, id, itemNo st
 			return nil, errs.New(errs.NotFound, "counter.item.not_in_session", errs.Args{"item": itemNo})
 		case it.Status == Posted:
 			return nil, errs.New(errs.Conflict, "counter.item.accepted", errs.Args{"item": it.ItemNo})
-		case sess.Credit() > 0:
-			return nil, errs.New(errs.Conflict, "counter.remove.credit", errs.Args{"credit": sess.Credit().Display()})
 		}
 		return &Change{Session: sess, RemoveItem: it.ShipmentID}, nil
 	})
 }
 
-// Close ends the visit: nothing may still be due (CTR-3); the session gets its receipt number
-// and the consolidated receipt can be printed (CTR-5).
+// Close ends the visit: nothing may still be due (CTR-3); money taken and not used is given back;
+// the session gets its receipt number and the consolidated receipt can be printed (CTR-5).
 func (s *Service) Close(ctx context.Context, staff *account.User, id string) (*Session, error) {
 	return s.change(ctx, staff, id, func(sess *Session, now time.Time) (*Change, error) {
 		var waiting []string
@@ -383,7 +388,17 @@ func (s *Service) Close(ctx context.Context, staff *account.User, id string) (*S
 		closed := now
 		sess.Status, sess.ClosedAt = Closed, &closed
 		sess.ReceiptNo = receiptNo(sess, now)
-		return &Change{Session: sess, Close: true}, nil
+		ch := &Change{Session: sess, Close: true}
+		// Money taken here that no item used (an item re-weighed lighter, taken back, or paid
+		// online meanwhile) goes back to the customer as change, by the last method used.
+		if credit := sess.Credit(); credit > 0 {
+			last := sess.Payments[len(sess.Payments)-1]
+			p := &Payment{ID: account.NewID("cpy"), SessionID: sess.ID, Method: last.Method, Amount: -credit, Key: "change:" + sess.ID, At: now}
+			sess.Payments = append(sess.Payments, p)
+			ch.Payment = p
+			ch.Txns = []payment.Txn{payment.Move("counter:"+p.ID, "counter_change", sess.ID, payment.PostageUnearned, payment.CounterAccount(p.Method), credit, now)}
+		}
+		return ch, nil
 	})
 }
 

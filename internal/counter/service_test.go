@@ -432,7 +432,8 @@ func TestEventsFollowThePostedLabel(t *testing.T) {
 			t.Fatal(err)
 		}
 		tr := &tracking.Service{Store: st, Catalog: e.cat, Now: func() time.Time { return e.c.now().Add(72 * time.Hour) }}
-		for _, c := range []struct{ code, want string }{{"EDD", "in_transit"}, {"EMI", "delivered"}} {
+		// Forward only: a scan after delivery does not move the label back.
+		for _, c := range []struct{ code, want string }{{"EDD", "in_transit"}, {"EMI", "delivered"}, {"EDE", "delivered"}} {
 			ev, fe := tr.Check(tracking.Input{ItemNo: s.ItemNo, Code: c.code, Time: e.c.now().Add(24 * time.Hour).Format(time.RFC3339), Country: "HK"}, tracking.FromAPI)
 			if len(fe) > 0 {
 				t.Fatal(fe.Err())
@@ -444,6 +445,99 @@ func TestEventsFollowThePostedLabel(t *testing.T) {
 				t.Errorf("after %s the label is %s; want %s", c.code, got, c.want)
 			}
 			e.c.add(time.Hour)
+		}
+	})
+}
+
+// Money taken that no item used goes back as change at closing, and the books still balance.
+// rule: CTR-3, CTR-5
+func TestLeftoverMoneyIsGivenBackAtClosing(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		s := e.label(t, "LPL", 2500)
+		sess := e.open(t, "")
+		it, err := e.ctr.Scan(ctx, e.staff, sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 4800})
+		if err != nil {
+			t.Fatal(err)
+		}
+		part := it.Due() - 100
+		if _, err := e.ctr.Pay(ctx, e.staff, sess.ID, "cash", part, "k1"); err != nil {
+			t.Fatal(err)
+		}
+		// Weighed again, lighter: the cheaper postage is covered by what was taken.
+		light, err := e.ctr.Scan(ctx, e.staff, sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 500})
+		if err != nil || light.Status != counter.Posted || light.PaidHere != light.Postage {
+			t.Fatalf("re-weighed lighter: %+v, %v", light, err)
+		}
+		sess, err = e.ctr.Close(ctx, e.staff, sess.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		change := part - light.Postage
+		last := sess.Payments[len(sess.Payments)-1]
+		if len(sess.Payments) != 2 || last.Amount != -change || last.Method != "cash" || sess.Taken() != light.Postage {
+			t.Fatalf("payments %+v; want %v change given in cash", sess.Payments, change)
+		}
+		if r := counter.ReceiptOf(e.cat, sess); r.Payments[1].Method != "change:cash" || r.Payments[1].Amount != -change {
+			t.Errorf("receipt payments %+v", r.Payments)
+		}
+		bal, _ := st.LedgerBalances(ctx)
+		if bal[payment.CounterAccount("cash")] != light.Postage || bal[payment.PostageUnearned] != 0 || bal[payment.PostageRevenue] != -light.Postage {
+			t.Fatalf("ledger %v", bal)
+		}
+	})
+}
+
+// A label cancelled online while it waits at the counter can be taken back, and what was paid
+// towards it is given back: the session never gets stuck.
+func TestCancelledWhileWaiting(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		s := e.paid(t, "LPL", 2500)
+		sess := e.open(t, "")
+		it, err := e.ctr.Scan(ctx, e.staff, sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 4800})
+		if err != nil {
+			t.Fatal(err)
+		}
+		half := it.Due() / 2
+		if _, err := e.ctr.Pay(ctx, e.staff, sess.ID, "octopus", half, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.pay.CancelLabel(ctx, e.sender, s.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.ctr.Pay(ctx, e.staff, sess.ID, "octopus", it.Due()-half, "")
+		wantKey(t, err, "counter.item.cancelled")
+		if _, err := e.ctr.Remove(ctx, e.staff, sess.ID, s.ItemNo); err != nil {
+			t.Fatal(err)
+		}
+		sess, err = e.ctr.Close(ctx, e.staff, sess.ID)
+		if err != nil || sess.Taken() != 0 || len(sess.Payments) != 2 {
+			t.Fatalf("closed: %+v, %v; want the %v given back", sess, err, half)
+		}
+	})
+}
+
+// Items keep their scanning order when one is taken back.
+func TestScanningOrderAfterRemoval(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		a, b, c := e.label(t, "LPL", 2500), e.label(t, "LPL", 2500), e.label(t, "LPL", 2500)
+		sess := e.open(t, "")
+		for _, x := range []*shipment.Shipment{a, b} {
+			if _, err := e.ctr.Scan(ctx, e.staff, sess.ID, counter.ScanInput{ItemNo: x.ItemNo, WeightG: 2500}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := e.ctr.Remove(ctx, e.staff, sess.ID, a.ItemNo); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.ctr.Scan(ctx, e.staff, sess.ID, counter.ScanInput{ItemNo: c.ItemNo, WeightG: 2500}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := e.ctr.Get(ctx, e.staff, sess.ID)
+		if len(got.Items) != 2 || got.Items[0].ItemNo != b.ItemNo || got.Items[1].ItemNo != c.ItemNo || got.Items[0].Seq == got.Items[1].Seq {
+			t.Fatalf("items %s(%d) %s(%d); want %s then %s", got.Items[0].ItemNo, got.Items[0].Seq, got.Items[1].ItemNo, got.Items[1].Seq, b.ItemNo, c.ItemNo)
 		}
 	})
 }

@@ -101,8 +101,12 @@ var paymentMethods = map[string]string{
 	"ewallet": "e-wallet",
 }
 
-// paymentMethodName is how a payment method is printed; an unknown method as given.
+// paymentMethodName is how a payment method is printed ("change:cash" is change given back in
+// cash); an unknown method as given.
 func paymentMethodName(method string) string {
+	if m, ok := strings.CutPrefix(method, "change:"); ok {
+		return "Change given (" + paymentMethodName(m) + ")"
+	}
 	if name, ok := paymentMethods[strings.ToLower(strings.TrimSpace(method))]; ok {
 		return name
 	}

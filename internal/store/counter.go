@@ -86,10 +86,10 @@ func (s *Store) CounterSession(ctx context.Context, id string) (*counter.Session
 	return c, prows.Err()
 }
 
-// CounterSessions lists a member of staff's sessions, newest first, without their items.
-func (s *Store) CounterSessions(ctx context.Context, staffID string, limit int) ([]*counter.Session, error) {
+// CounterSessions lists a member of staff's sessions in a mode, newest first, without their items.
+func (s *Store) CounterSessions(ctx context.Context, staffID string, mode account.Mode, limit int) ([]*counter.Session, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+counterSessionColumns+` FROM counter_sessions c JOIN users u ON u.id = c.staff_id
-		WHERE c.staff_id = $1 ORDER BY c.opened_at DESC, c.id DESC LIMIT $2`, staffID, limit)
+		WHERE c.staff_id = $1 AND c.mode = $2 ORDER BY c.opened_at DESC, c.id DESC LIMIT $3`, staffID, string(mode), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: counter sessions: %w", err)
 	}
@@ -204,7 +204,7 @@ func (s *Store) postItem(ctx context.Context, tx *sql.Tx, sessionID string, p co
 func (s *Store) CounterTakings(ctx context.Context) (map[string]money.Cents, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT method, SUM(amount_cents) FROM counter_payments GROUP BY method`)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("store: counter takings: %w", err)
 	}
 	defer rows.Close()
 	out := map[string]money.Cents{}

@@ -48,11 +48,16 @@ func (s *Store) AddEvents(ctx context.Context, events []tracking.Event) (int, er
 	return added, err
 }
 
-// FollowMilestone puts a posted label in the state its events say.
-func (s *Store) FollowMilestone(ctx context.Context, itemNo, status string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE shipments SET status = $2 WHERE item_no = $1 AND status IN ('posted', 'in_transit', 'delivered', 'returned') AND status <> $2`,
-		itemNo, status)
-	return err
+// FollowMilestone puts a posted label in the state its events say, forward only: posted, in
+// transit, then delivered or returned, which are final. Two imports racing cannot move a label back.
+func (s *Store) FollowMilestone(ctx context.Context, itemNo, status string, now time.Time) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE shipments SET status = $2, updated_at = $3 WHERE item_no = $1 AND
+		(status = 'posted' AND $2 IN ('in_transit', 'delivered', 'returned') OR status = 'in_transit' AND $2 IN ('delivered', 'returned'))`,
+		itemNo, status, ts(now))
+	if err != nil {
+		return fmt.Errorf("store: follow milestone: %w", err)
+	}
+	return nil
 }
 
 // placeholders is "$from, $from+1, ..." for n parameters.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/ecship/ecship/internal/i18n"
@@ -50,6 +51,10 @@ func (s *Service) ReadCSV(r io.Reader, source string, maxProblems int) ([]Event,
 	at := map[string]int{}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if !slices.Contains(Columns, h) {
+			// A misspelt column (timezone for time_zone) would be dropped without a word.
+			return nil, nil, fmt.Errorf("the header row names a column %q that is not one of %s", h, strings.Join(Columns, ","))
+		}
 		at[h] = i
 	}
 	for _, c := range []string{"item_no", "code", "time"} {

@@ -25,6 +25,7 @@ var (
 	// Milestones lists the milestone codes in journey order.
 	Milestones []string
 	zones      map[string]string
+	several    = map[string]bool{} // countries with more than one time zone
 )
 
 func init() {
@@ -60,8 +61,9 @@ func load() error {
 		codes[e.Code] = codeInfo{names: e.Names, milestone: e.Milestone, rank: i}
 	}
 	var z struct {
-		Source string            `json:"source"`
-		Zones  map[string]string `json:"zones"`
+		Source  string            `json:"source"`
+		Several []string          `json:"several_zones"`
+		Zones   map[string]string `json:"zones"`
 	}
 	if err := readJSON("data/zones.json", &z); err != nil {
 		return err
@@ -72,6 +74,9 @@ func load() error {
 		}
 	}
 	zones = z.Zones
+	for _, c := range z.Several {
+		several[c] = true
+	}
 	return nil
 }
 
@@ -100,5 +105,8 @@ func MilestoneNames(m string) catalog.Names { return milestones[m] }
 
 // ZoneOf is the time zone events in a country are in unless told otherwise; "" if unknown.
 func ZoneOf(country string) string { return zones[country] }
+
+// SeveralZones reports whether a country spans more than one time zone: its events need theirs.
+func SeveralZones(country string) bool { return several[country] }
 
 func progress(code string) int { return codes[code].rank }

@@ -18,9 +18,9 @@ type Store interface {
 	TrackedItems(ctx context.Context, itemNos []string) (map[string]*Item, error)
 	// AddEvents stores events, each once: it answers how many were new.
 	AddEvents(ctx context.Context, events []Event) (int, error)
-	// FollowMilestone moves a posted label along as its events say: in transit, delivered or
-	// returned.
-	FollowMilestone(ctx context.Context, itemNo, status string) error
+	// FollowMilestone moves a posted label along as its events say, never back: in transit,
+	// then delivered or returned.
+	FollowMilestone(ctx context.Context, itemNo, status string, now time.Time) error
 }
 
 // Service records and looks up events.
@@ -75,36 +75,49 @@ func (s *Service) Check(in Input, source string) (Event, errs.Fields) {
 			fe.Add("office", "tracking.office.not_hk", nil)
 		}
 	}
-	if e.TimeZone == "" {
+	given := e.TimeZone != ""
+	if !given {
 		e.TimeZone = ZoneOf(e.Country)
 	}
 	loc, err := time.LoadLocation(e.TimeZone)
-	if e.TimeZone == "" || err != nil {
+	if e.TimeZone == "" || e.TimeZone == "Local" || err != nil {
 		fe.Add("time_zone", "tracking.zone.unknown", errs.Args{"value": e.TimeZone})
 		loc = time.UTC
 	}
-	at, ok := parseTime(strings.TrimSpace(in.Time), loc)
+	v := strings.TrimSpace(in.Time)
+	at, withOffset, ok := parseTime(v, loc)
+	now := s.Now()
 	switch {
 	case !ok:
 		fe.Add("time", "tracking.time.format", nil)
-	case at.After(s.Now().Add(MaxAhead)):
+	case !given && !withOffset && SeveralZones(e.Country):
+		// A local time in the United States, Canada, Australia... could be hours off.
+		fe.Add("time_zone", "tracking.zone.required", errs.Args{"country": e.Country})
+	case at.After(now.Add(MaxAhead)):
 		fe.Add("time", "tracking.time.future", nil)
+	case at.Before(now.Add(-MaxAge)):
+		fe.Add("time", "tracking.time.too_old", nil)
 	default:
 		e.At = at
 	}
 	return e, fe
 }
 
-func parseTime(v string, loc *time.Location) (time.Time, bool) {
+// MaxAge is how old an event may be: tracking covers months, not years (a mistyped year does not
+// pass).
+const MaxAge = 366 * 24 * time.Hour
+
+// parseTime reads a time with its offset (RFC 3339) or local to loc; withOffset says which.
+func parseTime(v string, loc *time.Location) (t time.Time, withOffset, ok bool) {
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t, true
+		return t, true, true
 	}
 	for _, l := range localLayouts {
 		if t, err := time.ParseInLocation(l, v, loc); err == nil {
-			return t, true
+			return t, false, true
 		}
 	}
-	return time.Time{}, false
+	return time.Time{}, false, false
 }
 
 // Record stores checked events (each once) and moves the labels they are about along. It answers
@@ -132,7 +145,7 @@ func (s *Service) Record(ctx context.Context, events []Event) (int, error) {
 				continue
 			}
 			if st := labelStatus(it.Milestone()); st != "" {
-				if err := s.Store.FollowMilestone(ctx, it.ItemNo, st); err != nil {
+				if err := s.Store.FollowMilestone(ctx, it.ItemNo, st, s.Now()); err != nil {
 					return added, err
 				}
 			}

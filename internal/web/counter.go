@@ -72,7 +72,7 @@ func (p *Portal) counterHome(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Portal) renderCounterHome(w http.ResponseWriter, r *http.Request, status int, f form) {
-	list, err := p.Counter.Recent(r.Context(), currentUser(r), 30)
+	list, err := p.Counter.Recent(r.Context(), currentUser(r), account.Live, 30)
 	if err != nil {
 		p.fail(w, r, err)
 		return

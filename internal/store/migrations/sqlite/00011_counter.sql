@@ -37,16 +37,17 @@ CREATE TABLE counter_items (
     payment_id        TEXT NOT NULL DEFAULT '',
     scanned_at        TEXT NOT NULL,
     posted_at         TEXT,
-    PRIMARY KEY (session_id, shipment_id)
+    PRIMARY KEY (session_id, shipment_id),
+    UNIQUE (session_id, seq)
 );
-CREATE INDEX counter_items_owner ON counter_items (owner_id, posted_at);
 
--- Make-up payments taken at the counter; payment_key makes a retried payment count once.
+-- Make-up payments taken at the counter, and change given back at closing (a negative amount);
+-- payment_key makes a retried payment count once.
 CREATE TABLE counter_payments (
     id           TEXT PRIMARY KEY,
     session_id   TEXT NOT NULL REFERENCES counter_sessions (id),
     method       TEXT NOT NULL,
-    amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+    amount_cents INTEGER NOT NULL CHECK (amount_cents <> 0),
     payment_key  TEXT NOT NULL,
     at           TEXT NOT NULL,
     UNIQUE (session_id, payment_key)
