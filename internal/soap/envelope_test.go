@@ -1,0 +1,113 @@
+package soap
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecship/ecship/internal/s10"
+)
+
+func TestReadEnvelopeTakesTheTokenAndLeaves(t *testing.T) {
+	doc := `<?xml version="1.0"?>
+<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Header>
+<wsse:Security xmlns:wsse="x" xmlns:wsu="y"><wsu:Timestamp><wsu:Created>2001-01-01T00:00:00Z</wsu:Created></wsu:Timestamp>
+<wsse:UsernameToken><wsse:Username> shopapi </wsse:Username><wsse:Password Type="z#PasswordDigest">abc=</wsse:Password>
+<wsse:Nonce>bm9uY2U=</wsse:Nonce><wsu:Created>2026-11-23T02:00:00Z</wsu:Created></wsse:UsernameToken></wsse:Security>
+</S:Header><S:Body><op><a>1</a><b><c>2 &amp; 3</c><d/></b></op><ignored><e>x</e></ignored></S:Body></S:Envelope>`
+	env, err := readEnvelope([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := env.Token
+	if !tok.present || tok.Username != " shopapi " || tok.Password != "abc=" || tok.PasswordType != "z#PasswordDigest" || tok.Nonce != "bm9uY2U=" || tok.Created != "2026-11-23T02:00:00Z" {
+		t.Errorf("token %+v (the Timestamp's Created is not the token's)", tok)
+	}
+	var got []string
+	for _, l := range env.Leaves {
+		got = append(got, l.name+"="+l.value)
+	}
+	if env.Op != "op" || strings.Join(got, ",") != "a=1,c=2 & 3,d=" {
+		t.Errorf("op %q leaves %v", env.Op, got)
+	}
+}
+
+func TestPasswordDigest(t *testing.T) {
+	// The example of the WS-Security UsernameToken Profile's digest: base64(sha1(nonce + created +
+	// password)), checked against an independent computation in the test helpers too.
+	now := time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)
+	tok := usernameToken{present: true, Username: "u", PasswordType: "...#PasswordDigest", Nonce: "bm9uY2U=", Created: "2026-11-23T02:00:00Z"}
+	tok.Password = passwordDigest([]byte("nonce"), tok.Created, "Secret-123")
+	if why := tok.check("Secret-123", now); why != "" {
+		t.Errorf("good digest: %s", why)
+	}
+	if why := tok.check("Secret-124", now); why == "" {
+		t.Error("digest of another password accepted")
+	}
+	tok.Created = "2026-11-23T02:00:01Z" // the digest covers Created as sent
+	if why := tok.check("Secret-123", now); why == "" {
+		t.Error("digest accepted with another Created")
+	}
+}
+
+func TestNoncesForgetOnlyAfterAWhile(t *testing.T) {
+	n := newNonces(time.Minute, 3)
+	at := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	if !n.fresh("a", at) || n.fresh("a", at.Add(time.Second)) {
+		t.Fatal("a nonce seen once must be refused the second time")
+	}
+	// Filling a generation rotates it; the previous one is still checked.
+	n.fresh("b", at)
+	n.fresh("c", at)
+	n.fresh("d", at)
+	if n.fresh("a", at) || n.fresh("c", at) {
+		t.Error("a nonce of the previous generation accepted again")
+	}
+	if !n.fresh("a", at.Add(3*time.Minute)) {
+		t.Error("a nonce two windows old is forgotten")
+	}
+}
+
+// FuzzReadEnvelope: any input is read or refused with a format error, never a panic, in bounded work.
+func FuzzReadEnvelope(f *testing.F) {
+	f.Add([]byte(`<Envelope><Header><Security><UsernameToken><Username>u</Username><Password>p</Password></UsernameToken></Security></Header><Body><getItemDeliveryStatus><integratorUsername>u</integratorUsername><lang>A</lang><itemNo>EE000000014HK</itemNo></getItemDeliveryStatus></Body></Envelope>`))
+	f.Add([]byte(`<?xml version="1.0" encoding="ISO-8859-1"?><a/>`))
+	f.Add([]byte(`<!DOCTYPE a [<!ENTITY b "c">]><a>&b;</a>`))
+	f.Add([]byte(strings.Repeat("<a>", 40)))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		env, err := readEnvelope(b)
+		if err != nil {
+			if _, ok := err.(*errFormat); !ok {
+				t.Fatalf("error %T %v; want a format error", err, err)
+			}
+			return
+		}
+		if env.Op == "" {
+			t.Fatal("an envelope without an operation accepted")
+		}
+	})
+}
+
+// itemNumber gives the same verdict as s10.Parse, faster for canonical numbers.
+func TestItemNumberAgreesWithS10(t *testing.T) {
+	for _, in := range []string{"EE000000014HK", "EE000000015HK", "ee000000014hk", " EE 0000 0001 4HK ", "EE000000014XX", "EE000000014ZZ", "E1000000014HK",
+		"EE00000001AHK", "EE0000000140HK", "", "RR287043775IN", "RR287043775in", "ÉE000000014HK"} {
+		n, err := s10.Parse(in)
+		got, ok := itemNumber(in)
+		if ok != (err == nil) || ok && got != n.String() {
+			t.Errorf("%q: itemNumber %q %v; s10.Parse %q %v", in, got, ok, n.String(), err)
+		}
+	}
+}
+
+func FuzzItemNumber(f *testing.F) {
+	f.Add("EE000000014HK")
+	f.Add("ee 000000014 hk")
+	f.Fuzz(func(t *testing.T, in string) {
+		n, err := s10.Parse(in)
+		got, ok := itemNumber(in)
+		if ok != (err == nil) || ok && got != n.String() {
+			t.Errorf("%q: itemNumber %q %v; s10.Parse %q %v", in, got, ok, n.String(), err)
+		}
+	})
+}
