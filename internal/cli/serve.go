@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"runtime/debug"
 	"time"
 
 	"github.com/ecship/ecship/internal/app"
@@ -18,6 +19,11 @@ func serve(ctx context.Context, env *Env, args []string) int {
 		return code
 	}
 	log := newLogger(env.Stderr, cfg)
+	if env.Getenv("GOGC") == "" {
+		// A server answers large documents (labels, tracking) all day: collecting garbage half as
+		// often buys about a tenth more throughput for a few more megabytes. GOGC overrides it.
+		debug.SetGCPercent(200)
+	}
 	start := time.Now()
 	a, err := app.New(ctx, cfg, log)
 	if err != nil {

@@ -194,7 +194,7 @@ func (s *Store) postItem(ctx context.Context, tx *sql.Tx, sessionID string, p co
 			return fmt.Errorf("store: overpayment refund: %w", err)
 		}
 	}
-	if err := addEvent(ctx, tx, p.Event); err != nil {
+	if err := s.addEvent(ctx, tx, p.Event); err != nil {
 		return err
 	}
 	return book(ctx, tx, p.Txn)

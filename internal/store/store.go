@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -30,6 +31,7 @@ var migrations embed.FS
 type Store struct {
 	db      *sql.DB
 	dialect Dialect
+	stmts   sync.Map // query -> *sql.Stmt, for the hot read paths (see prepared)
 }
 
 // Open connects to a database named by a DSN: "sqlite:PATH" or "postgres://...". It does not migrate.
@@ -67,8 +69,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
 	if d == SQLite {
-		// One connection per core is plenty; more only queue on SQLite's single writer.
+		// One connection per core is plenty; more only queue on SQLite's single writer. Keep them
+		// open: a new connection reads the schema again.
 		db.SetMaxOpenConns(8)
+		db.SetMaxIdleConns(8)
 	} else {
 		db.SetMaxOpenConns(20)
 		db.SetMaxIdleConns(10)
@@ -94,7 +98,27 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.Range(func(_, st any) bool { st.(*sql.Stmt).Close(); return true })
+	return s.db.Close()
+}
+
+// prepared is the query prepared once for the life of the store: a look-up that runs thousands of
+// times a second should not parse its SQL each time.
+func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := s.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := s.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := s.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
 
 // Dialect says which database this is.
 func (s *Store) Dialect() Dialect { return s.dialect }

@@ -78,3 +78,34 @@ func tsOrNil(t *time.Time) any {
 	}
 	return ts(*t)
 }
+
+// parseTS reads a time in tsLayout ("2006-01-02 15:04:05.000000+00:00", always UTC) by hand: a
+// tracking look-up reads hundreds; anything else goes through the general parser.
+func parseTS(s string) (time.Time, error) {
+	if len(s) == len(tsLayout) && s[4] == '-' && s[7] == '-' && s[10] == ' ' && s[13] == ':' && s[16] == ':' && s[19] == '.' && s[26:] == "+00:00" {
+		n := func(from, to int) (int, bool) {
+			v := 0
+			for i := from; i < to; i++ {
+				c := s[i]
+				if c < '0' || c > '9' {
+					return 0, false
+				}
+				v = v*10 + int(c-'0')
+			}
+			return v, true
+		}
+		y, ok1 := n(0, 4)
+		mo, ok2 := n(5, 7)
+		d, ok3 := n(8, 10)
+		h, ok4 := n(11, 13)
+		mi, ok5 := n(14, 16)
+		se, ok6 := n(17, 19)
+		us, ok7 := n(20, 26)
+		if ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 && mi < 60 && se < 60 {
+			return time.Date(y, time.Month(mo), d, h, mi, se, us*1000, time.UTC), nil
+		}
+	}
+	var t ts
+	err := t.parse(s)
+	return time.Time(t), err
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,20 +15,37 @@ import (
 const insertEvent = `INSERT INTO tracking_events (id, item_no, code, at, country, office, time_zone, source, created_at)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (item_no, at, code, country, office) DO NOTHING`
 
-// addEvent stores a tracking event; the same event again is stored once.
-func addEvent(ctx context.Context, q querier, e tracking.Event) error {
-	_, err := q.ExecContext(ctx, insertEvent, e.ID, e.ItemNo, e.Code, ts(e.At), e.Country, e.Office, e.TimeZone, e.Source, ts(e.CreatedAt))
-	if err != nil {
+// addEvent stores a tracking event inside a transaction (the same event again is stored once) and
+// packs the item's events again.
+func (s *Store) addEvent(ctx context.Context, tx *sql.Tx, e tracking.Event) error {
+	if err := s.lockKey(ctx, tx, "track:"+e.ItemNo); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, insertEvent, e.ID, e.ItemNo, e.Code, ts(e.At), e.Country, e.Office, e.TimeZone, e.Source, ts(e.CreatedAt)); err != nil {
 		return fmt.Errorf("store: tracking event: %w", err)
 	}
-	return nil
+	return packEvents(ctx, tx, e.ItemNo, e.CreatedAt)
 }
 
-// AddEvents stores events in one transaction, each once; it answers how many were new.
+// AddEvents stores events in one transaction, each once, and packs again the events of each item
+// they are about; it answers how many were new.
 func (s *Store) AddEvents(ctx context.Context, events []tracking.Event) (int, error) {
 	added := 0
 	err := s.Transact(ctx, func(tx *sql.Tx) error {
 		added = 0
+		nos := make([]string, 0, len(events))
+		for _, e := range events {
+			nos = append(nos, e.ItemNo)
+		}
+		slices.Sort(nos)
+		nos = slices.Compact(nos)
+		// Two transactions adding to one item would each pack the events without the other's.
+		// Items are locked in order, so two such transactions cannot deadlock.
+		for _, no := range nos {
+			if err := s.lockKey(ctx, tx, "track:"+no); err != nil {
+				return err
+			}
+		}
 		// One prepared statement for every row: many rows a statement would cost SQLite more in
 		// numbering the parameters than it saves.
 		stmt, err := tx.PrepareContext(ctx, insertEvent)
@@ -43,9 +61,67 @@ func (s *Store) AddEvents(ctx context.Context, events []tracking.Event) (int, er
 			n, _ := res.RowsAffected()
 			added += int(n)
 		}
+		if added == 0 {
+			return nil
+		}
+		for _, no := range nos {
+			if err := packEvents(ctx, tx, no, events[0].CreatedAt); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	return added, err
+}
+
+// packEvents writes an item's events, in time order, into its tracking_items row.
+func packEvents(ctx context.Context, tx *sql.Tx, itemNo string, now time.Time) error {
+	rows, err := tx.QueryContext(ctx, `SELECT code, at, country, office, time_zone FROM tracking_events WHERE item_no = $1 ORDER BY at, code`, itemNo)
+	if err != nil {
+		return fmt.Errorf("store: pack events: %w", err)
+	}
+	var b strings.Builder
+	for rows.Next() {
+		var code, country, office, zone string
+		var at ts
+		if err := rows.Scan(&code, &at, &country, &office, &zone); err != nil {
+			rows.Close()
+			return err
+		}
+		if b.Len() > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(code + "|" + time.Time(at).UTC().Format(tsLayout) + "|" + country + "|" + office + "|" + zone)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO tracking_items (item_no, events, updated_at) VALUES ($1, $2, $3)
+		ON CONFLICT (item_no) DO UPDATE SET events = excluded.events, updated_at = excluded.updated_at`, itemNo, b.String(), ts(now))
+	if err != nil {
+		return fmt.Errorf("store: pack events: %w", err)
+	}
+	return nil
+}
+
+// unpackEvents reads a tracking_items row back into events.
+func unpackEvents(itemNo, packed string, add func(tracking.Event)) error {
+	if packed == "" {
+		return nil
+	}
+	for one := range strings.SplitSeq(packed, ";") {
+		code, rest, _ := strings.Cut(one, "|")
+		at, rest, _ := strings.Cut(rest, "|")
+		country, rest, _ := strings.Cut(rest, "|")
+		office, zone, ok := strings.Cut(rest, "|")
+		t, err := parseTS(at)
+		if !ok || err != nil {
+			return fmt.Errorf("store: tracking item %s: cannot read %q", itemNo, one)
+		}
+		add(tracking.Event{ItemNo: itemNo, Code: code, At: t, Country: country, Office: office, TimeZone: zone})
+	}
+	return nil
 }
 
 // FollowMilestone puts a posted label in the state its events say, forward only: posted, in
@@ -84,7 +160,11 @@ func (s *Store) TrackedItems(ctx context.Context, itemNos []string) (map[string]
 		args[i] = n
 	}
 	in := placeholders(1, len(itemNos))
-	rows, err := s.db.QueryContext(ctx, `SELECT item_no, owner_id, mode, recipient_country, posted_at, posted_office FROM shipments WHERE item_no IN (`+in+`)`, args...)
+	st, err := s.prepared(ctx, `SELECT item_no, owner_id, mode, recipient_country, posted_at, posted_office FROM shipments WHERE item_no IN (`+in+`)`)
+	if err != nil {
+		return nil, fmt.Errorf("store: tracked items: %w", err)
+	}
+	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: tracked items: %w", err)
 	}
@@ -111,33 +191,33 @@ func (s *Store) TrackedItems(ctx context.Context, itemNos []string) (map[string]
 		}
 		it.Events = append(it.Events, e)
 	}
-	if err := s.eventRows(ctx, in, args, add); err != nil {
+	if st, err = s.prepared(ctx, `SELECT item_no, events FROM tracking_items WHERE item_no IN (`+in+`)`); err != nil {
+		return nil, fmt.Errorf("store: tracked items: %w", err)
+	}
+	rows, err = st.QueryContext(ctx, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: tracked items: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var no, packed string
+		if err := rows.Scan(&no, &packed); err != nil {
+			return nil, err
+		}
+		if it := out[no]; it != nil {
+			it.Events = make([]tracking.Event, 0, strings.Count(packed, ";")+1)
+		}
+		if err := unpackEvents(no, packed, add); err != nil {
+			return nil, err
+		}
+	}
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	for _, it := range out {
 		tracking.Sort(it.Events)
 	}
 	return out, nil
-}
-
-// eventRows reads the events of the items, only the columns a look-up shows: a look-up reads
-// hundreds of rows, and each column handed over costs.
-func (s *Store) eventRows(ctx context.Context, in string, args []any, add func(tracking.Event)) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT item_no, code, at, country, office, time_zone FROM tracking_events WHERE item_no IN (`+in+`)`, args...)
-	if err != nil {
-		return fmt.Errorf("store: tracking events: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var e tracking.Event
-		var at ts
-		if err := rows.Scan(&e.ItemNo, &e.Code, &at, &e.Country, &e.Office, &e.TimeZone); err != nil {
-			return err
-		}
-		e.At = time.Time(at)
-		add(e)
-	}
-	return rows.Err()
 }
 
 // TrackingEvents returns an item's events in time order.

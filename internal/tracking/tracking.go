@@ -6,6 +6,7 @@ package tracking
 
 import (
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
@@ -44,10 +45,26 @@ type Event struct {
 
 // Local is the event's time where it happened.
 func (e Event) Local() time.Time {
-	if loc, err := time.LoadLocation(e.TimeZone); err == nil {
+	if loc := Zone(e.TimeZone); loc != nil {
 		return e.At.In(loc)
 	}
 	return e.At.UTC()
+}
+
+var zoneCache sync.Map // name -> *time.Location
+
+// Zone is the time zone of that name, read once (time.LoadLocation reads the zone data each
+// time); nil for no such zone.
+func Zone(name string) *time.Location {
+	if loc, ok := zoneCache.Load(name); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil
+	}
+	zoneCache.Store(name, loc)
+	return loc
 }
 
 // PostedAt is the event of an item accepted over an office's counter.
