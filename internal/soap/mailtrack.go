@@ -29,9 +29,6 @@ const MailTrackNamespace = "http://webservice.mailtrack.hkpost.com"
 // MaxItems is how many item numbers one request may ask (TRK-1).
 const MaxItems = 30
 
-// TrackingPeriod is how long after posting an item can be tracked (TRK-9).
-const TrackingPeriod = 6 // months
-
 // Integrators finds live integrator credentials with their passwords opened (account.Service).
 type Integrators interface {
 	Integrator(ctx context.Context, username string) (account.Integrator, error)
@@ -344,7 +341,6 @@ func (m *MailTrack) lookup(ctx context.Context, in *account.Integrator, items []
 	if err != nil {
 		return nil, err
 	}
-	expiry := now.In(catalog.HongKong).AddDate(0, -TrackingPeriod, 0)
 	for i := range results {
 		res := &results[i]
 		if res.status != OK {
@@ -362,7 +358,7 @@ func (m *MailTrack) lookup(ctx context.Context, in *account.Integrator, items []
 			res.status = ItemUnknown
 		case it.OwnerID == "" || it.OwnerID != in.UserID || it.Mode != in.Mode:
 			res.status = ItemNotAllowed
-		case postedBefore(it, expiry):
+		case it.TrackingOver(now):
 			res.status = ItemExpired
 		default:
 			res.item = it
@@ -394,17 +390,6 @@ func itemNumber(raw string) (string, bool) {
 }
 
 func upper(c byte) bool { return 'A' <= c && c <= 'Z' }
-
-// postedBefore reports whether the item was posted (or, with no posting known, first seen) before t.
-func postedBefore(it *tracking.Item, t time.Time) bool {
-	if at, _ := it.Posting(); at != nil {
-		return at.Before(t)
-	}
-	if len(it.Events) > 0 {
-		return it.Events[0].At.Before(t)
-	}
-	return false
-}
 
 // zone loads an IANA time zone once (time.LoadLocation reads the zone database on every call).
 func (m *MailTrack) zone(name string) *time.Location {

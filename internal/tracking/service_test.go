@@ -120,3 +120,24 @@ func join(s []string) string {
 }
 
 var _ = errs.Invalid
+
+// rule: TRK-9
+func TestTrackingIsOverSixMonthsAfterPosting(t *testing.T) {
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, catalog.HongKong)
+	at := func(t time.Time) *time.Time { return &t }
+	cases := []struct {
+		it   tracking.Item
+		over bool
+	}{
+		{tracking.Item{PostedAt: at(now.AddDate(0, -6, 0).Add(time.Minute))}, false},
+		{tracking.Item{PostedAt: at(now.AddDate(0, -6, 0).Add(-time.Minute))}, true},
+		{tracking.Item{Events: []tracking.Event{{Code: "EMA", At: now.AddDate(0, -7, 0)}}}, true},
+		{tracking.Item{Events: []tracking.Event{{Code: "EMD", At: now.AddDate(0, -1, 0)}}}, false},
+		{tracking.Item{}, false},
+	}
+	for i, c := range cases {
+		if got := c.it.TrackingOver(now); got != c.over {
+			t.Errorf("case %d: over %v; want %v", i, got, c.over)
+		}
+	}
+}

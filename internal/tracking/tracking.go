@@ -122,3 +122,16 @@ func (it *Item) Posting() (at *time.Time, office string) {
 	}
 	return nil, ""
 }
+
+// TrackingMonths is how long after posting an item can be tracked (TRK-9).
+const TrackingMonths = 6
+
+// TrackingOver reports whether the item was posted (or first seen) more than TrackingMonths
+// calendar months before now, in Hong Kong.
+func (it *Item) TrackingOver(now time.Time) bool {
+	limit := now.In(catalog.HongKong).AddDate(0, -TrackingMonths, 0)
+	if at, _ := it.Posting(); at != nil {
+		return at.Before(limit)
+	}
+	return len(it.Events) > 0 && it.Events[0].At.Before(limit)
+}

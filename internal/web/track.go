@@ -176,8 +176,8 @@ func (p *Portal) track(w http.ResponseWriter, r *http.Request) {
 		}
 		it := items[res.Typed]
 		// Test-mode labels are for integrators' tests: the public sees live items only. A label
-		// not yet posted has no news either.
-		if it == nil || !it.Known() || it.Mode == account.Test || (len(it.Events) == 0 && it.PostedAt == nil) {
+		// not yet posted has no news either, nor one posted more than six months ago (TRK-9).
+		if it == nil || !it.Known() || it.Mode == account.Test || (len(it.Events) == 0 && it.PostedAt == nil) || it.TrackingOver(p.Now()) {
 			res.Unknown = true
 			continue
 		}
