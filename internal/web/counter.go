@@ -317,14 +317,7 @@ func (p *Portal) counterScan(w http.ResponseWriter, r *http.Request) {
 		it, err = p.Counter.Scan(r.Context(), currentUser(r), sess.ID, in)
 	}
 	if err != nil {
-		if c := errs.CodeOf(err); c == errs.Internal || c == errs.Unavailable {
-			p.fail(w, r, err)
-			return
-		}
-		if fresh, gerr := p.Counter.Get(r.Context(), currentUser(r), sess.ID); gerr == nil {
-			sess = fresh
-		}
-		p.renderCounterSession(w, r, statusOf(err), sess, func(pg *counterSessionPage) {
+		p.counterRefused(w, r, sess, err, func(pg *counterSessionPage) {
 			pg.Scan = f
 			p.scanFail(pg, err)
 		})
@@ -361,14 +354,7 @@ func (p *Portal) counterPay(w http.ResponseWriter, r *http.Request) {
 		_, err = p.Counter.Pay(r.Context(), currentUser(r), sess.ID, f.V("method"), amount, f.V("key"))
 	}
 	if err != nil {
-		if c := errs.CodeOf(err); c == errs.Internal || c == errs.Unavailable {
-			p.fail(w, r, err)
-			return
-		}
-		if fresh, gerr := p.Counter.Get(r.Context(), currentUser(r), sess.ID); gerr == nil {
-			sess = fresh
-		}
-		p.renderCounterSession(w, r, statusOf(err), sess, func(pg *counterSessionPage) {
+		p.counterRefused(w, r, sess, err, func(pg *counterSessionPage) {
 			pg.Pay = f
 			pg.Pay.fail(pg.Lang, err)
 			pg.Pay.Values["key"] = "" // a refusal took nothing: the next try is a new payment
@@ -393,6 +379,13 @@ func (p *Portal) counterClose(w http.ResponseWriter, r *http.Request) {
 
 // counterActionFail shows the session again with why a button's action was refused.
 func (p *Portal) counterActionFail(w http.ResponseWriter, r *http.Request, sess *counter.Session, err error) {
+	_, msg := failMessage(Lang(w, r), err)
+	p.counterRefused(w, r, sess, err, func(pg *counterSessionPage) { pg.Error = msg })
+}
+
+// counterRefused shows the session as it now is with a refusal put on the page by edit; a
+// failure of the system itself is the error page.
+func (p *Portal) counterRefused(w http.ResponseWriter, r *http.Request, sess *counter.Session, err error, edit func(*counterSessionPage)) {
 	if c := errs.CodeOf(err); c == errs.Internal || c == errs.Unavailable {
 		p.fail(w, r, err)
 		return
@@ -400,8 +393,7 @@ func (p *Portal) counterActionFail(w http.ResponseWriter, r *http.Request, sess 
 	if fresh, gerr := p.Counter.Get(r.Context(), currentUser(r), sess.ID); gerr == nil {
 		sess = fresh
 	}
-	status, msg := failMessage(Lang(w, r), err)
-	p.renderCounterSession(w, r, status, sess, func(pg *counterSessionPage) { pg.Error = msg })
+	p.renderCounterSession(w, r, statusOf(err), sess, edit)
 }
 
 // counterReceipt is a closed session's consolidated posting receipt (CTR-5).
