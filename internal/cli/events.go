@@ -2,12 +2,8 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"os"
-	"strings"
 
-	"github.com/ecship/ecship/internal/config"
 	"github.com/ecship/ecship/internal/tracking"
 )
 
@@ -20,28 +16,17 @@ const importChunk = 5000
 // stored when any is wrong. Events already there are skipped, so a file can be imported again.
 func eventsImport(ctx context.Context, env *Env, args []string) int {
 	const name = "events import"
-	flagArgs, files := positional(args, "db", "data")
-	cfg, ok, code := loadConfig(env, name, eventsImportUsage+" [--db DSN] [--data DIR]", flagArgs,
-		func(c *config.Config, fs *flag.FlagSet) { c.DBFlags(fs) })
-	if !ok {
+	cfg, path, pr, code := csvFileArg(env, name, eventsImportUsage, tracking.Columns, args)
+	if pr == nil {
 		return code
 	}
-	if len(files) != 1 {
-		fmt.Fprintf(env.Stderr, "usage: ecship %s %s\n\nThe CSV file has a header row naming the columns %s.\n", name, eventsImportUsage, strings.Join(tracking.Columns, ","))
-		return ExitUsage
-	}
-	f, err := os.Open(files[0])
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "ecship %s: %v\n", name, err)
-		return ExitUsage
-	}
-	defer f.Close()
+	defer pr.Close()
+	files := []string{path}
 	a, ok := openApp(ctx, env, name, cfg)
 	if !ok {
 		return ExitError
 	}
 	defer a.Close()
-	pr := &progressReader{r: f, report: func(rows int) { fmt.Fprintf(env.Stderr, "ecship %s: %d rows read\n", name, rows) }}
 	events, bad, err := a.Tracking.ReadCSV(pr, tracking.FromImport, 100)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "ecship %s: %s: %v\n", name, files[0], err)

@@ -22,23 +22,12 @@ const progressEvery = 1000
 // wrong.
 func legacyImport(ctx context.Context, env *Env, args []string) int {
 	const name = "legacy import"
-	flagArgs, files := positional(args, "db", "data")
-	cfg, ok, code := loadConfig(env, name, legacyImportUsage+" [--db DSN] [--data DIR]", flagArgs,
-		func(c *config.Config, fs *flag.FlagSet) { c.DBFlags(fs) })
-	if !ok {
+	cfg, path, pr, code := csvFileArg(env, name, legacyImportUsage, account.LegacyColumns, args)
+	if pr == nil {
 		return code
 	}
-	if len(files) != 1 {
-		fmt.Fprintf(env.Stderr, "usage: ecship %s %s\n\nThe CSV file has a header row naming the columns %s.\n", name, legacyImportUsage, strings.Join(account.LegacyColumns, ","))
-		return ExitUsage
-	}
-	f, err := os.Open(files[0])
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "ecship %s: %v\n", name, err)
-		return ExitUsage
-	}
-	defer f.Close()
-	pr := &progressReader{r: f, report: func(rows int) { fmt.Fprintf(env.Stderr, "ecship %s: %d rows read\n", name, rows) }}
+	defer pr.Close()
+	files := []string{path}
 	accounts, bad, err := account.ParseLegacyCSV(pr)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "ecship %s: %s: %v\n", name, files[0], err)
@@ -91,8 +80,17 @@ func positional(args []string, valued ...string) (flags, pos []string) {
 // (a quoted field spanning lines counts more than once: it is a progress report, not a count).
 type progressReader struct {
 	r      io.Reader
+	closer io.Closer
 	lines  int
 	report func(rows int)
+}
+
+// Close closes the file read.
+func (p *progressReader) Close() error {
+	if p.closer == nil {
+		return nil
+	}
+	return p.closer.Close()
 }
 
 func (p *progressReader) Read(b []byte) (int, error) {
@@ -106,4 +104,26 @@ func (p *progressReader) Read(b []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// csvFileArg reads the flags and the one CSV file argument of an import command and opens the file,
+// read with progress lines on stderr every progressEvery rows. With a problem it says what and
+// answers a nil reader and the exit code.
+func csvFileArg(env *Env, name, usage string, columns []string, args []string) (config.Config, string, *progressReader, int) {
+	flagArgs, files := positional(args, "db", "data")
+	cfg, ok, code := loadConfig(env, name, usage+" [--db DSN] [--data DIR]", flagArgs,
+		func(c *config.Config, fs *flag.FlagSet) { c.DBFlags(fs) })
+	if !ok {
+		return cfg, "", nil, code
+	}
+	if len(files) != 1 {
+		fmt.Fprintf(env.Stderr, "usage: ecship %s %s\n\nThe CSV file has a header row naming the columns %s.\n", name, usage, strings.Join(columns, ","))
+		return cfg, "", nil, ExitUsage
+	}
+	f, err := os.Open(files[0])
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "ecship %s: %v\n", name, err)
+		return cfg, "", nil, ExitUsage
+	}
+	return cfg, files[0], &progressReader{r: f, closer: f, report: func(rows int) { fmt.Fprintf(env.Stderr, "ecship %s: %d rows read\n", name, rows) }}, ExitOK
 }
