@@ -21,7 +21,6 @@ func eventsImport(ctx context.Context, env *Env, args []string) int {
 		return code
 	}
 	defer pr.Close()
-	files := []string{path}
 	a, ok := openApp(ctx, env, name, cfg)
 	if !ok {
 		return ExitError
@@ -29,14 +28,14 @@ func eventsImport(ctx context.Context, env *Env, args []string) int {
 	defer a.Close()
 	events, bad, err := a.Tracking.ReadCSV(pr, tracking.FromImport, 100)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "ecship %s: %s: %v\n", name, files[0], err)
+		fmt.Fprintf(env.Stderr, "ecship %s: %s: %v\n", name, path, err)
 		return ExitUsage
 	}
 	if len(bad) > 0 {
 		for _, e := range bad {
 			fmt.Fprintln(env.Stderr, e.Error())
 		}
-		fmt.Fprintf(env.Stderr, "ecship %s: %s: problems in the rows above: nothing imported\n", name, files[0])
+		fmt.Fprintf(env.Stderr, "ecship %s: %s: problems in the rows above: nothing imported\n", name, path)
 		return ExitUsage
 	}
 	added := 0

@@ -27,17 +27,16 @@ func legacyImport(ctx context.Context, env *Env, args []string) int {
 		return code
 	}
 	defer pr.Close()
-	files := []string{path}
 	accounts, bad, err := account.ParseLegacyCSV(pr)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "ecship %s: %s: %v\n", name, files[0], err)
+		fmt.Fprintf(env.Stderr, "ecship %s: %s: %v\n", name, path, err)
 		return ExitUsage
 	}
 	if len(bad) > 0 {
 		for _, e := range bad {
 			fmt.Fprintln(env.Stderr, e.Error())
 		}
-		fmt.Fprintf(env.Stderr, "ecship %s: %s: %d problems: nothing imported\n", name, files[0], len(bad))
+		fmt.Fprintf(env.Stderr, "ecship %s: %s: %d problems: nothing imported\n", name, path, len(bad))
 		return ExitUsage
 	}
 	fmt.Fprintf(env.Stderr, "ecship %s: %d rows read, all valid: importing\n", name, len(accounts))
@@ -120,10 +119,11 @@ func csvFileArg(env *Env, name, usage string, columns []string, args []string) (
 		fmt.Fprintf(env.Stderr, "usage: ecship %s %s\n\nThe CSV file has a header row naming the columns %s.\n", name, usage, strings.Join(columns, ","))
 		return cfg, "", nil, ExitUsage
 	}
-	f, err := os.Open(files[0])
+	path := files[0]
+	f, err := os.Open(path)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "ecship %s: %v\n", name, err)
 		return cfg, "", nil, ExitUsage
 	}
-	return cfg, files[0], &progressReader{r: f, closer: f, report: func(rows int) { fmt.Fprintf(env.Stderr, "ecship %s: %d rows read\n", name, rows) }}, ExitOK
+	return cfg, path, &progressReader{r: f, closer: f, report: func(rows int) { fmt.Fprintf(env.Stderr, "ecship %s: %d rows read\n", name, rows) }}, ExitOK
 }
