@@ -62,21 +62,7 @@ func TestZeepClient(t *testing.T) {
 	defer srv.Close()
 	run := func(lang string, items ...string) zeepResponse {
 		t.Helper()
-		args := append([]string{"testdata/zeep_client.py", srv.URL + soap.MailTrackPath + "?wsdl", e.live.Username, e.live.Password, lang}, items...)
-		cmd := exec.Command(py, args...)
-		out, err := cmd.Output()
-		if err != nil {
-			var stderr []byte
-			if ee, ok := err.(*exec.ExitError); ok {
-				stderr = ee.Stderr
-			}
-			t.Fatalf("zeep: %v\n%s", err, stderr)
-		}
-		var r zeepResponse
-		if err := json.Unmarshal(out, &r); err != nil {
-			t.Fatalf("zeep's answer %s: %v", out, err)
-		}
-		return r
+		return runAs(t, py, srv.URL, e.live.Username, e.live.Password, lang, items...)
 	}
 	r := run("A", e.delivered, e.rivalItem)
 	if r.Status != 0 || r.ItemCount != 2 || len(r.DeliveryResult) != 2 {
@@ -95,7 +81,75 @@ func TestZeepClient(t *testing.T) {
 	if r.DeliveryResult[1].Status != 1004 {
 		t.Errorf("another sender's item through zeep: %d; want 1004", r.DeliveryResult[1].Status)
 	}
-	if r := run("X", e.delivered); r.Status != 9996 || r.ItemCount != 0 {
-		t.Errorf("lang X through zeep: %+v; want 9996", r)
+	// rule: TRK-3
+	// Every other status code, each through the client the WSDL builds.
+	r = run("E", e.unknown, "HELLO", e.old)
+	for i, want := range []int{1001, 1002, 1003} {
+		if r.Status != 0 || len(r.DeliveryResult) != 3 || r.DeliveryResult[i].Status != want {
+			t.Errorf("item codes through zeep: %+v; want %d at %d", r, want, i)
+		}
+	}
+	thirtyOne := make([]string, 31)
+	for i := range thirtyOne {
+		thirtyOne[i] = e.delivered
+	}
+	for _, c := range []struct {
+		want int
+		call func() zeepResponse
+	}{
+		{9992, func() zeepResponse { return runAs(t, py, srv.URL, e.live.Username, "WRONGPASS1", "A", e.delivered) }},
+		{9993, func() zeepResponse {
+			return runAs(t, py, srv.URL, e.live.Username, e.live.Password, "A", "--raw", "<Envelope><Body><getItemDeliveryStatus>")
+		}},
+		{9995, func() zeepResponse { return run("A", thirtyOne...) }},
+		{9996, func() zeepResponse { return run("X", e.delivered) }},
+		{9997, func() zeepResponse { return run("A") }},
+		{9998, func() zeepResponse {
+			return runAs(t, py, srv.URL, e.live.Username, e.live.Password, "A", "--as", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", e.delivered)
+		}},
+	} {
+		if r := c.call(); r.Status != c.want || r.ItemCount != 0 || r.ErrMsg == "" {
+			t.Errorf("through zeep: %+v; want %d", r, c.want)
+		}
+	}
+	// The limits: a second call within a 1-hour interval (9991), then one with the day's quota spent
+	// (9994).
+	e.m.MinInterval = time.Hour
+	if r := run("A", e.delivered); r.Status != 0 {
+		t.Errorf("the first call with the limits on: %+v; want 0", r)
+	}
+	if r := run("A", e.delivered); r.Status != 9991 {
+		t.Errorf("too soon through zeep: %+v; want 9991", r)
+	}
+	e.m.MinInterval, e.m.DailyLimit = 0, 1
+	if r := run("A", e.delivered); r.Status != 9994 {
+		t.Errorf("over the daily limit through zeep: %+v; want 9994", r)
+	}
+	e.m.DailyLimit = 0
+	st.Close()
+	if r := run("A", e.delivered); r.Status != 9999 || r.ErrMsg == "" {
+		t.Errorf("database down through zeep: %+v; want 9999", r)
+	}
+}
+
+// runAs calls getItemDeliveryStatus with the zeep client built from the server's WSDL.
+func runAs(t *testing.T, py, base, username, password, lang string, items ...string) zeepResponse {
+	t.Helper()
+	{
+		args := append([]string{"testdata/zeep_client.py", base + soap.MailTrackPath + "?wsdl", username, password, lang}, items...)
+		cmd := exec.Command(py, args...)
+		out, err := cmd.Output()
+		if err != nil {
+			var stderr []byte
+			if ee, ok := err.(*exec.ExitError); ok {
+				stderr = ee.Stderr
+			}
+			t.Fatalf("zeep: %v\n%s", err, stderr)
+		}
+		var r zeepResponse
+		if err := json.Unmarshal(out, &r); err != nil {
+			t.Fatalf("zeep's answer %s: %v", out, err)
+		}
+		return r
 	}
 }
