@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/payment"
+	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/store/storetest"
 )
 
@@ -157,6 +159,28 @@ func TestCounterAPI(t *testing.T) {
 			report, err := a.LedgerCheck(context.Background())
 			if err != nil || len(report.Problems) > 0 {
 				t.Fatalf("ledger: %v %v", report.Problems, err)
+			}
+			// Operations refuse the overpayment refund: the money is kept, earned, and the books
+			// still prove every cent owed or earned.
+			ctx := context.Background()
+			ops, _ := a.Accounts.CreateUser(ctx, "ops", "ops@example.hk", "harbour-view-8", account.Admin)
+			owner, _ := a.Store.UserByLogin(ctx, "shopper")
+			refunds, _ := a.Refunds.Mine(ctx, shipment.Owner{User: owner, Mode: account.Live})
+			if len(refunds) != 1 {
+				t.Fatalf("refunds %+v", refunds)
+			}
+			if _, err := a.Refunds.Vet(ctx, ops, refunds[0].ID, false, "The item was weighed with its packing removed."); err != nil {
+				t.Fatal(err)
+			}
+			if report, err := a.LedgerCheck(ctx); err != nil || len(report.Problems) > 0 {
+				t.Fatalf("ledger after a refused refund: %v %v", report.Problems, err)
+			}
+			// A movement that owes nobody is caught: postage earned from what a sender is owed.
+			if err := a.Store.Book(ctx, payment.Move("rogue", "rogue", "test", payment.PostageUnearned, payment.PostageRevenue, 100, a.Now())); err != nil {
+				t.Fatal(err)
+			}
+			if report, _ := a.LedgerCheck(ctx); len(report.Problems) != 2 {
+				t.Errorf("a rogue movement: problems %v; want revenue and unearned both flagged", report.Problems)
 			}
 		})
 	}

@@ -125,9 +125,22 @@ func (a *App) LedgerCheck(ctx context.Context) (LedgerReport, error) {
 	if err != nil {
 		return r, err
 	}
-	if got := -r.Balances[payment.PostageRevenue]; got != earned {
-		r.Problems = append(r.Problems, fmt.Sprintf("postage:revenue is %s; the items posted cost %s", got.Display(), earned.Display()))
+	kept, err := a.Store.KeptSum(ctx)
+	if err != nil {
+		return r, err
 	}
-	r.Lines = append(r.Lines, fmt.Sprintf("%s taken at counters; %s postage earned by posted items", taken.Display(), earned.Display()))
+	if got := -r.Balances[payment.PostageRevenue]; got != earned+kept {
+		r.Problems = append(r.Problems, fmt.Sprintf("postage:revenue is %s; the items posted cost %s and refused refunds kept %s", got.Display(), earned.Display(), kept.Display()))
+	}
+	r.Lines = append(r.Lines, fmt.Sprintf("%s taken at counters; %s postage earned by posted items, %s kept from refused refunds", taken.Display(), earned.Display(), kept.Display()))
+	// Money paid and not yet earned is owed: labels paid and not posted, refunds not yet sent,
+	// counter money not yet used.
+	due, err := a.Store.UnearnedDue(ctx)
+	if err != nil {
+		return r, err
+	}
+	if got := -r.Balances[payment.PostageUnearned]; got != due {
+		r.Problems = append(r.Problems, fmt.Sprintf("postage:unearned is %s; paid labels not posted, refunds not sent and unused counter money come to %s", got.Display(), due.Display()))
+	}
 	return r, nil
 }

@@ -53,8 +53,9 @@ type RefundStore interface {
 	Refunds(ctx context.Context, owner string, mode account.Mode) ([]*Refund, error)
 	RefundsToVet(ctx context.Context, status RefundStatus) ([]*Refund, error)
 	RefundByID(ctx context.Context, id string) (*Refund, error)
-	// VetRefund records an approval or rejection of a submitted application.
-	VetRefund(ctx context.Context, r *Refund, now time.Time) error
+	// VetRefund records an approval or rejection of a submitted application, and books txn (the
+	// money kept, for a rejection) when it is not nil.
+	VetRefund(ctx context.Context, r *Refund, txn *Txn, now time.Time) error
 	// RefundedTotal is what was refunded (or approved to be) so far for a payment's label.
 	RefundedTotal(ctx context.Context, paymentID, shipmentID string) (money.Cents, error)
 	// MarkRefunded records the refund sent and books it.
@@ -129,7 +130,13 @@ func (rf *Refunds) Vet(ctx context.Context, actor *account.User, id string, appr
 	if approve {
 		r.Status = RefundApproved
 	}
-	if err := rf.Store.VetRefund(ctx, r, rf.Now()); err != nil {
+	var kept *Txn
+	if !approve {
+		// Refused: the money is the post's, earned like postage.
+		t := Move("kept:"+r.ID, "refund_rejected", r.ID, PostageUnearned, PostageRevenue, r.Amount, rf.Now())
+		kept = &t
+	}
+	if err := rf.Store.VetRefund(ctx, r, kept, rf.Now()); err != nil {
 		return nil, err
 	}
 	if !approve {

@@ -81,18 +81,50 @@ func (s *Store) RefundByID(ctx context.Context, id string) (*payment.Refund, err
 	return r, notFound(err)
 }
 
-// VetRefund records the decision on a submitted application, once.
-func (s *Store) VetRefund(ctx context.Context, r *payment.Refund, now time.Time) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE refunds SET status = $2, note = $3, vetted_by = $4, vetted_at = $5 WHERE id = $1 AND status = 'submitted'`,
-		r.ID, string(r.Status), r.Note, r.VettedBy, ts(now))
+// VetRefund records the decision on a submitted application, once, with its booking if any.
+func (s *Store) VetRefund(ctx context.Context, r *payment.Refund, txn *payment.Txn, now time.Time) error {
+	return s.Transact(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE refunds SET status = $2, note = $3, vetted_by = $4, vetted_at = $5 WHERE id = $1 AND status = 'submitted'`,
+			r.ID, string(r.Status), r.Note, r.VettedBy, ts(now))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.New(errs.Conflict, "refund.vetted", errs.Args{"status": "vetted"})
+		}
+		r.VettedAt = &now
+		if txn == nil {
+			return nil
+		}
+		return book(ctx, tx, *txn)
+	})
+}
+
+// UnearnedDue is what postage:unearned must hold: what was paid for labels not yet posted, refund
+// applications not yet refunded or rejected, and money taken at counters not yet used by an item.
+func (s *Store) UnearnedDue(ctx context.Context) (money.Cents, error) {
+	var paid, refunds, counter int64
+	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(pi.amount_cents), 0) FROM payment_items pi
+		JOIN payments p ON p.id = pi.payment_id JOIN shipments sh ON sh.id = pi.shipment_id
+		WHERE p.status IN ('authorized', 'settling', 'settled') AND pi.cancelled = 0 AND sh.status IN ('paid', 'expired')`).Scan(&paid)
+	if err == nil {
+		err = s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount_cents), 0) FROM refunds WHERE status IN ('submitted', 'approved')`).Scan(&refunds)
+	}
+	if err == nil {
+		err = s.db.QueryRowContext(ctx, `SELECT (SELECT COALESCE(SUM(amount_cents), 0) FROM counter_payments) -
+			(SELECT COALESCE(SUM(paid_here_cents), 0) FROM counter_items WHERE status = 'posted')`).Scan(&counter)
+	}
 	if err != nil {
-		return err
+		return 0, fmt.Errorf("store: unearned due: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return errs.New(errs.Conflict, "refund.vetted", errs.Args{"status": "vetted"})
-	}
-	r.VettedAt = &now
-	return nil
+	return money.Cents(paid + refunds + counter), nil
+}
+
+// KeptSum is what refused refund applications left with the post (earned).
+func (s *Store) KeptSum(ctx context.Context) (money.Cents, error) {
+	var v int64
+	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount_cents), 0) FROM refunds WHERE status = 'rejected'`).Scan(&v)
+	return money.Cents(v), err
 }
 
 // RefundedTotal is what was refunded so far for one label of a payment.
