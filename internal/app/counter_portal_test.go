@@ -257,7 +257,23 @@ func TestPortalCounterSession(t *testing.T) {
 	if code, _, page := admin.do("GET", sessURL+"?lang=en", nil); code != 200 || !strings.Contains(page, no[1]) || !strings.Contains(page, `href="/counter"`) {
 		t.Errorf("an admin on the session: %d", code)
 	}
+	// Admins see every open session at every office (a label held by a forgotten session is found
+	// there); the clerk's own page does not list others'.
+	clerk2, _ := a.Accounts.CreateUser(ctx, "tstclerk", "tst@example.hk", "harbour-view-8", account.Counter)
+	open, err := a.Counter.Open(ctx, clerk2, account.Live, "TST", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, page := admin.do("GET", "/counter?lang=en", nil); !strings.Contains(page, `data-open-session="`+open.ID+`"`) || !strings.Contains(page, "tstclerk") ||
+		strings.Contains(page, `data-open-session="`+sessID(sessURL)+`"`) {
+		t.Error("the admin's counter page lacks the open session, or lists a closed one")
+	}
+	if _, _, page := clerk.do("GET", "/counter?lang=en", nil); strings.Contains(page, open.ID) {
+		t.Error("a clerk sees another clerk's session")
+	}
 }
+
+func sessID(sessURL string) string { return sessURL[strings.LastIndex(sessURL, "/")+1:] }
 
 // An item lighter than its label is posted at once and the overpayment becomes refundable; an
 // unpaid one waits and can be removed.

@@ -23,6 +23,8 @@ type Store interface {
 	CounterSession(ctx context.Context, id string) (*Session, error)
 	// CounterSessions lists a member of staff's sessions, newest first.
 	CounterSessions(ctx context.Context, staffID string, mode account.Mode, limit int) ([]*Session, error)
+	// OpenCounterSessions lists every open session in a mode, oldest first, without their items.
+	OpenCounterSessions(ctx context.Context, mode account.Mode) ([]*Session, error)
 	ShipmentByItemNo(ctx context.Context, mode account.Mode, itemNo string) (*shipment.Shipment, error)
 	ShipmentByID(ctx context.Context, id string) (*shipment.Shipment, error)
 	PaymentOfShipment(ctx context.Context, owner string, mode account.Mode, shipmentID string) (*payment.Payment, error)
@@ -125,6 +127,15 @@ func (s *Service) Recent(ctx context.Context, staff *account.User, mode account.
 		return nil, errs.New(errs.Forbidden, "error.forbidden", nil)
 	}
 	return s.Store.CounterSessions(ctx, staff.ID, mode, limit)
+}
+
+// OpenSessions lists every open session in a mode, oldest first (admins only): a label held by a
+// session left open is found and freed from here.
+func (s *Service) OpenSessions(ctx context.Context, admin *account.User, mode account.Mode) ([]*Session, error) {
+	if !account.Allows(admin, account.AdminOnly) {
+		return nil, errs.New(errs.Forbidden, "error.forbidden", nil)
+	}
+	return s.Store.OpenCounterSessions(ctx, mode)
 }
 
 // open returns the session if it is open.

@@ -88,8 +88,16 @@ func (s *Store) CounterSession(ctx context.Context, id string) (*counter.Session
 
 // CounterSessions lists a member of staff's sessions in a mode, newest first, without their items.
 func (s *Store) CounterSessions(ctx context.Context, staffID string, mode account.Mode, limit int) ([]*counter.Session, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+counterSessionColumns+` FROM counter_sessions c JOIN users u ON u.id = c.staff_id
-		WHERE c.staff_id = $1 AND c.mode = $2 ORDER BY c.opened_at DESC, c.id DESC LIMIT $3`, staffID, string(mode), limit)
+	return s.counterSessions(ctx, `c.staff_id = $1 AND c.mode = $2 ORDER BY c.opened_at DESC, c.id DESC LIMIT $3`, staffID, string(mode), limit)
+}
+
+// OpenCounterSessions lists every open session in a mode, oldest first, without their items.
+func (s *Store) OpenCounterSessions(ctx context.Context, mode account.Mode) ([]*counter.Session, error) {
+	return s.counterSessions(ctx, `c.status = 'open' AND c.mode = $1 ORDER BY c.opened_at, c.id`, string(mode))
+}
+
+func (s *Store) counterSessions(ctx context.Context, where string, args ...any) ([]*counter.Session, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+counterSessionColumns+` FROM counter_sessions c JOIN users u ON u.id = c.staff_id WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: counter sessions: %w", err)
 	}

@@ -63,6 +63,7 @@ type counterPage struct {
 	Sample  bool           // the office list is a sample
 	Current *counter.Session
 	Recent  []*counter.Session
+	AllOpen []*counter.Session // for admins: every open session, at every office
 	Form    form
 }
 
@@ -89,6 +90,12 @@ func (p *Portal) renderCounterHome(w http.ResponseWriter, r *http.Request, statu
 	}
 	if _, typed := f.Values["office"]; !typed && len(pg.Recent) > 0 {
 		f.Values["office"] = pg.Recent[0].Office // most staff work at one office: offer the last one
+	}
+	if u := currentUser(r); account.Allows(u, account.AdminOnly) {
+		if pg.AllOpen, err = p.Counter.OpenSessions(r.Context(), u, account.Live); err != nil {
+			p.fail(w, r, err)
+			return
+		}
 	}
 	for _, o := range p.Catalog.Offices() {
 		if o.AcceptsECShip() {
