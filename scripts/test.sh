@@ -18,6 +18,7 @@ command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v zbarimg >/dev/null || need+=(zbar-tools)
 /usr/bin/python3 -c 'import openpyxl' 2>/dev/null || need+=(python3-openpyxl) # writes .xlsx files as other software does, for the batch tests
 /usr/bin/python3 -c 'import zeep' 2>/dev/null || need+=(python3-zeep) # a real SOAP client generated from the WSDL, for the SOAP tests
+command -v qpdf >/dev/null || need+=(qpdf) # checks the structure of the PDFs ecship writes
 [ -e /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || need+=(fonts-droid-fallback)
 command -v pg_ctlcluster >/dev/null || need+=(postgresql)
 command -v psql >/dev/null || need+=(postgresql-client)

@@ -36,7 +36,7 @@ func (c *canvas) barcode(x, y, w, h float64, content string, textSize float64) e
 	bw := module * float64(len(bars))
 	x0 := x + (w-bw)/2
 	if c.pdf != nil {
-		c.pdf.SetFillColor(0, 0, 0)
+		c.pdf.setFillColor(0, 0, 0)
 		for i := 0; i < len(bars); {
 			if !bars[i] {
 				i++

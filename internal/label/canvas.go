@@ -3,8 +3,6 @@ package label
 import (
 	"strings"
 	"unicode"
-
-	"codeberg.org/go-pdf/fpdf"
 )
 
 const ptToMM = 25.4 / 72
@@ -14,21 +12,18 @@ const ptToMM = 25.4 / 72
 // it can embed just those glyphs, then for real. Widths come from the parsed fonts, so both
 // passes lay out the same.
 type canvas struct {
-	pdf    *fpdf.Fpdf // nil in the recording pass
+	pdf    *pdfWriter // nil in the recording pass
 	fonts  *fontSet
 	used   map[rune]bool
 	ox, oy float64
 }
 
-// The document's one font (fpdf family name). Bold is drawn by also stroking the glyph
-// outlines (text render mode 2): a bold font would be a second font in every document.
-const (
-	family     = "label"
-	boldStroke = 0.05 // outline stroke width for bold, in em
-)
+// Bold is drawn by also stroking the glyph outlines (text render mode 2) of the document's
+// one font: a bold font would be a second font in every document.
+const boldStroke = 0.05 // outline stroke width for bold, in em
 
 // clean makes s printable on one line: control characters become spaces, runs of spaces
-// shrink to one and runes outside the BMP (which fpdf cannot embed) become U+FFFD.
+// shrink to one and runes outside the BMP (which the fonts are not read for) become U+FFFD.
 func clean(s string) string {
 	var b strings.Builder
 	space := false
@@ -70,14 +65,13 @@ func (c *canvas) text(x, y float64, s string, size float64, bold bool) {
 		}
 		return
 	}
-	c.pdf.SetFont(family, "", size)
 	if bold {
-		c.pdf.SetLineWidth(boldStroke * size * ptToMM)
-		c.pdf.RawWriteStr("2 Tr")
+		c.pdf.setLineWidth(boldStroke * size * ptToMM)
+		c.pdf.raw("2 Tr")
 	}
-	c.pdf.Text(c.ox+x, c.oy+y, s)
+	c.pdf.text(c.ox+x, c.oy+y, size, s)
 	if bold {
-		c.pdf.RawWriteStr("0 Tr")
+		c.pdf.raw("0 Tr")
 	}
 }
 
@@ -227,23 +221,23 @@ func (c *canvas) rect(x, y, w, h, lineWidth float64) {
 	if c.pdf == nil {
 		return
 	}
-	c.pdf.SetLineWidth(lineWidth)
-	c.pdf.Rect(c.ox+x, c.oy+y, w, h, "D")
+	c.pdf.setLineWidth(lineWidth)
+	c.pdf.rect(c.ox+x, c.oy+y, w, h, false)
 }
 
 func (c *canvas) fill(x, y, w, h float64) {
 	if c.pdf == nil {
 		return
 	}
-	c.pdf.Rect(c.ox+x, c.oy+y, w, h, "F")
+	c.pdf.rect(c.ox+x, c.oy+y, w, h, true)
 }
 
 func (c *canvas) line(x1, y1, x2, y2, lineWidth float64) {
 	if c.pdf == nil {
 		return
 	}
-	c.pdf.SetLineWidth(lineWidth)
-	c.pdf.Line(c.ox+x1, c.oy+y1, c.ox+x2, c.oy+y2)
+	c.pdf.setLineWidth(lineWidth)
+	c.pdf.line(c.ox+x1, c.oy+y1, c.ox+x2, c.oy+y2)
 }
 
 // watermark draws s large, light and at an angle across a W×H ply: a preview is for looking
@@ -263,14 +257,14 @@ func (c *canvas) watermark(s string, W, H float64) {
 		return
 	}
 	cx, cy := c.ox+W/2, c.oy+H/2
-	c.pdf.SetAlpha(0.3, "Normal")
-	c.pdf.SetTextColor(200, 0, 0)
-	c.pdf.SetDrawColor(200, 0, 0)
-	c.pdf.TransformBegin()
-	c.pdf.TransformRotate(30, cx, cy)
+	c.pdf.setAlpha(0.3)
+	c.pdf.setTextColor(200, 0, 0)
+	c.pdf.setDrawColor(200, 0, 0)
+	c.pdf.save()
+	c.pdf.rotate(30, cx, cy)
 	c.text(W/2-tw/2, H/2+size*ptToMM/3, s, size, true)
-	c.pdf.TransformEnd()
-	c.pdf.SetTextColor(0, 0, 0)
-	c.pdf.SetDrawColor(0, 0, 0)
-	c.pdf.SetAlpha(1, "Normal")
+	c.pdf.restore()
+	c.pdf.setTextColor(0, 0, 0)
+	c.pdf.setDrawColor(0, 0, 0)
+	c.pdf.setAlpha(1)
 }

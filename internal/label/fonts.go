@@ -11,8 +11,8 @@ import (
 // script a label meets, so each rune is drawn from the first font that has it: DejaVu Sans
 // Condensed for Latin, Greek and Cyrillic, Droid Sans Fallback for Chinese and Japanese, and
 // Nanum Square for Korean (Droid Sans Fallback has no Hangul syllables). A document gets one
-// font merged from the glyphs it uses (see subsetMerged): fpdf spends milliseconds on every
-// font a document adds, so one font instead of three or four keeps a label under 5 ms.
+// font merged from the glyphs it uses (see subsetMerged), so that it embeds one small font
+// rather than three.
 var (
 	//go:embed fonts/DejaVuSansCondensed.ttf
 	dejaVuTTF []byte
@@ -66,10 +66,13 @@ func (fs *fontSet) pick(r rune) int {
 // advance is r's advance width in em.
 func (fs *fontSet) advance(r rune) float64 { return fs.fonts[fs.pick(r)].advance(r) }
 
-// subset is the document's font: the glyphs of runes, each from the font pick chooses.
-func (fs *fontSet) subset(runes []rune) []byte {
+// subsetFont is the document's font: the glyphs of runes, each from the font pick chooses.
+func (fs *fontSet) subsetFont(runes []rune) *fontSubset {
 	return subsetMerged(fs.fonts, runes, fs.pick)
 }
+
+// subset is the TrueType file of subsetFont(runes).
+func (fs *fontSet) subset(runes []rune) []byte { return fs.subsetFont(runes).ttf }
 
 func isHangul(r rune) bool {
 	return r >= 0x1100 && r <= 0x11FF || r >= 0x3130 && r <= 0x318F || r >= 0xA960 && r <= 0xA97F ||

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"codeberg.org/go-pdf/fpdf"
-
 	"github.com/ecship/ecship/internal/money"
 )
 
@@ -210,30 +208,15 @@ func RenderReceipt(w io.Writer, r Receipt) error {
 	if created.IsZero() {
 		created = pdfEpoch
 	}
-	pdf := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", Size: fpdf.SizeType{Wd: a4W, Ht: a4H}})
-	pdf.SetCreationDate(created.UTC())
-	pdf.SetModificationDate(created.UTC())
-	pdf.SetCatalogSort(true)
-	pdf.SetCompression(len(pages) > compressAbove) // as Render: short documents are quicker uncompressed
-	pdf.SetAutoPageBreak(false, 0)
-	pdf.SetMargins(0, 0, 0)
-	pdf.SetProducer("ecship", false)
-	pdf.SetCreator("ecship", false)
-	pdf.SetTitle("Posting receipt "+r.No, false)
-	runes := make([]rune, 0, len(rec.used))
-	for ru := range rec.used {
-		runes = append(runes, ru)
-	}
-	pdf.AddUTF8FontFromBytes(family, "", fonts.subset(runes))
+	pdf := newDocument(fonts, rec.used, "Posting receipt "+r.No, created, len(pages))
 	c := &canvas{pdf: pdf, fonts: fonts}
-	pdf.SetDrawColor(0, 0, 0)
 	for i, p := range pages {
-		pdf.AddPageFormat("P", fpdf.SizeType{Wd: a4W, Ht: a4H})
+		pdf.addPage(a4W, a4H)
 		if err := drawReceiptPage(c, &r, p, i, len(pages)); err != nil {
 			return err
 		}
 	}
-	if err := pdf.Output(w); err != nil {
+	if err := pdf.finish(w); err != nil {
 		return fmt.Errorf("label: write receipt PDF: %w", err)
 	}
 	return nil
@@ -331,9 +314,9 @@ func (c *canvas) receiptCells(y, h float64, cells []string, bold bool) {
 func (c *canvas) receiptTableHead(y float64) {
 	iw := a4W - 2*rcptMargin
 	if c.pdf != nil {
-		c.pdf.SetFillColor(230, 230, 230)
+		c.pdf.setFillColor(230, 230, 230)
 		c.fill(rcptMargin, y, iw, rcptHeadH)
-		c.pdf.SetFillColor(0, 0, 0)
+		c.pdf.setFillColor(0, 0, 0)
 	}
 	heads := make([]string, len(receiptColumns))
 	for i, col := range receiptColumns {

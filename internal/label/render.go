@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io"
 	"time"
-
-	"codeberg.org/go-pdf/fpdf"
 )
 
 // tile is one page of one label: a ply or a sheet of its customs declaration.
@@ -39,6 +37,19 @@ const compressAbove = 4
 
 // pdfEpoch dates a document whose labels carry no date, so that output stays the same.
 var pdfEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// newDocument starts the PDF of a document of pages pages whose first pass drew the runes
+// used: its font holds just their glyphs. Deflating a page costs about 0.15 ms, a good part
+// of rendering a label, for little gain on a label's few pages (a 4-page label: 35 KB
+// instead of 22 KB), so only longer documents have their pages compressed; the embedded
+// font always is.
+func newDocument(fonts *fontSet, used map[rune]bool, title string, created time.Time, pages int) *pdfWriter {
+	runes := make([]rune, 0, len(used))
+	for r := range used {
+		runes = append(runes, r)
+	}
+	return newPDF(fonts.subsetFont(runes), title, created, pages > compressAbove)
+}
 
 // Render writes labels as one PDF. With OnePerPage each ply is a page of its own size
 // (PageSizes); with A4Sheet the plies fill A4 portrait pages row by row with cut lines. The
@@ -84,38 +95,18 @@ func Render(w io.Writer, labels []Label, layout Layout) error {
 		}
 	}
 
-	first := fpdf.SizeType{Wd: tiles[0].size.W, Ht: tiles[0].size.H}
 	pages := len(tiles)
 	var sheets [][]placed
 	if layout == A4Sheet {
-		first = fpdf.SizeType{Wd: a4W, Ht: a4H}
 		sheets = packA4(tiles)
 		pages = len(sheets)
 	}
-	pdf := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", Size: first})
-	pdf.SetCreationDate(created.UTC())
-	pdf.SetModificationDate(created.UTC())
-	pdf.SetCatalogSort(true)
-	// fpdf starts a new zlib compressor (about 0.5 ms) for every page. For one label's few
-	// pages that costs more than the bytes it saves (a 4-page label: 40 KB instead of 24 KB),
-	// so only longer documents are compressed. The embedded font is always compressed.
-	pdf.SetCompression(pages > compressAbove)
-	pdf.SetAutoPageBreak(false, 0)
-	pdf.SetMargins(0, 0, 0)
-	pdf.SetProducer("ecship", false)
-	pdf.SetCreator("ecship", false)
-	pdf.SetTitle("Shipping labels", false)
-	runes := make([]rune, 0, len(rec.used))
-	for r := range rec.used {
-		runes = append(runes, r)
-	}
-	pdf.AddUTF8FontFromBytes(family, "", fonts.subset(runes))
+	pdf := newDocument(fonts, rec.used, "Shipping labels", created, pages)
 	c := &canvas{pdf: pdf, fonts: fonts}
-	pdf.SetDrawColor(0, 0, 0)
 	switch layout {
 	case A4Sheet:
 		for _, page := range sheets {
-			pdf.AddPageFormat("P", fpdf.SizeType{Wd: a4W, Ht: a4H})
+			pdf.addPage(a4W, a4H)
 			for _, p := range page {
 				c.ox, c.oy = p.x, p.y
 				if err := p.tile.draw(c); err != nil {
@@ -123,22 +114,22 @@ func Render(w io.Writer, labels []Label, layout Layout) error {
 				}
 				// Cut line around the label, in light grey so a slightly off cut does not show.
 				c.ox, c.oy = 0, 0
-				pdf.SetDrawColor(170, 170, 170)
-				pdf.SetDashPattern([]float64{1.5, 1}, 0)
+				pdf.setDrawColor(170, 170, 170)
+				pdf.setDash([]float64{1.5, 1}, 0)
 				c.rect(p.x, p.y, p.tile.size.W, p.tile.size.H, 0.1)
-				pdf.SetDashPattern(nil, 0)
-				pdf.SetDrawColor(0, 0, 0)
+				pdf.setDash(nil, 0)
+				pdf.setDrawColor(0, 0, 0)
 			}
 		}
 	default:
 		for _, t := range tiles {
-			pdf.AddPageFormat("P", fpdf.SizeType{Wd: t.size.W, Ht: t.size.H})
+			pdf.addPage(t.size.W, t.size.H)
 			if err := t.draw(c); err != nil {
 				return err
 			}
 		}
 	}
-	if err := pdf.Output(w); err != nil {
+	if err := pdf.finish(w); err != nil {
 		return fmt.Errorf("label: write PDF: %w", err)
 	}
 	return nil

@@ -10,9 +10,9 @@ import (
 )
 
 // ttFont is a TrueType font read once: its tables, its BMP character map and the glyph
-// locations. fpdf re-reads a whole font for every document (about 20 ms for the 4 MB CJK
-// font), so each document is instead handed a small font cut from these holding only the
-// glyphs that document uses (see subsetMerged).
+// locations. Reading a whole font takes milliseconds (about 20 ms for the 4 MB CJK font), so
+// each document embeds instead a small font cut from these holding only the glyphs that
+// document uses (see subsetMerged).
 type ttFont struct {
 	tables      map[string][]byte
 	unitsPerEm  int
@@ -91,7 +91,7 @@ func (f *ttFont) readLoca(long bool) error {
 }
 
 // readCmap prefers the full-repertoire subtable (format 12) and falls back to the BMP one
-// (format 4); only BMP runes are kept because fpdf writes format 4 maps only.
+// (format 4); only BMP runes are kept because the subsets have format 4 maps only.
 func (f *ttFont) readCmap() error {
 	c := f.tables["cmap"]
 	if len(c) < 4 {
@@ -253,20 +253,35 @@ type glyphKey struct {
 	gid  uint16
 }
 
+// fontSubset is a document's font: the TrueType file and what a PDF says about it.
+type fontSubset struct {
+	ttf        []byte
+	unitsPerEm int
+	glyphs     map[rune]uint16 // the glyph drawing each rune; runes no font has are absent
+	advances   []uint16        // each glyph's advance width, in font units
+	bbox       [4]int16        // xMin, yMin, xMax, yMax over all glyphs, in font units
+	ascent     int16           // hhea ascender
+	descent    int16           // hhea descender
+	capHeight  int16           // OS/2 sCapHeight, or the ascender when the table has none
+	weight     int             // OS/2 usWeightClass
+	italic     float64         // post italicAngle, in degrees
+	fixedPitch bool
+}
+
 // subsetMerged builds one TrueType font from several: the glyphs of runes (each from the
 // font pick names, skipping runes it lacks) and the glyphs their composites use, numbered
 // from 1 (0 is the first font's .notdef), with a format 4 cmap. The first font is the base:
 // its metrics, names and hinting are kept and its glyphs copied as they are; the others'
 // glyphs are scaled to its units per em and lose their hinting instructions. Layout tables,
-// glyph names and long name records are dropped: fpdf would copy them into every PDF.
-func subsetMerged(fonts []*ttFont, runes []rune, pick func(rune) int) []byte {
+// glyph names and long name records are dropped: they would be copied into every PDF.
+func subsetMerged(fonts []*ttFont, runes []rune, pick func(rune) int) *fontSubset {
 	runes = slices.Clone(runes)
 	slices.Sort(runes)
 	runes = slices.Compact(runes)
 	base := fonts[0]
 
-	newID := map[glyphKey]uint16{}
-	var order []glyphKey
+	newID := make(map[glyphKey]uint16, len(runes)+1)
+	order := make([]glyphKey, 0, len(runes)+1)
 	var add func(k glyphKey)
 	add = func(k glyphKey) {
 		f := fonts[k.font]
@@ -279,8 +294,8 @@ func subsetMerged(fonts []*ttFont, runes []rune, pick func(rune) int) []byte {
 		components(data, func(at int) { add(glyphKey{k.font, be.Uint16(data[at:])}) })
 	}
 	add(glyphKey{0, 0})
-	var mapped []rune
-	glyphOf := map[rune]uint16{}
+	mapped := make([]rune, 0, len(runes))
+	glyphOf := make(map[rune]uint16, len(runes))
 	for _, r := range runes {
 		i := pick(r)
 		if !fonts[i].has(r) {
@@ -294,7 +309,14 @@ func subsetMerged(fonts []*ttFont, runes []rune, pick func(rune) int) []byte {
 
 	head := slices.Clone(base.tables["head"])
 	bbox := [4]int16{int16(be.Uint16(head[36:])), int16(be.Uint16(head[38:])), int16(be.Uint16(head[40:])), int16(be.Uint16(head[42:]))}
-	var glyf, loca, hmtx []byte
+	size := 0 // the glyphs' size as they are, which scaling changes little
+	for _, k := range order {
+		size += len(fonts[k.font].glyph(int(k.gid))) + 3
+	}
+	glyf := make([]byte, 0, size+size/8)
+	loca := make([]byte, 0, 4*len(order)+4)
+	hmtx := make([]byte, 0, 4*len(order))
+	advances := make([]uint16, 0, len(order))
 	for _, k := range order {
 		f := fonts[k.font]
 		scale := float64(base.unitsPerEm) / float64(f.unitsPerEm)
@@ -324,12 +346,14 @@ func subsetMerged(fonts []*ttFont, runes []rune, pick func(rune) int) []byte {
 		for len(glyf)%4 != 0 {
 			glyf = append(glyf, 0)
 		}
-		hmtx = be.AppendUint16(hmtx, uint16(math.Round(float64(f.hmetric(int(k.gid)))*scale)))
+		adv := uint16(math.Round(float64(f.hmetric(int(k.gid))) * scale))
+		advances = append(advances, adv)
+		hmtx = be.AppendUint16(hmtx, adv)
 		hmtx = be.AppendUint16(hmtx, uint16(int16(math.Round(float64(int16(f.lsb(int(k.gid))))*scale))))
 	}
 	loca = be.AppendUint32(loca, uint32(len(glyf)))
 
-	be.PutUint32(head[8:], 0)  // checkSumAdjustment: not needed by fpdf or viewers
+	be.PutUint32(head[8:], 0)  // checkSumAdjustment: not needed by viewers
 	be.PutUint16(head[50:], 1) // long loca
 	for i, v := range bbox {
 		be.PutUint16(head[36+2*i:], uint16(v))
@@ -360,7 +384,26 @@ func subsetMerged(fonts []*ttFont, runes []rune, pick func(rune) int) []byte {
 			tables[tag] = t
 		}
 	}
-	return assemble(tables)
+	sub := &fontSubset{
+		ttf:        assemble(tables),
+		unitsPerEm: base.unitsPerEm,
+		glyphs:     glyphOf,
+		advances:   advances,
+		bbox:       bbox,
+		ascent:     int16(be.Uint16(hhea[4:])),
+		descent:    int16(be.Uint16(hhea[6:])),
+		italic:     float64(int32(be.Uint32(post[4:]))) / 65536,
+		fixedPitch: be.Uint32(post[12:]) != 0,
+		weight:     400,
+	}
+	sub.capHeight = sub.ascent
+	if os2 := base.tables["OS/2"]; len(os2) >= 6 {
+		sub.weight = int(be.Uint16(os2[4:]))
+		if be.Uint16(os2) >= 2 && len(os2) >= 90 {
+			sub.capHeight = int16(be.Uint16(os2[88:]))
+		}
+	}
+	return sub
 }
 
 // glyphReader reads big-endian values from glyph data, remembering if it ran past the end.
