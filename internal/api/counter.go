@@ -183,9 +183,9 @@ func (d *Deps) counterPayment(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, err)
 		return
 	}
-	key := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
-	if len(key) > 200 {
-		WriteError(w, r, errs.Field("Idempotency-Key", "payment.idempotency_key", nil))
+	key, err := idempotencyKey(r)
+	if err != nil {
+		WriteError(w, r, err)
 		return
 	}
 	amount, err := moneyField("amount", in.Amount)

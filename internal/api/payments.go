@@ -66,9 +66,9 @@ func (d *Deps) createPayment(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, err)
 		return
 	}
-	key := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
-	if len(key) > 200 {
-		WriteError(w, r, errs.Field("Idempotency-Key", "payment.idempotency_key", nil))
+	key, err := idempotencyKey(r)
+	if err != nil {
+		WriteError(w, r, err)
 		return
 	}
 	switch in.Method {
@@ -153,4 +153,17 @@ func (d *Deps) getDeposit(w http.ResponseWriter, r *http.Request) {
 		out.Movements = append(out.Movements, movementOut{Kind: m.Kind, Amount: HKD(m.Amount), Balance: HKD(m.Balance), Ref: m.Ref, At: rfc3339(&m.At)})
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// MaxIdempotencyKey is the longest Idempotency-Key header taken.
+const MaxIdempotencyKey = 200
+
+// idempotencyKey reads the Idempotency-Key header: the same key again answers what the first
+// request did and moves money once.
+func idempotencyKey(r *http.Request) (string, error) {
+	key := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
+	if len(key) > MaxIdempotencyKey {
+		return "", errs.Field("Idempotency-Key", "payment.idempotency_key", nil)
+	}
+	return key, nil
 }
