@@ -225,7 +225,7 @@ func (d *Deps) counterReceipt(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var b bytes.Buffer
-	if err := label.RenderReceipt(&b, counter.ReceiptOf(d.Catalog, s)); err != nil {
+	if err := label.RenderReceipt(&b, counter.ReceiptOf(d.Catalog, s, Lang(r))); err != nil {
 		WriteError(w, r, err)
 		return
 	}

@@ -3,16 +3,21 @@ package counter
 import (
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/catalog"
+	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/label"
 )
 
 // ReceiptOf is what the consolidated posting receipt of a closed session prints (CTR-5): every
-// item accepted and every payment taken, with times in Hong Kong.
-func ReceiptOf(cat *catalog.Catalog, s *Session) label.Receipt {
+// item accepted and every payment taken, with times in Hong Kong, in the language l (ACC-6; the
+// office is named in English and Chinese either way).
+func ReceiptOf(cat *catalog.Catalog, s *Session, l i18n.Lang) label.Receipt {
 	r := label.Receipt{No: s.ReceiptNo, OfficeCode: s.Office, Staff: s.StaffLogin, Opened: s.OpenedAt.In(catalog.HongKong),
-		SpeedpostCard: s.SpeedpostCard}
+		SpeedpostCard: s.SpeedpostCard, Lang: l}
 	if o, ok := cat.Office(s.Office); ok {
 		r.Office, r.OfficeZh = o.Names.En, o.Names.ZhHant
+		if l == i18n.SimplifiedChinese {
+			r.OfficeZh = o.Names.ZhHans
+		}
 	}
 	if s.ClosedAt != nil {
 		r.Closed = s.ClosedAt.In(catalog.HongKong)
@@ -24,10 +29,10 @@ func ReceiptOf(cat *catalog.Catalog, s *Session) label.Receipt {
 		ri := label.ReceiptItem{ItemNo: it.ItemNo, Service: it.Service, Destination: it.Destination, WeightG: it.WeightG, Postage: it.Postage,
 			PaidBefore: it.PaidBefore, PaidHere: it.PaidHere, Refundable: it.Refundable, BonusPoints: it.BonusPoints}
 		if svc, ok := cat.Service(it.Service); ok {
-			ri.Service = svc.Names.En
+			ri.Service = svc.Names.In(l)
 		}
 		if d, ok := cat.Destination(it.Destination); ok {
-			ri.Destination = d.Names.En
+			ri.Destination = d.Names.In(l)
 		}
 		r.Items = append(r.Items, ri)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/counter"
 	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/label"
 	"github.com/ecship/ecship/internal/money"
 	"github.com/ecship/ecship/internal/payment"
@@ -208,7 +209,7 @@ func TestHeavierItemPaysTheDifferenceAtTheCounter(t *testing.T) {
 		_, err = e.ctr.Pay(ctx, e.staff, sess.ID, "cash", 100, "k3")
 		wantKey(t, err, "counter.session.closed")
 		// The receipt has the item and both payments.
-		r := counter.ReceiptOf(e.cat, sess)
+		r := counter.ReceiptOf(e.cat, sess, i18n.English)
 		if len(r.Items) != 1 || r.Items[0].ItemNo != s.ItemNo || r.Items[0].PaidHere != due || len(r.Payments) != 2 || r.Office != "General Post Office" {
 			t.Fatalf("receipt %+v", r)
 		}
@@ -478,7 +479,7 @@ func TestLeftoverMoneyIsGivenBackAtClosing(t *testing.T) {
 		if len(sess.Payments) != 2 || last.Amount != -change || last.Method != "cash" || sess.Taken() != light.Postage {
 			t.Fatalf("payments %+v; want %v change given in cash", sess.Payments, change)
 		}
-		if r := counter.ReceiptOf(e.cat, sess); r.Payments[1].Method != "change:cash" || r.Payments[1].Amount != -change {
+		if r := counter.ReceiptOf(e.cat, sess, i18n.English); r.Payments[1].Method != "change:cash" || r.Payments[1].Amount != -change {
 			t.Errorf("receipt payments %+v", r.Payments)
 		}
 		bal, _ := st.LedgerBalances(ctx)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/money"
 )
 
@@ -28,6 +29,7 @@ type Receipt struct {
 	Closed        time.Time // when it closed: the receipt's date
 	SpeedpostCard string    // Speedpost authorisation card shown, "" if none (PAY-7)
 	Watermark     string    // e.g. "TEST - NOT A RECEIPT" for test-mode sessions; "" for none
+	Lang          i18n.Lang // the language it is printed in (RULES ACC-6); "" is English
 	Items         []ReceiptItem
 	Payments      []ReceiptPayment
 }
@@ -66,10 +68,9 @@ const (
 	rcptSize      = 8.0  // table text
 	rcptMinSize   = 6.0  // table text squeezed into its column
 	rcptBarH      = 16.0
-	rcptFooter    = "Overpayments are refundable through the EC-Ship portal after posting."
 )
 
-// receiptColumn is a column of the items table: width, heading and alignment.
+// receiptColumn is a column of the items table: width, heading (a message key) and alignment.
 type receiptColumn struct {
 	w     float64
 	head  string
@@ -78,46 +79,51 @@ type receiptColumn struct {
 
 // The items table fills the 180 mm between the margins.
 var receiptColumns = []receiptColumn{
-	{7, "#", right},
-	{25, "Item number", left},
-	{28, "Service", left},
-	{22, "Destination", left},
-	{15, "Weight", right},
-	{18, "Postage", right},
-	{18, "Paid before", right},
-	{18, "Paid here", right},
-	{18, "Refundable", right},
-	{11, "Points", right},
+	{7, "receipt.col.seq", right},
+	{25, "receipt.col.item_no", left},
+	{28, "receipt.col.service", left},
+	{22, "receipt.col.destination", left},
+	{15, "receipt.col.weight", right},
+	{18, "receipt.col.postage", right},
+	{18, "receipt.col.paid_before", right},
+	{18, "receipt.col.paid_here", right},
+	{18, "receipt.col.refundable", right},
+	{11, "receipt.col.points", right},
 }
 
-var paymentMethods = map[string]string{
-	"cash":    "Cash",
-	"eps":     "EPS",
-	"octopus": "Octopus",
-	"fps":     "FPS",
-	"card":    "Card",
-	"ewallet": "e-wallet",
-}
+// t is a message in the receipt's language.
+func (r *Receipt) t(key string, args map[string]any) string { return i18n.T(r.lang(), key, args) }
 
-// paymentMethodName is how a payment method is printed ("change:cash" is change given back in
-// cash); an unknown method as given.
-func paymentMethodName(method string) string {
-	if m, ok := strings.CutPrefix(method, "change:"); ok {
-		return "Change given (" + paymentMethodName(m) + ")"
+func (r *Receipt) lang() i18n.Lang {
+	if r.Lang == "" {
+		return i18n.English
 	}
-	if name, ok := paymentMethods[strings.ToLower(strings.TrimSpace(method))]; ok {
+	return r.Lang
+}
+
+// methodName is how a payment method is printed ("change:cash" is change given back in cash);
+// an unknown method as given.
+func (r *Receipt) methodName(method string) string {
+	if m, ok := strings.CutPrefix(method, "change:"); ok {
+		return r.t("receipt.change", map[string]any{"method": r.methodName(m)})
+	}
+	key := "counter.method." + strings.ToLower(strings.TrimSpace(method))
+	if name := r.t(key, nil); name != key {
 		return name
 	}
 	return method
 }
 
-// stamp is a date and time as the receipt prints it, e.g. "21 Nov 2026 14:05", in t's own
-// location.
-func stamp(t time.Time) string {
-	if t.IsZero() {
+// stamp is a date and time as the receipt prints it, in t's own location: "21 Nov 2026 14:05",
+// or "2026年11月21日 14:05" in Chinese.
+func (r *Receipt) stamp(t time.Time) string {
+	switch {
+	case t.IsZero():
 		return ""
+	case r.lang() == i18n.English:
+		return t.Format("2 Jan 2006 15:04")
 	}
-	return t.Format("2 Jan 2006 15:04")
+	return fmt.Sprintf("%d年%d月%d日 %s", t.Year(), t.Month(), t.Day(), t.Format("15:04"))
 }
 
 // receiptRow is one row of the receipt's body, drawn at y (its top) on whatever page it falls.
@@ -208,7 +214,7 @@ func RenderReceipt(w io.Writer, r Receipt) error {
 	if created.IsZero() {
 		created = pdfEpoch
 	}
-	pdf := newDocument(fonts, rec.used, "Posting receipt "+r.No, created, len(pages))
+	pdf := newDocument(fonts, rec.used, r.t("receipt.title_short", nil)+" "+r.No, created, len(pages))
 	c := &canvas{pdf: pdf, fonts: fonts}
 	for i, p := range pages {
 		pdf.addPage(a4W, a4H)
@@ -229,7 +235,7 @@ func drawReceiptPage(c *canvas, r *Receipt, p receiptPage, n, of int) error {
 		return err
 	}
 	if p.headY >= 0 {
-		c.receiptTableHead(p.headY)
+		c.receiptTableHead(r, p.headY)
 	}
 	for _, pr := range p.rows {
 		pr.row.draw(c, pr.y)
@@ -237,7 +243,7 @@ func drawReceiptPage(c *canvas, r *Receipt, p receiptPage, n, of int) error {
 	const m = rcptMargin
 	fy := a4H - rcptBottom - rcptFooterH + 2
 	c.line(m, fy, a4W-m, fy, 0.3)
-	c.textIn(m, fy+5, a4W-2*m-25, rcptFooter, 8, 6.5, false, left)
+	c.textIn(m, fy+5, a4W-2*m-25, r.t("receipt.footer", nil), 8, 6.5, false, left)
 	c.textIn(a4W-m-25, fy+5, 25, fmt.Sprintf("%d / %d", n+1, of), 8, 8, false, right)
 	c.watermark(r.Watermark, a4W, a4H)
 	return nil
@@ -248,15 +254,20 @@ func drawReceiptPage(c *canvas, r *Receipt, p receiptPage, n, of int) error {
 func (c *canvas) receiptHeader(r *Receipt, first bool) error {
 	const m = rcptMargin
 	iw := a4W - 2*m
-	c.textIn(m, rcptTop+6, iw*0.72, "Hongkong Post · Posting receipt", 16, 11, true, left)
-	c.textIn(m+iw*0.72, rcptTop+6, iw*0.28, "郵件收據", 16, 11, true, right)
+	// The title in the receipt's language, and the other language's beside it.
+	other := i18n.TraditionalChinese
+	if r.lang() != i18n.English {
+		other = i18n.English
+	}
+	c.textIn(m, rcptTop+6, iw*0.72, r.t("receipt.title", nil), 16, 11, true, left)
+	c.textIn(m+iw*0.72, rcptTop+6, iw*0.28, i18n.T(other, "receipt.title_short", nil), 16, 11, true, right)
 	c.line(m, rcptTop+9, a4W-m, rcptTop+9, 0.4)
 	office := r.Office
 	if code := clean(r.OfficeCode); code != "" {
 		office = joinNonEmpty(" ", r.Office, "("+code+")")
 	}
 	if !first {
-		c.textIn(m, rcptTop+14, iw, joinNonEmpty(" · ", "Receipt no. "+r.No, office, r.OfficeZh, "continued"), 9, 7, false, left)
+		c.textIn(m, rcptTop+14, iw, joinNonEmpty(" · ", r.t("receipt.no", nil)+" "+r.No, office, r.OfficeZh, r.t("receipt.continued", nil)), 9, 7, false, left)
 		return nil
 	}
 
@@ -266,15 +277,15 @@ func (c *canvas) receiptHeader(r *Receipt, first bool) error {
 		bold         bool
 	}
 	fields := []field{
-		{"Receipt no.", r.No, true},
-		{"Office", office, false},
+		{r.t("receipt.no", nil), r.No, true},
+		{r.t("receipt.office", nil), office, false},
 		{"", r.OfficeZh, false},
-		{"Opened", stamp(r.Opened), false},
-		{"Closed", stamp(r.Closed), false},
-		{"Counter officer", r.Staff, false},
+		{r.t("receipt.opened", nil), r.stamp(r.Opened), false},
+		{r.t("receipt.closed", nil), r.stamp(r.Closed), false},
+		{r.t("receipt.officer", nil), r.Staff, false},
 	}
 	if card := clean(r.SpeedpostCard); card != "" {
-		fields = append(fields, field{"Speedpost card", card, true})
+		fields = append(fields, field{r.t("receipt.card", nil), card, true})
 	}
 	const labelW, valueW = 30.0, 75.0
 	y := rcptTop + 15
@@ -311,7 +322,7 @@ func (c *canvas) receiptCells(y, h float64, cells []string, bold bool) {
 }
 
 // receiptTableHead is the items table's header row on a light grey band.
-func (c *canvas) receiptTableHead(y float64) {
+func (c *canvas) receiptTableHead(r *Receipt, y float64) {
 	iw := a4W - 2*rcptMargin
 	if c.pdf != nil {
 		c.pdf.setFillColor(230, 230, 230)
@@ -320,7 +331,7 @@ func (c *canvas) receiptTableHead(y float64) {
 	}
 	heads := make([]string, len(receiptColumns))
 	for i, col := range receiptColumns {
-		heads[i] = col.head
+		heads[i] = r.t(col.head, nil)
 	}
 	c.receiptCells(y, rcptHeadH, heads, true)
 	c.line(rcptMargin, y, rcptMargin+iw, y, 0.3)
@@ -356,12 +367,12 @@ func receiptRows(r *Receipt) []receiptRow {
 	}
 	if len(r.Items) == 0 {
 		rows = append(rows, receiptRow{h: rcptRowH + 2, table: true, draw: func(c *canvas, y float64) {
-			c.textIn(m+1, y+(rcptRowH+2)/2+1, iw-2, "No items accepted.", 9, 7, false, left)
+			c.textIn(m+1, y+(rcptRowH+2)/2+1, iw-2, r.t("receipt.no_items", nil), 9, 7, false, left)
 		}})
 	}
-	count := fmt.Sprintf("%d items", len(r.Items))
+	count := r.t("receipt.items", map[string]any{"n": len(r.Items)})
 	if len(r.Items) == 1 {
-		count = "1 item"
+		count = r.t("receipt.item", nil)
 	}
 	rows = append(rows, receiptRow{h: rcptTotalH, table: true, draw: func(c *canvas, y float64) {
 		c.line(m, y, m+iw, y, 0.4)
@@ -370,7 +381,7 @@ func receiptRows(r *Receipt) []receiptRow {
 			span += col.w
 		}
 		base := y + rcptTotalH/2 + 1.0
-		c.textIn(m+0.8, base, span-1.6, "Total: "+count, rcptSize, rcptMinSize, true, left)
+		c.textIn(m+0.8, base, span-1.6, r.t("receipt.total", map[string]any{"count": count}), rcptSize, rcptMinSize, true, left)
 		c.receiptCells(y, rcptTotalH, []string{"", "", "", "", kg(weight),
 			hk(postage), hk(before), hk(here), hk(refundable), strconv.Itoa(points)}, true)
 		c.line(m, y+rcptTotalH, m+iw, y+rcptTotalH, 0.4)
@@ -388,15 +399,15 @@ func receiptRows(r *Receipt) []receiptRow {
 	payW := timeW + methodW + amountW
 	const headingH = 14.0
 	rows = append(rows, receiptRow{h: headingH, keep: true, draw: func(c *canvas, y float64) {
-		c.textIn(m, y+headingH-6.5, iw, "Payments taken at this counter", 10.5, 8, true, left)
+		c.textIn(m, y+headingH-6.5, iw, r.t("receipt.payments", nil), 10.5, 8, true, left)
 		if len(r.Payments) > 0 {
-			payCells(c, y+headingH-rcptRowH, rcptRowH, "Time", "Method", "Amount", rcptSize, true)
+			payCells(c, y+headingH-rcptRowH, rcptRowH, r.t("receipt.time", nil), r.t("receipt.method", nil), r.t("receipt.amount", nil), rcptSize, true)
 			c.line(m, y+headingH, m+payW, y+headingH, 0.3)
 		}
 	}})
 	if len(r.Payments) == 0 {
 		rows = append(rows, receiptRow{h: rcptRowH + 1, draw: func(c *canvas, y float64) {
-			c.textIn(m+0.8, y+(rcptRowH+1)/2+1, iw, "No payment was taken at this counter.", 9, 7, false, left)
+			c.textIn(m+0.8, y+(rcptRowH+1)/2+1, iw, r.t("receipt.no_payments", nil), 9, 7, false, left)
 		}})
 		return rows
 	}
@@ -405,12 +416,12 @@ func receiptRows(r *Receipt) []receiptRow {
 	var methods []string
 	for _, p := range r.Payments {
 		paid += p.Amount
-		name := paymentMethodName(p.Method)
+		name := r.methodName(p.Method)
 		if _, ok := byMethod[name]; !ok {
 			methods = append(methods, name)
 		}
 		byMethod[name] += p.Amount
-		when, method, amount := stamp(p.At), name, hk(p.Amount)
+		when, method, amount := r.stamp(p.At), name, hk(p.Amount)
 		rows = append(rows, receiptRow{h: rcptRowH, draw: func(c *canvas, y float64) {
 			payCells(c, y, rcptRowH, when, method, amount, rcptSize, false)
 			c.line(m, y+rcptRowH, m+payW, y+rcptRowH, 0.1)
@@ -420,7 +431,7 @@ func receiptRows(r *Receipt) []receiptRow {
 		for _, name := range methods {
 			sub := hk(byMethod[name])
 			rows = append(rows, receiptRow{h: rcptRowH, draw: func(c *canvas, y float64) {
-				payCells(c, y, rcptRowH, "Subtotal", name, sub, rcptSize, false)
+				payCells(c, y, rcptRowH, r.t("receipt.subtotal", nil), name, sub, rcptSize, false)
 			}})
 		}
 	}
@@ -428,7 +439,7 @@ func receiptRows(r *Receipt) []receiptRow {
 	rows = append(rows, receiptRow{h: rcptTotalH, draw: func(c *canvas, y float64) {
 		c.line(m, y, m+payW, y, 0.4)
 		base := y + rcptTotalH/2 + 1.0
-		c.textIn(m+0.8, base, timeW+methodW-1.6, "Total paid at this counter", rcptSize+0.5, rcptMinSize, true, left)
+		c.textIn(m+0.8, base, timeW+methodW-1.6, r.t("receipt.total_paid", nil), rcptSize+0.5, rcptMinSize, true, left)
 		c.textIn(m+timeW+methodW+0.8, base, amountW-1.6, total, rcptSize+0.5, rcptMinSize, true, right)
 	}})
 	return rows

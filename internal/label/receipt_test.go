@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/money"
 )
 
@@ -214,12 +215,36 @@ func TestReceiptWatermark(t *testing.T) {
 }
 
 func TestReceiptPaymentMethods(t *testing.T) {
+	var en Receipt
 	for method, want := range map[string]string{
 		"cash": "Cash", "eps": "EPS", "octopus": "Octopus", "fps": "FPS", "card": "Card", "ewallet": "e-wallet", "cheque": "cheque",
+		"change:cash": "Change given (Cash)",
 	} {
-		if got := paymentMethodName(method); got != want {
+		if got := en.methodName(method); got != want {
 			t.Errorf("%s prints as %q, want %q", method, got, want)
 		}
+	}
+	zh := Receipt{Lang: i18n.TraditionalChinese}
+	if got := zh.methodName("octopus"); got != "八達通" {
+		t.Errorf("octopus in Chinese prints as %q", got)
+	}
+}
+
+// rule: ACC-6
+// A receipt prints in the language asked for, its title in the other language beside it.
+func TestReceiptInChinese(t *testing.T) {
+	needTools(t, "pdftotext")
+	r := sampleReceipt()
+	r.Lang = i18n.SimplifiedChinese
+	path := renderReceiptFile(t, "zh-hans", r)
+	txt := pdfText(t, path)
+	for _, want := range []string{"香港邮政 · 邮件收据", "Posting receipt", "收据编号", "邮件编号", "柜位收款合计", "现金", "多付的邮费", "年11月"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("the Simplified Chinese receipt lacks %q:\n%s", want, txt)
+		}
+	}
+	if strings.Contains(txt, "Payments taken") {
+		t.Error("the Chinese receipt still has English headings")
 	}
 }
 

@@ -414,7 +414,7 @@ func (p *Portal) counterReceipt(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := label.RenderReceipt(&buf, counter.ReceiptOf(p.Catalog, sess)); err != nil {
+	if err := label.RenderReceipt(&buf, counter.ReceiptOf(p.Catalog, sess, Lang(w, r))); err != nil {
 		p.fail(w, r, err)
 		return
 	}
