@@ -86,15 +86,22 @@ func needUser(env *Env, name, who string) int {
 }
 
 // findUser finds the user named by --user (an email, or a login name); a missing one is a usage error.
-func findUser(ctx context.Context, env *Env, name string, a *app.App, who string) (*account.User, int) {
+// appForUser opens the app and finds the user named by --user (email or login name). With a
+// problem it says what and answers a nil app and the exit code; otherwise the caller closes the app.
+func appForUser(ctx context.Context, env *Env, name string, cfg config.Config, who string) (*app.App, *account.User, int) {
+	a, ok := openApp(ctx, env, name, cfg)
+	if !ok {
+		return nil, nil, ExitError
+	}
 	u, err := a.Store.UserByLogin(ctx, who)
+	if err == nil {
+		return a, u, ExitOK
+	}
+	a.Close()
 	if errs.CodeOf(err) == errs.NotFound {
-		return nil, usageError(env, name, "--user", fmt.Sprintf("no user has the email address or login name %q (add one with ecship user add)", who))
+		return nil, nil, usageError(env, name, "--user", fmt.Sprintf("no user has the email address or login name %q (add one with ecship user add)", who))
 	}
-	if err != nil {
-		return nil, report(env, name, err, nil)
-	}
-	return u, ExitOK
+	return nil, nil, report(env, name, err, nil)
 }
 
 func parseMode(env *Env, name, s string) (account.Mode, int) {
@@ -152,15 +159,11 @@ func apikeyCreate(ctx context.Context, env *Env, args []string) int {
 	if code := needUser(env, name, who); code != ExitOK {
 		return code
 	}
-	a, ok := openApp(ctx, env, name, cfg)
-	if !ok {
-		return ExitError
-	}
-	defer a.Close()
-	u, code := findUser(ctx, env, name, a, who)
-	if u == nil {
+	a, u, code := appForUser(ctx, env, name, cfg, who)
+	if a == nil {
 		return code
 	}
+	defer a.Close()
 	_, secret, err := a.Accounts.CreateAPIKey(ctx, u, keyName, mode, cliClient)
 	if err != nil {
 		return report(env, name, err, map[string]string{"name": "--name", "mode": "--mode"})
@@ -220,15 +223,11 @@ func integratorCreate(ctx context.Context, env *Env, args []string) int {
 	if err := in.Validate(); err != nil {
 		return report(env, name, err, flagOf)
 	}
-	a, ok := openApp(ctx, env, name, cfg)
-	if !ok {
-		return ExitError
-	}
-	defer a.Close()
-	u, code := findUser(ctx, env, name, a, who)
-	if u == nil {
+	a, u, code := appForUser(ctx, env, name, cfg, who)
+	if a == nil {
 		return code
 	}
+	defer a.Close()
 	in, err := a.Accounts.CreateIntegrator(ctx, u, in, cliClient)
 	if err != nil {
 		return report(env, name, err, flagOf)

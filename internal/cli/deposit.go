@@ -55,15 +55,11 @@ func depositOpen(ctx context.Context, env *Env, args []string) int {
 	if code := needUser(env, name, who); code != ExitOK {
 		return code
 	}
-	a, ok := openApp(ctx, env, name, cfg)
-	if !ok {
-		return ExitError
-	}
-	defer a.Close()
-	u, code := findUser(ctx, env, name, a, who)
-	if u == nil {
+	a, u, code := appForUser(ctx, env, name, cfg, who)
+	if a == nil {
 		return code
 	}
+	defer a.Close()
 	d, err := a.Payments.OpenDeposit(ctx, u, mode, accountName)
 	if err != nil {
 		return report(env, name, err, map[string]string{"name": "--name"})
