@@ -33,20 +33,7 @@ func scanKey(row interface{ Scan(...any) error }) (account.APIKey, error) {
 
 // APIKeys lists a user's keys, newest first.
 func (s *Store) APIKeys(ctx context.Context, userID string) ([]account.APIKey, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+keyColumns+` FROM api_keys WHERE user_id = $1 ORDER BY created_at DESC, id`, userID)
-	if err != nil {
-		return nil, fmt.Errorf("store: api keys: %w", err)
-	}
-	defer rows.Close()
-	var out []account.APIKey
-	for rows.Next() {
-		k, err := scanKey(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, "api keys", scanKey, `SELECT `+keyColumns+` FROM api_keys WHERE user_id = $1 ORDER BY created_at DESC, id`, userID)
 }
 
 // KeyUser returns the key with this hash and its user, when the key is not revoked, and notes its use

@@ -97,20 +97,7 @@ func (s *Store) OpenCounterSessions(ctx context.Context, mode account.Mode) ([]*
 }
 
 func (s *Store) counterSessions(ctx context.Context, where string, args ...any) ([]*counter.Session, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+counterSessionColumns+` FROM counter_sessions c JOIN users u ON u.id = c.staff_id WHERE `+where, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: counter sessions: %w", err)
-	}
-	defer rows.Close()
-	var out []*counter.Session
-	for rows.Next() {
-		c, err := scanCounterSession(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, "counter sessions", scanCounterSession, `SELECT `+counterSessionColumns+` FROM counter_sessions c JOIN users u ON u.id = c.staff_id WHERE `+where, args...)
 }
 
 // ApplyCounterChange writes one step of a session in one transaction, if the session is still

@@ -72,20 +72,7 @@ func (s *Store) DepositHolders(ctx context.Context) (map[string]string, error) {
 }
 
 func (s *Store) deposits(ctx context.Context, where string, args ...any) ([]*payment.Deposit, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+depositColumns+` FROM deposit_accounts `+where+` ORDER BY created_at, id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: deposit accounts: %w", err)
-	}
-	defer rows.Close()
-	var out []*payment.Deposit
-	for rows.Next() {
-		d, err := scanDeposit(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, "deposit accounts", scanDeposit, `SELECT `+depositColumns+` FROM deposit_accounts `+where+` ORDER BY created_at, id`, args...)
 }
 
 // CreditDeposit adds to a deposit account's balance, records the movement and books the ledger
@@ -155,20 +142,7 @@ func (s *Store) PayFromDeposit(ctx context.Context, p *payment.Payment, m paymen
 
 // DepositMovements lists an account's movements, newest first: its statement.
 func (s *Store) DepositMovements(ctx context.Context, accountID string, limit int) ([]payment.Movement, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+movementColumns+` FROM deposit_movements WHERE account_id = $1 ORDER BY at DESC, id DESC LIMIT $2`, accountID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: deposit movements: %w", err)
-	}
-	defer rows.Close()
-	var out []payment.Movement
-	for rows.Next() {
-		m, err := scanMovement(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, "deposit movements", scanMovement, `SELECT `+movementColumns+` FROM deposit_movements WHERE account_id = $1 ORDER BY at DESC, id DESC LIMIT $2`, accountID, limit)
 }
 
 const movementColumns = `id, account_id, movement_key, kind, amount_cents, balance_cents, ref, at`

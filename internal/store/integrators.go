@@ -50,20 +50,7 @@ func scanIntegrator(row interface{ Scan(...any) error }) (account.Integrator, er
 
 // Integrators lists a user's SOAP credentials, newest first.
 func (s *Store) Integrators(ctx context.Context, userID string) ([]account.Integrator, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+integratorColumns+` FROM integrators WHERE user_id = $1 ORDER BY created_at DESC, id`, userID)
-	if err != nil {
-		return nil, fmt.Errorf("store: integrators: %w", err)
-	}
-	defer rows.Close()
-	var out []account.Integrator
-	for rows.Next() {
-		in, err := scanIntegrator(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, in)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, "integrators", scanIntegrator, `SELECT `+integratorColumns+` FROM integrators WHERE user_id = $1 ORDER BY created_at DESC, id`, userID)
 }
 
 // IntegratorByUsername returns a live (not revoked) credential.

@@ -64,20 +64,7 @@ func (s *Store) LegacyAccount(ctx context.Context, system account.LegacySystem, 
 
 // LinkedAccounts lists the legacy accounts linked to a user.
 func (s *Store) LinkedAccounts(ctx context.Context, userID string) ([]account.LegacyAccount, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+legacyColumns+` FROM legacy_accounts WHERE linked_user_id = $1 ORDER BY system, login_key`, userID)
-	if err != nil {
-		return nil, fmt.Errorf("store: linked accounts: %w", err)
-	}
-	defer rows.Close()
-	var out []account.LegacyAccount
-	for rows.Next() {
-		a, err := scanLegacy(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, "linked accounts", scanLegacy, `SELECT `+legacyColumns+` FROM legacy_accounts WHERE linked_user_id = $1 ORDER BY system, login_key`, userID)
 }
 
 // UpgradeLegacy creates the Hongkong Post ID of a Stamp OnNet member and marks the legacy account

@@ -404,20 +404,7 @@ func (s *Store) AddGatewayRecord(ctx context.Context, r payment.GatewayRecord) e
 
 // GatewayRecords lists the test gateway's book.
 func (s *Store) GatewayRecords(ctx context.Context) ([]payment.GatewayRecord, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+gatewayColumns+` FROM gateway_records ORDER BY at, auth_id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []payment.GatewayRecord
-	for rows.Next() {
-		r, err := scanGateway(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, "rows", scanGateway, `SELECT `+gatewayColumns+` FROM gateway_records ORDER BY at, auth_id`)
 }
 
 // PaymentOfShipment returns the live payment (not failed) of one of the owner's labels.

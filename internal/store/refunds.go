@@ -28,20 +28,7 @@ func scanRefund(row interface{ Scan(...any) error }) (*payment.Refund, error) {
 }
 
 func (s *Store) refunds(ctx context.Context, where string, args ...any) ([]*payment.Refund, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+refundColumns+` FROM refunds WHERE `+where+` ORDER BY created_at DESC, id DESC`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: refunds: %w", err)
-	}
-	defer rows.Close()
-	var out []*payment.Refund
-	for rows.Next() {
-		r, err := scanRefund(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, "refunds", scanRefund, `SELECT `+refundColumns+` FROM refunds WHERE `+where+` ORDER BY created_at DESC, id DESC`, args...)
 }
 
 // CancelAndApply cancels a paid label of a settled payment and opens its refund application, both or

@@ -195,26 +195,17 @@ func (s *Store) Shipments(ctx context.Context, owner string, mode account.Mode, 
 		where = append(where, fmt.Sprintf("(created_at < $%d OR (created_at = $%d AND id < $%d))", len(args)-1, len(args)-1, len(args)))
 	}
 	args = append(args, f.Limit+1)
-	rows, err := s.db.QueryContext(ctx, `SELECT `+shipmentColumns+` FROM shipments WHERE `+strings.Join(where, " AND ")+
+	out, err := queryAll(ctx, s.db, "shipments", scanShipment, `SELECT `+shipmentColumns+` FROM shipments WHERE `+strings.Join(where, " AND ")+
 		fmt.Sprintf(` ORDER BY created_at DESC, id DESC LIMIT $%d`, len(args)), args...)
 	if err != nil {
-		return nil, "", fmt.Errorf("store: shipments: %w", err)
-	}
-	defer rows.Close()
-	var out []*shipment.Shipment
-	for rows.Next() {
-		sh, err := scanShipment(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, sh)
+		return nil, "", err
 	}
 	next := ""
 	if len(out) > f.Limit {
 		out = out[:f.Limit]
 		next = out[len(out)-1].ID
 	}
-	return out, next, rows.Err()
+	return out, next, nil
 }
 
 // UpdateShipment saves a changed shipment still in one of the states allowed (optimistically: if it

@@ -131,21 +131,8 @@ func (s *Store) Users(ctx context.Context, f UserFilter) ([]*account.User, error
 		where = append(where, fmt.Sprintf("role = $%d", len(args)))
 	}
 	args = append(args, f.Limit)
-	rows, err := s.db.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+strings.Join(where, " AND ")+
+	return queryAll(ctx, s.db, "users", scanUser, `SELECT `+userColumns+` FROM users WHERE `+strings.Join(where, " AND ")+
 		fmt.Sprintf(` ORDER BY created_at DESC, id LIMIT $%d`, len(args)), args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: users: %w", err)
-	}
-	defer rows.Close()
-	var out []*account.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
 }
 
 func likeEscape(s string) string {
