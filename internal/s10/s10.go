@@ -67,16 +67,18 @@ func Parse(s string) (Number, error) {
 		}
 	}
 	c := b.String()
-	args := errs.Args{"value": strings.TrimSpace(s)}
+	bad := func(key string) (Number, error) {
+		return Number{}, errs.New(errs.Invalid, key, errs.Args{"value": strings.TrimSpace(s)})
+	}
 	if len(c) != Len || !allLetters(c[0:2]) || !allDigits(c[2:11]) || !allLetters(c[11:13]) {
-		return Number{}, errs.New(errs.Invalid, "s10.format", args)
+		return bad("s10.format")
 	}
 	n := Number{Service: c[0:2], Serial: c[2:10], Check: c[10] - '0', Country: c[11:13]}
 	if want, _ := CheckDigit(n.Serial); want != n.Check {
-		return Number{}, errs.New(errs.Invalid, "s10.check_digit", args)
+		return bad("s10.check_digit")
 	}
 	if !IsCountry(n.Country) {
-		return Number{}, errs.New(errs.Invalid, "s10.country", args)
+		return bad("s10.country")
 	}
 	return n, nil
 }

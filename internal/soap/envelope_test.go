@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ecship/ecship/internal/s10"
 )
 
 func TestReadEnvelopeTakesTheTokenAndLeaves(t *testing.T) {
@@ -84,30 +83,6 @@ func FuzzReadEnvelope(f *testing.F) {
 		}
 		if env.Op == "" {
 			t.Fatal("an envelope without an operation accepted")
-		}
-	})
-}
-
-// itemNumber gives the same verdict as s10.Parse, faster for canonical numbers.
-func TestItemNumberAgreesWithS10(t *testing.T) {
-	for _, in := range []string{"EE000000014HK", "EE000000015HK", "ee000000014hk", " EE 0000 0001 4HK ", "EE000000014XX", "EE000000014ZZ", "E1000000014HK",
-		"EE00000001AHK", "EE0000000140HK", "", "RR287043775IN", "RR287043775in", "ÉE000000014HK"} {
-		n, err := s10.Parse(in)
-		got, ok := itemNumber(in)
-		if ok != (err == nil) || ok && got != n.String() {
-			t.Errorf("%q: itemNumber %q %v; s10.Parse %q %v", in, got, ok, n.String(), err)
-		}
-	}
-}
-
-func FuzzItemNumber(f *testing.F) {
-	f.Add("EE000000014HK")
-	f.Add("ee 000000014 hk")
-	f.Fuzz(func(t *testing.T, in string) {
-		n, err := s10.Parse(in)
-		got, ok := itemNumber(in)
-		if ok != (err == nil) || ok && got != n.String() {
-			t.Errorf("%q: itemNumber %q %v; s10.Parse %q %v", in, got, ok, n.String(), err)
 		}
 	})
 }

@@ -66,7 +66,6 @@ type MailTrack struct {
 	handler *http.ServeMux
 	creds   *credCache
 	nonces  *nonces
-	zones   sync.Map // IANA name -> *time.Location
 	// Elements written once per code and choice of languages; country names in upper-case English
 	// as the seed shows them ("HONG KONG").
 	origin, dest, location, dropOff, milestone, message *fragments
@@ -367,41 +366,14 @@ func (m *MailTrack) lookup(ctx context.Context, in *account.Integrator, items []
 	return results, nil
 }
 
-// itemNumber reads an item number as s10.Parse does (spaces and lower case allowed, check digit
-// and country checked) and answers it in canonical form. Numbers already canonical, as programs
-// send them, are checked without building a new string.
+// itemNumber reads an item number as people and programs send it (s10.Parse: spaces and lower
+// case allowed, check digit and country checked) and answers it in canonical form.
 func itemNumber(raw string) (string, bool) {
-	s := strings.TrimSpace(raw)
-	if len(s) == s10.Len && upper(s[0]) && upper(s[1]) && upper(s[11]) && upper(s[12]) {
-		digits := true
-		for i := 2; i < 11; i++ {
-			digits = digits && '0' <= s[i] && s[i] <= '9'
-		}
-		if digits {
-			c, err := s10.CheckDigit(s[2:10])
-			return s, err == nil && c == s[10]-'0' && s10.IsCountry(s[11:])
-		}
-	}
 	n, err := s10.Parse(raw)
 	if err != nil {
 		return "", false
 	}
 	return n.String(), true
-}
-
-func upper(c byte) bool { return 'A' <= c && c <= 'Z' }
-
-// zone loads an IANA time zone once (time.LoadLocation reads the zone database on every call).
-func (m *MailTrack) zone(name string) *time.Location {
-	if l, ok := m.zones.Load(name); ok {
-		return l.(*time.Location)
-	}
-	l, err := time.LoadLocation(name)
-	if err != nil {
-		l = time.UTC
-	}
-	m.zones.Store(name, l)
-	return l
 }
 
 // credCache keeps looked-up credentials for a short while: most requests would otherwise spend a

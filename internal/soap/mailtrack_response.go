@@ -93,7 +93,7 @@ func (m *MailTrack) writeResult(b *bytes.Buffer, l langs, res *result) {
 	for i := range it.Events {
 		e := &it.Events[i]
 		b.WriteString("<eventDetail>")
-		timeElem(b, "eventDateTime", e.At.In(m.zone(e.TimeZone)))
+		timeElem(b, "eventDateTime", e.Local())
 		b.WriteString(m.location.get(e.Country)[l])
 		b.WriteString(m.message.get(e.Code)[l])
 		b.WriteString("</eventDetail>")

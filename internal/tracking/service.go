@@ -79,8 +79,8 @@ func (s *Service) Check(in Input, source string) (Event, errs.Fields) {
 	if !given {
 		e.TimeZone = ZoneOf(e.Country)
 	}
-	loc, err := time.LoadLocation(e.TimeZone)
-	if e.TimeZone == "" || e.TimeZone == "Local" || err != nil {
+	loc := Zone(e.TimeZone)
+	if e.TimeZone == "" || e.TimeZone == "Local" || loc == nil {
 		fe.Add("time_zone", "tracking.zone.unknown", errs.Args{"value": e.TimeZone})
 		loc = time.UTC
 	}
