@@ -6,7 +6,6 @@ import (
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/payment"
-	"github.com/ecship/ecship/internal/s10"
 	"github.com/ecship/ecship/internal/shipment"
 )
 
@@ -20,23 +19,12 @@ func (s *Service) Look(ctx context.Context, staff *account.User, sessionID, item
 	if err != nil {
 		return nil, nil, err
 	}
-	n, err := s10.Parse(itemNo)
-	if err != nil {
-		e := errs.As(err)
-		return nil, nil, errs.Field("item_no", e.Message.Key, e.Message.Args)
-	}
-	sh, err := s.Store.ShipmentByItemNo(ctx, sess.Mode, n.String())
-	if errs.CodeOf(err) == errs.NotFound {
-		return nil, nil, errs.Field("item_no", "counter.item.unknown", errs.Args{"value": n.String()})
+	sh, err := s.find(ctx, sess, itemNo, s.Now())
+	if e := errs.As(err); e != nil && e.Code == errs.Conflict {
+		return sh, nil, atItemNo(e)
 	}
 	if err != nil {
 		return nil, nil, err
-	}
-	if prev := sess.Item(sh.ID); prev != nil && prev.Status == Posted {
-		return sh, nil, atItemNo(errs.New(errs.Conflict, "counter.item.accepted", errs.Args{"item": sh.ItemNo}))
-	}
-	if err := Acceptable(sh, s.Now()); err != nil {
-		return sh, nil, atItemNo(errs.As(err))
 	}
 	if sh.Status != shipment.Paid {
 		return sh, nil, nil

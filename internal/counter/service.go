@@ -196,29 +196,37 @@ type ScanInput struct {
 	Insurance *money.Cents // nil: as on the label
 }
 
-func (s *Service) scan(ctx context.Context, sess *Session, in ScanInput, now time.Time) (*Item, *Change, error) {
-	n, err := s10.Parse(in.ItemNo)
+// find is the label of an item number scanned into the session, if the counter may accept it: a
+// known label of the session's mode (errors on the item_no field), not accepted in this session
+// already, and Acceptable.
+func (s *Service) find(ctx context.Context, sess *Session, itemNo string, now time.Time) (*shipment.Shipment, error) {
+	n, err := s10.Parse(itemNo)
 	if err != nil {
 		e := errs.As(err)
-		return nil, nil, errs.Field("item_no", e.Message.Key, e.Message.Args)
-	}
-	if in.WeightG <= 0 || in.WeightG > MaxWeightG {
-		return nil, nil, errs.Field("weight_g", "counter.weight.required", nil)
+		return nil, errs.Field("item_no", e.Message.Key, e.Message.Args)
 	}
 	sh, err := s.Store.ShipmentByItemNo(ctx, sess.Mode, n.String())
 	if errs.CodeOf(err) == errs.NotFound {
-		return nil, nil, errs.Field("item_no", "counter.item.unknown", errs.Args{"value": n.String()})
+		return nil, errs.Field("item_no", "counter.item.unknown", errs.Args{"value": n.String()})
 	}
+	if err != nil {
+		return nil, err
+	}
+	if prev := sess.Item(sh.ID); prev != nil && prev.Status == Posted {
+		return sh, errs.New(errs.Conflict, "counter.item.accepted", errs.Args{"item": sh.ItemNo})
+	}
+	return sh, Acceptable(sh, now)
+}
+
+func (s *Service) scan(ctx context.Context, sess *Session, in ScanInput, now time.Time) (*Item, *Change, error) {
+	if in.WeightG <= 0 || in.WeightG > MaxWeightG {
+		return nil, nil, errs.Field("weight_g", "counter.weight.required", nil)
+	}
+	sh, err := s.find(ctx, sess, in.ItemNo, now)
 	if err != nil {
 		return nil, nil, err
 	}
 	prev := sess.Item(sh.ID)
-	if prev != nil && prev.Status == Posted {
-		return prev, nil, errs.New(errs.Conflict, "counter.item.accepted", errs.Args{"item": sh.ItemNo})
-	}
-	if err := Acceptable(sh, now); err != nil {
-		return nil, nil, err
-	}
 	seq := 1
 	for _, x := range sess.Items {
 		seq = max(seq, x.Seq+1)
@@ -238,11 +246,7 @@ func (s *Service) scan(ctx context.Context, sess *Session, in ScanInput, now tim
 		if err != nil {
 			return nil, nil, err
 		}
-		for _, pi := range p.Items {
-			if pi.ShipmentID == sh.ID && !pi.Cancelled {
-				it.PaidBefore, it.PaymentID = pi.Amount, p.ID
-			}
-		}
+		it.PaidBefore, it.PaymentID = p.PaidFor(sh.ID), p.ID
 	}
 	it.Refundable = max(0, it.PaidBefore-it.Postage)
 	if sess.SpeedpostCard != "" && sh.Service == "EMS" {

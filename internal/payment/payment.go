@@ -57,6 +57,20 @@ func (p *Payment) Active() money.Cents {
 	return sum
 }
 
+// PaidFor is what the payment holds for one label: its amount unless it was cancelled before
+// settlement; 0 for a label it does not pay (or a nil payment).
+func (p *Payment) PaidFor(shipmentID string) money.Cents {
+	if p == nil {
+		return 0
+	}
+	for _, it := range p.Items {
+		if it.ShipmentID == shipmentID && !it.Cancelled {
+			return it.Amount
+		}
+	}
+	return 0
+}
+
 // SettlementHour is when the day's card payments are captured, Hong Kong time (RULES PAY-3).
 const SettlementHour = 20
 

@@ -81,12 +81,7 @@ func (rf *Refunds) CancelSettled(ctx context.Context, o shipment.Owner, shipment
 	if p.Status != Settled {
 		return nil, errs.New(errs.Conflict, "refund.not_settled", nil)
 	}
-	var amount money.Cents
-	for _, it := range p.Items {
-		if it.ShipmentID == shipmentID && !it.Cancelled {
-			amount = it.Amount
-		}
-	}
+	amount := p.PaidFor(shipmentID)
 	if amount == 0 {
 		return nil, errs.New(errs.Conflict, "refund.nothing", nil)
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/label"
 	"github.com/ecship/ecship/internal/money"
-	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/shipment"
 )
 
@@ -235,7 +234,7 @@ func (p *Portal) renderCounterSession(w http.ResponseWriter, r *http.Request, st
 			sh, pay, err := p.Counter.Look(r.Context(), currentUser(r), sess.ID, item)
 			switch {
 			case err == nil:
-				pg.Label, pg.Paid = sh, paidOnline(pay, sh.ID)
+				pg.Label, pg.Paid = sh, pay.PaidFor(sh.ID)
 			case errs.CodeOf(err) == errs.Internal || errs.CodeOf(err) == errs.Unavailable:
 				p.fail(w, r, err)
 				return
@@ -287,18 +286,6 @@ func (p *Portal) scanFail(pg *counterSessionPage, err error) {
 			pg.Scan.Error = msg
 		}
 	}
-}
-
-func paidOnline(p *payment.Payment, shipmentID string) money.Cents {
-	if p == nil {
-		return 0
-	}
-	for _, it := range p.Items {
-		if it.ShipmentID == shipmentID && !it.Cancelled {
-			return it.Amount
-		}
-	}
-	return 0
 }
 
 // counterScan accepts an item at the scale's weight (CTR-2): posted at once, or waiting for the
