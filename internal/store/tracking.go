@@ -24,15 +24,17 @@ func (s *Store) addEvent(ctx context.Context, tx *sql.Tx, e tracking.Event) erro
 	if _, err := tx.ExecContext(ctx, insertEvent, e.ID, e.ItemNo, e.Code, ts(e.At), e.Country, e.Office, e.TimeZone, e.Source, ts(e.CreatedAt)); err != nil {
 		return fmt.Errorf("store: tracking event: %w", err)
 	}
-	return packEvents(ctx, tx, e.ItemNo, e.CreatedAt)
+	_, err := packEvents(ctx, tx, e.ItemNo, e.CreatedAt)
+	return err
 }
 
 // AddEvents stores events in one transaction, each once, and packs again the events of each item
-// they are about; it answers how many were new.
-func (s *Store) AddEvents(ctx context.Context, events []tracking.Event) (int, error) {
+// they are about; it answers how many were new and, by item, the code of its latest event.
+func (s *Store) AddEvents(ctx context.Context, events []tracking.Event) (int, map[string]string, error) {
 	added := 0
+	var latest map[string]string
 	err := s.Transact(ctx, func(tx *sql.Tx) error {
-		added = 0
+		added, latest = 0, map[string]string{}
 		nos := make([]string, 0, len(events))
 		for _, e := range events {
 			nos = append(nos, e.ItemNo)
@@ -65,44 +67,53 @@ func (s *Store) AddEvents(ctx context.Context, events []tracking.Event) (int, er
 			return nil
 		}
 		for _, no := range nos {
-			if err := packEvents(ctx, tx, no, events[0].CreatedAt); err != nil {
+			last, err := packEvents(ctx, tx, no, events[0].CreatedAt)
+			if err != nil {
 				return err
 			}
+			latest[no] = last
 		}
 		return nil
 	})
-	return added, err
+	return added, latest, err
 }
 
-// packEvents writes an item's events, in time order, into its tracking_items row.
-func packEvents(ctx context.Context, tx *sql.Tx, itemNo string, now time.Time) error {
-	rows, err := tx.QueryContext(ctx, `SELECT code, at, country, office, time_zone FROM tracking_events WHERE item_no = $1 ORDER BY at, code`, itemNo)
+// packEvents writes an item's events, in time order (tracking.Sort), into its tracking_items row,
+// and answers the code of the latest.
+func packEvents(ctx context.Context, tx *sql.Tx, itemNo string, now time.Time) (string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT code, at, country, office, time_zone FROM tracking_events WHERE item_no = $1`, itemNo)
 	if err != nil {
-		return fmt.Errorf("store: pack events: %w", err)
+		return "", fmt.Errorf("store: pack events: %w", err)
 	}
-	var b strings.Builder
+	var events []tracking.Event
 	for rows.Next() {
-		var code, country, office, zone string
+		var e tracking.Event
 		var at ts
-		if err := rows.Scan(&code, &at, &country, &office, &zone); err != nil {
+		if err := rows.Scan(&e.Code, &at, &e.Country, &e.Office, &e.TimeZone); err != nil {
 			rows.Close()
-			return err
+			return "", err
 		}
-		if b.Len() > 0 {
-			b.WriteByte(';')
-		}
-		b.WriteString(code + "|" + time.Time(at).UTC().Format(tsLayout) + "|" + country + "|" + office + "|" + zone)
+		e.At = time.Time(at)
+		events = append(events, e)
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
+	if err := rows.Err(); err != nil || len(events) == 0 {
+		return "", err
+	}
+	tracking.Sort(events)
+	var b strings.Builder
+	for i, e := range events {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(e.Code + "|" + e.At.UTC().Format(tsLayout) + "|" + e.Country + "|" + e.Office + "|" + e.TimeZone)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO tracking_items (item_no, events, updated_at) VALUES ($1, $2, $3)
 		ON CONFLICT (item_no) DO UPDATE SET events = excluded.events, updated_at = excluded.updated_at`, itemNo, b.String(), ts(now))
 	if err != nil {
-		return fmt.Errorf("store: pack events: %w", err)
+		return "", fmt.Errorf("store: pack events: %w", err)
 	}
-	return nil
+	return events[len(events)-1].Code, nil
 }
 
 // unpackEvents reads a tracking_items row back into events.
@@ -149,7 +160,8 @@ func placeholders(from, n int) string {
 }
 
 // TrackedItems answers, for each item number that ecship knows, its label's owner, mode,
-// destination and posting, and its events in time order: two indexed queries, whatever the count.
+// destination and posting, and its events in time order (as packed): two indexed queries, whatever
+// the count.
 func (s *Store) TrackedItems(ctx context.Context, itemNos []string) (map[string]*tracking.Item, error) {
 	out := make(map[string]*tracking.Item, len(itemNos))
 	if len(itemNos) == 0 {
@@ -213,9 +225,6 @@ func (s *Store) TrackedItems(ctx context.Context, itemNos []string) (map[string]
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
-	}
-	for _, it := range out {
-		tracking.Sort(it.Events)
 	}
 	return out, nil
 }

@@ -40,7 +40,7 @@ func BenchmarkLookup30(b *testing.B) {
 				Country: j.country, TimeZone: zone, Source: tracking.FromDemo, CreatedAt: at})
 		}
 		if len(batch) >= 8000 || i == items-1 {
-			if _, err := st.AddEvents(ctx, batch); err != nil {
+			if _, _, err := st.AddEvents(ctx, batch); err != nil {
 				b.Fatal(err)
 			}
 			batch = batch[:0]

@@ -16,8 +16,9 @@ type Store interface {
 	// TrackedItems returns what is known of each item number asked (unknown ones too, empty),
 	// events in time order.
 	TrackedItems(ctx context.Context, itemNos []string) (map[string]*Item, error)
-	// AddEvents stores events, each once: it answers how many were new.
-	AddEvents(ctx context.Context, events []Event) (int, error)
+	// AddEvents stores events, each once: it answers how many were new and, by item, the code
+	// of its latest event (in time order, as Sort puts them).
+	AddEvents(ctx context.Context, events []Event) (int, map[string]string, error)
 	// FollowMilestone moves a posted label along as its events say, never back: in transit,
 	// then delivered or returned.
 	FollowMilestone(ctx context.Context, itemNo, status string, now time.Time) error
@@ -123,31 +124,15 @@ func parseTime(v string, loc *time.Location) (t time.Time, withOffset, ok bool) 
 // Record stores checked events (each once) and moves the labels they are about along. It answers
 // how many events were new.
 func (s *Service) Record(ctx context.Context, events []Event) (int, error) {
-	added, err := s.Store.AddEvents(ctx, events)
+	added, latest, err := s.Store.AddEvents(ctx, events)
 	if err != nil {
 		return 0, err
 	}
-	seen := map[string]bool{}
-	var nos []string
-	for _, e := range events {
-		if !seen[e.ItemNo] {
-			seen[e.ItemNo] = true
-			nos = append(nos, e.ItemNo)
-		}
-	}
-	for start := 0; start < len(nos); start += MaxLookup {
-		items, err := s.Store.TrackedItems(ctx, nos[start:min(start+MaxLookup, len(nos))])
-		if err != nil {
-			return added, err
-		}
-		for _, it := range items {
-			if it.OwnerID == "" {
-				continue
-			}
-			if st := labelStatus(it.Milestone()); st != "" {
-				if err := s.Store.FollowMilestone(ctx, it.ItemNo, st, s.Now()); err != nil {
-					return added, err
-				}
+	for itemNo, code := range latest {
+		// Items without a posted label are left alone by FollowMilestone.
+		if st := labelStatus(MilestoneOf(code)); st != "" {
+			if err := s.Store.FollowMilestone(ctx, itemNo, st, s.Now()); err != nil {
+				return added, err
 			}
 		}
 	}
