@@ -71,7 +71,7 @@ func TestTrackingAPI(t *testing.T) {
 	}
 }
 
-func mustDue(t *testing.T, c *counter.Service, staff *account.User, id string) moneyCents {
+func mustDue(t *testing.T, c *counter.Service, staff *account.User, id string) money.Cents {
 	t.Helper()
 	s, err := c.Get(context.Background(), staff, id)
 	if err != nil {
@@ -79,5 +79,3 @@ func mustDue(t *testing.T, c *counter.Service, staff *account.User, id string) m
 	}
 	return s.Due()
 }
-
-type moneyCents = money.Cents

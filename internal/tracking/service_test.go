@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/ecship/ecship/internal/catalog"
-	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/store"
 	"github.com/ecship/ecship/internal/store/storetest"
 	"github.com/ecship/ecship/internal/tracking"
@@ -118,8 +117,6 @@ func join(s []string) string {
 	}
 	return out
 }
-
-var _ = errs.Invalid
 
 // rule: TRK-9
 func TestTrackingIsOverSixMonthsAfterPosting(t *testing.T) {
