@@ -164,7 +164,7 @@ func (s *Service) change(ctx context.Context, staff *account.User, id string, wo
 			return sess, err
 		}
 		err = s.Store.ApplyCounterChange(ctx, ch)
-		if IsChanged(err) && attempt < 4 {
+		if isChanged(err) && attempt < 4 {
 			continue
 		}
 		if err != nil {
@@ -423,8 +423,8 @@ func receiptNo(sess *Session, now time.Time) string {
 	return sess.Office + "-" + now.In(catalog.HongKong).Format("20060102") + "-" + r[:6]
 }
 
-// IsChanged reports whether err is the conflict of a session changed meanwhile.
-func IsChanged(err error) bool {
+// isChanged reports whether err is the conflict of a session changed meanwhile.
+func isChanged(err error) bool {
 	var e *errs.Error
 	return errors.As(err, &e) && e.Message.Key == changedKey
 }

@@ -71,9 +71,6 @@ func (fs *fontSet) subsetFont(runes []rune) *fontSubset {
 	return subsetMerged(fs.fonts, runes, fs.pick)
 }
 
-// subset is the TrueType file of subsetFont(runes).
-func (fs *fontSet) subset(runes []rune) []byte { return fs.subsetFont(runes).ttf }
-
 func isHangul(r rune) bool {
 	return r >= 0x1100 && r <= 0x11FF || r >= 0x3130 && r <= 0x318F || r >= 0xA960 && r <= 0xA97F ||
 		r >= 0xAC00 && r <= 0xD7FF

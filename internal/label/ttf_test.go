@@ -33,7 +33,7 @@ func TestSubsetMerged(t *testing.T) {
 		t.Fatal(err)
 	}
 	runes := []rune("Aé陳김 A")
-	sub, err := parseTTF(fs.subset(runes))
+	sub, err := parseTTF(fs.subsetFont(runes).ttf)
 	if err != nil {
 		t.Fatalf("the subset does not parse: %v", err)
 	}
