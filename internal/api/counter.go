@@ -102,8 +102,7 @@ func (d *Deps) openCounterSession(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, err)
 		return
 	}
-	c := caller(r)
-	s, err := d.Counter.Open(r.Context(), c.User, c.Key.Mode, in.Office, in.SpeedpostCard)
+	s, err := d.Counter.Open(r.Context(), clerk(r), in.Office, in.SpeedpostCard)
 	if err != nil {
 		WriteError(w, r, err)
 		return
@@ -111,26 +110,16 @@ func (d *Deps) openCounterSession(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, counterSessionJSON(s))
 }
 
-// sameMode lets a request on a session through only when the key's mode is the session's: a
-// test key never sees or changes a live session, nor a live key a test one (it is not found).
-func (d *Deps) sameMode(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		c := caller(r)
-		s, err := d.Counter.Get(r.Context(), c.User, r.PathValue("id"))
-		if err == nil && s.Mode != c.Key.Mode {
-			err = errs.New(errs.NotFound, "counter.session.not_found", nil)
-		}
-		if err != nil {
-			WriteError(w, r, err)
-			return
-		}
-		h(w, r)
-	}
+// clerk is the caller working a counter in its key's mode: a test key never sees or changes a
+// live session, nor a live key a test one.
+func clerk(r *http.Request) counter.Clerk {
+	c := caller(r)
+	return counter.Clerk{User: c.User, Mode: c.Key.Mode}
 }
 
 // counterSession answers a session to the staff who opened it (or an admin).
 func (d *Deps) counterSession(w http.ResponseWriter, r *http.Request) {
-	s, err := d.Counter.Get(r.Context(), caller(r).User, r.PathValue("id"))
+	s, err := d.Counter.Get(r.Context(), clerk(r), r.PathValue("id"))
 	if err != nil {
 		WriteError(w, r, err)
 		return
@@ -154,7 +143,7 @@ func (d *Deps) scanCounterItem(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, err)
 		return
 	}
-	it, err := d.Counter.Scan(r.Context(), caller(r).User, r.PathValue("id"), counter.ScanInput{ItemNo: in.ItemNo, WeightG: in.WeightG, Insurance: insurance})
+	it, err := d.Counter.Scan(r.Context(), clerk(r), r.PathValue("id"), counter.ScanInput{ItemNo: in.ItemNo, WeightG: in.WeightG, Insurance: insurance})
 	if err != nil {
 		WriteError(w, r, err)
 		return
@@ -164,7 +153,7 @@ func (d *Deps) scanCounterItem(w http.ResponseWriter, r *http.Request) {
 
 // removeCounterItem takes back an item still waiting for payment.
 func (d *Deps) removeCounterItem(w http.ResponseWriter, r *http.Request) {
-	s, err := d.Counter.Remove(r.Context(), caller(r).User, r.PathValue("id"), r.PathValue("itemNo"))
+	s, err := d.Counter.Remove(r.Context(), clerk(r), r.PathValue("id"), r.PathValue("itemNo"))
 	if err != nil {
 		WriteError(w, r, err)
 		return
@@ -196,7 +185,7 @@ func (d *Deps) counterPayment(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, err)
 		return
 	}
-	s, err := d.Counter.Pay(r.Context(), caller(r).User, r.PathValue("id"), in.Method, *amount, key)
+	s, err := d.Counter.Pay(r.Context(), clerk(r), r.PathValue("id"), in.Method, *amount, key)
 	if err != nil {
 		WriteError(w, r, err)
 		return
@@ -206,7 +195,7 @@ func (d *Deps) counterPayment(w http.ResponseWriter, r *http.Request) {
 
 // closeCounterSession ends the visit and answers the session with its receipt_url.
 func (d *Deps) closeCounterSession(w http.ResponseWriter, r *http.Request) {
-	s, err := d.Counter.Close(r.Context(), caller(r).User, r.PathValue("id"))
+	s, err := d.Counter.Close(r.Context(), clerk(r), r.PathValue("id"))
 	if err != nil {
 		WriteError(w, r, err)
 		return
@@ -216,7 +205,7 @@ func (d *Deps) closeCounterSession(w http.ResponseWriter, r *http.Request) {
 
 // counterReceipt is the closed session's consolidated posting receipt as PDF (CTR-5).
 func (d *Deps) counterReceipt(w http.ResponseWriter, r *http.Request) {
-	s, err := d.Counter.Get(r.Context(), caller(r).User, r.PathValue("id"))
+	s, err := d.Counter.Get(r.Context(), clerk(r), r.PathValue("id"))
 	if err == nil && s.Status != counter.Closed {
 		err = errs.New(errs.NotFound, "counter.session.not_found", nil)
 	}

@@ -92,13 +92,15 @@ func TestCounterAPI(t *testing.T) {
 			// The same clerk's test key never reaches a live session (TRK-10's separation).
 			clerk, _ := a.Store.UserByLogin(context.Background(), "clerk")
 			_, testKey, _ := a.Accounts.CreateAPIKey(context.Background(), clerk, "practice", account.Test, account.Client{})
-			for _, p := range []string{"", "/items", "/payments", "/close"} {
-				method := "POST"
-				if p == "" {
-					method = "GET"
-				}
-				if code, _, out := b.doJSON(method, path+p, `{"item_no":"EE123456785HK","weight_g":100}`, "Authorization", "Bearer "+testKey, "Content-Type", "application/json"); code != 404 {
-					t.Errorf("a test key on a live session %s: %d %s; want 404", p, code, out)
+			for _, c := range []struct{ method, path, body string }{
+				{"GET", "", ""},
+				{"POST", "/items", `{"item_no":"EE123456785HK","weight_g":100}`},
+				{"POST", "/payments", `{"method":"cash","amount":{"amount":"1.00","currency":"HKD"}}`},
+				{"POST", "/close", ""},
+				{"GET", "/receipt", ""},
+			} {
+				if code, _, out := b.doJSON(c.method, path+c.path, c.body, "Authorization", "Bearer "+testKey, "Content-Type", "application/json"); code != 404 {
+					t.Errorf("a test key on a live session %s: %d %s; want 404", c.path, code, out)
 				}
 			}
 

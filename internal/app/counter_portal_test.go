@@ -13,6 +13,7 @@ import (
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/app"
+	"github.com/ecship/ecship/internal/counter"
 	"github.com/ecship/ecship/internal/money"
 	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/s10"
@@ -260,7 +261,7 @@ func TestPortalCounterSession(t *testing.T) {
 	// Admins see every open session at every office (a label held by a forgotten session is found
 	// there); the clerk's own page does not list others'.
 	clerk2, _ := a.Accounts.CreateUser(ctx, "tstclerk", "tst@example.hk", "harbour-view-8", account.Counter)
-	open, err := a.Counter.Open(ctx, clerk2, account.Live, "TST", "")
+	open, err := a.Counter.Open(ctx, counter.Clerk{User: clerk2, Mode: account.Live}, "TST", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,3 +321,6 @@ func TestPortalCounterLighterAndRemove(t *testing.T) {
 		t.Errorf("removing a posted item: %d", code)
 	}
 }
+
+// liveClerk is a member of staff at a live counter.
+func liveClerk(u *account.User) counter.Clerk { return counter.Clerk{User: u, Mode: account.Live} }

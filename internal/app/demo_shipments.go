@@ -51,16 +51,17 @@ func (a *App) demoShipments(ctx context.Context, out io.Writer, sender, clerk *a
 	if _, err := oldPay.PayByCard(ctx, o, []string{posted[0].ID, posted[1].ID}, card, ""); err != nil {
 		return fmt.Errorf("pay: %w", err)
 	}
-	sess, err := oldCounter.Open(ctx, clerk, account.Live, "GPO", "")
+	at := counter.Clerk{User: clerk, Mode: account.Live}
+	sess, err := oldCounter.Open(ctx, at, "GPO", "")
 	if err != nil {
 		return err
 	}
 	for i, g := range []int{800, 1150} {
-		if _, err := oldCounter.Scan(ctx, clerk, sess.ID, counter.ScanInput{ItemNo: posted[i].ItemNo, WeightG: g}); err != nil {
+		if _, err := oldCounter.Scan(ctx, at, sess.ID, counter.ScanInput{ItemNo: posted[i].ItemNo, WeightG: g}); err != nil {
 			return fmt.Errorf("counter: %w", err)
 		}
 	}
-	if sess, err = oldCounter.Close(ctx, clerk, sess.ID); err != nil {
+	if sess, err = oldCounter.Close(ctx, at, sess.ID); err != nil {
 		return err
 	}
 	if err := a.demoJourneys(ctx, then, posted[0].ItemNo, posted[1].ItemNo); err != nil {

@@ -46,9 +46,9 @@ func trackedToJapan(t testing.TB, a *app.App, sender *account.User, ref string) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	sess, err := a.Counter.Open(ctx, clerk, account.Live, "GPO", "")
+	sess, err := a.Counter.Open(ctx, counter.Clerk{User: clerk, Mode: account.Live}, "GPO", "")
 	if err == nil {
-		_, err = a.Counter.Scan(ctx, clerk, sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 800})
+		_, err = a.Counter.Scan(ctx, liveClerk(clerk), sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 800})
 	}
 	if err != nil {
 		t.Fatal(err)

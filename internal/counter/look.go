@@ -3,7 +3,6 @@ package counter
 import (
 	"context"
 
-	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/shipment"
@@ -14,8 +13,8 @@ import (
 // refuse (CTR-6: expired or cancelled labels; incomplete, posted or unknown ones, a wrong check
 // digit), every refusal naming the field item_no. The payment is the label's online payment, nil
 // when it was not paid online.
-func (s *Service) Look(ctx context.Context, staff *account.User, sessionID, itemNo string) (*shipment.Shipment, *payment.Payment, error) {
-	sess, err := s.open(ctx, staff, sessionID)
+func (s *Service) Look(ctx context.Context, c Clerk, sessionID, itemNo string) (*shipment.Shipment, *payment.Payment, error) {
+	sess, err := s.open(ctx, c, sessionID)
 	if err != nil {
 		return nil, nil, err
 	}

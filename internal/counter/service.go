@@ -69,8 +69,17 @@ type Service struct {
 // changedKey is the conflict a change meets when the session changed meanwhile.
 const changedKey = "counter.session.changed"
 
+// Clerk is who works a counter and in which mode: live sessions take live labels, test sessions
+// (for integrators' tests) test labels. A session is found only by its clerk (or an admin) in its
+// own mode.
+type Clerk struct {
+	User *account.User
+	Mode account.Mode
+}
+
 // Open starts a session at an office for a member of counter staff (CTR-1: not at a mobile office).
-func (s *Service) Open(ctx context.Context, staff *account.User, mode account.Mode, office, speedpostCard string) (*Session, error) {
+func (s *Service) Open(ctx context.Context, c Clerk, office, speedpostCard string) (*Session, error) {
+	staff := c.User
 	if !account.Allows(staff, account.CounterStaff) {
 		return nil, errs.New(errs.Forbidden, "error.forbidden", nil)
 	}
@@ -88,7 +97,7 @@ func (s *Service) Open(ctx context.Context, staff *account.User, mode account.Mo
 	if len(card) > MaxSpeedpostCard || !alnum(card) {
 		return nil, errs.Field("speedpost_card", "counter.card.invalid", errs.Args{"max": MaxSpeedpostCard})
 	}
-	sess := &Session{ID: account.NewID("cts"), Mode: mode, Office: o.Code, StaffID: staff.ID, StaffLogin: staff.LoginName, Status: Open,
+	sess := &Session{ID: account.NewID("cts"), Mode: c.Mode, Office: o.Code, StaffID: staff.ID, StaffLogin: staff.LoginName, Status: Open,
 		SpeedpostCard: card, OpenedAt: s.Now()}
 	if err := s.Store.CreateCounterSession(ctx, sess); err != nil {
 		return nil, err
@@ -105,42 +114,42 @@ func alnum(s string) bool {
 	return true
 }
 
-// Get returns a session to the staff who opened it, or to an admin; to anyone else it does not
-// exist.
-func (s *Service) Get(ctx context.Context, staff *account.User, id string) (*Session, error) {
-	if !account.Allows(staff, account.CounterStaff) {
+// Get returns a session to the staff who opened it, or to an admin, in the session's mode; to
+// anyone else, or in the other mode, it does not exist.
+func (s *Service) Get(ctx context.Context, c Clerk, id string) (*Session, error) {
+	if !account.Allows(c.User, account.CounterStaff) {
 		return nil, errs.New(errs.Forbidden, "error.forbidden", nil)
 	}
 	sess, err := s.Store.CounterSession(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if sess.StaffID != staff.ID && staff.Role != account.Admin {
+	if sess.StaffID != c.User.ID && c.User.Role != account.Admin || sess.Mode != c.Mode {
 		return nil, errs.New(errs.NotFound, "counter.session.not_found", nil)
 	}
 	return sess, nil
 }
 
 // Recent lists the staff's own sessions in a mode, newest first.
-func (s *Service) Recent(ctx context.Context, staff *account.User, mode account.Mode, limit int) ([]*Session, error) {
-	if !account.Allows(staff, account.CounterStaff) {
+func (s *Service) Recent(ctx context.Context, c Clerk, limit int) ([]*Session, error) {
+	if !account.Allows(c.User, account.CounterStaff) {
 		return nil, errs.New(errs.Forbidden, "error.forbidden", nil)
 	}
-	return s.Store.CounterSessions(ctx, staff.ID, mode, limit)
+	return s.Store.CounterSessions(ctx, c.User.ID, c.Mode, limit)
 }
 
 // OpenSessions lists every open session in a mode, oldest first (admins only): a label held by a
 // session left open is found and freed from here.
-func (s *Service) OpenSessions(ctx context.Context, admin *account.User, mode account.Mode) ([]*Session, error) {
-	if !account.Allows(admin, account.AdminOnly) {
+func (s *Service) OpenSessions(ctx context.Context, c Clerk) ([]*Session, error) {
+	if !account.Allows(c.User, account.AdminOnly) {
 		return nil, errs.New(errs.Forbidden, "error.forbidden", nil)
 	}
-	return s.Store.OpenCounterSessions(ctx, mode)
+	return s.Store.OpenCounterSessions(ctx, c.Mode)
 }
 
 // open returns the session if it is open.
-func (s *Service) open(ctx context.Context, staff *account.User, id string) (*Session, error) {
-	sess, err := s.Get(ctx, staff, id)
+func (s *Service) open(ctx context.Context, c Clerk, id string) (*Session, error) {
+	sess, err := s.Get(ctx, c, id)
 	if err != nil {
 		return nil, err
 	}
@@ -152,9 +161,9 @@ func (s *Service) open(ctx context.Context, staff *account.User, id string) (*Se
 
 // change works a change out from the session as it is and applies it; when another change to
 // the session got in first, it starts again from the session as it now is.
-func (s *Service) change(ctx context.Context, staff *account.User, id string, work func(sess *Session, now time.Time) (*Change, error)) (*Session, error) {
+func (s *Service) change(ctx context.Context, c Clerk, id string, work func(sess *Session, now time.Time) (*Change, error)) (*Session, error) {
 	for attempt := 0; ; attempt++ {
-		sess, err := s.open(ctx, staff, id)
+		sess, err := s.open(ctx, c, id)
 		if err != nil {
 			return nil, err
 		}
@@ -179,9 +188,9 @@ func (s *Service) change(ctx context.Context, staff *account.User, id string, wo
 // and its postage worked out again. Nothing due: it is posted at once (with any overpayment made
 // refundable, CTR-4). More due: it waits for a make-up payment (CTR-3); an unpaid label is paid
 // in full here. Scanning a waiting item again re-weighs it.
-func (s *Service) Scan(ctx context.Context, staff *account.User, id string, in ScanInput) (*Item, error) {
+func (s *Service) Scan(ctx context.Context, c Clerk, id string, in ScanInput) (*Item, error) {
 	var out *Item
-	_, err := s.change(ctx, staff, id, func(sess *Session, now time.Time) (*Change, error) {
+	_, err := s.change(ctx, c, id, func(sess *Session, now time.Time) (*Change, error) {
 		it, ch, err := s.scan(ctx, sess, in, now)
 		out = it
 		return ch, err
@@ -334,7 +343,7 @@ func (s *Service) post(ctx context.Context, sess *Session, ch *Change, now time.
 
 // Pay takes a make-up payment by a counter method (CTR-3). It may not be more than is due; it
 // posts the waiting items it covers, in scanning order. The same key again counts once.
-func (s *Service) Pay(ctx context.Context, staff *account.User, id, method string, amount money.Cents, key string) (*Session, error) {
+func (s *Service) Pay(ctx context.Context, c Clerk, id, method string, amount money.Cents, key string) (*Session, error) {
 	method = strings.ToLower(strings.TrimSpace(method))
 	if !ValidMethod(method) {
 		return nil, errs.Field("method", "counter.method.unknown", errs.Args{"methods": strings.Join(Methods, ", ")})
@@ -345,7 +354,7 @@ func (s *Service) Pay(ctx context.Context, staff *account.User, id, method strin
 	if key == "" {
 		key = account.NewID("k")
 	}
-	return s.change(ctx, staff, id, func(sess *Session, now time.Time) (*Change, error) {
+	return s.change(ctx, c, id, func(sess *Session, now time.Time) (*Change, error) {
 		for _, p := range sess.Payments {
 			if p.Key == key {
 				if p.Method != method || p.Amount != amount {
@@ -367,8 +376,8 @@ func (s *Service) Pay(ctx context.Context, staff *account.User, id, method strin
 
 // Remove takes back an item still waiting for payment (the customer decided not to post it, or
 // its label was cancelled meanwhile). Money already taken towards it is given back at closing.
-func (s *Service) Remove(ctx context.Context, staff *account.User, id, itemNo string) (*Session, error) {
-	return s.change(ctx, staff, id, func(sess *Session, now time.Time) (*Change, error) {
+func (s *Service) Remove(ctx context.Context, c Clerk, id, itemNo string) (*Session, error) {
+	return s.change(ctx, c, id, func(sess *Session, now time.Time) (*Change, error) {
 		var it *Item
 		for i, x := range sess.Items {
 			if strings.EqualFold(x.ItemNo, strings.ReplaceAll(itemNo, " ", "")) {
@@ -389,8 +398,8 @@ func (s *Service) Remove(ctx context.Context, staff *account.User, id, itemNo st
 
 // Close ends the visit: nothing may still be due (CTR-3); money taken and not used is given back;
 // the session gets its receipt number and the consolidated receipt can be printed (CTR-5).
-func (s *Service) Close(ctx context.Context, staff *account.User, id string) (*Session, error) {
-	return s.change(ctx, staff, id, func(sess *Session, now time.Time) (*Change, error) {
+func (s *Service) Close(ctx context.Context, c Clerk, id string) (*Session, error) {
+	return s.change(ctx, c, id, func(sess *Session, now time.Time) (*Change, error) {
 		var waiting []string
 		for _, it := range sess.Items {
 			if it.Status != Posted {

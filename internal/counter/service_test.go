@@ -115,7 +115,7 @@ func (e *env) priceAt(t testing.TB, s *shipment.Shipment, weightG int) money.Cen
 
 func (e *env) open(t testing.TB, card string) *counter.Session {
 	t.Helper()
-	sess, err := e.ctr.Open(ctx, e.staff, account.Live, "GPO", card)
+	sess, err := e.ctr.Open(ctx, counter.Clerk{User: e.staff, Mode: account.Live}, "GPO", card)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestHeavierItemPaysTheDifferenceAtTheCounter(t *testing.T) {
 		if heavier <= s.Total {
 			t.Fatalf("4.8 kg costs %v, 2.5 kg %v: the test needs a dearer weight", heavier, s.Total)
 		}
-		it, err := e.ctr.Scan(ctx, e.staff, sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 4800})
+		it, err := e.ctr.Scan(ctx, live(e.staff), sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 4800})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -167,24 +167,24 @@ func TestHeavierItemPaysTheDifferenceAtTheCounter(t *testing.T) {
 		if got := e.stored(t, s.ID); got.Status != shipment.Paid || got.WeightG != 2500 {
 			t.Fatalf("label %s %d g before the make-up payment; want still paid at 2500 g", got.Status, got.WeightG)
 		}
-		_, err = e.ctr.Close(ctx, e.staff, sess.ID)
+		_, err = e.ctr.Close(ctx, live(e.staff), sess.ID)
 		wantKey(t, err, "counter.close.due")
-		_, err = e.ctr.Pay(ctx, e.staff, sess.ID, "cash", due+1, "k1")
+		_, err = e.ctr.Pay(ctx, live(e.staff), sess.ID, "cash", due+1, "k1")
 		wantKey(t, err, "amount: counter.amount.over_due")
-		_, err = e.ctr.Pay(ctx, e.staff, sess.ID, "cheque", due, "k1")
+		_, err = e.ctr.Pay(ctx, live(e.staff), sess.ID, "cheque", due, "k1")
 		wantKey(t, err, "method: counter.method.unknown")
 
 		// Part in cash, the rest by Octopus; the cash payment sent twice counts once.
 		half := due / 2
 		for range 2 {
-			if sess, err = e.ctr.Pay(ctx, e.staff, sess.ID, "cash", half, "k1"); err != nil {
+			if sess, err = e.ctr.Pay(ctx, live(e.staff), sess.ID, "cash", half, "k1"); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if sess.Items[0].Status != counter.AwaitingPayment || sess.Due() != due-half {
 			t.Fatalf("after part payment: item %s, due %v; want awaiting, %v", sess.Items[0].Status, sess.Due(), due-half)
 		}
-		if sess, err = e.ctr.Pay(ctx, e.staff, sess.ID, "Octopus", due-half, "k2"); err != nil {
+		if sess, err = e.ctr.Pay(ctx, live(e.staff), sess.ID, "Octopus", due-half, "k2"); err != nil {
 			t.Fatal(err)
 		}
 		it = sess.Items[0]
@@ -199,14 +199,14 @@ func TestHeavierItemPaysTheDifferenceAtTheCounter(t *testing.T) {
 		if len(events) != 1 || events[0].Code != tracking.Posted || events[0].Office != "GPO" || events[0].Country != "HK" {
 			t.Fatalf("events %+v; want one posting event at GPO", events)
 		}
-		sess, err = e.ctr.Close(ctx, e.staff, sess.ID)
+		sess, err = e.ctr.Close(ctx, live(e.staff), sess.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if sess.Status != counter.Closed || sess.ReceiptNo == "" {
 			t.Fatalf("closed session %+v", sess)
 		}
-		_, err = e.ctr.Pay(ctx, e.staff, sess.ID, "cash", 100, "k3")
+		_, err = e.ctr.Pay(ctx, live(e.staff), sess.ID, "cash", 100, "k3")
 		wantKey(t, err, "counter.session.closed")
 		// The receipt has the item and both payments.
 		r := counter.ReceiptOf(e.cat, sess, i18n.English)
@@ -233,7 +233,7 @@ func TestLighterItemMakesTheDifferenceRefundable(t *testing.T) {
 		s := e.paid(t, "LPL", 4800)
 		lighter := e.priceAt(t, s, 1200)
 		sess := e.open(t, "")
-		it, err := e.ctr.Scan(ctx, e.staff, sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 1200})
+		it, err := e.ctr.Scan(ctx, live(e.staff), sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 1200})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -270,7 +270,7 @@ func TestUnpaidLabelIsPaidInFullAndInsuranceChanged(t *testing.T) {
 		s := e.label(t, "EMS", 800)
 		sess := e.open(t, "SP 1234 5678")
 		insured := money.MustParse("1200.00")
-		it, err := e.ctr.Scan(ctx, e.staff, sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 800, Insurance: &insured})
+		it, err := e.ctr.Scan(ctx, live(e.staff), sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 800, Insurance: &insured})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -284,7 +284,7 @@ func TestUnpaidLabelIsPaidInFullAndInsuranceChanged(t *testing.T) {
 		if want := int((c.Postage + c.Fees) / 100); it.BonusPoints != want || want == 0 {
 			t.Fatalf("bonus points %d; want %d (one per HK$1 of Speedpost postage)", it.BonusPoints, want)
 		}
-		if sess, err = e.ctr.Pay(ctx, e.staff, sess.ID, "fps", c.Total, ""); err != nil {
+		if sess, err = e.ctr.Pay(ctx, live(e.staff), sess.ID, "fps", c.Total, ""); err != nil {
 			t.Fatal(err)
 		}
 		got := e.stored(t, s.ID)
@@ -294,7 +294,7 @@ func TestUnpaidLabelIsPaidInFullAndInsuranceChanged(t *testing.T) {
 		// Without the card, no points.
 		s2 := e.label(t, "EMS", 800)
 		sess2 := e.open(t, "")
-		it2, err := e.ctr.Scan(ctx, e.staff, sess2.ID, counter.ScanInput{ItemNo: s2.ItemNo, WeightG: 800})
+		it2, err := e.ctr.Scan(ctx, live(e.staff), sess2.ID, counter.ScanInput{ItemNo: s2.ItemNo, WeightG: 800})
 		if err != nil || it2.BonusPoints != 0 {
 			t.Fatalf("no card: %d points, %v", it2.BonusPoints, err)
 		}
@@ -314,7 +314,7 @@ func TestRefusedLabels(t *testing.T) {
 		e.ship.Create(ctx, e.sender, []*shipment.Shipment{incomplete}, true)
 		sess := e.open(t, "")
 		scan := func(itemNo string, g int) error {
-			_, err := e.ctr.Scan(ctx, e.staff, sess.ID, counter.ScanInput{ItemNo: itemNo, WeightG: g})
+			_, err := e.ctr.Scan(ctx, live(e.staff), sess.ID, counter.ScanInput{ItemNo: itemNo, WeightG: g})
 			return err
 		}
 		wantKey(t, scan(cancelled.ItemNo, 1000), "counter.item.cancelled")
@@ -333,11 +333,11 @@ func TestRefusedLabels(t *testing.T) {
 			t.Fatal(err)
 		}
 		wantKey(t, scan(tl.ItemNo, 1000), "item_no: counter.item.unknown")
-		tsess, err := e.ctr.Open(ctx, e.staff, account.Test, "GPO", "")
+		tsess, err := e.ctr.Open(ctx, counter.Clerk{User: e.staff, Mode: account.Test}, "GPO", "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.ctr.Scan(ctx, e.staff, tsess.ID, counter.ScanInput{ItemNo: tl.ItemNo, WeightG: 1000}); err != nil {
+		if _, err := e.ctr.Scan(ctx, counter.Clerk{User: e.staff, Mode: account.Test}, tsess.ID, counter.ScanInput{ItemNo: tl.ItemNo, WeightG: 1000}); err != nil {
 			t.Fatalf("test label in a test session: %v", err)
 		}
 	})
@@ -347,45 +347,49 @@ func TestRefusedLabels(t *testing.T) {
 func TestSessionsAndRoles(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
-		_, err := e.ctr.Open(ctx, e.sender.User, account.Live, "GPO", "")
+		_, err := e.ctr.Open(ctx, counter.Clerk{User: e.sender.User, Mode: account.Live}, "GPO", "")
 		wantKey(t, err, "error.forbidden")
-		_, err = e.ctr.Open(ctx, e.staff, account.Live, "MP1", "")
+		_, err = e.ctr.Open(ctx, counter.Clerk{User: e.staff, Mode: account.Live}, "MP1", "")
 		wantKey(t, err, "office: counter.office.mobile")
-		_, err = e.ctr.Open(ctx, e.staff, account.Live, "XYZ", "")
+		_, err = e.ctr.Open(ctx, counter.Clerk{User: e.staff, Mode: account.Live}, "XYZ", "")
 		wantKey(t, err, "office: counter.office.unknown")
-		_, err = e.ctr.Open(ctx, e.staff, account.Live, "GPO", "card-with-dashes!")
+		_, err = e.ctr.Open(ctx, counter.Clerk{User: e.staff, Mode: account.Live}, "GPO", "card-with-dashes!")
 		wantKey(t, err, "speedpost_card: counter.card.invalid")
 		sess := e.open(t, "")
-		if _, err := e.ctr.Get(ctx, e.staff2, sess.ID); errs.CodeOf(err) != errs.NotFound {
+		if _, err := e.ctr.Get(ctx, live(e.staff2), sess.ID); errs.CodeOf(err) != errs.NotFound {
 			t.Fatalf("another clerk's session: %v; want not found", err)
 		}
-		if _, err := e.ctr.Get(ctx, e.admin, sess.ID); err != nil {
+		if _, err := e.ctr.Get(ctx, live(e.admin), sess.ID); err != nil {
 			t.Fatalf("admin: %v", err)
 		}
-		if _, err := e.ctr.Get(ctx, e.sender.User, sess.ID); errs.CodeOf(err) != errs.Forbidden {
+		// The same clerk in test mode does not find the live session (TRK-10's separation).
+		if _, err := e.ctr.Get(ctx, counter.Clerk{User: e.staff, Mode: account.Test}, sess.ID); errs.CodeOf(err) != errs.NotFound {
+			t.Fatalf("a live session from test mode: %v; want not found", err)
+		}
+		if _, err := e.ctr.Get(ctx, live(e.sender.User), sess.ID); errs.CodeOf(err) != errs.Forbidden {
 			t.Fatalf("sender: %v; want forbidden", err)
 		}
 		// One label, one counter: the second session cannot take it.
 		s := e.paid(t, "LPL", 2500)
 		heavy := 4800
-		if _, err := e.ctr.Scan(ctx, e.staff, sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: heavy}); err != nil {
+		if _, err := e.ctr.Scan(ctx, live(e.staff), sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: heavy}); err != nil {
 			t.Fatal(err)
 		}
-		other, _ := e.ctr.Open(ctx, e.staff2, account.Live, "TST", "")
-		_, err = e.ctr.Scan(ctx, e.staff2, other.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: heavy})
+		other, _ := e.ctr.Open(ctx, counter.Clerk{User: e.staff2, Mode: account.Live}, "TST", "")
+		_, err = e.ctr.Scan(ctx, live(e.staff2), other.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: heavy})
 		wantKey(t, err, "counter.item.elsewhere")
 		// The customer takes it back: removed, it can be scanned elsewhere and weighed again.
-		if _, err := e.ctr.Remove(ctx, e.staff, sess.ID, s.ItemNo); err != nil {
+		if _, err := e.ctr.Remove(ctx, live(e.staff), sess.ID, s.ItemNo); err != nil {
 			t.Fatal(err)
 		}
-		it, err := e.ctr.Scan(ctx, e.staff2, other.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 2500})
+		it, err := e.ctr.Scan(ctx, live(e.staff2), other.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 2500})
 		if err != nil || it.Status != counter.Posted {
 			t.Fatalf("scan elsewhere after removal: %+v, %v", it, err)
 		}
-		_, err = e.ctr.Scan(ctx, e.staff2, other.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 2500})
+		_, err = e.ctr.Scan(ctx, live(e.staff2), other.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 2500})
 		wantKey(t, err, "counter.item.accepted")
 		fresh := e.open(t, "")
-		_, err = e.ctr.Scan(ctx, e.staff, fresh.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 2500})
+		_, err = e.ctr.Scan(ctx, live(e.staff), fresh.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 2500})
 		wantKey(t, err, "counter.item.posted")
 	})
 }
@@ -396,7 +400,7 @@ func TestRacingCounterPayments(t *testing.T) {
 		e := newEnv(t, st)
 		s := e.label(t, "LPL", 2500)
 		sess := e.open(t, "")
-		it, err := e.ctr.Scan(ctx, e.staff, sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 2500})
+		it, err := e.ctr.Scan(ctx, live(e.staff), sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 2500})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -406,7 +410,7 @@ func TestRacingCounterPayments(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, results[i] = e.ctr.Pay(ctx, e.staff, sess.ID, "cash", it.Due(), fmt.Sprint("race-", i))
+				_, results[i] = e.ctr.Pay(ctx, live(e.staff), sess.ID, "cash", it.Due(), fmt.Sprint("race-", i))
 			}()
 		}
 		wg.Wait()
@@ -416,7 +420,7 @@ func TestRacingCounterPayments(t *testing.T) {
 				ok++
 			}
 		}
-		got, _ := e.ctr.Get(ctx, e.staff, sess.ID)
+		got, _ := e.ctr.Get(ctx, live(e.staff), sess.ID)
 		if ok != 1 || got.Taken() != it.Due() || got.Items[0].Status != counter.Posted {
 			t.Fatalf("%d payments won, %v taken for %v due: %v", ok, got.Taken(), it.Due(), results)
 		}
@@ -429,7 +433,7 @@ func TestEventsFollowThePostedLabel(t *testing.T) {
 		e := newEnv(t, st)
 		s := e.paid(t, "LPL", 2500)
 		sess := e.open(t, "")
-		if _, err := e.ctr.Scan(ctx, e.staff, sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 2500}); err != nil {
+		if _, err := e.ctr.Scan(ctx, live(e.staff), sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 2500}); err != nil {
 			t.Fatal(err)
 		}
 		tr := &tracking.Service{Store: st, Catalog: e.cat, Now: func() time.Time { return e.c.now().Add(72 * time.Hour) }}
@@ -457,20 +461,20 @@ func TestLeftoverMoneyIsGivenBackAtClosing(t *testing.T) {
 		e := newEnv(t, st)
 		s := e.label(t, "LPL", 2500)
 		sess := e.open(t, "")
-		it, err := e.ctr.Scan(ctx, e.staff, sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 4800})
+		it, err := e.ctr.Scan(ctx, live(e.staff), sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 4800})
 		if err != nil {
 			t.Fatal(err)
 		}
 		part := it.Due() - 100
-		if _, err := e.ctr.Pay(ctx, e.staff, sess.ID, "cash", part, "k1"); err != nil {
+		if _, err := e.ctr.Pay(ctx, live(e.staff), sess.ID, "cash", part, "k1"); err != nil {
 			t.Fatal(err)
 		}
 		// Weighed again, lighter: the cheaper postage is covered by what was taken.
-		light, err := e.ctr.Scan(ctx, e.staff, sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 500})
+		light, err := e.ctr.Scan(ctx, live(e.staff), sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 500})
 		if err != nil || light.Status != counter.Posted || light.PaidHere != light.Postage {
 			t.Fatalf("re-weighed lighter: %+v, %v", light, err)
 		}
-		sess, err = e.ctr.Close(ctx, e.staff, sess.ID)
+		sess, err = e.ctr.Close(ctx, live(e.staff), sess.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -496,23 +500,23 @@ func TestCancelledWhileWaiting(t *testing.T) {
 		e := newEnv(t, st)
 		s := e.paid(t, "LPL", 2500)
 		sess := e.open(t, "")
-		it, err := e.ctr.Scan(ctx, e.staff, sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 4800})
+		it, err := e.ctr.Scan(ctx, live(e.staff), sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 4800})
 		if err != nil {
 			t.Fatal(err)
 		}
 		half := it.Due() / 2
-		if _, err := e.ctr.Pay(ctx, e.staff, sess.ID, "octopus", half, ""); err != nil {
+		if _, err := e.ctr.Pay(ctx, live(e.staff), sess.ID, "octopus", half, ""); err != nil {
 			t.Fatal(err)
 		}
 		if err := e.pay.CancelLabel(ctx, e.sender, s.ID); err != nil {
 			t.Fatal(err)
 		}
-		_, err = e.ctr.Pay(ctx, e.staff, sess.ID, "octopus", it.Due()-half, "")
+		_, err = e.ctr.Pay(ctx, live(e.staff), sess.ID, "octopus", it.Due()-half, "")
 		wantKey(t, err, "counter.item.cancelled")
-		if _, err := e.ctr.Remove(ctx, e.staff, sess.ID, s.ItemNo); err != nil {
+		if _, err := e.ctr.Remove(ctx, live(e.staff), sess.ID, s.ItemNo); err != nil {
 			t.Fatal(err)
 		}
-		sess, err = e.ctr.Close(ctx, e.staff, sess.ID)
+		sess, err = e.ctr.Close(ctx, live(e.staff), sess.ID)
 		if err != nil || sess.Taken() != 0 || len(sess.Payments) != 2 {
 			t.Fatalf("closed: %+v, %v; want the %v given back", sess, err, half)
 		}
@@ -526,19 +530,22 @@ func TestScanningOrderAfterRemoval(t *testing.T) {
 		a, b, c := e.label(t, "LPL", 2500), e.label(t, "LPL", 2500), e.label(t, "LPL", 2500)
 		sess := e.open(t, "")
 		for _, x := range []*shipment.Shipment{a, b} {
-			if _, err := e.ctr.Scan(ctx, e.staff, sess.ID, counter.ScanInput{ItemNo: x.ItemNo, WeightG: 2500}); err != nil {
+			if _, err := e.ctr.Scan(ctx, live(e.staff), sess.ID, counter.ScanInput{ItemNo: x.ItemNo, WeightG: 2500}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if _, err := e.ctr.Remove(ctx, e.staff, sess.ID, a.ItemNo); err != nil {
+		if _, err := e.ctr.Remove(ctx, live(e.staff), sess.ID, a.ItemNo); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.ctr.Scan(ctx, e.staff, sess.ID, counter.ScanInput{ItemNo: c.ItemNo, WeightG: 2500}); err != nil {
+		if _, err := e.ctr.Scan(ctx, live(e.staff), sess.ID, counter.ScanInput{ItemNo: c.ItemNo, WeightG: 2500}); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := e.ctr.Get(ctx, e.staff, sess.ID)
+		got, _ := e.ctr.Get(ctx, live(e.staff), sess.ID)
 		if len(got.Items) != 2 || got.Items[0].ItemNo != b.ItemNo || got.Items[1].ItemNo != c.ItemNo || got.Items[0].Seq == got.Items[1].Seq {
 			t.Fatalf("items %s(%d) %s(%d); want %s then %s", got.Items[0].ItemNo, got.Items[0].Seq, got.Items[1].ItemNo, got.Items[1].Seq, b.ItemNo, c.ItemNo)
 		}
 	})
 }
+
+// live is a member of staff at a live counter.
+func live(u *account.User) counter.Clerk { return counter.Clerk{User: u, Mode: account.Live} }

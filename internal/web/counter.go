@@ -72,17 +72,14 @@ func (p *Portal) counterHome(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Portal) renderCounterHome(w http.ResponseWriter, r *http.Request, status int, f form) {
-	list, err := p.Counter.Recent(r.Context(), currentUser(r), account.Live, 30)
+	list, err := p.Counter.Recent(r.Context(), clerk(r), 30)
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
 	pg := &counterPage{counterBase: counterBase{page: p.page(w, r, "counter.title"), Catalog: p.Catalog}, Sample: p.Catalog.OfficesSample(), Form: f}
+	pg.Recent = list
 	for _, s := range list {
-		if s.Mode != account.Live {
-			continue // test sessions are the API's
-		}
-		pg.Recent = append(pg.Recent, s)
 		if s.Status == counter.Open && pg.Current == nil {
 			pg.Current = s
 		}
@@ -90,8 +87,8 @@ func (p *Portal) renderCounterHome(w http.ResponseWriter, r *http.Request, statu
 	if _, typed := f.Values["office"]; !typed && len(pg.Recent) > 0 {
 		f.Values["office"] = pg.Recent[0].Office // most staff work at one office: offer the last one
 	}
-	if u := currentUser(r); account.Allows(u, account.AdminOnly) {
-		if pg.AllOpen, err = p.Counter.OpenSessions(r.Context(), u, account.Live); err != nil {
+	if account.Allows(currentUser(r), account.AdminOnly) {
+		if pg.AllOpen, err = p.Counter.OpenSessions(r.Context(), clerk(r)); err != nil {
 			p.fail(w, r, err)
 			return
 		}
@@ -107,7 +104,7 @@ func (p *Portal) renderCounterHome(w http.ResponseWriter, r *http.Request, statu
 // counterOpen opens a session at an office and goes to it.
 func (p *Portal) counterOpen(w http.ResponseWriter, r *http.Request) {
 	f := readForm(r, "office", "speedpost_card")
-	sess, err := p.Counter.Open(r.Context(), currentUser(r), account.Live, f.V("office"), f.V("speedpost_card"))
+	sess, err := p.Counter.Open(r.Context(), clerk(r), f.V("office"), f.V("speedpost_card"))
 	if err != nil {
 		status := f.fail(Lang(w, r), err)
 		p.renderCounterHome(w, r, status, f)
@@ -150,15 +147,18 @@ func (pg *counterSessionPage) MethodName(m string) string {
 	return m
 }
 
+// clerk is the signed-in member of staff at a live counter: the portal works live sessions only
+// (test sessions are the API's).
+func clerk(r *http.Request) counter.Clerk {
+	return counter.Clerk{User: currentUser(r), Mode: account.Live}
+}
+
 func newForm() form { return form{Values: map[string]string{}, Errors: map[string]string{}} }
 
-// session reads the request's session for the page: another clerk's, a test one (the API's) or
-// none at all is the portal's page for what is not there.
+// counterSessionOf reads the request's session for the page: another clerk's, a test one (the
+// API's) or none at all is the portal's page for what is not there.
 func (p *Portal) counterSessionOf(w http.ResponseWriter, r *http.Request) (*counter.Session, bool) {
-	sess, err := p.Counter.Get(r.Context(), currentUser(r), r.PathValue("id"))
-	if err == nil && sess.Mode != account.Live {
-		err = errs.New(errs.NotFound, "counter.session.not_found", nil)
-	}
+	sess, err := p.Counter.Get(r.Context(), clerk(r), r.PathValue("id"))
 	switch {
 	case errs.CodeOf(err) == errs.NotFound:
 		p.notFound(w, r)
@@ -231,7 +231,7 @@ func (p *Portal) renderCounterSession(w http.ResponseWriter, r *http.Request, st
 	}
 	if pg.Open() {
 		if item := pg.Scan.V("item_no"); item != "" && pg.Scan.E("item_no") == "" {
-			sh, pay, err := p.Counter.Look(r.Context(), currentUser(r), sess.ID, item)
+			sh, pay, err := p.Counter.Look(r.Context(), clerk(r), sess.ID, item)
 			switch {
 			case err == nil:
 				pg.Label, pg.Paid = sh, pay.PaidFor(sh.ID)
@@ -308,7 +308,7 @@ func (p *Portal) counterScan(w http.ResponseWriter, r *http.Request) {
 	}
 	var it *counter.Item
 	if err == nil {
-		it, err = p.Counter.Scan(r.Context(), currentUser(r), sess.ID, in)
+		it, err = p.Counter.Scan(r.Context(), clerk(r), sess.ID, in)
 	}
 	if err != nil {
 		p.counterRefused(w, r, sess, err, func(pg *counterSessionPage) {
@@ -326,7 +326,7 @@ func (p *Portal) counterRemove(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if _, err := p.Counter.Remove(r.Context(), currentUser(r), sess.ID, r.PathValue("itemNo")); err != nil {
+	if _, err := p.Counter.Remove(r.Context(), clerk(r), sess.ID, r.PathValue("itemNo")); err != nil {
 		p.counterActionFail(w, r, sess, err)
 		return
 	}
@@ -345,7 +345,7 @@ func (p *Portal) counterPay(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		err = errs.Field("amount", "counter.amount.positive", nil)
 	} else {
-		_, err = p.Counter.Pay(r.Context(), currentUser(r), sess.ID, f.V("method"), amount, f.V("key"))
+		_, err = p.Counter.Pay(r.Context(), clerk(r), sess.ID, f.V("method"), amount, f.V("key"))
 	}
 	if err != nil {
 		p.counterRefused(w, r, sess, err, func(pg *counterSessionPage) {
@@ -364,7 +364,7 @@ func (p *Portal) counterClose(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if _, err := p.Counter.Close(r.Context(), currentUser(r), sess.ID); err != nil {
+	if _, err := p.Counter.Close(r.Context(), clerk(r), sess.ID); err != nil {
 		p.counterActionFail(w, r, sess, err)
 		return
 	}
@@ -384,7 +384,7 @@ func (p *Portal) counterRefused(w http.ResponseWriter, r *http.Request, sess *co
 		p.fail(w, r, err)
 		return
 	}
-	if fresh, gerr := p.Counter.Get(r.Context(), currentUser(r), sess.ID); gerr == nil {
+	if fresh, gerr := p.Counter.Get(r.Context(), clerk(r), sess.ID); gerr == nil {
 		sess = fresh
 	}
 	p.renderCounterSession(w, r, statusOf(err), sess, edit)
