@@ -26,8 +26,8 @@ const MailTrackPath = "/HKP_MailTrack_API/services"
 // MailTrackNamespace is the target namespace of the Mail Tracking WSDL and of its responses.
 const MailTrackNamespace = "http://webservice.mailtrack.hkpost.com"
 
-// MaxItems is how many item numbers one request may ask (TRK-1).
-const MaxItems = 30
+// MaxItems is how many item numbers one request may ask (TRK-1): a tracking look-up's.
+const MaxItems = tracking.MaxLookup
 
 // Integrators finds live integrator credentials with their passwords opened (account.Service).
 type Integrators interface {
