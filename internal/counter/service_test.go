@@ -195,7 +195,11 @@ func TestHeavierItemPaysTheDifferenceAtTheCounter(t *testing.T) {
 		if got.Status != shipment.Posted || got.WeightG != 4800 || got.Total != heavier || got.PostedOffice != "GPO" || got.PostedAt == nil {
 			t.Fatalf("label after posting: %s %d g %v at %q; want posted at GPO at 4800 g for %v", got.Status, got.WeightG, got.Total, got.PostedOffice, heavier)
 		}
-		events, _ := st.TrackingEvents(ctx, s.ItemNo)
+		tracked, _ := st.TrackedItems(ctx, []string{s.ItemNo})
+		var events []tracking.Event
+		if it := tracked[s.ItemNo]; it != nil {
+			events = it.Events
+		}
 		if len(events) != 1 || events[0].Code != tracking.Posted || events[0].Office != "GPO" || events[0].Country != "HK" {
 			t.Fatalf("events %+v; want one posting event at GPO", events)
 		}

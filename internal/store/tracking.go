@@ -228,12 +228,3 @@ func (s *Store) TrackedItems(ctx context.Context, itemNos []string) (map[string]
 	}
 	return out, nil
 }
-
-// TrackingEvents returns an item's events in time order.
-func (s *Store) TrackingEvents(ctx context.Context, itemNo string) ([]tracking.Event, error) {
-	items, err := s.TrackedItems(ctx, []string{itemNo})
-	if err != nil || items[itemNo] == nil {
-		return nil, err
-	}
-	return items[itemNo].Events, nil
-}
