@@ -167,64 +167,53 @@ func (s *Store) TrackedItems(ctx context.Context, itemNos []string) (map[string]
 	if len(itemNos) == 0 {
 		return out, nil
 	}
+	// Items with events, and their labels if ecship has them: one query.
+	err := s.trackedRows(ctx, `SELECT t.item_no, t.events, COALESCE(s.owner_id, ''), COALESCE(s.mode, ''), COALESCE(s.recipient_country, ''),
+		s.posted_at, COALESCE(s.posted_office, '') FROM tracking_items t LEFT JOIN shipments s ON s.item_no = t.item_no WHERE t.item_no IN `, itemNos, out)
+	if err != nil || len(out) == len(itemNos) {
+		return out, err
+	}
+	// Labels with no event yet (paid, not posted).
+	var rest []string
+	for _, no := range itemNos {
+		if out[no] == nil {
+			rest = append(rest, no)
+		}
+	}
+	return out, s.trackedRows(ctx, `SELECT item_no, '', owner_id, mode, recipient_country, posted_at, posted_office FROM shipments WHERE item_no IN `, rest, out)
+}
+
+// trackedRows runs a look-up query (the IN list is added for itemNos) whose rows are item number,
+// packed events, owner, mode, destination, posting time and office, and adds them to out.
+func (s *Store) trackedRows(ctx context.Context, query string, itemNos []string, out map[string]*tracking.Item) error {
 	args := make([]any, len(itemNos))
 	for i, n := range itemNos {
 		args[i] = n
 	}
-	in := placeholders(1, len(itemNos))
-	st, err := s.prepared(ctx, `SELECT item_no, owner_id, mode, recipient_country, posted_at, posted_office FROM shipments WHERE item_no IN (`+in+`)`)
+	st, err := s.prepared(ctx, query+"("+placeholders(1, len(itemNos))+")")
 	if err != nil {
-		return nil, fmt.Errorf("store: tracked items: %w", err)
+		return fmt.Errorf("store: tracked items: %w", err)
 	}
 	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: tracked items: %w", err)
-	}
-	for rows.Next() {
-		it := &tracking.Item{}
-		var mode string
-		var posted nullTS
-		if err := rows.Scan(&it.ItemNo, &it.OwnerID, &mode, &it.Destination, &posted, &it.PostedOffice); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		it.Mode, it.PostedAt = account.Mode(mode), posted.ptr()
-		out[it.ItemNo] = it
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	add := func(e tracking.Event) {
-		it := out[e.ItemNo]
-		if it == nil {
-			it = &tracking.Item{ItemNo: e.ItemNo}
-			out[e.ItemNo] = it
-		}
-		it.Events = append(it.Events, e)
-	}
-	if st, err = s.prepared(ctx, `SELECT item_no, events FROM tracking_items WHERE item_no IN (`+in+`)`); err != nil {
-		return nil, fmt.Errorf("store: tracked items: %w", err)
-	}
-	rows, err = st.QueryContext(ctx, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: tracked items: %w", err)
+		return fmt.Errorf("store: tracked items: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var no, packed string
-		if err := rows.Scan(&no, &packed); err != nil {
-			return nil, err
+		it := &tracking.Item{}
+		var packed, mode string
+		var posted nullTS
+		if err := rows.Scan(&it.ItemNo, &packed, &it.OwnerID, &mode, &it.Destination, &posted, &it.PostedOffice); err != nil {
+			return err
 		}
-		if it := out[no]; it != nil {
+		it.Mode, it.PostedAt = account.Mode(mode), posted.ptr()
+		if packed != "" {
 			it.Events = make([]tracking.Event, 0, strings.Count(packed, ";")+1)
+			if err := unpackEvents(it.ItemNo, packed, func(e tracking.Event) { it.Events = append(it.Events, e) }); err != nil {
+				return err
+			}
 		}
-		if err := unpackEvents(no, packed, add); err != nil {
-			return nil, err
-		}
+		out[it.ItemNo] = it
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return rows.Err()
 }
