@@ -50,6 +50,7 @@ func Register(mux *http.ServeMux, d *Deps) {
 	rt.handle("DELETE", "/api/v1/shipments/{id}", d.withKey(d.deleteShipment))
 	rt.handle("POST", "/api/v1/shipments/{id}/cancel", d.withKey(d.cancelShipment))
 	rt.handle("GET", "/api/v1/shipments/{id}/label", d.withKey(d.shipmentLabel))
+	rt.handle("POST", "/api/v1/shipments/{id}/print", d.withKey(d.printShipment))
 	rt.handle("POST", "/api/v1/labels", d.withKey(d.printLabels))
 	rt.handle("POST", "/api/v1/payments", d.withKey(d.createPayment))
 	rt.handle("GET", "/api/v1/payments/{id}", d.withKey(d.getPayment))

@@ -43,7 +43,7 @@ type cardOut struct {
 }
 
 func paymentJSON(p *payment.Payment) paymentOut {
-	out := paymentOut{ID: p.ID, Status: string(p.Status), Method: p.Method, Amount: HKD(p.Amount), Decline: p.Decline, ShipmentIDs: []string{},
+	out := paymentOut{ID: p.ID, Status: string(p.Status), Method: string(p.Method), Amount: HKD(p.Amount), Decline: p.Decline, ShipmentIDs: []string{},
 		CreatedAt: rfc3339(&p.CreatedAt), SettledAt: rfc3339(p.SettledAt)}
 	if p.Captured > 0 {
 		out.Captured = HKD(p.Captured)

@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 
-	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/payment"
 )
@@ -40,12 +39,12 @@ func (d *Deps) createRefund(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, errs.Field("reason", "refund.reason", nil))
 		return
 	}
-	ref, err := d.Refunds.CancelSettled(r.Context(), d.owner(r), in.ShipmentID)
+	c, err := d.Payments.Cancel(r.Context(), d.owner(r), in.ShipmentID, true)
 	if err != nil {
 		WriteError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, refundJSON(ref))
+	writeJSON(w, http.StatusCreated, refundJSON(c.Refund))
 }
 
 // listRefunds answers the caller's applications.
@@ -74,12 +73,7 @@ func (d *Deps) vetRefund(approve bool) http.HandlerFunc {
 				return
 			}
 		}
-		c := caller(r)
-		if !account.Allows(c.User, account.AdminOnly) {
-			WriteError(w, r, errs.New(errs.Forbidden, "error.forbidden", nil))
-			return
-		}
-		ref, err := d.Refunds.Vet(r.Context(), c.User, r.PathValue("id"), approve, in.Note)
+		ref, err := d.Refunds.Vet(r.Context(), d.owner(r), r.PathValue("id"), approve, in.Note)
 		if err != nil {
 			WriteError(w, r, err)
 			return

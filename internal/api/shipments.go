@@ -305,29 +305,32 @@ func (d *Deps) deleteShipment(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// cancelShipment withdraws a label: a ready one at once, a paid one out of its payment's capture
+// before the 20:00 settlement, or with a refund application after (one transaction either way).
 func (d *Deps) cancelShipment(w http.ResponseWriter, r *http.Request) {
-	s, err := d.Shipments.Cancel(r.Context(), d.owner(r), r.PathValue("id"))
-	if errs.As(err).Message.Key == "shipment.cancel_paid" && d.Payments != nil {
-		// A paid label: its payment takes it out of the capture (before the 20:00 settlement).
-		err = d.Payments.CancelLabel(r.Context(), d.owner(r), r.PathValue("id"))
-		if errs.As(err).Message.Key == "payment.settled" && d.Refunds != nil {
-			// Charged already: the cancellation opens a refund application.
-			_, err = d.Refunds.CancelSettled(r.Context(), d.owner(r), r.PathValue("id"))
-		}
-		if err == nil {
-			s, err = d.Shipments.Get(r.Context(), d.owner(r), r.PathValue("id"))
-		}
-	}
+	c, err := d.Payments.Cancel(r.Context(), d.owner(r), r.PathValue("id"), false)
 	if err != nil {
 		WriteError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, d.shipmentOut(s, Lang(r)))
+	writeJSON(w, http.StatusOK, d.shipmentOut(c.Shipment, Lang(r)))
 }
 
-// shipmentLabel answers one label's PDF (?layout=a4 for an A4 sheet).
+// shipmentLabel answers one label's PDF (?layout=a4 for an A4 sheet). Looking changes nothing: a
+// label never printed comes back as a preview, marked PREVIEW; POST .../print prints it.
 func (d *Deps) shipmentLabel(w http.ResponseWriter, r *http.Request) {
-	d.writeLabels(w, r, []string{r.PathValue("id")}, r.URL.Query().Get("layout"))
+	list, err := d.Shipments.Printable(r.Context(), d.owner(r), []string{r.PathValue("id")})
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	d.writePDF(w, r, list, r.URL.Query().Get("layout"), shipment.Unprinted(list))
+}
+
+// printShipment prints one label: recorded as printed (the sender can no longer edit it, LBL-9),
+// answered as its PDF.
+func (d *Deps) printShipment(w http.ResponseWriter, r *http.Request) {
+	d.printIDs(w, r, []string{r.PathValue("id")}, r.URL.Query().Get("layout"))
 }
 
 // printLabels answers several labels as one PDF: {"shipment_ids":[...],"layout":"a4"|"label"}.
@@ -351,16 +354,21 @@ func (d *Deps) printLabels(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, errs.Field("layout", "labels.layout_unknown", nil))
 		return
 	}
-	d.writeLabels(w, r, in.IDs, in.Layout)
+	d.printIDs(w, r, in.IDs, in.Layout)
 }
 
-func (d *Deps) writeLabels(w http.ResponseWriter, r *http.Request, ids []string, layout string) {
-	list, err := d.Shipments.Printable(r.Context(), d.owner(r), ids, false)
+// printIDs prints labels (the Print transition) and answers them as one PDF.
+func (d *Deps) printIDs(w http.ResponseWriter, r *http.Request, ids []string, layout string) {
+	list, err := d.Shipments.Print(r.Context(), d.owner(r), ids)
 	if err != nil {
 		WriteError(w, r, err)
 		return
 	}
-	pdf, err := shipment.RenderLabels(d.Catalog, list, layout, false)
+	d.writePDF(w, r, list, layout, false)
+}
+
+func (d *Deps) writePDF(w http.ResponseWriter, r *http.Request, list []*shipment.Shipment, layout string, preview bool) {
+	pdf, err := shipment.RenderLabels(d.Catalog, list, layout, preview)
 	if err != nil {
 		WriteError(w, r, err)
 		return

@@ -171,7 +171,7 @@ func TestCounterAPI(t *testing.T) {
 			if len(refunds) != 1 {
 				t.Fatalf("refunds %+v", refunds)
 			}
-			if _, err := a.Refunds.Vet(ctx, ops, refunds[0].ID, false, "The item was weighed with its packing removed."); err != nil {
+			if _, err := a.Refunds.Vet(ctx, shipment.Owner{User: ops, Mode: account.Live}, refunds[0].ID, false, "The item was weighed with its packing removed."); err != nil {
 				t.Fatal(err)
 			}
 			if report, err := a.LedgerCheck(ctx); err != nil || len(report.Problems) > 0 {

@@ -143,7 +143,7 @@ func TestPortalCounterSession(t *testing.T) {
 	// a cancelled label (CTR-6), an unknown one.
 	bad := s.ItemNo[:10] + string('0'+(s.ItemNo[10]-'0'+1)%10) + s.ItemNo[11:]
 	cancelled := counterParcel(t, a, su, 500, false)
-	if _, err := a.Shipments.Cancel(ctx, shipment.Owner{User: su, Mode: account.Live}, cancelled.ID); err != nil {
+	if _, err := a.Payments.Cancel(ctx, shipment.Owner{User: su, Mode: account.Live}, cancelled.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	unknown := s10.Format("CA", 99999999, "HK")

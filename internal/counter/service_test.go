@@ -250,13 +250,13 @@ func TestLighterItemMakesTheDifferenceRefundable(t *testing.T) {
 			t.Fatalf("refund applications %+v; want one overpayment of %v", list, over)
 		}
 		// Approving waits for the payment to be captured; after the 20:00 settlement it refunds.
-		_, err = e.refunds.Vet(ctx, e.admin, list[0].ID, true, "")
+		_, err = e.refunds.Vet(ctx, shipment.Owner{User: e.admin, Mode: account.Live}, list[0].ID, true, "")
 		wantKey(t, err, "refund.await_settlement")
 		e.c.add(11 * time.Hour)
 		if _, _, _, err := e.pay.Settle(ctx, e.c.now()); err != nil {
 			t.Fatal(err)
 		}
-		r, err := e.refunds.Vet(ctx, e.admin, list[0].ID, true, "")
+		r, err := e.refunds.Vet(ctx, shipment.Owner{User: e.admin, Mode: account.Live}, list[0].ID, true, "")
 		if err != nil || r.Status != payment.RefundRefunded {
 			t.Fatalf("vet after settlement: %+v, %v", r, err)
 		}
@@ -310,7 +310,7 @@ func TestRefusedLabels(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
 		cancelled := e.paid(t, "LPL", 1000)
-		if err := e.pay.CancelLabel(ctx, e.sender, cancelled.ID); err != nil {
+		if _, err := e.pay.Cancel(ctx, e.sender, cancelled.ID, false); err != nil {
 			t.Fatal(err)
 		}
 		expiring := e.label(t, "LPL", 1000)
@@ -512,7 +512,7 @@ func TestCancelledWhileWaiting(t *testing.T) {
 		if _, err := e.ctr.Pay(ctx, live(e.staff), sess.ID, "octopus", half, ""); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.pay.CancelLabel(ctx, e.sender, s.ID); err != nil {
+		if _, err := e.pay.Cancel(ctx, e.sender, s.ID, false); err != nil {
 			t.Fatal(err)
 		}
 		_, err = e.ctr.Pay(ctx, live(e.staff), sess.ID, "octopus", it.Due()-half, "")

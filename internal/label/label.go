@@ -23,6 +23,7 @@ type Label struct {
 	ServiceName string // e.g. "e-Express+"
 	ItemNo      string // UPU S10 item number, e.g. "LA000000017HK"
 	Postage     money.Cents
+	Unpaid      bool        // not paid online: the postage is due at the counter, not paid
 	Insurance   money.Cents // premium paid; 0 = not insured
 	Created     time.Time   // the date printed on the label: when it was created
 	Reference   string      // the sender's own reference

@@ -115,7 +115,22 @@ func serviceTitle(l *Label) string {
 	return name + " (" + l.Service + ")"
 }
 
-func postageText(l *Label) string { return "Postage paid HK$" + l.Postage.Display() }
+// postageText is the postage impression's line: paid, or for a label not paid online (EC-Ship lets
+// a sender pay at the counter) what is due there.
+func postageText(l *Label) string {
+	if l.Unpaid {
+		return "Postage due HK$" + l.Postage.Display()
+	}
+	return "Postage paid HK$" + l.Postage.Display()
+}
+
+// postageHeading is the line above it.
+func postageHeading(l *Label) string {
+	if l.Unpaid {
+		return "HONGKONG POST · TO BE PAID AT THE COUNTER"
+	}
+	return "HONGKONG POST · NO STAMP REQUIRED"
+}
 
 // postageBox is the postage paid impression that stands in for stamps (LBL-12).
 func (c *canvas) postageBox(l *Label, x, y, w, h float64, short bool) {
@@ -124,7 +139,7 @@ func (c *canvas) postageBox(l *Label, x, y, w, h float64, short bool) {
 	if short {
 		size = 9
 	}
-	c.textIn(x+1.5, y+2.6, w-3, "HONGKONG POST · NO STAMP REQUIRED", 5.5, 4.5, false, left)
+	c.textIn(x+1.5, y+2.6, w-3, postageHeading(l), 5.5, 4.5, false, left)
 	c.textIn(x+1.5, y+2.6+size*ptToMM*1.2, w-3, postageText(l), size, 6, true, left)
 	if l.Insurance > 0 {
 		c.textIn(x+1.5, y+h-1.3, w-3, "Insurance HK$"+l.Insurance.Display(), 6.5, 5, false, left)

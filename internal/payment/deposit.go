@@ -134,7 +134,7 @@ func (s *Service) PayByDeposit(ctx context.Context, o shipment.Owner, ids []stri
 		return nil, err
 	}
 	now := s.Now()
-	p, existing, err := s.begin(ctx, o, ids, "deposit", key, now)
+	p, existing, err := s.begin(ctx, o, ids, ByDeposit, key, now)
 	if err != nil {
 		return p, err
 	}

@@ -56,12 +56,12 @@ func TestDepositAccount(t *testing.T) {
 		// A cancelled label's refund goes back to the account after vetting.
 		rf := &payment.Refunds{Store: st, Payments: st, Deposits: st, Gateway: e.pay.Gateway, Now: e.c.now}
 		e.c.set(hkt(23, 12, 0))
-		r, err := rf.CancelSettled(ctx, e.a, ids[0])
+		r, err := applyRefund(e, e.a, ids[0])
 		if err != nil {
 			t.Fatal(err)
 		}
 		admin := &account.User{ID: "usr_admin", Role: account.Admin}
-		if _, err := rf.Vet(ctx, admin, r.ID, true, ""); err != nil {
+		if _, err := rf.Vet(ctx, live(admin), r.ID, true, ""); err != nil {
 			t.Fatal(err)
 		}
 		got, moves, err := e.pay.Statement(ctx, e.a, d.ID)

@@ -55,7 +55,7 @@ type Authorization struct {
 type GatewayRecord struct {
 	AuthID     string
 	Reference  string
-	Status     string // authorized, declined, captured, voided
+	Status     GatewayStatus
 	Authorized money.Cents
 	Captured   money.Cents
 	Refunded   money.Cents
@@ -79,4 +79,15 @@ const (
 	TestCardInsufficient = "4000000000009995"
 	TestCardDoNotHonour  = "4000000000000002"
 	TestCardTimeout      = "4000000000000119" // authorised, but the answer is lost
+)
+
+// GatewayStatus is where an authorisation stands in the gateway's own book.
+type GatewayStatus string
+
+// The gateway's statuses.
+const (
+	GatewayAuthorized GatewayStatus = "authorized"
+	GatewayDeclined   GatewayStatus = "declined"
+	GatewayCaptured   GatewayStatus = "captured"
+	GatewayVoided     GatewayStatus = "voided"
 )

@@ -20,12 +20,21 @@ const (
 	Failed     Status = "failed"     // declined, or never reached the gateway
 )
 
+// Method is how a payment pays.
+type Method string
+
+// Payment methods online (the counter's own methods are counter.Methods).
+const (
+	ByCard    Method = "card"
+	ByDeposit Method = "deposit" // from a permit mailing deposit account (PAY-1)
+)
+
 // Payment pays for one or several labels at once (RULES PAY-1, PAY-2).
 type Payment struct {
 	ID             string
 	OwnerID        string
 	Mode           account.Mode
-	Method         string // card or deposit
+	Method         Method
 	Status         Status
 	Amount         money.Cents
 	Captured       money.Cents
@@ -39,11 +48,14 @@ type Payment struct {
 	SettledAt      *time.Time
 }
 
-// Item is one label's share of a payment.
+// Item is one label's share of a payment: exactly the label's total when the payment claimed it.
 type Item struct {
 	ShipmentID string
 	Amount     money.Cents
 	Cancelled  bool // cancelled before settlement: not captured
+	// Version is the label's version the amount was read at: the claim fails if the label changed
+	// since (an edit racing the payment), so a label is never paid for less than its price.
+	Version int
 }
 
 // Active is what the settlement captures: the items not cancelled.

@@ -47,12 +47,11 @@ type Refund struct {
 
 // RefundStore is what refunds need from the database.
 type RefundStore interface {
-	// CancelAndApply cancels a paid label of a settled payment and opens its refund application, in one
-	// transaction.
-	CancelAndApply(ctx context.Context, r *Refund, now time.Time) error
 	Refunds(ctx context.Context, owner string, mode account.Mode) ([]*Refund, error)
-	RefundsToVet(ctx context.Context, status RefundStatus) ([]*Refund, error)
-	RefundByID(ctx context.Context, id string) (*Refund, error)
+	// RefundsToVet lists the applications of a mode in a status, for operations.
+	RefundsToVet(ctx context.Context, mode account.Mode, status RefundStatus) ([]*Refund, error)
+	// RefundByID returns an application of a mode: one of the other mode is not found.
+	RefundByID(ctx context.Context, mode account.Mode, id string) (*Refund, error)
 	// VetRefund records an approval or rejection of a submitted application, and books txn (the
 	// money kept, for a rejection) when it is not nil.
 	VetRefund(ctx context.Context, r *Refund, txn *Txn, now time.Time) error
@@ -71,35 +70,14 @@ type Refunds struct {
 	Now      func() time.Time
 }
 
-// CancelSettled cancels a paid label whose payment was settled: the money was charged, so the
-// cancellation opens a refund application for the label's amount (RULES PAY-3, PAY-4).
-func (rf *Refunds) CancelSettled(ctx context.Context, o shipment.Owner, shipmentID string) (*Refund, error) {
-	p, err := rf.Payments.PaymentOfShipment(ctx, o.User.ID, o.Mode, shipmentID)
-	if err != nil {
-		return nil, err
-	}
-	if p.Status != Settled {
-		return nil, errs.New(errs.Conflict, "refund.not_settled", nil)
-	}
-	amount := p.PaidFor(shipmentID)
-	if amount == 0 {
-		return nil, errs.New(errs.Conflict, "refund.nothing", nil)
-	}
-	r := &Refund{ID: account.NewID("ref"), OwnerID: o.User.ID, Mode: o.Mode, ShipmentID: shipmentID, PaymentID: p.ID, Reason: ReasonCancelled,
-		Amount: amount, Status: RefundSubmitted, CreatedAt: rf.Now()}
-	if err := rf.Store.CancelAndApply(ctx, r, rf.Now()); err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-// Vet approves or rejects a submitted application (admins only). An approval sends the refund to the
-// card at once, against the original payment and never more than was captured for the label.
-func (rf *Refunds) Vet(ctx context.Context, actor *account.User, id string, approve bool, note string) (*Refund, error) {
-	if !account.Allows(actor, account.AdminOnly) {
+// Vet approves or rejects a submitted application (admins only, in the mode of their credential: a
+// test key never decides a live refund). An approval sends the refund to the card at once, against the
+// original payment and never more than was captured for the label.
+func (rf *Refunds) Vet(ctx context.Context, actor shipment.Owner, id string, approve bool, note string) (*Refund, error) {
+	if !account.Allows(actor.User, account.AdminOnly) {
 		return nil, errs.New(errs.Forbidden, "error.forbidden", nil)
 	}
-	r, err := rf.Store.RefundByID(ctx, id)
+	r, err := rf.Store.RefundByID(ctx, actor.Mode, id)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +99,7 @@ func (rf *Refunds) Vet(ctx context.Context, actor *account.User, id string, appr
 			return nil, errs.New(errs.Conflict, "refund.await_settlement", nil)
 		}
 	}
-	r.VettedBy, r.Note, r.Status = actor.ID, note, RefundRejected
+	r.VettedBy, r.Note, r.Status = actor.User.ID, note, RefundRejected
 	if approve {
 		r.Status = RefundApproved
 	}
@@ -161,7 +139,7 @@ func (rf *Refunds) send(ctx context.Context, r *Refund) error {
 		return errs.New(errs.Conflict, "payment.refund.over_captured", nil)
 	}
 	now := rf.Now()
-	if p.Method == "deposit" {
+	if p.Method == ByDeposit {
 		// Back to the deposit account the payment came from; the movement and the ledger are keyed
 		// by the refund, so a retry after a crash credits once.
 		txn := Move("refund:"+r.ID, "refund", r.ID, PostageUnearned, DepositAccount(p.DepositID), r.Amount, now)
@@ -176,6 +154,14 @@ func (rf *Refunds) send(ctx context.Context, r *Refund) error {
 	}
 	txn := Move("refund:"+r.ID, "refund", r.ID, PostageUnearned, CardReceivable, r.Amount, now)
 	return rf.Store.MarkRefunded(ctx, r, txn, now)
+}
+
+// ToVet lists the applications waiting for a decision in the admin's mode (admins only).
+func (rf *Refunds) ToVet(ctx context.Context, actor shipment.Owner) ([]*Refund, error) {
+	if !account.Allows(actor.User, account.AdminOnly) {
+		return nil, errs.New(errs.Forbidden, "error.forbidden", nil)
+	}
+	return rf.Store.RefundsToVet(ctx, actor.Mode, RefundSubmitted)
 }
 
 // Mine lists the owner's refund applications, newest first.

@@ -24,33 +24,29 @@ func TestCancelAfterSettlementIsRefundedAfterVetting(t *testing.T) {
 		if _, _, _, err := e.pay.Settle(ctx, hkt(23, 21, 0)); err != nil {
 			t.Fatal(err)
 		}
-		// Before settlement the label would simply be cancelled; now it needs a refund.
-		if err := e.pay.CancelLabel(ctx, e.a, ids[0]); errs.As(err).Message.Key != "payment.settled" {
-			t.Fatalf("cancel after settlement: %v", err)
-		}
-		if _, err := rf.CancelSettled(ctx, e.b, ids[0]); errs.CodeOf(err) != errs.NotFound {
+		if _, err := applyRefund(e, e.b, ids[0]); errs.CodeOf(err) != errs.NotFound {
 			t.Errorf("another sender applies for it: %v", err)
 		}
-		r, err := rf.CancelSettled(ctx, e.a, ids[0])
+		r, err := applyRefund(e, e.a, ids[0])
 		if err != nil || r.Status != payment.RefundSubmitted || r.Amount != money.MustParse("70.00") || e.status(t, e.a, ids[0]) != shipment.Cancelled {
 			t.Fatalf("apply: %v %+v", err, r)
 		}
-		if _, err := rf.CancelSettled(ctx, e.a, ids[0]); err == nil {
+		if _, err := applyRefund(e, e.a, ids[0]); err == nil {
 			t.Error("a second application for the same label")
 		}
 		// Only an admin vets; a rejection needs a reason.
-		if _, err := rf.Vet(ctx, e.a.User, r.ID, true, ""); errs.CodeOf(err) != errs.Forbidden {
+		if _, err := rf.Vet(ctx, e.a, r.ID, true, ""); errs.CodeOf(err) != errs.Forbidden {
 			t.Errorf("a sender approved a refund: %v", err)
 		}
 		admin := &account.User{ID: "usr_admin", Role: account.Admin}
-		if _, err := rf.Vet(ctx, admin, r.ID, false, " "); errs.CodeOf(err) != errs.Invalid {
+		if _, err := rf.Vet(ctx, live(admin), r.ID, false, " "); errs.CodeOf(err) != errs.Invalid {
 			t.Errorf("rejection without a reason: %v", err)
 		}
-		done, err := rf.Vet(ctx, admin, r.ID, true, "")
+		done, err := rf.Vet(ctx, live(admin), r.ID, true, "")
 		if err != nil || done.Status != payment.RefundRefunded || done.RefundedAt == nil {
 			t.Fatalf("approve: %v %+v", err, done)
 		}
-		if _, err := rf.Vet(ctx, admin, r.ID, true, ""); errs.CodeOf(err) != errs.Conflict {
+		if _, err := rf.Vet(ctx, live(admin), r.ID, true, ""); errs.CodeOf(err) != errs.Conflict {
 			t.Errorf("vetting twice: %v", err)
 		}
 		rec, _, _ := st.GatewayRecord(ctx, p.ID)
@@ -69,8 +65,8 @@ func TestCancelAfterSettlementIsRefundedAfterVetting(t *testing.T) {
 			t.Errorf("receivable %v after refunding one of two labels", bal[payment.CardReceivable])
 		}
 		// A rejected application refunds nothing.
-		r2, _ := rf.CancelSettled(ctx, e.a, ids[1])
-		if got, err := rf.Vet(ctx, admin, r2.ID, false, "Posted already"); err != nil || got.Status != payment.RefundRejected || got.Note != "Posted already" {
+		r2, _ := applyRefund(e, e.a, ids[1])
+		if got, err := rf.Vet(ctx, live(admin), r2.ID, false, "Posted already"); err != nil || got.Status != payment.RefundRejected || got.Note != "Posted already" {
 			t.Errorf("reject: %v %+v", err, got)
 		}
 		if rec, _, _ := st.GatewayRecord(ctx, p.ID); rec.Refunded != money.MustParse("70.00") {

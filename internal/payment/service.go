@@ -26,9 +26,11 @@ type Store interface {
 	CompletePayment(ctx context.Context, p *Payment, txn Txn) error
 	// FailPayment records a decline or a payment that never reached the gateway: labels released.
 	FailPayment(ctx context.Context, p *Payment) error
-	// CancelItem cancels a paid label before settlement: the item leaves the capture, the shipment is
-	// cancelled, the void goes to the ledger.
-	CancelItem(ctx context.Context, p *Payment, shipmentID string, txn Txn, now time.Time) error
+	// CancelShipment cancels one of the owner's labels in one transaction: the label and its
+	// payment are read and held (no settlement, counter or other cancellation can change them
+	// meanwhile), decide says what the cancellation does to the money, and all of it is written
+	// together, or nothing when decide refuses.
+	CancelShipment(ctx context.Context, owner string, mode account.Mode, id string, decide func(sh *shipment.Shipment, p *Payment) (Cancellation, error)) (*shipment.Shipment, error)
 	// BeginSettleBatch marks up to limit payments due for settlement as being settled (no
 	// cancellation meanwhile) and returns them fresh.
 	BeginSettleBatch(ctx context.Context, cutoff time.Time, limit int) ([]*Payment, error)
@@ -66,7 +68,7 @@ func (s *Service) PayByCard(ctx context.Context, o shipment.Owner, ids []string,
 	if err != nil {
 		return nil, err
 	}
-	p, existing, err := s.begin(ctx, o, ids, "card", key, now)
+	p, existing, err := s.begin(ctx, o, ids, ByCard, key, now)
 	if err != nil {
 		return p, err
 	}
@@ -165,7 +167,7 @@ func (s *Service) await(ctx context.Context, o shipment.Owner, key string) (*Pay
 
 // begin checks the labels and records a pending payment claiming them; existing is true when a
 // request with the same idempotency key got there first.
-func (s *Service) begin(ctx context.Context, o shipment.Owner, ids []string, method, key string, now time.Time) (p *Payment, existing bool, err error) {
+func (s *Service) begin(ctx context.Context, o shipment.Owner, ids []string, method Method, key string, now time.Time) (p *Payment, existing bool, err error) {
 	switch {
 	case len(ids) == 0:
 		return nil, false, errs.Field("shipment_ids", "payment.ids_required", nil)
@@ -195,7 +197,7 @@ func (s *Service) begin(ctx context.Context, o shipment.Owner, ids []string, met
 			e.Message.Args = errs.Args{"status": string(sh.Status), "item": sh.ItemNo}
 			return nil, false, e
 		}
-		p.Items = append(p.Items, Item{ShipmentID: sh.ID, Amount: sh.Total})
+		p.Items = append(p.Items, Item{ShipmentID: sh.ID, Amount: sh.Total, Version: sh.Version})
 		p.Amount += sh.Total
 	}
 	if err := s.Store.BeginPayment(ctx, p); err != nil {
@@ -217,7 +219,7 @@ func (s *Service) complete(ctx context.Context, p *Payment) error {
 // reconcile settles a pending payment from the gateway's own records: authorised there, it is
 // completed here; declined or unknown there, it fails here and its labels are released.
 func (s *Service) reconcile(ctx context.Context, p *Payment) (*Payment, error) {
-	if p.Method == "deposit" {
+	if p.Method == ByDeposit {
 		// A deposit debit commits with the payment: one left pending never took the money.
 		return p, s.Store.FailPayment(ctx, p)
 	}
@@ -226,7 +228,7 @@ func (s *Service) reconcile(ctx context.Context, p *Payment) (*Payment, error) {
 		return p, errs.New(errs.Unavailable, "payment.gateway.unavailable", nil)
 	}
 	switch {
-	case found && rec.Status != "declined":
+	case found && rec.Status != GatewayDeclined:
 		p.AuthID, p.Card = rec.AuthID, rec.Card
 		if err := s.complete(ctx, p); err != nil {
 			return p, err
@@ -253,31 +255,6 @@ func (s *Service) Reconcile(ctx context.Context) (int, error) {
 		s.reconcile(ctx, p)
 	}
 	return len(list), nil
-}
-
-// CancelBeforeSettlement takes a paid label out of its payment's capture: the card is never charged
-// for it (RULES PAY-3). After settlement the cancellation is a refund application instead.
-func (s *Service) CancelBeforeSettlement(ctx context.Context, o shipment.Owner, p *Payment, shipmentID string) error {
-	if p.Status != Authorized {
-		return errs.New(errs.Conflict, "payment.settled", nil)
-	}
-	for _, it := range p.Items {
-		if it.ShipmentID == shipmentID && !it.Cancelled {
-			txn := Move("void:"+p.ID+":"+shipmentID, "void", p.ID, PostageUnearned, CardAuthorized, it.Amount, s.Now())
-			return s.Store.CancelItem(ctx, p, shipmentID, txn, s.Now())
-		}
-	}
-	return errs.New(errs.NotFound, "error.not_found", nil)
-}
-
-// CancelLabel cancels one of the owner's paid labels: before its payment is settled the card is never
-// charged for it; after, the sender applies for a refund instead.
-func (s *Service) CancelLabel(ctx context.Context, o shipment.Owner, shipmentID string) error {
-	p, err := s.Store.PaymentOfShipment(ctx, o.User.ID, o.Mode, shipmentID)
-	if err != nil {
-		return err
-	}
-	return s.CancelBeforeSettlement(ctx, o, p, shipmentID)
 }
 
 // Settle captures every card payment authorised before the cut-off in force at `at` (20:00 Hong Kong

@@ -207,7 +207,9 @@ func TestRefusedLabels(t *testing.T) {
 		if _, err := e.pay.PayByCard(ctx, e.a, theirs, card(payment.TestCardApprove), ""); errs.CodeOf(err) != errs.NotFound {
 			t.Errorf("paying another sender's label: %v", err)
 		}
-		e.ship.Cancel(ctx, e.a, mine[0])
+		if _, err := e.pay.Cancel(ctx, e.a, mine[0], false); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := e.pay.PayByCard(ctx, e.a, mine, card(payment.TestCardApprove), ""); errs.As(err).Message.Key != "shipment.not_payable" {
 			t.Errorf("paying a cancelled label: %v", err)
 		}
@@ -325,15 +327,17 @@ func TestCancelBeforeSettlementIsNeverCharged(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := e.pay.CancelBeforeSettlement(ctx, e.a, p, ids[1]); err != nil {
-			t.Fatal(err)
+		if c, err := e.pay.Cancel(ctx, e.a, ids[1], false); err != nil || c.Refund != nil {
+			t.Fatalf("cancel before settlement: %v %+v", err, c)
 		}
 		if e.status(t, e.a, ids[1]) != shipment.Cancelled {
 			t.Error("cancelled label not cancelled")
 		}
 		all := e.labels(t, e.a, 1)
 		pAll, _ := e.pay.PayByCard(ctx, e.a, all, card(payment.TestCardApprove), "")
-		e.pay.CancelBeforeSettlement(ctx, e.a, pAll, all[0])
+		if _, err := e.pay.Cancel(ctx, e.a, all[0], false); err != nil {
+			t.Fatal(err)
+		}
 		late := e.labels(t, e.a, 1)
 		e.c.set(hkt(23, 20, 1))
 		pLate, _ := e.pay.PayByCard(ctx, e.a, late, card(payment.TestCardApprove), "")
@@ -352,12 +356,12 @@ func TestCancelBeforeSettlementIsNeverCharged(t *testing.T) {
 		if got, _ := st.PaymentByID(ctx, pLate.ID); got.Status != payment.Authorized {
 			t.Errorf("paid after 20:00: %s; want left for tomorrow's settlement", got.Status)
 		}
-		// Settling again changes nothing; cancelling a settled payment's label is refused here.
+		// Settling again changes nothing; cancelling a settled payment's label opens a refund application.
 		if c, v, _, _ := e.pay.Settle(ctx, hkt(23, 20, 0)); c != 0 || v != 0 {
 			t.Errorf("second settlement run: %d %d", c, v)
 		}
-		if err := e.pay.CancelBeforeSettlement(ctx, e.a, got, ids[0]); errs.As(err).Message.Key != "payment.settled" {
-			t.Errorf("cancel after settlement: %v", err)
+		if c, err := e.pay.Cancel(ctx, e.a, ids[0], false); err != nil || c.Refund == nil || c.Refund.Amount != money.MustParse("70.00") {
+			t.Errorf("cancel after settlement: %v %+v", err, c)
 		}
 		bal := e.checkBooks(t)
 		if bal[payment.CardAuthorized] != pLate.Amount {
@@ -450,3 +454,15 @@ func BenchmarkSettle(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/payment")
 }
+
+// applyRefund cancels a label whose payment was settled and answers its refund application.
+func applyRefund(e *env, o shipment.Owner, id string) (*payment.Refund, error) {
+	c, err := e.pay.Cancel(ctx, o, id, true)
+	if err != nil {
+		return nil, err
+	}
+	return c.Refund, nil
+}
+
+// live is an admin acting on live data.
+func live(u *account.User) shipment.Owner { return shipment.Owner{User: u, Mode: account.Live} }

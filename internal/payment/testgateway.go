@@ -33,10 +33,10 @@ type TestGateway struct {
 // Authorize holds the amount, once per reference: asked again (even at the same moment), it answers
 // the first authorisation.
 func (g *TestGateway) Authorize(ctx context.Context, req AuthRequest) (Authorization, error) {
-	rec := GatewayRecord{AuthID: account.NewID("auth"), Reference: req.Reference, Status: "authorized", Authorized: req.Amount, Card: req.Card, At: g.Now()}
+	rec := GatewayRecord{AuthID: account.NewID("auth"), Reference: req.Reference, Status: GatewayAuthorized, Authorized: req.Amount, Card: req.Card, At: g.Now()}
 	decline := declineOf(req.Number)
 	if decline != "" {
-		rec.Status, rec.Authorized = "declined", 0
+		rec.Status, rec.Authorized = GatewayDeclined, 0
 	}
 	if err := g.Book.AddGatewayRecord(ctx, rec); err != nil {
 		return Authorization{}, err
@@ -48,7 +48,7 @@ func (g *TestGateway) Authorize(ctx context.Context, req AuthRequest) (Authoriza
 	if req.Number == TestCardTimeout {
 		return Authorization{}, ErrGatewayTimeout
 	}
-	return Authorization{ID: got.AuthID, Approved: got.Status != "declined", Decline: decline}, nil
+	return Authorization{ID: got.AuthID, Approved: got.Status != GatewayDeclined, Decline: decline}, nil
 }
 
 func declineOf(number string) string {
@@ -67,12 +67,12 @@ func (g *TestGateway) Capture(ctx context.Context, authID string, amount money.C
 	switch {
 	case err != nil:
 		return err
-	case !found || rec.Status != "authorized":
+	case !found || rec.Status != GatewayAuthorized:
 		return errs.New(errs.Conflict, "payment.gateway.not_capturable", errs.Args{"auth": authID})
 	case amount <= 0 || amount > rec.Authorized:
 		return fmt.Errorf("payment: capture of %v over the authorised %v", amount, rec.Authorized)
 	}
-	rec.Status, rec.Captured = "captured", amount
+	rec.Status, rec.Captured = GatewayCaptured, amount
 	return g.Book.SaveGatewayRecord(ctx, rec)
 }
 
@@ -88,10 +88,10 @@ func (g *TestGateway) Void(ctx context.Context, authID string) error {
 	switch {
 	case err != nil:
 		return err
-	case !found || (rec.Status != "authorized" && rec.Status != "voided"):
+	case !found || (rec.Status != GatewayAuthorized && rec.Status != GatewayVoided):
 		return errs.New(errs.Conflict, "payment.gateway.not_voidable", errs.Args{"auth": authID})
 	}
-	rec.Status = "voided"
+	rec.Status = GatewayVoided
 	return g.Book.SaveGatewayRecord(ctx, rec)
 }
 
@@ -101,7 +101,7 @@ func (g *TestGateway) Refund(ctx context.Context, authID string, amount money.Ce
 	switch {
 	case err != nil:
 		return err
-	case !found || rec.Status != "captured":
+	case !found || rec.Status != GatewayCaptured:
 		return errs.New(errs.Conflict, "payment.gateway.not_refundable", errs.Args{"auth": authID})
 	case amount <= 0 || rec.Refunded+amount > rec.Captured:
 		return errs.New(errs.Conflict, "payment.refund.over_captured", nil)

@@ -9,10 +9,10 @@ import (
 	"github.com/ecship/ecship/internal/label"
 )
 
-// Label is what the shipment's label prints. Postage on it is the whole amount paid, so no stamp is
-// needed (LBL-12).
+// Label is what the shipment's label prints. Postage on a paid label is the whole amount paid, so no
+// stamp is needed (LBL-12); a label not paid online says what is due at the counter instead.
 func (s *Shipment) Label(cat *catalog.Catalog) label.Label {
-	l := label.Label{Service: s.Service, ItemNo: s.ItemNo, Postage: s.Postage + s.Fees, Insurance: s.Premium, Created: s.CreatedAt,
+	l := label.Label{Service: s.Service, ItemNo: s.ItemNo, Postage: s.Postage + s.Fees, Insurance: s.Premium, Created: s.CreatedAt, Unpaid: s.Status != Paid,
 		Reference: s.Reference, WeightG: s.WeightG, USExchange: s.USExchange,
 		Sender: labelAddress(cat, s.Sender), Recipient: labelAddress(cat, s.Recipient)}
 	if s.Mode == account.Test {
@@ -51,7 +51,7 @@ const (
 
 // RenderLabels renders shipments' labels into one PDF: layout "a4" puts several on each A4 sheet
 // (LBL-3); anything else gives each ply a page of the label's own size (LBL-2). A preview is
-// marked as such across every page, since printing it does not lock the label (LBL-9).
+// marked as such across every page, since looking at it does not lock the label (LBL-9).
 func RenderLabels(cat *catalog.Catalog, list []*Shipment, layout string, preview bool) ([]byte, error) {
 	labels := make([]label.Label, len(list))
 	for i, s := range list {
@@ -69,4 +69,14 @@ func RenderLabels(cat *catalog.Catalog, list []*Shipment, layout string, preview
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// Unprinted reports whether any of the labels was never printed: looked at, they are a preview.
+func Unprinted(list []*Shipment) bool {
+	for _, s := range list {
+		if s.PrintedAt == nil {
+			return true
+		}
+	}
+	return false
 }

@@ -75,15 +75,15 @@ func CheckBatch(list []*Shipment) error {
 	return nil
 }
 
-// Cancel withdraws a label before posting; an expired, posted or already cancelled one cannot be.
-func Cancel(s *Shipment, now time.Time) error {
+// CheckCancellable refuses a label its sender may not cancel: an expired one, or one not ready or
+// paid (posted, cancelled already).
+func CheckCancellable(s *Shipment, now time.Time) error {
 	switch {
 	case s.ExpiredAt(now):
 		return errs.New(errs.Conflict, "shipment.expired", nil)
-	case !s.Cancellable():
+	case !Cancel.Allows(s.Status):
 		return errs.New(errs.Conflict, "shipment.not_cancellable", errs.Args{"status": string(s.Status)})
 	}
-	s.Status, s.UpdatedAt = Cancelled, now
 	return nil
 }
 
@@ -92,7 +92,7 @@ func CheckPayable(s *Shipment, now time.Time) error {
 	switch {
 	case s.Status == Ready && s.ExpiredAt(now):
 		return errs.New(errs.Conflict, "shipment.expired", nil)
-	case s.Status != Ready:
+	case !Claim.Allows(s.Status):
 		return errs.New(errs.Conflict, "shipment.not_payable", errs.Args{"status": string(s.Status)})
 	}
 	return nil

@@ -26,9 +26,12 @@ type Store interface {
 	Shipment(ctx context.Context, owner string, mode account.Mode, id string) (*Shipment, error)
 	ShipmentsByID(ctx context.Context, owner string, mode account.Mode, ids []string) ([]*Shipment, error)
 	Shipments(ctx context.Context, owner string, mode account.Mode, f Filter) ([]*Shipment, string, error)
-	UpdateShipment(ctx context.Context, s *Shipment, from []Status, unprinted bool, prefix func(string) string, now time.Time) error
+	// UpdateShipment saves a sender's change (the Save transition) if the shipment is still
+	// editable at the version it was read: unprinted, held by no payment, incomplete or ready.
+	UpdateShipment(ctx context.Context, s *Shipment, prefix func(string) string, now time.Time) error
 	DeleteShipment(ctx context.Context, owner string, mode account.Mode, id string) error
-	MarkPrinted(ctx context.Context, ids []string, now time.Time) error
+	// PrintShipments records the Print transition of the owner's labels, all or none.
+	PrintShipments(ctx context.Context, owner string, mode account.Mode, ids []string, now time.Time) error
 }
 
 // Service is every operation on shipments, for the portal and the API alike. Every call names the
@@ -135,6 +138,7 @@ func (s *Service) Update(ctx context.Context, o Owner, id string, next *Shipment
 		return nil, errs.New(errs.Conflict, "shipment.not_editable", errs.Args{"status": string(cur.Status)})
 	}
 	next.ID, next.OwnerID, next.Mode, next.ItemNo, next.CreatedAt, next.DeleteAfter, next.PrintedAt = cur.ID, cur.OwnerID, cur.Mode, cur.ItemNo, cur.CreatedAt, cur.DeleteAfter, cur.PrintedAt
+	next.Version = cur.Version // the edit loses to any change made since it was read
 	// Editing, even back to a draft and ready again, never extends a label's validity (LBL-5).
 	next.ExpiresAt = cur.ExpiresAt
 	if next.Service != cur.Service || next.Recipient.Country != cur.Recipient.Country {
@@ -144,7 +148,7 @@ func (s *Service) Update(ctx context.Context, o Owner, id string, next *Shipment
 	if err := Prepare(s.Catalog, next, now, draft); err != nil {
 		return nil, err
 	}
-	if err := s.Store.UpdateShipment(ctx, next, []Status{Incomplete, Ready}, true, s.Prefix(next.Mode), now); err != nil {
+	if err := s.Store.UpdateShipment(ctx, next, s.Prefix(next.Mode), now); err != nil {
 		return nil, err
 	}
 	return next, nil
@@ -169,27 +173,9 @@ func (s *Service) Delete(ctx context.Context, o Owner, id string) error {
 	return s.Store.DeleteShipment(ctx, o.User.ID, o.Mode, id)
 }
 
-// Cancel withdraws a ready label before posting. (Paid labels are cancelled with their refund.)
-func (s *Service) Cancel(ctx context.Context, o Owner, id string) (*Shipment, error) {
-	cur, err := s.Get(ctx, o, id)
-	if err != nil {
-		return nil, err
-	}
-	if cur.Status == Paid {
-		return nil, errs.New(errs.Conflict, "shipment.cancel_paid", nil)
-	}
-	if err := Cancel(cur, s.Now()); err != nil {
-		return nil, err
-	}
-	if err := s.Store.UpdateShipment(ctx, cur, []Status{Ready}, false, s.Prefix(cur.Mode), s.Now()); err != nil {
-		return nil, err
-	}
-	return cur, nil
-}
-
-// Printable returns the owner's shipments for printing: ready or paid, not expired (LBL-5). Printing
-// (not a preview) is recorded: a printed label is no longer the sender's to edit (LBL-9).
-func (s *Service) Printable(ctx context.Context, o Owner, ids []string, preview bool) ([]*Shipment, error) {
+// Printable returns the owner's shipments to print or preview: ready or paid, not expired (LBL-5).
+// Looking changes nothing; Print records the printing.
+func (s *Service) Printable(ctx context.Context, o Owner, ids []string) ([]*Shipment, error) {
 	list, err := s.Store.ShipmentsByID(ctx, o.User.ID, o.Mode, ids)
 	if err != nil {
 		return nil, err
@@ -199,14 +185,35 @@ func (s *Service) Printable(ctx context.Context, o Owner, ids []string, preview 
 		switch {
 		case sh.ExpiredAt(now):
 			return nil, errs.New(errs.Conflict, "shipment.expired", nil)
-		case sh.Status != Ready && sh.Status != Paid:
+		case !Print.Allows(sh.Status):
 			return nil, errs.New(errs.Conflict, "shipment.not_printable", errs.Args{"status": string(sh.Status)})
 		}
 	}
-	if !preview {
-		if err := s.Store.MarkPrinted(ctx, ids, now); err != nil {
-			return nil, err
+	return list, nil
+}
+
+// Print records that the owner printed labels and returns them as printed: from now on the sender
+// can no longer edit them (LBL-9). Printing is an action of its own (a POST), never a side effect of
+// looking at a label.
+func (s *Service) Print(ctx context.Context, o Owner, ids []string) ([]*Shipment, error) {
+	ids = unique(ids)
+	if _, err := s.Printable(ctx, o, ids); err != nil {
+		return nil, err
+	}
+	if err := s.Store.PrintShipments(ctx, o.User.ID, o.Mode, ids, s.Now()); err != nil {
+		return nil, err
+	}
+	return s.Printable(ctx, o, ids)
+}
+
+func unique(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := ids[:0:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
 		}
 	}
-	return list, nil
+	return out
 }

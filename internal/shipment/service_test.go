@@ -13,6 +13,7 @@ import (
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/mail"
 	"github.com/ecship/ecship/internal/money"
+	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/s10"
 	"github.com/ecship/ecship/internal/secretbox"
 	"github.com/ecship/ecship/internal/shipment"
@@ -24,6 +25,7 @@ var ctx = context.Background()
 
 type env struct {
 	svc  *shipment.Service
+	pay  *payment.Service
 	st   *store.Store
 	now  time.Time
 	a, b shipment.Owner
@@ -46,6 +48,7 @@ func newEnv(t *testing.T, st *store.Store) *env {
 	ub, _ := acc.CreateUser(ctx, "shopb", "b@example.hk", "harbour-view-8", account.Sender)
 	e.a, e.b = shipment.Owner{User: ua, Mode: account.Live}, shipment.Owner{User: ub, Mode: account.Live}
 	e.svc = &shipment.Service{Store: st, Catalog: cat, Now: func() time.Time { return e.now }}
+	e.pay = &payment.Service{Store: st, Now: func() time.Time { return e.now }}
 	return e
 }
 
@@ -107,7 +110,7 @@ func TestCreateNumbersAndIsolates(t *testing.T) {
 		if err := e.svc.Delete(ctx, e.b, list[0].ID); errs.CodeOf(err) != errs.NotFound {
 			t.Errorf("B deletes A's: %v", err)
 		}
-		if _, err := e.svc.Cancel(ctx, e.b, list[0].ID); errs.CodeOf(err) != errs.NotFound {
+		if _, err := e.pay.Cancel(ctx, e.b, list[0].ID, false); errs.CodeOf(err) != errs.NotFound {
 			t.Errorf("B cancels A's: %v", err)
 		}
 	})
@@ -169,18 +172,18 @@ func TestPrintedLabelsAreNoLongerTheSendersToEdit(t *testing.T) {
 		e := newEnv(t, st)
 		sh := parcel("US", "10118")
 		e.svc.Create(ctx, e.a, []*shipment.Shipment{sh}, false)
-		if _, err := e.svc.Printable(ctx, e.a, []string{sh.ID}, true); err != nil {
+		if _, err := e.svc.Printable(ctx, e.a, []string{sh.ID}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := e.svc.Update(ctx, e.a, sh.ID, parcel("US", "90210"), false); err != nil {
 			t.Errorf("a previewed label is still editable: %v", err)
 		}
 		before, _ := e.svc.Get(ctx, e.a, sh.ID) // an edit that read the label before it was printed
-		if _, err := e.svc.Printable(ctx, e.a, []string{sh.ID}, false); err != nil {
+		if _, err := e.svc.Print(ctx, e.a, []string{sh.ID}); err != nil {
 			t.Fatal(err)
 		}
 		before.Reference = "RACED"
-		if err := st.UpdateShipment(ctx, before, []shipment.Status{shipment.Ready}, true, e.svc.Prefix(account.Live), e.now); errs.CodeOf(err) != errs.Conflict {
+		if err := st.UpdateShipment(ctx, before, e.svc.Prefix(account.Live), e.now); errs.CodeOf(err) != errs.Conflict {
 			t.Errorf("an edit racing a print: %v", err)
 		}
 		_, err := e.svc.Update(ctx, e.a, sh.ID, parcel("US", "10118"), false)
@@ -195,7 +198,7 @@ func TestPrintedLabelsAreNoLongerTheSendersToEdit(t *testing.T) {
 		if cp, err := e.svc.Copy(ctx, e.a, sh.ID); err != nil || !cp.Editable() {
 			t.Errorf("copy of a printed label: %v", err)
 		}
-		if _, err := e.svc.Cancel(ctx, e.a, sh.ID); err != nil {
+		if _, err := e.pay.Cancel(ctx, e.a, sh.ID, false); err != nil {
 			t.Errorf("cancel a printed label: %v", err)
 		}
 	})
@@ -228,7 +231,7 @@ func TestEditCopyDeleteCancel(t *testing.T) {
 		if want := e.now.Add(shipment.LabelValidity); !cp.ExpiresAt.Equal(want) || cp.DeleteAfter != nil {
 			t.Errorf("a copy is a new label: expires %v, want %v; delete after %v", cp.ExpiresAt, want, cp.DeleteAfter)
 		}
-		if _, err := e.svc.Cancel(ctx, e.a, cp.ID); err != nil {
+		if _, err := e.pay.Cancel(ctx, e.a, cp.ID, false); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := e.svc.Update(ctx, e.a, cp.ID, parcel("US", "10118"), false); errs.CodeOf(err) != errs.Conflict {

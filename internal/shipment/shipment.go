@@ -117,6 +117,10 @@ type Shipment struct {
 	// Filled in when it is accepted at a counter.
 	PostedAt     *time.Time
 	PostedOffice string // the office's code
+
+	// Version counts the label's changes: a change names the version it was worked out from, and
+	// loses to any change made meanwhile (see Transition).
+	Version int
 }
 
 // Problem is one thing wrong or missing, by field path ("recipient.postal_code") and message key.
@@ -128,15 +132,13 @@ type Problem struct {
 
 // Editable reports whether the sender may still change the shipment: until it is printed or paid.
 // After printing, only insurance and weight may change, and only at the counter (LBL-9).
-func (s *Shipment) Editable() bool {
-	return (s.Status == Incomplete || s.Status == Ready) && s.PrintedAt == nil
-}
+func (s *Shipment) Editable() bool { return Save.Allows(s.Status) && s.PrintedAt == nil }
 
 // Deletable reports whether the sender may delete it: incomplete or ready and unpaid.
-func (s *Shipment) Deletable() bool { return s.Status == Incomplete || s.Status == Ready }
+func (s *Shipment) Deletable() bool { return Delete.Allows(s.Status) }
 
 // Cancellable reports whether the sender may cancel it before posting.
-func (s *Shipment) Cancellable() bool { return s.Status == Ready || s.Status == Paid }
+func (s *Shipment) Cancellable() bool { return Cancel.Allows(s.Status) }
 
 // ExpiredAt reports whether a ready or paid label has passed its validity at now (LBL-5).
 func (s *Shipment) ExpiredAt(now time.Time) bool {

@@ -10,6 +10,7 @@ import (
 	"github.com/ecship/ecship/internal/counter"
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/money"
+	"github.com/ecship/ecship/internal/shipment"
 )
 
 const counterSessionColumns = `c.id, c.mode, c.office, c.staff_id, u.login_name, c.status, c.speedpost_card, COALESCE(c.receipt_no, ''), c.version, c.opened_at, c.closed_at`
@@ -166,27 +167,35 @@ func (s *Store) ApplyCounterChange(ctx context.Context, ch *counter.Change) erro
 // scanned in), the refund application, the tracking event and the postage earned.
 func (s *Store) postItem(ctx context.Context, tx *sql.Tx, sessionID string, p counter.Posting) error {
 	it, sh := p.Item, p.Shipment
-	if _, err := tx.ExecContext(ctx, `UPDATE counter_items SET status = 'posted', paid_here_cents = $3, posted_at = $4 WHERE session_id = $1 AND shipment_id = $2`,
-		sessionID, it.ShipmentID, int64(it.PaidHere), tsOrNil(it.PostedAt)); err != nil {
+	res, err := tx.ExecContext(ctx, `UPDATE counter_items SET status = 'posted', paid_here_cents = $3, posted_at = $4 WHERE session_id = $1 AND shipment_id = $2
+		AND status = 'awaiting_payment'`, sessionID, it.ShipmentID, int64(it.PaidHere), tsOrNil(it.PostedAt))
+	if err != nil {
 		return fmt.Errorf("store: post item: %w", err)
+	}
+	if err := one(res); err != nil {
+		return errs.New(errs.Conflict, "counter.item.accepted", errs.Args{"item": it.ItemNo})
 	}
 	data, err := dataOf(sh)
 	if err != nil {
 		return err
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE shipments SET status = 'posted', total_cents = $3, data = $4, updated_at = $5, posted_at = $6, posted_office = $7
-		WHERE id = $1 AND status = $2 AND COALESCE(payment_id, '') = $8`,
-		sh.ID, string(p.ExpectStatus), int64(sh.Total), data, ts(sh.UpdatedAt), tsOrNil(sh.PostedAt), sh.PostedOffice, p.ExpectPayment)
+	// The Post transition: the label still in the state, held by the payment and at the version it
+	// was priced from, so a cancellation or an edit racing the counter cannot both win.
+	if !shipment.Post.Allows(p.ExpectStatus) {
+		return errs.New(errs.Conflict, "counter.item.changed", errs.Args{"item": it.ItemNo})
+	}
+	res, err = tx.ExecContext(ctx, `UPDATE shipments SET status = 'posted', total_cents = $3, data = $4, updated_at = $5, posted_at = $6, posted_office = $7,
+		version = version + 1 WHERE id = $1 AND status = $2 AND COALESCE(payment_id, '') = $8 AND version = $9`,
+		sh.ID, string(p.ExpectStatus), int64(sh.Total), data, ts(sh.UpdatedAt), tsOrNil(sh.PostedAt), sh.PostedOffice, p.ExpectPayment, sh.Version)
 	if err != nil {
 		return fmt.Errorf("store: post item: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
+	if err := one(res); err != nil {
 		return errs.New(errs.Conflict, "counter.item.changed", errs.Args{"item": it.ItemNo})
 	}
 	if r := p.Refund; r != nil {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO refunds (id, owner_id, mode, shipment_id, payment_id, reason, amount_cents, status, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, r.ID, r.OwnerID, string(r.Mode), r.ShipmentID, r.PaymentID, r.Reason, int64(r.Amount), string(r.Status), ts(r.CreatedAt)); err != nil {
-			return fmt.Errorf("store: overpayment refund: %w", err)
+		if err := insertRefund(ctx, tx, r); err != nil {
+			return err
 		}
 	}
 	if err := s.addEvent(ctx, tx, p.Event); err != nil {

@@ -128,7 +128,7 @@ func (s *Store) PayFromDeposit(ctx context.Context, p *payment.Payment, m paymen
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.New(errs.Conflict, "payment.changed", nil) // failed meanwhile: take nothing
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE shipments SET status = 'paid' WHERE payment_id = $1 AND status = 'ready'`, p.ID); err != nil {
+		if err := payClaimed(ctx, tx, p); err != nil {
 			return err
 		}
 		if err := book(ctx, tx, txn); err != nil {

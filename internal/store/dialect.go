@@ -32,3 +32,13 @@ func (s *Store) lockKey(ctx context.Context, tx *sql.Tx, key string) error {
 	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, key)
 	return err
 }
+
+// forUpdate is the clause that holds the rows a transaction reads until it ends, on PostgreSQL.
+// SQLite needs none: its transactions take the write lock when they begin (_txlock=immediate), so
+// one writing transaction runs at a time.
+func (s *Store) forUpdate() string {
+	if s.dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}

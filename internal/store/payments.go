@@ -10,6 +10,7 @@ import (
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/money"
 	"github.com/ecship/ecship/internal/payment"
+	"github.com/ecship/ecship/internal/shipment"
 )
 
 const paymentColumns = `id, owner_id, mode, method, status, amount_cents, captured_cents, card_brand, card_last4, card_exp_month, card_exp_year,
@@ -79,27 +80,36 @@ func (s *Store) PaymentByKey(ctx context.Context, owner string, mode account.Mod
 	return s.onePayment(ctx, `owner_id = $1 AND mode = $2 AND idempotency_key = $3`, owner, string(mode), key)
 }
 
+// payments lists payments with their items: two queries, whatever the count.
 func (s *Store) payments(ctx context.Context, where string, args ...any) ([]*payment.Payment, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id FROM payments WHERE `+where+` ORDER BY created_at, id`, args...)
+	list, err := queryAll(ctx, s.db, "payments", scanPaymentRow, `SELECT `+paymentColumns+` FROM payments WHERE `+where+` ORDER BY created_at, id`, args...)
+	if err != nil || len(list) == 0 {
+		return list, err
+	}
+	byID := make(map[string]*payment.Payment, len(list))
+	for _, p := range list {
+		byID[p.ID] = p
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT payment_id, shipment_id, amount_cents, cancelled FROM payment_items
+		WHERE payment_id IN (SELECT id FROM payments WHERE `+where+`) ORDER BY payment_id, shipment_id`, args...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("store: payment items: %w", err)
 	}
-	var ids []string
+	defer rows.Close()
 	for rows.Next() {
-		var id string
-		rows.Scan(&id)
-		ids = append(ids, id)
-	}
-	rows.Close()
-	out := make([]*payment.Payment, 0, len(ids))
-	for _, id := range ids {
-		p, err := s.PaymentByID(ctx, id)
-		if err != nil {
-			return nil, err
+		var pid string
+		var it payment.Item
+		var a int64
+		var c int
+		if err := rows.Scan(&pid, &it.ShipmentID, &a, &c); err != nil {
+			return nil, fmt.Errorf("store: payment items: %w", err)
 		}
-		out = append(out, p)
+		it.Amount, it.Cancelled = money.Cents(a), c == 1
+		if p := byID[pid]; p != nil {
+			p.Items = append(p.Items, it)
+		}
 	}
-	return out, nil
+	return list, rows.Err()
 }
 
 // BeginPayment stores a pending payment and claims its labels, all or nothing: a label claimed by
@@ -111,7 +121,7 @@ func (s *Store) BeginPayment(ctx context.Context, p *payment.Payment) error {
 			key = p.IdempotencyKey
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO payments (id, owner_id, mode, method, status, amount_cents, idempotency_key, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, p.ID, p.OwnerID, string(p.Mode), p.Method, string(p.Status), int64(p.Amount), key, ts(p.CreatedAt))
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, p.ID, p.OwnerID, string(p.Mode), string(p.Method), string(p.Status), int64(p.Amount), key, ts(p.CreatedAt))
 		if _, dup := uniqueViolation(err); dup {
 			return errs.New(errs.Conflict, "payment.idempotency_race", nil)
 		}
@@ -119,12 +129,15 @@ func (s *Store) BeginPayment(ctx context.Context, p *payment.Payment) error {
 			return fmt.Errorf("store: begin payment: %w", err)
 		}
 		for _, it := range p.Items {
-			res, err := tx.ExecContext(ctx, `UPDATE shipments SET payment_id = $1 WHERE id = $2 AND owner_id = $3 AND mode = $4 AND status = 'ready' AND payment_id IS NULL`,
-				p.ID, it.ShipmentID, p.OwnerID, string(p.Mode))
+			// The Claim transition: the label still ready, held by no payment, at the version (and so
+			// the price) the payment was worked out from.
+			args := []any{p.ID, it.ShipmentID, p.OwnerID, string(p.Mode), it.Version, int64(it.Amount)}
+			res, err := tx.ExecContext(ctx, `UPDATE shipments SET payment_id = $1, version = version + 1 WHERE id = $2 AND owner_id = $3 AND mode = $4
+				AND version = $5 AND total_cents = $6 AND payment_id IS NULL AND status IN (`+statesOf(&args, shipment.Claim)+`)`, args...)
 			if err != nil {
 				return err
 			}
-			if n, _ := res.RowsAffected(); n != 1 {
+			if err := one(res); err != nil {
 				return errs.New(errs.Conflict, "payment.label_taken", errs.Args{"id": it.ShipmentID})
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO payment_items (payment_id, shipment_id, amount_cents) VALUES ($1, $2, $3)`,
@@ -139,15 +152,15 @@ func (s *Store) BeginPayment(ctx context.Context, p *payment.Payment) error {
 // CompletePayment records an approval: payment authorised, labels paid, authorisation booked.
 func (s *Store) CompletePayment(ctx context.Context, p *payment.Payment, txn payment.Txn) error {
 	return s.Transact(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE payments SET status = 'authorized', auth_id = $2, card_brand = $3, card_last4 = $4, card_exp_month = $5, card_exp_year = $6
-			WHERE id = $1 AND status = 'pending'`, p.ID, p.AuthID, p.Card.Brand, p.Card.Last4, p.Card.ExpMonth, p.Card.ExpYear)
+		res, err := tx.ExecContext(ctx, `UPDATE payments SET status = $7, auth_id = $2, card_brand = $3, card_last4 = $4, card_exp_month = $5, card_exp_year = $6
+			WHERE id = $1 AND status = $8`, p.ID, p.AuthID, p.Card.Brand, p.Card.Last4, p.Card.ExpMonth, p.Card.ExpYear, string(payment.Authorized), string(payment.Pending))
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil // completed already (a reconciliation and a request raced): nothing more to do
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE shipments SET status = 'paid' WHERE payment_id = $1 AND status = 'ready'`, p.ID); err != nil {
+		if err := payClaimed(ctx, tx, p); err != nil {
 			return err
 		}
 		p.Status = payment.Authorized
@@ -155,42 +168,101 @@ func (s *Store) CompletePayment(ctx context.Context, p *payment.Payment, txn pay
 	})
 }
 
-// FailPayment records a decline (or a payment that never reached the gateway) and releases its labels.
-func (s *Store) FailPayment(ctx context.Context, p *payment.Payment) error {
-	return s.Transact(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE payments SET status = 'failed', decline = $2, card_brand = $3, card_last4 = $4, card_exp_month = $5, card_exp_year = $6
-			WHERE id = $1 AND status = 'pending'`, p.ID, p.Decline, p.Card.Brand, p.Card.Last4, p.Card.ExpMonth, p.Card.ExpYear); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE shipments SET payment_id = NULL WHERE payment_id = $1 AND status = 'ready'`, p.ID)
-		p.Status = payment.Failed
-		return err
-	})
+// payClaimed is the Pay transition of every label a payment claimed: each must still be held by it,
+// or the payment is not recorded at all.
+func payClaimed(ctx context.Context, tx *sql.Tx, p *payment.Payment) error {
+	args := []any{p.ID, string(shipment.Paid)}
+	res, err := tx.ExecContext(ctx, `UPDATE shipments SET status = $2, version = version + 1 WHERE payment_id = $1 AND status IN (`+statesOf(&args, shipment.Pay)+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("store: pay labels: %w", err)
+	}
+	if n, _ := res.RowsAffected(); int(n) != len(p.Items) {
+		return fmt.Errorf("store: payment %s holds %d labels, %d still claimed", p.ID, len(p.Items), n)
+	}
+	return nil
 }
 
-// CancelItem cancels a paid label of an authorised (not yet settled) payment and books the void.
-func (s *Store) CancelItem(ctx context.Context, p *payment.Payment, shipmentID string, txn payment.Txn, now time.Time) error {
+// FailPayment records a decline (or a payment that never reached the gateway) and releases its
+// labels, if the payment is still pending: one completed meanwhile keeps them.
+func (s *Store) FailPayment(ctx context.Context, p *payment.Payment) error {
 	return s.Transact(ctx, func(tx *sql.Tx) error {
-		var status string
-		if err := tx.QueryRowContext(ctx, `SELECT status FROM payments WHERE id = $1`, p.ID).Scan(&status); err != nil {
-			return err
-		}
-		if status != string(payment.Authorized) {
-			return errs.New(errs.Conflict, "payment.settled", nil)
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE payment_items SET cancelled = 1 WHERE payment_id = $1 AND shipment_id = $2 AND cancelled = 0`, p.ID, shipmentID)
+		res, err := tx.ExecContext(ctx, `UPDATE payments SET status = $7, decline = $2, card_brand = $3, card_last4 = $4, card_exp_month = $5, card_exp_year = $6
+			WHERE id = $1 AND status = $8`, p.ID, p.Decline, p.Card.Brand, p.Card.Last4, p.Card.ExpMonth, p.Card.ExpYear, string(payment.Failed), string(payment.Pending))
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.New(errs.Conflict, "shipment.not_cancellable", errs.Args{"status": "cancelled"})
+		if err := one(res); err != nil {
+			return errs.New(errs.Conflict, "payment.changed", nil)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE shipments SET status = 'cancelled', updated_at = $2 WHERE id = $1 AND payment_id = $3 AND status = 'paid'`,
-			shipmentID, ts(now), p.ID); err != nil {
+		args := []any{p.ID}
+		if _, err := tx.ExecContext(ctx, `UPDATE shipments SET payment_id = NULL, version = version + 1 WHERE payment_id = $1 AND status IN (`+
+			statesOf(&args, shipment.Release)+`)`, args...); err != nil {
 			return err
 		}
-		return book(ctx, tx, txn)
+		p.Status = payment.Failed
+		return nil
 	})
+}
+
+// CancelShipment is the Cancel transition, in one transaction: the label's payment is read and
+// held first (FOR UPDATE on PostgreSQL: a settlement batch marking it settling waits for this
+// transaction, or this one waits for it and sees it settling), then the label; decide works out
+// what the cancellation does to the money from both as they stand; the label is cancelled at the
+// version read, the payment's line voided or the refund application opened, the ledger booked.
+func (s *Store) CancelShipment(ctx context.Context, owner string, mode account.Mode, id string,
+	decide func(sh *shipment.Shipment, p *payment.Payment) (payment.Cancellation, error)) (*shipment.Shipment, error) {
+	var out *shipment.Shipment
+	err := s.Transact(ctx, func(tx *sql.Tx) error {
+		var pid sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT payment_id FROM shipments WHERE id = $1 AND owner_id = $2 AND mode = $3`, id, owner, string(mode)).Scan(&pid); err != nil {
+			return notFound(err)
+		}
+		var p *payment.Payment
+		if pid.Valid {
+			var err error
+			if p, err = s.scanPayment(ctx, tx, tx.QueryRowContext(ctx, `SELECT `+paymentColumns+` FROM payments WHERE id = $1`+s.forUpdate(), pid.String)); err != nil {
+				return err
+			}
+		}
+		sh, err := scanShipment(tx.QueryRowContext(ctx, `SELECT `+shipmentColumns+` FROM shipments WHERE id = $1`+s.forUpdate(), id))
+		if err != nil {
+			return err
+		}
+		c, err := decide(sh, p)
+		if err != nil {
+			return err
+		}
+		args := []any{id, ts(c.At), sh.Version, pid.String, string(shipment.Cancelled)}
+		res, err := tx.ExecContext(ctx, `UPDATE shipments SET status = $5, updated_at = $2, version = version + 1
+			WHERE id = $1 AND version = $3 AND COALESCE(payment_id, '') = $4 AND status IN (`+statesOf(&args, shipment.Cancel)+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("store: cancel shipment: %w", err)
+		}
+		if err := one(res); err != nil {
+			return conflictOn(ctx, tx, id)
+		}
+		if c.Void != nil {
+			res, err := tx.ExecContext(ctx, `UPDATE payment_items SET cancelled = 1 WHERE payment_id = $1 AND shipment_id = $2 AND cancelled = 0`, p.ID, id)
+			if err != nil {
+				return err
+			}
+			if err := one(res); err != nil {
+				return errs.New(errs.Conflict, "shipment.not_cancellable", errs.Args{"status": string(shipment.Cancelled)})
+			}
+			if err := book(ctx, tx, *c.Void); err != nil {
+				return err
+			}
+		}
+		if r := c.Refund; r != nil {
+			if err := insertRefund(ctx, tx, r); err != nil {
+				return err
+			}
+		}
+		sh.Status, sh.Version, sh.UpdatedAt = shipment.Cancelled, sh.Version+1, c.At
+		out = sh
+		return nil
+	})
+	return out, err
 }
 
 // BeginSettleBatch marks up to limit card payments authorised before the cut-off (or left
@@ -217,15 +289,25 @@ func (s *Store) BeginSettleBatch(ctx context.Context, cutoff time.Time, limit in
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		// Each payment is marked settling first, then its items are read: on PostgreSQL the mark
+		// waits for a cancellation holding the payment, and the items read after it see that
+		// cancellation; a cancellation coming after the mark sees the payment settling.
+		taken := out[:0]
 		for _, p := range out {
-			if _, err := tx.ExecContext(ctx, `UPDATE payments SET status = 'settling' WHERE id = $1 AND status IN ('authorized', 'settling')`, p.ID); err != nil {
+			res, err := tx.ExecContext(ctx, `UPDATE payments SET status = 'settling' WHERE id = $1 AND status IN ('authorized', 'settling')`, p.ID)
+			if err != nil {
 				return err
+			}
+			if one(res) != nil {
+				continue // finished by another run meanwhile
 			}
 			p.Status = payment.Settling
 			if err := s.paymentItems(ctx, tx, p); err != nil {
 				return err
 			}
+			taken = append(taken, p)
 		}
+		out = taken
 		return nil
 	})
 	return out, err

@@ -31,25 +31,18 @@ func (s *Store) refunds(ctx context.Context, where string, args ...any) ([]*paym
 	return queryAll(ctx, s.db, "refunds", scanRefund, `SELECT `+refundColumns+` FROM refunds WHERE `+where+` ORDER BY created_at DESC, id DESC`, args...)
 }
 
-// CancelAndApply cancels a paid label of a settled payment and opens its refund application, both or
-// neither; a label with an application already is a conflict.
-func (s *Store) CancelAndApply(ctx context.Context, r *payment.Refund, now time.Time) error {
-	return s.Transact(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE shipments SET status = 'cancelled', updated_at = $2 WHERE id = $1 AND owner_id = $3 AND status = 'paid'`,
-			r.ShipmentID, ts(now), r.OwnerID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.New(errs.Conflict, "shipment.not_cancellable", errs.Args{"status": "posted"})
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO refunds (id, owner_id, mode, shipment_id, payment_id, reason, amount_cents, status, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, r.ID, r.OwnerID, string(r.Mode), r.ShipmentID, r.PaymentID, r.Reason, int64(r.Amount), string(r.Status), ts(r.CreatedAt))
-		if _, dup := uniqueViolation(err); dup {
-			return errs.New(errs.Conflict, "refund.exists", nil)
-		}
-		return err
-	})
+// insertRefund opens a refund application, in the transaction that made it due; a label with an
+// application already is a conflict.
+func insertRefund(ctx context.Context, tx *sql.Tx, r *payment.Refund) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO refunds (id, owner_id, mode, shipment_id, payment_id, reason, amount_cents, status, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, r.ID, r.OwnerID, string(r.Mode), r.ShipmentID, r.PaymentID, r.Reason, int64(r.Amount), string(r.Status), ts(r.CreatedAt))
+	if _, dup := uniqueViolation(err); dup {
+		return errs.New(errs.Conflict, "refund.exists", nil)
+	}
+	if err != nil {
+		return fmt.Errorf("store: refund application: %w", err)
+	}
+	return nil
 }
 
 // Refunds lists the owner's applications.
@@ -57,22 +50,22 @@ func (s *Store) Refunds(ctx context.Context, owner string, mode account.Mode) ([
 	return s.refunds(ctx, `owner_id = $1 AND mode = $2`, owner, string(mode))
 }
 
-// RefundsToVet lists applications in a status, for operations.
-func (s *Store) RefundsToVet(ctx context.Context, status payment.RefundStatus) ([]*payment.Refund, error) {
-	return s.refunds(ctx, `status = $1`, string(status))
+// RefundsToVet lists a mode's applications in a status, for operations.
+func (s *Store) RefundsToVet(ctx context.Context, mode account.Mode, status payment.RefundStatus) ([]*payment.Refund, error) {
+	return s.refunds(ctx, `mode = $1 AND status = $2`, string(mode), string(status))
 }
 
-// RefundByID returns any application (operations).
-func (s *Store) RefundByID(ctx context.Context, id string) (*payment.Refund, error) {
-	r, err := scanRefund(s.db.QueryRowContext(ctx, `SELECT `+refundColumns+` FROM refunds WHERE id = $1`, id))
+// RefundByID returns an application of a mode (operations); one of the other mode is not found.
+func (s *Store) RefundByID(ctx context.Context, mode account.Mode, id string) (*payment.Refund, error) {
+	r, err := scanRefund(s.db.QueryRowContext(ctx, `SELECT `+refundColumns+` FROM refunds WHERE id = $1 AND mode = $2`, id, string(mode)))
 	return r, notFound(err)
 }
 
 // VetRefund records the decision on a submitted application, once, with its booking if any.
 func (s *Store) VetRefund(ctx context.Context, r *payment.Refund, txn *payment.Txn, now time.Time) error {
 	return s.Transact(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE refunds SET status = $2, note = $3, vetted_by = $4, vetted_at = $5 WHERE id = $1 AND status = 'submitted'`,
-			r.ID, string(r.Status), r.Note, r.VettedBy, ts(now))
+		res, err := tx.ExecContext(ctx, `UPDATE refunds SET status = $2, note = $3, vetted_by = $4, vetted_at = $5 WHERE id = $1 AND mode = $6 AND status = $7`,
+			r.ID, string(r.Status), r.Note, r.VettedBy, ts(now), string(r.Mode), string(payment.RefundSubmitted))
 		if err != nil {
 			return err
 		}
@@ -125,8 +118,12 @@ func (s *Store) RefundedTotal(ctx context.Context, paymentID, shipmentID string)
 // MarkRefunded records the refund sent to the card and books it.
 func (s *Store) MarkRefunded(ctx context.Context, r *payment.Refund, txn payment.Txn, now time.Time) error {
 	return s.Transact(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE refunds SET status = 'refunded', refunded_at = $2 WHERE id = $1 AND status = 'approved'`, r.ID, ts(now)); err != nil {
+		res, err := tx.ExecContext(ctx, `UPDATE refunds SET status = 'refunded', refunded_at = $2 WHERE id = $1 AND status = 'approved'`, r.ID, ts(now))
+		if err != nil {
 			return err
+		}
+		if err := one(res); err != nil {
+			return errs.New(errs.Conflict, "refund.vetted", errs.Args{"status": string(payment.RefundRefunded)})
 		}
 		r.Status, r.RefundedAt = payment.RefundRefunded, &now
 		return book(ctx, tx, txn)

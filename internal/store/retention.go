@@ -4,14 +4,17 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/ecship/ecship/internal/shipment"
 )
 
 // ExpireLabels marks ready labels whose validity has ended (expires_at <= now) as expired, and returns
-// how many (LBL-5). Paid labels keep their status here: what happens to their money is the payments'
+// how many (LBL-5). A label held by a payment waiting for its answer is left to that payment. Paid labels keep their status here: what happens to their money is the payments'
 // business. One statement, so running it twice, or in two processes at once, changes each label once.
 func (s *Store) ExpireLabels(ctx context.Context, now time.Time) (int, error) {
-	res, err := s.db.ExecContext(ctx, `UPDATE shipments SET status = 'expired', updated_at = $1
-		WHERE status = 'ready' AND expires_at <= $1`, ts(now))
+	args := []any{ts(now)}
+	res, err := s.db.ExecContext(ctx, `UPDATE shipments SET status = 'expired', updated_at = $1, version = version + 1
+		WHERE expires_at <= $1 AND payment_id IS NULL AND status IN (`+statesOf(&args, shipment.Expire)+`)`, args...)
 	if err != nil {
 		return 0, fmt.Errorf("store: expire labels: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/money"
+	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/shipment"
 )
 
@@ -40,7 +42,7 @@ func dataOf(s *shipment.Shipment) (string, error) {
 	return string(b), err
 }
 
-const shipmentColumns = `id, owner_id, mode, status, service, item_no, reference, total_cents, data, created_at, updated_at, expires_at, delete_after, printed_at, posted_at, posted_office`
+const shipmentColumns = `id, owner_id, mode, status, service, item_no, reference, total_cents, data, created_at, updated_at, expires_at, delete_after, printed_at, posted_at, posted_office, version`
 
 func scanShipment(row interface{ Scan(...any) error }) (*shipment.Shipment, error) {
 	var s shipment.Shipment
@@ -50,7 +52,7 @@ func scanShipment(row interface{ Scan(...any) error }) (*shipment.Shipment, erro
 	var created, updated ts
 	var expires, deleteAfter, printed, posted nullTS
 	if err := row.Scan(&s.ID, &s.OwnerID, &mode, &status, &s.Service, &itemNo, &s.Reference, &total, &data, &created, &updated, &expires, &deleteAfter, &printed,
-		&posted, &s.PostedOffice); err != nil {
+		&posted, &s.PostedOffice, &s.Version); err != nil {
 		return nil, err
 	}
 	var d shipmentData
@@ -111,7 +113,7 @@ func insertShipment(ctx context.Context, tx *sql.Tx, sh *shipment.Shipment) erro
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO shipments (`+shipmentColumns+`, recipient_name, recipient_country)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0, $17, $18)`,
 		sh.ID, sh.OwnerID, string(sh.Mode), string(sh.Status), sh.Service, itemNoOrNil(sh), sh.Reference, int64(sh.Total), data,
 		ts(sh.CreatedAt), ts(sh.UpdatedAt), tsOrNil(sh.ExpiresAt), tsOrNil(sh.DeleteAfter), tsOrNil(sh.PrintedAt), tsOrNil(sh.PostedAt), sh.PostedOffice,
 		sh.Recipient.Name, sh.Recipient.Country)
@@ -141,18 +143,57 @@ func (s *Store) ShipmentByItemNo(ctx context.Context, mode account.Mode, itemNo 
 	return sh, notFound(err)
 }
 
-// ShipmentsByID returns several of the owner's shipments, in the order asked; any that is not theirs
-// makes the whole answer not found.
+// ShipmentsByID returns several of the owner's shipments, in the order asked, in one query; any that
+// is not theirs makes the whole answer not found.
 func (s *Store) ShipmentsByID(ctx context.Context, owner string, mode account.Mode, ids []string) ([]*shipment.Shipment, error) {
+	args := []any{owner, string(mode)}
+	list, err := queryAll(ctx, s.db, "shipments", scanShipment, `SELECT `+shipmentColumns+` FROM shipments WHERE owner_id = $1 AND mode = $2 AND id IN (`+bind(&args, ids)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*shipment.Shipment, len(list))
+	for _, sh := range list {
+		byID[sh.ID] = sh
+	}
 	out := make([]*shipment.Shipment, 0, len(ids))
 	for _, id := range ids {
-		sh, err := s.Shipment(ctx, owner, mode, id)
-		if err != nil {
-			return nil, err
+		sh, ok := byID[id]
+		if !ok {
+			return nil, errs.New(errs.NotFound, "error.not_found", nil)
 		}
 		out = append(out, sh)
 	}
 	return out, nil
+}
+
+// bind appends values to args and returns their placeholders, "$3, $4, $5".
+func bind[T any](args *[]any, values []T) string {
+	ph := make([]string, len(values))
+	for i, v := range values {
+		*args = append(*args, v)
+		ph[i] = fmt.Sprintf("$%d", len(*args))
+	}
+	return strings.Join(ph, ", ")
+}
+
+// statesOf is the placeholders of the states a transition starts from, their values appended to args.
+func statesOf(args *[]any, t shipment.Transition) string {
+	states := t.From()
+	names := make([]string, len(states))
+	for i, st := range states {
+		names[i] = string(st)
+	}
+	return bind(args, names)
+}
+
+// conflictOn is the conflict of a label that moved on before a transition could take it: the
+// label's state as it now is, or not found when it is gone.
+func conflictOn(ctx context.Context, q querier, id string) error {
+	var status string
+	if err := q.QueryRowContext(ctx, `SELECT status FROM shipments WHERE id = $1`, id).Scan(&status); err != nil {
+		return notFound(err)
+	}
+	return errs.New(errs.Conflict, "shipment.changed", errs.Args{"status": status})
 }
 
 // Shipments lists the owner's shipments in a mode, newest first, with a cursor for the next page.
@@ -167,12 +208,7 @@ func (s *Store) Shipments(ctx context.Context, owner string, mode account.Mode, 
 		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
 	}
 	if len(f.Statuses) > 0 {
-		var ph []string
-		for _, st := range f.Statuses {
-			args = append(args, string(st))
-			ph = append(ph, fmt.Sprintf("$%d", len(args)))
-		}
-		where = append(where, "status IN ("+strings.Join(ph, ", ")+")")
+		where = append(where, "status IN ("+bind(&args, f.Statuses)+")")
 	}
 	if q := strings.TrimSpace(f.Search); q != "" {
 		add(`(LOWER(COALESCE(item_no, '')) LIKE ? ESCAPE '\' OR LOWER(recipient_name) LIKE ? ESCAPE '\' OR LOWER(reference) LIKE ? ESCAPE '\')`, "%"+strings.ToLower(likeEscape(q))+"%")
@@ -208,9 +244,11 @@ func (s *Store) Shipments(ctx context.Context, owner string, mode account.Mode, 
 	return out, next, nil
 }
 
-// UpdateShipment saves a changed shipment still in one of the states allowed (optimistically: if it
-// moved on meanwhile, the update is a conflict). A shipment turning ready gets its item number now.
-func (s *Store) UpdateShipment(ctx context.Context, sh *shipment.Shipment, from []shipment.Status, unprinted bool, prefix func(string) string, now time.Time) error {
+// UpdateShipment saves a sender's change to a shipment (the Save transition): only while it is
+// incomplete or ready, unprinted, held by no payment and at the version the change was worked out
+// from; else it is a conflict naming the state it is in. A shipment turning ready gets its item
+// number now.
+func (s *Store) UpdateShipment(ctx context.Context, sh *shipment.Shipment, prefix func(string) string, now time.Time) error {
 	return s.Transact(ctx, func(tx *sql.Tx) error {
 		if err := s.numberIfReady(ctx, tx, sh, prefix, now); err != nil {
 			return err
@@ -220,51 +258,79 @@ func (s *Store) UpdateShipment(ctx context.Context, sh *shipment.Shipment, from 
 			return err
 		}
 		args := []any{sh.ID, sh.OwnerID, string(sh.Status), sh.Service, itemNoOrNil(sh), sh.Reference, int64(sh.Total), data, ts(sh.UpdatedAt),
-			tsOrNil(sh.ExpiresAt), tsOrNil(sh.DeleteAfter), sh.Recipient.Name, sh.Recipient.Country}
-		var ph []string
-		for _, st := range from {
-			args = append(args, string(st))
-			ph = append(ph, fmt.Sprintf("$%d", len(args)))
-		}
-		// printed_at is only ever set by MarkPrinted; an edit must not race a print (LBL-9).
-		cond := ""
-		if unprinted {
-			cond = " AND printed_at IS NULL"
-		}
+			tsOrNil(sh.ExpiresAt), tsOrNil(sh.DeleteAfter), sh.Recipient.Name, sh.Recipient.Country, sh.Version}
 		res, err := tx.ExecContext(ctx, `UPDATE shipments SET status = $3, service = $4, item_no = $5, reference = $6, total_cents = $7, data = $8,
-			updated_at = $9, expires_at = $10, delete_after = $11, recipient_name = $12, recipient_country = $13
-			WHERE id = $1 AND owner_id = $2 AND status IN (`+strings.Join(ph, ", ")+`)`+cond, args...)
+			updated_at = $9, expires_at = $10, delete_after = $11, recipient_name = $12, recipient_country = $13, version = version + 1
+			WHERE id = $1 AND owner_id = $2 AND version = $14 AND printed_at IS NULL AND payment_id IS NULL AND status IN (`+statesOf(&args, shipment.Save)+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("store: update shipment: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errs.New(errs.Conflict, "shipment.changed", nil)
+		if err := one(res); err != nil {
+			return conflictOn(ctx, tx, sh.ID)
+		}
+		sh.Version++
+		return nil
+	})
+}
+
+// DeleteShipment removes one of the owner's incomplete or unpaid shipments, held by no payment.
+// Declined payments' lines for it go with it (the payment's own record stays).
+func (s *Store) DeleteShipment(ctx context.Context, owner string, mode account.Mode, id string) error {
+	return s.Transact(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM payment_items WHERE shipment_id = $1
+			AND payment_id IN (SELECT id FROM payments WHERE status = $2 AND owner_id = $3 AND mode = $4)`, id, string(payment.Failed), owner, string(mode)); err != nil {
+			return fmt.Errorf("store: delete shipment: %w", err)
+		}
+		args := []any{id, owner, string(mode)}
+		res, err := tx.ExecContext(ctx, `DELETE FROM shipments WHERE id = $1 AND owner_id = $2 AND mode = $3 AND payment_id IS NULL
+			AND status IN (`+statesOf(&args, shipment.Delete)+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("store: delete shipment: %w", err)
+		}
+		if err := one(res); err != nil {
+			if _, err := s.shipmentTx(ctx, tx, owner, mode, id); err != nil {
+				return err
+			}
+			return errs.New(errs.Conflict, "shipment.not_deletable", nil)
 		}
 		return nil
 	})
 }
 
-// DeleteShipment removes one of the owner's incomplete or unpaid shipments.
-func (s *Store) DeleteShipment(ctx context.Context, owner string, mode account.Mode, id string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM shipments WHERE id = $1 AND owner_id = $2 AND mode = $3 AND status IN ('incomplete', 'ready')`, id, owner, string(mode))
-	if err != nil {
-		return fmt.Errorf("store: delete shipment: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		if _, err := s.Shipment(ctx, owner, mode, id); err != nil {
-			return err
+func (s *Store) shipmentTx(ctx context.Context, q querier, owner string, mode account.Mode, id string) (*shipment.Shipment, error) {
+	sh, err := scanShipment(q.QueryRowContext(ctx, `SELECT `+shipmentColumns+` FROM shipments WHERE id = $1 AND owner_id = $2 AND mode = $3`, id, owner, string(mode)))
+	return sh, notFound(err)
+}
+
+// PrintShipments records that the owner printed labels (the Print transition, LBL-9): from now on
+// the sender can no longer edit them. All or none: a label gone or in another state is a conflict.
+// A label printed before keeps its first printing time.
+func (s *Store) PrintShipments(ctx context.Context, owner string, mode account.Mode, ids []string, now time.Time) error {
+	return s.Transact(ctx, func(tx *sql.Tx) error {
+		args := []any{owner, string(mode), ts(now)}
+		in := bind(&args, ids)
+		res, err := tx.ExecContext(ctx, `UPDATE shipments SET printed_at = COALESCE(printed_at, $3), version = version + 1
+			WHERE owner_id = $1 AND mode = $2 AND id IN (`+in+`) AND status IN (`+statesOf(&args, shipment.Print)+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("store: print shipments: %w", err)
 		}
-		return errs.New(errs.Conflict, "shipment.not_deletable", nil)
+		if n, _ := res.RowsAffected(); int(n) != len(ids) {
+			return errs.New(errs.Conflict, "shipment.not_printable", errs.Args{"status": "changed"})
+		}
+		return nil
+	})
+}
+
+// one checks that a conditional write changed exactly one row.
+func one(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n != 1 {
+		return errNoRow
 	}
 	return nil
 }
 
-// MarkPrinted records the first time a label was printed.
-func (s *Store) MarkPrinted(ctx context.Context, ids []string, now time.Time) error {
-	for _, id := range ids {
-		if _, err := s.db.ExecContext(ctx, `UPDATE shipments SET printed_at = $2 WHERE id = $1 AND printed_at IS NULL`, id, ts(now)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+var errNoRow = errors.New("store: no row in the expected state")

@@ -138,7 +138,7 @@ func unpackEvents(itemNo, packed string, add func(tracking.Event)) error {
 // FollowMilestone puts a posted label in the state its events say, forward only: posted, in
 // transit, then delivered or returned, which are final. Two imports racing cannot move a label back.
 func (s *Store) FollowMilestone(ctx context.Context, itemNo, status string, now time.Time) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE shipments SET status = $2, updated_at = $3 WHERE item_no = $1 AND
+	_, err := s.db.ExecContext(ctx, `UPDATE shipments SET status = $2, updated_at = $3, version = version + 1 WHERE item_no = $1 AND
 		(status = 'posted' AND $2 IN ('in_transit', 'delivered', 'returned') OR status = 'in_transit' AND $2 IN ('delivered', 'returned'))`,
 		itemNo, status, ts(now))
 	if err != nil {

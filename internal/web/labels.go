@@ -354,23 +354,37 @@ func (p *Portal) labelDelete(w http.ResponseWriter, r *http.Request) {
 
 func (p *Portal) labelCancel(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	_, err := p.Shipments.Cancel(r.Context(), owner(r), id)
-	notice := "label_cancelled"
-	if errs.As(err).Message.Key == "shipment.cancel_paid" {
-		notice, err = p.cancelPaid(r, id)
-	}
+	c, err := p.Payments.Cancel(r.Context(), owner(r), id, false)
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
+	notice := "label_cancelled"
+	if c.Refund != nil {
+		notice = "refund_applied"
+	}
 	http.Redirect(w, r, "/labels/"+id+"?notice="+notice, http.StatusSeeOther)
 }
 
-// labelPDF serves one label, or (POST /labels/print) several at once, one per page or on A4 sheets.
+// labelPDF shows one label (?layout=a4 on an A4 sheet). Looking changes nothing: a label never
+// printed, or asked for with ?preview=1, is a preview marked PREVIEW.
 func (p *Portal) labelPDF(w http.ResponseWriter, r *http.Request) {
-	p.writeLabels(w, r, []string{r.PathValue("id")}, r.URL.Query().Get("layout"))
+	list, err := p.Shipments.Printable(r.Context(), owner(r), []string{r.PathValue("id")})
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	preview := r.URL.Query().Get("preview") != "" || shipment.Unprinted(list)
+	p.writePDF(w, r, list, r.URL.Query().Get("layout"), preview)
 }
 
+// labelPrint prints one label (a POST: the sender can no longer edit it afterwards, LBL-9).
+func (p *Portal) labelPrint(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	p.printIDs(w, r, []string{r.PathValue("id")}, r.PostForm.Get("layout"))
+}
+
+// labelsPrint prints several labels at once, one per page or on A4 sheets.
 func (p *Portal) labelsPrint(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	ids := r.PostForm["id"]
@@ -378,16 +392,19 @@ func (p *Portal) labelsPrint(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/labels?notice=choose_labels", http.StatusSeeOther)
 		return
 	}
-	p.writeLabels(w, r, ids, r.PostForm.Get("layout"))
+	p.printIDs(w, r, ids, r.PostForm.Get("layout"))
 }
 
-func (p *Portal) writeLabels(w http.ResponseWriter, r *http.Request, ids []string, layout string) {
-	preview := r.URL.Query().Get("preview") != ""
-	list, err := p.Shipments.Printable(r.Context(), owner(r), ids, preview)
+func (p *Portal) printIDs(w http.ResponseWriter, r *http.Request, ids []string, layout string) {
+	list, err := p.Shipments.Print(r.Context(), owner(r), ids)
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
+	p.writePDF(w, r, list, layout, false)
+}
+
+func (p *Portal) writePDF(w http.ResponseWriter, r *http.Request, list []*shipment.Shipment, layout string, preview bool) {
 	pdf, err := shipment.RenderLabels(p.Catalog, list, layout, preview)
 	if err != nil {
 		p.fail(w, r, err)

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/money"
 	"github.com/ecship/ecship/internal/payment"
 )
@@ -112,17 +111,6 @@ func (p *Portal) paymentView(w http.ResponseWriter, r *http.Request) {
 	p.render(w, r, http.StatusOK, "payment", pg)
 }
 
-// cancelPaid cancels a paid label: before the 20:00 settlement it leaves the capture; after, the
-// cancellation opens a refund application.
-func (p *Portal) cancelPaid(r *http.Request, id string) (string, error) {
-	err := p.Payments.CancelLabel(r.Context(), owner(r), id)
-	if errs.As(err).Message.Key == "payment.settled" {
-		_, err = p.Refunds.CancelSettled(r.Context(), owner(r), id)
-		return "refund_applied", err
-	}
-	return "label_cancelled", err
-}
-
 type refundsPage struct {
 	page
 	Refunds []*payment.Refund
@@ -145,7 +133,7 @@ func (p *Portal) adminRefunds(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Portal) renderAdminRefunds(w http.ResponseWriter, r *http.Request, status int, errText string) {
-	list, err := p.Refunds.Store.RefundsToVet(r.Context(), payment.RefundSubmitted)
+	list, err := p.Refunds.ToVet(r.Context(), owner(r))
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -156,7 +144,7 @@ func (p *Portal) renderAdminRefunds(w http.ResponseWriter, r *http.Request, stat
 func (p *Portal) vetRefund(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	approve := r.PostForm.Get("decision") == "approve"
-	if _, err := p.Refunds.Vet(r.Context(), currentUser(r), r.PathValue("id"), approve, r.PostForm.Get("note")); err != nil {
+	if _, err := p.Refunds.Vet(r.Context(), owner(r), r.PathValue("id"), approve, r.PostForm.Get("note")); err != nil {
 		status, msg := failMessage(Lang(w, r), err)
 		p.renderAdminRefunds(w, r, status, msg)
 		return

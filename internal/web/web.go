@@ -135,6 +135,7 @@ func (p *Portal) Register(mux *http.ServeMux) {
 	p.handle(mux, "POST", "/labels/print", V, p.labelsPrint)
 	p.handle(mux, "GET", "/labels/{id}", account.SignedIn, p.labelView)
 	p.handle(mux, "GET", "/labels/{id}/label.pdf", V, p.labelPDF)
+	p.handle(mux, "POST", "/labels/{id}/print", V, p.labelPrint)
 	p.handle(mux, "GET", "/labels/{id}/edit", V, p.labelEdit)
 	p.handle(mux, "POST", "/labels/{id}/edit", V, p.labelUpdate)
 	p.handle(mux, "POST", "/labels/{id}/copy", V, p.labelCopy)
