@@ -18,7 +18,8 @@ type LedgerReport struct {
 }
 
 // LedgerCheck proves the books: every transaction balances; the ledger's card balances equal what the
-// payments hold and what the gateway captured; each payment agrees with the gateway's record of it.
+// payments hold and what the gateway captured; each payment agrees with the gateway's record of it;
+// and label by label, state and money agree (store.LabelMoneyProblems).
 func (a *App) LedgerCheck(ctx context.Context) (LedgerReport, error) {
 	var r LedgerReport
 	bad, err := a.Store.UnbalancedTxns(ctx)
@@ -50,7 +51,7 @@ func (a *App) LedgerCheck(ctx context.Context) (LedgerReport, error) {
 	}
 	var held, captured money.Cents
 	for _, p := range payments {
-		if p.Method == "deposit" {
+		if p.Method == payment.ByDeposit {
 			continue // no card: checked against the deposit accounts below
 		}
 		rec, found, err := a.Store.GatewayRecord(ctx, p.ID)
@@ -60,7 +61,7 @@ func (a *App) LedgerCheck(ctx context.Context) (LedgerReport, error) {
 		switch p.Status {
 		case payment.Authorized, payment.Settling:
 			held += p.Active()
-			if !found || rec.Status == "declined" || rec.Status == "voided" {
+			if !found || rec.Status == payment.GatewayDeclined || rec.Status == payment.GatewayVoided {
 				r.Problems = append(r.Problems, "payment "+p.ID+" is authorised here but not at the gateway")
 			}
 		case payment.Settled:
@@ -69,7 +70,7 @@ func (a *App) LedgerCheck(ctx context.Context) (LedgerReport, error) {
 				r.Problems = append(r.Problems, fmt.Sprintf("payment %s captured %s here, %s at the gateway", p.ID, p.Captured.Display(), rec.Captured.Display()))
 			}
 		case payment.Failed:
-			if found && rec.Status != "declined" && rec.Status != "voided" {
+			if found && rec.Status != payment.GatewayDeclined && rec.Status != payment.GatewayVoided {
 				r.Problems = append(r.Problems, "payment "+p.ID+" failed here but holds money at the gateway")
 			}
 		}
@@ -142,5 +143,12 @@ func (a *App) LedgerCheck(ctx context.Context) (LedgerReport, error) {
 	if got := -r.Balances[payment.PostageUnearned]; got != due {
 		r.Problems = append(r.Problems, fmt.Sprintf("postage:unearned is %s; paid labels not posted, refunds not sent and unused counter money come to %s", got.Display(), due.Display()))
 	}
+	// Label by label: each paid or posted label holds exactly its price, no cancelled label was
+	// charged without a refund application.
+	labels, err := a.Store.LabelMoneyProblems(ctx)
+	if err != nil {
+		return r, err
+	}
+	r.Problems = append(r.Problems, labels...)
 	return r, nil
 }

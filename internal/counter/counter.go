@@ -81,6 +81,9 @@ type Item struct {
 	BonusPoints int         // Speedpost bonus points (PAY-7)
 	PaymentID   string      // the online payment, "" if none
 	ScannedAt   time.Time
+	// LabelVersion is the label's version when it was weighed and priced here: the item is added or
+	// re-weighed only if the label is still so (not cancelled, paid or edited meanwhile).
+	LabelVersion int
 	PostedAt    *time.Time
 }
 

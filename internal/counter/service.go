@@ -241,7 +241,8 @@ func (s *Service) scan(ctx context.Context, sess *Session, in ScanInput, now tim
 		seq = max(seq, x.Seq+1)
 	}
 	it := &Item{SessionID: sess.ID, ShipmentID: sh.ID, Seq: seq, ItemNo: sh.ItemNo, OwnerID: sh.OwnerID, Service: sh.Service,
-		Destination: sh.Recipient.Country, Status: AwaitingPayment, DeclaredG: sh.WeightG, WeightG: in.WeightG, Insurance: sh.Insurance, ScannedAt: now}
+		Destination: sh.Recipient.Country, Status: AwaitingPayment, DeclaredG: sh.WeightG, WeightG: in.WeightG, Insurance: sh.Insurance, ScannedAt: now,
+		LabelVersion: sh.Version}
 	if in.Insurance != nil {
 		it.Insurance = *in.Insurance
 	}

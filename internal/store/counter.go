@@ -118,6 +118,21 @@ func (s *Store) ApplyCounterChange(ctx context.Context, ch *counter.Change) erro
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errs.New(errs.Conflict, "counter.session.changed", nil)
 		}
+		for _, it := range []*counter.Item{ch.AddItem, ch.UpdateItem} {
+			if it == nil {
+				continue
+			}
+			// The label as it was weighed and priced: a cancellation, payment or edit since then
+			// makes the scan a conflict rather than an item waiting for the wrong amount.
+			var v int
+			err := tx.QueryRowContext(ctx, `SELECT version FROM shipments WHERE id = $1`+s.forUpdate(), it.ShipmentID).Scan(&v)
+			if err != nil {
+				return notFound(err)
+			}
+			if v != it.LabelVersion {
+				return errs.New(errs.Conflict, "counter.item.changed", errs.Args{"item": it.ItemNo})
+			}
+		}
 		if it := ch.AddItem; it != nil {
 			_, err := tx.ExecContext(ctx, `INSERT INTO counter_items (session_id, shipment_id, seq, item_no, owner_id, service, status, declared_g, weight_g,
 				insurance_cents, postage_cents, paid_before_cents, paid_here_cents, refundable_cents, bonus_points, payment_id, scanned_at)
