@@ -84,7 +84,7 @@ type Item struct {
 	// LabelVersion is the label's version when it was weighed and priced here: the item is added or
 	// re-weighed only if the label is still so (not cancelled, paid or edited meanwhile).
 	LabelVersion int
-	PostedAt    *time.Time
+	PostedAt     *time.Time
 }
 
 // Paid is what was paid for the item, online and here.
