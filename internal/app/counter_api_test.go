@@ -30,8 +30,9 @@ func counterKey(t *testing.T, svc *account.Service, login string) string {
 	return secret
 }
 
-// pdfText extracts a PDF's text with pdftotext; without the tool it skips the check (CI installs it).
-func pdfText(t *testing.T, pdf []byte) (string, bool) {
+// pdfText extracts a PDF's text with pdftotext (more options in opts, such as -raw); without the
+// tool it skips the check (CI installs it).
+func pdfText(t *testing.T, pdf []byte, opts ...string) (string, bool) {
 	t.Helper()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		if os.Getenv("CI") != "" {
@@ -41,7 +42,7 @@ func pdfText(t *testing.T, pdf []byte) (string, bool) {
 	}
 	path := filepath.Join(t.TempDir(), "r.pdf")
 	os.WriteFile(path, pdf, 0o644)
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+	out, err := exec.Command("pdftotext", append(append([]string{"-enc", "UTF-8"}, opts...), path, "-")...).Output()
 	if err != nil {
 		t.Fatalf("pdftotext: %v", err)
 	}
