@@ -135,7 +135,7 @@ func (a *App) LoadWeatherDays(ctx context.Context) error {
 func (a *App) routes() error {
 	now := func() time.Time { return a.Now() }
 	mux := http.NewServeMux()
-	server.Health(mux, a.Store.Ping)
+	server.Health(mux, a.Store.Ready)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
 	api.Register(mux, &api.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Counter: a.Counter, Tracking: a.Tracking, Metrics: a.Metrics, Log: a.Log, Now: now})
 	soap.RegisterMailTrack(mux, &soap.MailTrack{Integrators: a.Accounts, Tracking: a.Tracking, Catalog: a.Catalog, Usage: a.Store, MinInterval: a.Config.MailTrackMinInterval, DailyLimit: a.Config.MailTrackDailyLimit,

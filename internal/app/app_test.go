@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -184,6 +185,25 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 	}
 	if resp, _ := http.Get(base + "/readyz"); resp.StatusCode != 200 {
 		t.Errorf("readyz %d", resp.StatusCode)
+	}
+	// A database whose schema is not this binary's (restored from an older backup, say): every
+	// request would fail, so not ready.
+	db, err := sql.Open("sqlite", strings.TrimPrefix(a.Config.DB, "sqlite:"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`DELETE FROM goose_db_version WHERE version_id = (SELECT MAX(version_id) FROM goose_db_version)`); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := http.Get(base + "/readyz"); resp.StatusCode != 503 {
+		t.Errorf("readyz with the schema one migration behind: %d; want 503", resp.StatusCode)
+	}
+	if _, err := db.Exec(`DROP TABLE goose_db_version`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if resp, _ := http.Get(base + "/readyz"); resp.StatusCode != 503 {
+		t.Errorf("readyz with no schema: %d; want 503", resp.StatusCode)
 	}
 	a.Store.Close() // the database goes away: not ready, though alive
 	if resp, _ := http.Get(base + "/readyz"); resp.StatusCode != 503 {

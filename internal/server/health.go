@@ -6,8 +6,9 @@ import (
 	"time"
 )
 
-// Health registers /healthz (the process answers) and /readyz (and its database does).
-func Health(mux *http.ServeMux, ping func(context.Context) error) {
+// Health registers /healthz (the process answers) and /readyz (its database answers, with the
+// schema this binary needs: ready checks both).
+func Health(mux *http.ServeMux, ready func(context.Context) error) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
@@ -17,9 +18,9 @@ func Health(mux *http.ServeMux, ping func(context.Context) error) {
 		defer cancel()
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
-		if err := ping(ctx); err != nil {
+		if err := ready(ctx); err != nil {
 			w.WriteHeader(http.StatusServiceUnavailable)
-			w.Write([]byte("database unavailable\n"))
+			w.Write([]byte("database not ready\n"))
 			return
 		}
 		w.Write([]byte("ready\n"))

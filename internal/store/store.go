@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -205,4 +206,40 @@ func retryable(err error) bool {
 		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
 	}
 	return false
+}
+
+// Ready reports whether the database answers and its schema is the one this binary was built for:
+// its latest migration applied. A database restored from an older backup, or emptied, is not ready
+// even though it answers.
+func (s *Store) Ready(ctx context.Context) error {
+	want, err := s.LatestMigration()
+	if err != nil {
+		return err
+	}
+	var got sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT MAX(version_id) FROM goose_db_version`).Scan(&got); err != nil {
+		return fmt.Errorf("store: schema version: %w", err)
+	}
+	if got.Int64 != want {
+		return fmt.Errorf("store: the schema is at migration %d; this binary needs %d", got.Int64, want)
+	}
+	return nil
+}
+
+// LatestMigration is the version of the newest migration this binary carries for its database.
+func (s *Store) LatestMigration() (int64, error) {
+	entries, err := fs.ReadDir(migrations, "migrations/"+string(s.dialect))
+	if err != nil {
+		return 0, err
+	}
+	var latest int64
+	for _, e := range entries {
+		num, _, _ := strings.Cut(e.Name(), "_")
+		v, err := strconv.ParseInt(num, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("store: migration %s: %w", e.Name(), err)
+		}
+		latest = max(latest, v)
+	}
+	return latest, nil
 }
