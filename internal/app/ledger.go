@@ -49,6 +49,10 @@ func (a *App) LedgerCheck(ctx context.Context) (LedgerReport, error) {
 	if err != nil {
 		return r, err
 	}
+	refundedBy, err := a.Store.RefundedByPayment(ctx)
+	if err != nil {
+		return r, err
+	}
 	var held, captured money.Cents
 	for _, p := range payments {
 		if p.Method == payment.ByDeposit {
@@ -68,6 +72,9 @@ func (a *App) LedgerCheck(ctx context.Context) (LedgerReport, error) {
 			captured += p.Captured
 			if !found || rec.Captured != p.Captured {
 				r.Problems = append(r.Problems, fmt.Sprintf("payment %s captured %s here, %s at the gateway", p.ID, p.Captured.Display(), rec.Captured.Display()))
+			}
+			if rec.Refunded != refundedBy[p.ID] {
+				r.Problems = append(r.Problems, fmt.Sprintf("payment %s refunded %s here, %s at the gateway", p.ID, refundedBy[p.ID].Display(), rec.Refunded.Display()))
 			}
 		case payment.Failed:
 			if found && rec.Status != payment.GatewayDeclined && rec.Status != payment.GatewayVoided {

@@ -15,7 +15,9 @@ import (
 type GatewayBook interface {
 	GatewayRecord(ctx context.Context, reference string) (GatewayRecord, bool, error)
 	GatewayRecordByAuth(ctx context.Context, authID string) (GatewayRecord, bool, error)
-	SaveGatewayRecord(ctx context.Context, r GatewayRecord) error
+	// RefundGatewayRecord adds a refund to a captured authorisation, once per reference and never
+	// beyond what was captured (a conflict otherwise), in one conditional write.
+	RefundGatewayRecord(ctx context.Context, authID string, amount money.Cents, reference string, now time.Time) error
 	// AddGatewayRecord records a new authorisation unless the reference has one already.
 	AddGatewayRecord(ctx context.Context, r GatewayRecord) error
 	// SettleGatewayRecords captures or voids authorisations in one go.
@@ -63,17 +65,10 @@ func declineOf(number string) string {
 
 // Capture takes up to the authorised amount, once.
 func (g *TestGateway) Capture(ctx context.Context, authID string, amount money.Cents) error {
-	rec, found, err := g.Book.GatewayRecordByAuth(ctx, authID)
-	switch {
-	case err != nil:
-		return err
-	case !found || rec.Status != GatewayAuthorized:
-		return errs.New(errs.Conflict, "payment.gateway.not_capturable", errs.Args{"auth": authID})
-	case amount <= 0 || amount > rec.Authorized:
-		return fmt.Errorf("payment: capture of %v over the authorised %v", amount, rec.Authorized)
+	if amount <= 0 {
+		return fmt.Errorf("payment: capture of %v", amount)
 	}
-	rec.Status, rec.Captured = GatewayCaptured, amount
-	return g.Book.SaveGatewayRecord(ctx, rec)
+	return g.one(ctx, Settlement{AuthID: authID, Amount: amount})
 }
 
 // SettleBatch captures or voids a day's authorisations at once; one already captured or voided
@@ -84,30 +79,24 @@ func (g *TestGateway) SettleBatch(ctx context.Context, items []Settlement) ([]er
 
 // Void releases an authorisation never captured.
 func (g *TestGateway) Void(ctx context.Context, authID string) error {
-	rec, found, err := g.Book.GatewayRecordByAuth(ctx, authID)
-	switch {
-	case err != nil:
-		return err
-	case !found || (rec.Status != GatewayAuthorized && rec.Status != GatewayVoided):
-		return errs.New(errs.Conflict, "payment.gateway.not_voidable", errs.Args{"auth": authID})
-	}
-	rec.Status = GatewayVoided
-	return g.Book.SaveGatewayRecord(ctx, rec)
+	return g.one(ctx, Settlement{AuthID: authID})
 }
 
-// Refund returns up to what was captured.
-func (g *TestGateway) Refund(ctx context.Context, authID string, amount money.Cents, reference string) error {
-	rec, found, err := g.Book.GatewayRecordByAuth(ctx, authID)
-	switch {
-	case err != nil:
+// one captures or voids one authorisation, as a batch of one (each a conditional write).
+func (g *TestGateway) one(ctx context.Context, it Settlement) error {
+	out, err := g.Book.SettleGatewayRecords(ctx, []Settlement{it})
+	if err != nil {
 		return err
-	case !found || rec.Status != GatewayCaptured:
-		return errs.New(errs.Conflict, "payment.gateway.not_refundable", errs.Args{"auth": authID})
-	case amount <= 0 || rec.Refunded+amount > rec.Captured:
+	}
+	return out[0]
+}
+
+// Refund returns up to what was captured, once per reference.
+func (g *TestGateway) Refund(ctx context.Context, authID string, amount money.Cents, reference string) error {
+	if amount <= 0 {
 		return errs.New(errs.Conflict, "payment.refund.over_captured", nil)
 	}
-	rec.Refunded += amount
-	return g.Book.SaveGatewayRecord(ctx, rec)
+	return g.Book.RefundGatewayRecord(ctx, authID, amount, reference, g.Now())
 }
 
 // Lookup answers what the gateway knows of a payment reference.

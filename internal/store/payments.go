@@ -440,12 +440,29 @@ func (s *Store) GatewayRecordByAuth(ctx context.Context, authID string) (payment
 	return r, err == nil, err
 }
 
-// SaveGatewayRecord writes the test gateway's record.
-func (s *Store) SaveGatewayRecord(ctx context.Context, r payment.GatewayRecord) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO gateway_records (`+gatewayColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-		ON CONFLICT (auth_id) DO UPDATE SET status = excluded.status, captured_cents = excluded.captured_cents, refunded_cents = excluded.refunded_cents`,
-		r.AuthID, r.Reference, r.Status, int64(r.Authorized), int64(r.Captured), int64(r.Refunded), r.Card.Brand, r.Card.Last4, r.Card.ExpMonth, r.Card.ExpYear, ts(r.At))
-	return err
+// RefundGatewayRecord adds a refund to a captured authorisation of the test gateway, once per
+// reference, never beyond what was captured: one transaction, one conditional write, so refunds of
+// one payment sent at the same moment add up and a refund sent again is taken once.
+func (s *Store) RefundGatewayRecord(ctx context.Context, authID string, amount money.Cents, reference string, now time.Time) error {
+	return s.Transact(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO gateway_refunds (reference, auth_id, amount_cents, at) VALUES ($1, $2, $3, $4) ON CONFLICT (reference) DO NOTHING`,
+			reference, authID, int64(amount), ts(now))
+		if err != nil {
+			return fmt.Errorf("store: gateway refund: %w", err)
+		}
+		if one(res) != nil {
+			return nil // this refund was taken before
+		}
+		res, err = tx.ExecContext(ctx, `UPDATE gateway_records SET refunded_cents = refunded_cents + $2
+			WHERE auth_id = $1 AND status = 'captured' AND refunded_cents + $2 <= captured_cents`, authID, int64(amount))
+		if err != nil {
+			return fmt.Errorf("store: gateway refund: %w", err)
+		}
+		if one(res) != nil {
+			return errs.New(errs.Conflict, "payment.refund.over_captured", nil)
+		}
+		return nil
+	})
 }
 
 // SettleGatewayRecords captures (amount > 0) or voids (amount 0) authorisations in one
