@@ -179,6 +179,13 @@ func (a *App) settlementJob() jobs.Job {
 	}}
 }
 
+// The reconciliation job runs ReconcileDelay after a start and every ReconcileEvery: a payment left
+// pending by a crash (see payment.PendingGrace) is repaired within a minute of the restart.
+const (
+	ReconcileDelay = 5 * time.Second
+	ReconcileEvery = 15 * time.Second
+)
+
 // reconciliationJob repairs payments whose gateway answer was lost.
 func (a *App) reconciliationJob() jobs.Job {
 	return jobs.Job{Name: "reconciliation", Run: func(ctx context.Context, now time.Time) (string, error) {
@@ -211,8 +218,12 @@ func (a *App) Run(ctx context.Context, ready func(net.Addr)) error {
 	runner := jobs.New(a.Store, a.Log)
 	runner.Now = func() time.Time { return a.Now() }
 	runner.Register(a.settlementJob())
-	runner.Register(a.reconciliationJob())
 	go runner.Run(ctx)
+	// Payments left pending by a process that stopped hold their labels: reconciled soon after a
+	// start and every few seconds, so a label is free again (or paid) within a minute.
+	reconciler := &jobs.Runner{Store: a.Store, Log: a.Log, Now: func() time.Time { return a.Now() }, Delay: ReconcileDelay, Every: ReconcileEvery}
+	reconciler.Register(a.reconciliationJob())
+	go reconciler.Run(ctx)
 	return server.Run(ctx, a.Config.Addr, a.handler, a.Log, func(addr net.Addr) {
 		// Listening on port 0 picks a port: links in emails must name the one picked.
 		if strings.HasSuffix(a.Accounts.BaseURL, ":0") {

@@ -1,13 +1,18 @@
 package app_test
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/payment"
+	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/store/storetest"
 )
 
@@ -117,5 +122,62 @@ func TestPrintingIsAnActionOfItsOwn(t *testing.T) {
 	}
 	if code, _, out := b.doJSON("PUT", "/api/v1/shipments/"+other, localParcel("PORTAL"), h...); code != 200 {
 		t.Errorf("a label looked at in the portal is locked: %d %s", code, out)
+	}
+}
+
+// Finding 7 of issue 11: a payment left pending by a process that stopped (after the gateway
+// authorised it, or before it reached the gateway) holds its label until reconciliation: a started
+// ecship reconciles it within a minute, so the label is paid, or free to pay again.
+func TestPendingPaymentsReconciledSoonAfterStart(t *testing.T) {
+	for name, dsn := range storetest.DSNs(t) {
+		t.Run(name, func(t *testing.T) {
+			a, _ := start(t, dsn, nil)
+			began := time.Now()
+			ctx := context.Background()
+			u, err := a.Accounts.CreateUser(ctx, "crashed", "crashed@example.hk", "harbour-view-8", account.Sender)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := &raceEnv{a: a, sender: shipment.Owner{User: u, Mode: account.Live}}
+			pending := func(s *shipment.Shipment) *payment.Payment {
+				p := &payment.Payment{ID: account.NewID("pay"), OwnerID: u.ID, Mode: account.Live, Method: payment.ByCard, Status: payment.Pending,
+					Amount: s.Total, Items: []payment.Item{{ShipmentID: s.ID, Amount: s.Total, Version: s.Version}}, CreatedAt: time.Now().Add(-40 * time.Second)}
+				if err := a.Store.BeginPayment(ctx, p); err != nil {
+					t.Fatal(err)
+				}
+				return p
+			}
+			authorised, never := e.label(t, 1000), e.label(t, 1000)
+			p1, p2 := pending(authorised), pending(never)
+			gw := &payment.TestGateway{Book: a.Store, Now: time.Now}
+			if _, err := gw.Authorize(ctx, payment.AuthRequest{Reference: p1.ID, Amount: p1.Amount, Number: payment.TestCardApprove, Card: payment.CardInfo{Brand: payment.Visa, Last4: "1111"}}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.Payments.PayByCard(ctx, e.sender, []string{never.ID}, raceCard(), ""); errs.CodeOf(err) != errs.Conflict {
+				t.Fatalf("a label held by a pending payment: %v; want a conflict", err)
+			}
+			for {
+				got1, _ := a.Store.PaymentByID(ctx, p1.ID)
+				got2, _ := a.Store.PaymentByID(ctx, p2.ID)
+				if got1.Status != payment.Pending && got2.Status != payment.Pending {
+					if got1.Status != payment.Authorized || got2.Status != payment.Failed {
+						t.Fatalf("reconciled: %s and %s; want authorized and failed", got1.Status, got2.Status)
+					}
+					break
+				}
+				if time.Since(began) > time.Minute {
+					t.Fatal("pending payments not reconciled within a minute of the start")
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+			t.Logf("reconciled %s after the start", time.Since(began).Round(100*time.Millisecond))
+			if got := e.get(t, authorised.ID); got.Status != shipment.Paid {
+				t.Errorf("authorised at the gateway, label %s", got.Status)
+			}
+			if _, err := a.Payments.PayByCard(ctx, e.sender, []string{never.ID}, raceCard(), ""); err != nil {
+				t.Errorf("the released label cannot be paid: %v", err)
+			}
+			booksBalance(t, a)
+		})
 	}
 }

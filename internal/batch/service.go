@@ -25,6 +25,9 @@ type Store interface {
 	StartBatch(ctx context.Context, b *Batch) (*Batch, bool, error)
 	Batch(ctx context.Context, owner string, mode account.Mode, id string) (*Batch, error)
 	BatchProgress(ctx context.Context, id string, done, total int, now time.Time) error
+	// RenewBatch is the heartbeat of a batch being processed: it keeps the lease of the process
+	// working on it (its updated_at) fresh.
+	RenewBatch(ctx context.Context, id string, now time.Time) error
 	FinishBatch(ctx context.Context, b *Batch, list []*shipment.Shipment, prefix func(string) string, now time.Time) error
 	EndBatch(ctx context.Context, b *Batch, now time.Time) error
 	RestartBatch(ctx context.Context, b *Batch, stale, now time.Time) error
@@ -42,11 +45,17 @@ type Service struct {
 	Sender func(ctx context.Context, u *account.User) shipment.Address
 	// Progress, when set, hears how far a batch's checking has come (the command line's bar).
 	Progress func(id string, done, total int)
+	// Heartbeat is how often Process renews its lease on a batch; 0 means HeartbeatEvery.
+	Heartbeat time.Duration
 }
 
-// A batch still processing after this long was interrupted (a process stopped mid-file): nothing of it
-// was stored, and uploading the file again processes it afresh.
-const staleAfter = 10 * time.Minute
+// The process working on a batch renews its lease every HeartbeatEvery. A batch whose lease is older
+// than staleAfter was interrupted (the process stopped mid-file): nothing of it was stored, it shows
+// as interrupted, and uploading the file again processes it afresh at once.
+const (
+	HeartbeatEvery = 10 * time.Second
+	staleAfter     = 30 * time.Second
+)
 
 // Upload records a file as a batch to process. The same file uploaded again is the same batch
 // (processed at most once); existing says so. The caller then runs Process (at once, or in the
@@ -150,6 +159,7 @@ func (s *Service) Process(ctx context.Context, o shipment.Owner, b *Batch) error
 	if b.Status != Processing {
 		return nil
 	}
+	defer s.heartbeat(ctx, b.ID)()
 	sender := shipment.Address{Name: o.User.Name(), Phone: o.User.Phone, Email: o.User.Email, Country: "HK"}
 	if s.Sender != nil {
 		sender = s.Sender(ctx, o.User)
@@ -209,6 +219,30 @@ func (s *Service) Process(ctx context.Context, o shipment.Owner, b *Batch) error
 	}
 	b.Errors, b.RowsDone, b.Status = rowErrs, len(rows), Done
 	return s.Store.FinishBatch(ctx, b, list, s.Shipments.Prefix(b.Mode), s.Now())
+}
+
+// heartbeat renews the batch's lease every HeartbeatEvery until the returned stop is called.
+func (s *Service) heartbeat(ctx context.Context, id string) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		every := s.Heartbeat
+		if every <= 0 {
+			every = HeartbeatEvery
+		}
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				s.Store.RenewBatch(ctx, id, s.Now())
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
 }
 
 func hasRow(errs []RowError, row int) bool {

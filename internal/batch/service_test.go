@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -208,14 +209,54 @@ func TestInterruptedBatchIsProcessedOnTheNextUpload(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The process stops here (no Process call); later the sender sees it interrupted, uploads again.
-		e.now = e.now.Add(11 * time.Minute)
+		// The process stops here (no Process call, so no heartbeat). While its lease is fresh the
+		// batch is processing and a re-upload answers it as it is; 31 s after the last heartbeat it
+		// is interrupted, and the file uploaded again is processed at once.
+		e.now = e.now.Add(20 * time.Second)
+		if got, existing := upload(t, e, "i.csv", csv); !existing || got.Status != batch.Processing {
+			t.Errorf("a batch with a fresh lease: existing %v, %s", existing, got.Status)
+		}
+		e.now = e.now.Add(11 * time.Second)
 		if got, _ := e.svc.Get(bg, e.o, b.ID); got.Status != batch.Failed || got.FileError.Key != "batch.interrupted" {
 			t.Errorf("stale batch shows %s", got.Status)
 		}
 		again, existing := upload(t, e, "i.csv", csv)
 		if existing || again.ID != b.ID || again.Status != batch.Done || again.Created != 1 {
 			t.Errorf("re-upload: existing %v status %s created %d", existing, again.Status, again.Created)
+		}
+	})
+}
+
+// The process working on a batch renews its lease while it works, so a long file is never taken
+// for an interrupted one.
+func TestProcessRenewsItsLease(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		svc := *e.svc
+		var clock atomic.Int64
+		clock.Store(e.now.UnixNano())
+		svc.Now = func() time.Time { return time.Unix(0, clock.Load()).UTC() }
+		svc.Heartbeat = 5 * time.Millisecond
+		b, _, err := svc.Upload(bg, e.o, "slow.csv", []byte(header+row("S-1", "10118", "621410")), batch.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		later := e.now.Add(time.Minute)
+		var seen time.Time
+		svc.Sender = func(ctx context.Context, u *account.User) shipment.Address {
+			clock.Store(later.UnixNano()) // a minute passes while this batch is being worked on
+			time.Sleep(60 * time.Millisecond)
+			got, err := st.Batch(ctx, e.o.User.ID, e.o.Mode, b.ID)
+			if err == nil {
+				seen = got.UpdatedAt
+			}
+			return shipment.Address{Name: "陳大文", Lines: []string{"8 Nathan Road"}, City: "Kowloon", Country: "HK", Phone: "85291234567"}
+		}
+		if err := svc.Process(bg, e.o, b); err != nil {
+			t.Fatal(err)
+		}
+		if !seen.Equal(later) {
+			t.Errorf("lease while processing: %v; want renewed to %v", seen, later)
 		}
 	})
 }

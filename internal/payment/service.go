@@ -41,6 +41,14 @@ type Store interface {
 	PaymentOfShipment(ctx context.Context, owner string, mode account.Mode, shipmentID string) (*Payment, error)
 }
 
+// A call to the card gateway waits at most GatewayTimeout for its answer. A payment still pending
+// PendingGrace after it began therefore has no request waiting for it any more (its process
+// stopped): reconciliation completes or fails it from the gateway's own records.
+const (
+	GatewayTimeout = 20 * time.Second
+	PendingGrace   = 30 * time.Second
+)
+
 // Service takes payments.
 type Service struct {
 	Store    Store
@@ -77,9 +85,11 @@ func (s *Service) PayByCard(ctx context.Context, o shipment.Owner, ids []string,
 		return s.await(ctx, o, key)
 	}
 	p.Card = info
-	auth, err := s.Gateway.Authorize(ctx, AuthRequest{Reference: p.ID, Amount: p.Amount, Currency: "HKD", Number: number, Card: info})
+	actx, cancel := context.WithTimeout(ctx, GatewayTimeout)
+	auth, err := s.Gateway.Authorize(actx, AuthRequest{Reference: p.ID, Amount: p.Amount, Currency: "HKD", Number: number, Card: info})
+	cancel()
 	switch {
-	case errors.Is(err, ErrGatewayTimeout):
+	case errors.Is(err, ErrGatewayTimeout), errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
 		// The answer was lost: ask the gateway what it did (reconciliation), now rather than later.
 		s.Log.Warn("card gateway timed out; reconciling", "payment", p.ID)
 		return s.reconcile(ctx, p)
@@ -211,9 +221,17 @@ func (s *Service) begin(ctx context.Context, o shipment.Owner, ids []string, met
 	return p, false, nil
 }
 
+// complete records the gateway's approval. If reconciliation failed the payment meanwhile (its
+// labels released), the authorisation is voided at once: never a hold on a card for labels not paid.
 func (s *Service) complete(ctx context.Context, p *Payment) error {
 	txn := Move("auth:"+p.ID, "authorization", p.ID, CardAuthorized, PostageUnearned, p.Amount, s.Now())
-	return s.Store.CompletePayment(ctx, p, txn)
+	err := s.Store.CompletePayment(ctx, p, txn)
+	if errs.CodeOf(err) == errs.Conflict {
+		if verr := s.Gateway.Void(ctx, p.AuthID); verr != nil {
+			s.Log.Error("card authorised for a payment failed meanwhile, and the void was refused", "payment", p.ID, "err", verr)
+		}
+	}
+	return err
 }
 
 // reconcile settles a pending payment from the gateway's own records: authorised there, it is
@@ -243,11 +261,12 @@ func (s *Service) reconcile(ctx context.Context, p *Payment) (*Payment, error) {
 	}
 }
 
-// Reconcile repairs payments left pending by a crash or a lost answer (older than a minute): each
-// is completed or failed as the gateway's records say, so there is never a charge without a paid
-// label or a paid label without a charge.
+// Reconcile repairs payments left pending by a crash or a lost answer (pending for longer than
+// PendingGrace): each is completed or failed as the gateway's records say, so there is never a
+// charge without a paid label or a paid label without a charge, and a label is never held for long
+// by a payment nobody is waiting for.
 func (s *Service) Reconcile(ctx context.Context) (int, error) {
-	list, err := s.Store.PendingPayments(ctx, s.Now().Add(-time.Minute))
+	list, err := s.Store.PendingPayments(ctx, s.Now().Add(-PendingGrace))
 	if err != nil {
 		return 0, err
 	}

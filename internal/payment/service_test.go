@@ -466,3 +466,54 @@ func applyRefund(e *env, o shipment.Owner, id string) (*payment.Refund, error) {
 
 // live is an admin acting on live data.
 func live(u *account.User) shipment.Owner { return shipment.Owner{User: u, Mode: account.Live} }
+
+// slowGateway holds every authorisation until released, as a gateway that answers late.
+type slowGateway struct {
+	*payment.TestGateway
+	started, release chan struct{}
+}
+
+func (g *slowGateway) Authorize(ctx context.Context, req payment.AuthRequest) (payment.Authorization, error) {
+	close(g.started)
+	<-g.release
+	return g.TestGateway.Authorize(ctx, req)
+}
+
+// An approval that comes after reconciliation gave up on its payment (and released the label) is
+// voided at once: never a hold on a card for a label not paid.
+func TestLateApprovalAfterReconciliationIsVoided(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		gw := &slowGateway{TestGateway: e.pay.Gateway.(*payment.TestGateway), started: make(chan struct{}), release: make(chan struct{})}
+		e.pay.Gateway = gw
+		ids := e.labels(t, e.a, 1)
+		done := make(chan error, 1)
+		var p *payment.Payment
+		go func() {
+			var err error
+			p, err = e.pay.PayByCard(ctx, e.a, ids, card(payment.TestCardApprove), "")
+			done <- err
+		}()
+		<-gw.started
+		e.c.set(e.c.now().Add(payment.PendingGrace + time.Second))
+		if n, err := e.pay.Reconcile(ctx); err != nil || n != 1 {
+			t.Fatalf("reconcile: %d %v", n, err)
+		}
+		close(gw.release)
+		if err := <-done; errs.CodeOf(err) != errs.Conflict {
+			t.Fatalf("the late approval: %v; want a conflict", err)
+		}
+		rec, found, _ := st.GatewayRecord(ctx, p.ID)
+		if !found || rec.Status != payment.GatewayVoided {
+			t.Errorf("the late authorisation at the gateway: %s", rec.Status)
+		}
+		if e.status(t, e.a, ids[0]) != shipment.Ready {
+			t.Errorf("label %s", e.status(t, e.a, ids[0]))
+		}
+		e.pay.Gateway = gw.TestGateway
+		if _, err := e.pay.PayByCard(ctx, e.a, ids, card(payment.TestCardApprove), ""); err != nil {
+			t.Errorf("paying again: %v", err)
+		}
+		e.checkBooks(t)
+	})
+}

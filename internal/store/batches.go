@@ -88,6 +88,15 @@ func (s *Store) BatchProgress(ctx context.Context, id string, done, total int, n
 	return err
 }
 
+// RenewBatch renews the lease of the process working on a batch (its heartbeat).
+func (s *Store) RenewBatch(ctx context.Context, id string, now time.Time) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE batches SET updated_at = $2 WHERE id = $1 AND status = 'processing'`, id, ts(now))
+	if err != nil {
+		return fmt.Errorf("store: renew batch: %w", err)
+	}
+	return nil
+}
+
 // FinishBatch stores the batch's shipments (numbering the ready ones) and its result in one
 // transaction: a crash leaves the batch processing with nothing created, never half a file.
 func (s *Store) FinishBatch(ctx context.Context, b *batch.Batch, list []*shipment.Shipment, prefix func(string) string, now time.Time) error {

@@ -158,7 +158,16 @@ func (s *Store) CompletePayment(ctx context.Context, p *payment.Payment, txn pay
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return nil // completed already (a reconciliation and a request raced): nothing more to do
+			// A reconciliation and the request raced: completed already is done; failed
+			// meanwhile (labels released) is a conflict, and the authorisation must go.
+			var status string
+			if err := tx.QueryRowContext(ctx, `SELECT status FROM payments WHERE id = $1`, p.ID).Scan(&status); err != nil {
+				return notFound(err)
+			}
+			if status == string(payment.Failed) {
+				return errs.New(errs.Conflict, "payment.changed", nil)
+			}
+			return nil
 		}
 		if err := payClaimed(ctx, tx, p); err != nil {
 			return err
