@@ -18,6 +18,7 @@ import (
 	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/metrics"
 	"github.com/ecship/ecship/internal/payment"
+	"github.com/ecship/ecship/internal/server"
 	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/tracking"
 )
@@ -35,13 +36,17 @@ type Deps struct {
 	Metrics   *metrics.Metrics
 	Log       *slog.Logger
 	Now       func() time.Time
+	// IPLimit limits requests without a valid key per client address; KeyLimit limits each key.
+	// Either may be nil (off).
+	IPLimit  *server.PerIP
+	KeyLimit *server.PerKey
 }
 
 // Register adds the API's routes to mux.
 func Register(mux *http.ServeMux, d *Deps) {
 	rt := &router{mux: mux, methods: map[string][]string{}}
-	rt.handle("GET", "/api/v1/services", d.listServices)
-	rt.handle("POST", "/api/v1/quotes", d.createQuote)
+	rt.handle("GET", "/api/v1/services", d.open(d.listServices))
+	rt.handle("POST", "/api/v1/quotes", d.open(d.createQuote))
 	rt.handle("GET", "/api/v1/account", d.withKey(d.getAccount))
 	rt.handle("POST", "/api/v1/shipments", d.withKey(d.createShipments))
 	rt.handle("GET", "/api/v1/shipments", d.withKey(d.listShipments))
@@ -72,11 +77,11 @@ func Register(mux *http.ServeMux, d *Deps) {
 	rt.handle("GET", "/api/v1/counter/sessions/{id}/receipt", d.withKey(d.counterReceipt))
 	rt.handle("GET", "/api/v1/tracking/{itemNo}", d.withKey(d.getTracking))
 	rt.handle("POST", "/api/v1/tracking/events", d.withKey(d.postTrackingEvents))
-	rt.handle("GET", "/api/v1/templates/batch.csv", batchTemplate("csv"))
-	rt.handle("GET", "/api/v1/templates/batch.xlsx", batchTemplate("xlsx"))
-	rt.handle("GET", "/api/v1/openapi.json", serveOpenAPI("application/json"))
-	rt.handle("GET", "/api/v1/openapi.yaml", serveOpenAPI("application/yaml"))
-	rt.finish()
+	rt.handle("GET", "/api/v1/templates/batch.csv", d.open(batchTemplate("csv")))
+	rt.handle("GET", "/api/v1/templates/batch.xlsx", d.open(batchTemplate("xlsx")))
+	rt.handle("GET", "/api/v1/openapi.json", d.open(serveOpenAPI("application/json")))
+	rt.handle("GET", "/api/v1/openapi.yaml", d.open(serveOpenAPI("application/yaml")))
+	rt.finish(d.open)
 }
 
 // router registers routes and answers the methods a path does not take with 405 and Allow, and
@@ -95,17 +100,17 @@ func (rt *router) handle(method, path string, h http.HandlerFunc) {
 	rt.methods[path] = append(rt.methods[path], method)
 }
 
-func (rt *router) finish() {
+func (rt *router) finish(open func(http.HandlerFunc) http.HandlerFunc) {
 	for _, path := range rt.order {
 		allow := strings.Join(append(rt.methods[path], "OPTIONS"), ", ")
-		other := func(w http.ResponseWriter, r *http.Request) {
+		other := open(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
 			if r.Method == http.MethodOptions {
 				w.WriteHeader(http.StatusNoContent)
 				return
 			}
 			WriteError(w, r, errs.New(errs.BadMethod, "error.method_not_allowed", nil))
-		}
+		})
 		// Each other method by name, not one method-less pattern: "GET /tracking/events" must not
 		// clash with "GET /tracking/{itemNo}".
 		for _, m := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"} {
@@ -115,9 +120,9 @@ func (rt *router) finish() {
 			}
 		}
 	}
-	rt.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+	rt.mux.HandleFunc("/api/", open(func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, notFound())
-	})
+	}))
 }
 
 // Lang is the language of an API caller: ?lang=, else Accept-Language, else English.

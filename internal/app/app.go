@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
@@ -52,6 +53,8 @@ type App struct {
 	handler   http.Handler
 	portal    *web.Portal
 	stateKey  []byte // signs the portal's short-lived state cookies; derived from the secret key
+
+	metricsAddr atomic.Value // the metrics listener's address, once up
 }
 
 // New opens the database, migrates it, loads the catalogue and builds the HTTP handler.
@@ -136,8 +139,16 @@ func (a *App) routes() error {
 	now := func() time.Time { return a.Now() }
 	mux := http.NewServeMux()
 	server.Health(mux, a.Store.Ready)
-	mux.Handle("GET /metrics", a.Metrics.Handler())
-	api.Register(mux, &api.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Counter: a.Counter, Tracking: a.Tracking, Metrics: a.Metrics, Log: a.Log, Now: now})
+	deny := func(w http.ResponseWriter, r *http.Request, wait time.Duration) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			api.TooManyRequests(w, r, wait)
+			return
+		}
+		web.TooManyRequests(w, r, wait)
+	}
+	perIP := server.NewPerIP(a.Config.PublicRateLimit, a.Config.TrustedProxies, deny)
+	api.Register(mux, &api.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Counter: a.Counter, Tracking: a.Tracking, Metrics: a.Metrics, Log: a.Log, Now: now,
+		IPLimit: perIP, KeyLimit: server.NewPerKey(a.Config.APIRateLimit)})
 	soap.RegisterMailTrack(mux, &soap.MailTrack{Integrators: a.Accounts, Tracking: a.Tracking, Catalog: a.Catalog, Usage: a.Store, MinInterval: a.Config.MailTrackMinInterval, DailyLimit: a.Config.MailTrackDailyLimit,
 		TrustedProxies: a.Config.TrustedProxies, Secure: strings.HasPrefix(a.Config.BaseURL, "https://"), Log: a.Log, Now: now})
 	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Counter: a.Counter, Tracking: a.Tracking, Store: a.Store, Metrics: a.Metrics, Log: a.Log, Now: now,
@@ -147,15 +158,8 @@ func (a *App) routes() error {
 		return fmt.Errorf("portal: %w", err)
 	}
 	portal.Register(mux)
-	deny := func(w http.ResponseWriter, r *http.Request, wait time.Duration) {
-		if strings.HasPrefix(r.URL.Path, "/api/") {
-			api.TooManyRequests(w, r, wait)
-			return
-		}
-		web.TooManyRequests(w, r, wait)
-	}
 	a.portal = portal
-	limited := server.NewPerIP(a.Config.PublicRateLimit, a.Config.TrustedProxies, deny).Wrap(mux)
+	limited := perIP.Wrap(mux)
 	// Forms posted from other sites are refused (Sec-Fetch-Site / Origin), so no page needs a token.
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -165,7 +169,11 @@ func (a *App) routes() error {
 		}
 		http.Error(w, i18n.T(web.Lang(nil, r), "error.cross_origin", nil), http.StatusForbidden)
 	}))
-	a.handler = server.Observe(csrf.Handler(limited), a.Log, a.Metrics)
+	var h http.Handler = csrf.Handler(limited)
+	if strings.HasPrefix(a.Config.BaseURL, "https://") {
+		h = server.HSTS(h)
+	}
+	a.handler = server.Observe(h, a.Log, a.Metrics)
 	return nil
 }
 
@@ -219,6 +227,9 @@ func (a *App) Run(ctx context.Context, ready func(net.Addr)) error {
 	runner.Now = func() time.Time { return a.Now() }
 	runner.Register(a.settlementJob())
 	go runner.Run(ctx)
+	if a.Config.MetricsAddr != "" {
+		go a.serveMetrics(ctx)
+	}
 	// Payments left pending by a process that stopped hold their labels: reconciled soon after a
 	// start and every few seconds, so a label is free again (or paid) within a minute.
 	reconciler := &jobs.Runner{Store: a.Store, Log: a.Log, Now: func() time.Time { return a.Now() }, Delay: ReconcileDelay, Every: ReconcileEvery}
@@ -233,6 +244,29 @@ func (a *App) Run(ctx context.Context, ready func(net.Addr)) error {
 			ready(addr)
 		}
 	})
+}
+
+// serveMetrics serves /metrics on its own listener (--metrics-addr, loopback by default), apart from
+// the public one: what the process counts is for the operator's Prometheus, not for the internet.
+// A metrics address already taken is logged, and the service goes on without metrics.
+func (a *App) serveMetrics(ctx context.Context) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.Metrics.Handler())
+	err := server.Run(ctx, a.Config.MetricsAddr, mux, a.Log, func(addr net.Addr) {
+		a.metricsAddr.Store(addr.String())
+		a.Log.Info("metrics listening", "url", "http://"+addr.String()+"/metrics")
+	})
+	if err != nil {
+		a.Log.Error("metrics listener", "addr", a.Config.MetricsAddr, "err", err)
+	}
+}
+
+// MetricsURL is where /metrics is served once the listener is up ("" before, or when off).
+func (a *App) MetricsURL() string {
+	if addr, _ := a.metricsAddr.Load().(string); addr != "" {
+		return "http://" + addr + "/metrics"
+	}
+	return ""
 }
 
 func (a *App) refreshWeather(ctx context.Context, every time.Duration) {

@@ -24,7 +24,7 @@ import (
 func start(t testing.TB, dsn string, tweak func(*config.Config)) (*app.App, string) {
 	t.Helper()
 	cfg := config.Defaults()
-	cfg.Addr, cfg.DB, cfg.DataDir = "127.0.0.1:0", dsn, t.TempDir()
+	cfg.Addr, cfg.DB, cfg.DataDir, cfg.MetricsAddr = "127.0.0.1:0", dsn, t.TempDir(), "127.0.0.1:0"
 	cfg.PublicRateLimit = 0
 	if tweak != nil {
 		tweak(&cfg)
@@ -143,7 +143,7 @@ func TestAnonymousRateLimitPerIP(t *testing.T) {
 	if resp.StatusCode != 429 || !strings.Contains(string(b), "請求過於頻密") {
 		t.Errorf("portal over the limit: %d %s", resp.StatusCode, b)
 	}
-	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+	for _, path := range []string{"/healthz", "/readyz"} {
 		if resp, err := http.Get(base + path); err != nil || resp.StatusCode != 200 {
 			t.Errorf("%s is limited: %v %v", path, resp.StatusCode, err)
 		} else {
@@ -166,7 +166,14 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 	post(t, base+"/api/v1/quotes", `{"destination":"JP","weight_g":20}`)
 	post(t, base+"/api/v1/quotes", `{"destination":"JP","weight_g":0}`)
 	http.Get(base + "/?to=JP&weight=20")
-	resp, err := http.Get(base + "/metrics")
+	// Metrics are the operator's: not on the public listener, on a listener of their own.
+	if resp, err := http.Get(base + "/metrics"); err != nil || resp.StatusCode != 404 {
+		t.Errorf("/metrics on the public listener: %v %v; want 404", resp.StatusCode, err)
+	}
+	for i := 0; a.MetricsURL() == "" && i < 100; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	resp, err := http.Get(a.MetricsURL())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,9 @@ type Config struct {
 	Demo    bool   // add demo data at start
 
 	PublicRateLimit      float64        // anonymous requests per second per client IP; 0 = off
+	APIRateLimit         float64        // requests per second per API key (burst: five seconds' worth); 0 = off
+	MetricsAddr          string         // HOST:PORT of the Prometheus listener; "" or "off" = no metrics served
+	WSSECreatedWindow    time.Duration  // how far a WS-Security token's Created may be from now, either way
 	TrustedProxies       []netip.Prefix // X-Forwarded-For is believed only from these
 	MailTrackMinInterval time.Duration  // least time between one account's Mail Tracking requests
 	MailTrackDailyLimit  int            // Mail Tracking requests per account per day
@@ -46,6 +49,9 @@ func Defaults() Config {
 		Addr:                 "127.0.0.1:8080",
 		DataDir:              "ecship-data",
 		PublicRateLimit:      20,
+		APIRateLimit:         100,
+		MetricsAddr:          "127.0.0.1:9090",
+		WSSECreatedWindow:    8*time.Hour + 5*time.Minute,
 		MailTrackMinInterval: 100 * time.Millisecond,
 		MailTrackDailyLimit:  100_000,
 		LogLevel:             slog.LevelInfo,
@@ -76,12 +82,24 @@ func FromEnv(getenv Getenv) (Config, error) {
 		}
 		c.Demo = b
 	}
-	if v := getenv("ECSHIP_PUBLIC_RATE_LIMIT"); v != "" {
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
-			errs = append(errs, fmt.Errorf("ECSHIP_PUBLIC_RATE_LIMIT: %q is not a number of requests per second (0 turns it off)", v))
+	perSecond := func(name string, dst *float64) {
+		if v := getenv(name); v != "" {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+				errs = append(errs, fmt.Errorf("%s: %q is not a number of requests per second (0 turns it off)", name, v))
+			}
+			*dst = f
 		}
-		c.PublicRateLimit = f
+	}
+	perSecond("ECSHIP_PUBLIC_RATE_LIMIT", &c.PublicRateLimit)
+	perSecond("ECSHIP_API_RATE_LIMIT", &c.APIRateLimit)
+	str("ECSHIP_METRICS_ADDR", &c.MetricsAddr)
+	if v := getenv("ECSHIP_WSSE_CREATED_WINDOW"); v != "" {
+		d, err := parseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("ECSHIP_WSSE_CREATED_WINDOW: %q is not a duration like 8h5m", v))
+		}
+		c.WSSECreatedWindow = d
 	}
 	if v := getenv("ECSHIP_MAILTRACK_MIN_INTERVAL"); v != "" {
 		d, err := parseDuration(v)
@@ -138,6 +156,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	c.DBFlags(fs)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "`HOST:PORT` to listen on (env ECSHIP_ADDR)")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "add demo data at start (env ECSHIP_DEMO)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "`HOST:PORT` of the Prometheus /metrics listener, apart from the public one; off for none (env ECSHIP_METRICS_ADDR)")
 }
 
 // DBFlags adds the database flags shared by every command that opens the database.
@@ -163,6 +182,16 @@ func (c *Config) Finish() error {
 		errs = append(errs, fmt.Errorf("addr: port %q is not 0 to 65535", port))
 	} else {
 		_ = host
+	}
+	if c.MetricsAddr == "off" {
+		c.MetricsAddr = ""
+	}
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("metrics-addr: %q is not HOST:PORT (or off)", c.MetricsAddr))
+		} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+			errs = append(errs, fmt.Errorf("metrics-addr: port %q is not 0 to 65535", port))
+		}
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
@@ -208,8 +237,12 @@ func (c Config) String() string {
 	if c.SecretKey != "" {
 		key = "set (hidden)"
 	}
-	return fmt.Sprintf("addr=%s base_url=%s db=%s data=%s demo=%v public_rate_limit=%g/s mailtrack_min_interval=%s mailtrack_daily_limit=%d smtp=%s secret_key=%s log=%s/%s",
-		c.Addr, c.BaseURL, RedactDSN(c.DB), c.DataDir, c.Demo, c.PublicRateLimit, c.MailTrackMinInterval, c.MailTrackDailyLimit, smtp, key, c.LogLevel, c.LogFormat)
+	metrics := c.MetricsAddr
+	if metrics == "" {
+		metrics = "off"
+	}
+	return fmt.Sprintf("addr=%s metrics_addr=%s base_url=%s db=%s data=%s demo=%v public_rate_limit=%g/s api_rate_limit=%g/s wsse_created_window=%s mailtrack_min_interval=%s mailtrack_daily_limit=%d smtp=%s secret_key=%s log=%s/%s",
+		c.Addr, metrics, c.BaseURL, RedactDSN(c.DB), c.DataDir, c.Demo, c.PublicRateLimit, c.APIRateLimit, c.WSSECreatedWindow, c.MailTrackMinInterval, c.MailTrackDailyLimit, smtp, key, c.LogLevel, c.LogFormat)
 }
 
 // LogValue makes slog print the redacted form too.

@@ -134,7 +134,8 @@ func goCommand() string {
 }
 
 // processEnv is the environment of every ecship process: this one's without ECSHIP_* settings, plus
-// a shared data directory and secret key, no public rate limit and warnings-only logs.
+// a shared data directory and secret key, no rate limits, no metrics listener (two servers on one
+// machine would want the same port) and warnings-only logs.
 func processEnv(dataDir string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
@@ -148,6 +149,8 @@ func processEnv(dataDir string) []string {
 		"ECSHIP_DATA="+dataDir,
 		"ECSHIP_SECRET_KEY="+base64.StdEncoding.EncodeToString(key),
 		"ECSHIP_PUBLIC_RATE_LIMIT=0",
+		"ECSHIP_API_RATE_LIMIT=0",
+		"ECSHIP_METRICS_ADDR=off",
 		"ECSHIP_LOG_LEVEL=warn",
 	)
 }

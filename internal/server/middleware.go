@@ -102,3 +102,11 @@ func methodLabel(m string) string {
 	}
 	return "OTHER"
 }
+
+// HSTS tells browsers to reach the site over https only, for a year (for a base URL that is https).
+func HSTS(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Strict-Transport-Security", "max-age=31536000")
+		h.ServeHTTP(w, r)
+	})
+}

@@ -58,9 +58,9 @@ func TestPerIPBucketsRefillAndAreSeparate(t *testing.T) {
 	}
 	// Idle buckets are swept after a minute.
 	l.Allow(b, now.Add(3*time.Minute))
-	l.mu.Lock()
-	n := len(l.buckets)
-	l.mu.Unlock()
+	l.buckets.mu.Lock()
+	n := len(l.buckets.buckets)
+	l.buckets.mu.Unlock()
 	if n != 1 {
 		t.Errorf("%d buckets after sweeping; want 1", n)
 	}
