@@ -25,6 +25,7 @@ const (
 	EventLegacyLinked      Event = "legacy_linked"
 	EventLegacyUnlinked    Event = "legacy_unlinked"
 	EventLegacyFailed      Event = "legacy_sign_in_failed"
+	EventNonceReplayed     Event = "wsse_nonce_replayed" // a SOAP request's WS-Security token sent again
 )
 
 // AuditEntry is one line of the audit log.

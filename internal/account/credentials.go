@@ -62,15 +62,18 @@ const (
 // characters, the addresses it may call from, and its mode. The password is needed in clear to check
 // WS-Security digests, so it is stored encrypted, never hashed.
 type Integrator struct {
-	ID        string
-	UserID    string
-	Username  string
-	Password  string // clear text, in memory only
-	Sealed    string // the password sealed for storage (secretbox)
-	AllowIPs  []netip.Prefix
-	Mode      Mode
-	CreatedAt time.Time
-	RevokedAt *time.Time
+	ID       string
+	UserID   string
+	Username string
+	Password string // clear text, in memory only
+	Sealed   string // the password sealed for storage (secretbox)
+	AllowIPs []netip.Prefix
+	Mode     Mode
+	// AllowPlainText lets the credential sign in with its password in clear (WS-Security
+	// PasswordText) instead of a digest, and only over https. Off unless asked for.
+	AllowPlainText bool
+	CreatedAt      time.Time
+	RevokedAt      *time.Time
 }
 
 // Allowed reports whether a caller's address may use the credential (RULES TRK-5). An empty list

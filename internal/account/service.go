@@ -84,6 +84,12 @@ func (s *Service) audit(ctx context.Context, ev Event, userID, actorID string, c
 	}
 }
 
+// SecurityEvent records an event of another part of ecship (a SOAP endpoint refusing a replayed
+// token, say) in the user's security log.
+func (s *Service) SecurityEvent(ctx context.Context, ev Event, userID, ip, detail string) {
+	s.audit(ctx, ev, userID, "", Client{IP: ip}, detail)
+}
+
 // Register creates a sender's Hongkong Post ID and emails the verification link (RULES ACC-1..6).
 // Anyone with an email address may register; a failed registration writes nothing.
 func (s *Service) Register(ctx context.Context, r Registration, c Client) (*User, error) {

@@ -150,7 +150,8 @@ func (a *App) routes() error {
 	api.Register(mux, &api.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Counter: a.Counter, Tracking: a.Tracking, Metrics: a.Metrics, Log: a.Log, Now: now,
 		IPLimit: perIP, KeyLimit: server.NewPerKey(a.Config.APIRateLimit)})
 	soap.RegisterMailTrack(mux, &soap.MailTrack{Integrators: a.Accounts, Tracking: a.Tracking, Catalog: a.Catalog, Usage: a.Store, MinInterval: a.Config.MailTrackMinInterval, DailyLimit: a.Config.MailTrackDailyLimit,
-		TrustedProxies: a.Config.TrustedProxies, Secure: strings.HasPrefix(a.Config.BaseURL, "https://"), Log: a.Log, Now: now})
+		TrustedProxies: a.Config.TrustedProxies, Secure: strings.HasPrefix(a.Config.BaseURL, "https://"), Log: a.Log, Now: now,
+		Guard: soap.Guard{Window: a.Config.WSSECreatedWindow, Nonces: a.Store, Log: a.Accounts}})
 	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Counter: a.Counter, Tracking: a.Tracking, Store: a.Store, Metrics: a.Metrics, Log: a.Log, Now: now,
 		SecureCookies: strings.HasPrefix(a.Config.BaseURL, "https://"), TrustedProxies: a.Config.TrustedProxies, StateKey: a.stateKey,
 		MailDelivered: a.mailer != nil && a.mailer.SMTP != nil})
@@ -254,7 +255,7 @@ func (a *App) serveMetrics(ctx context.Context) {
 	mux.Handle("GET /metrics", a.Metrics.Handler())
 	err := server.Run(ctx, a.Config.MetricsAddr, mux, a.Log, func(addr net.Addr) {
 		a.metricsAddr.Store(addr.String())
-		a.Log.Info("metrics listening", "url", "http://"+addr.String()+"/metrics")
+		a.Log.Info("metrics listening", "at", "http://"+addr.String()+"/metrics")
 	})
 	if err != nil {
 		a.Log.Error("metrics listener", "addr", a.Config.MetricsAddr, "err", err)

@@ -17,7 +17,7 @@ import (
 const (
 	userAddUsage           = "--email E --password P [--login NAME] [--role sender|counter|admin]"
 	apikeyCreateUsage      = "--user EMAIL [--mode test|live] [--name NAME]"
-	integratorCreateUsage  = "--user EMAIL --username U --password P [--allow-ip CIDR,...] [--mode test|live]"
+	integratorCreateUsage  = "--user EMAIL --username U --password P [--allow-ip CIDR,...] [--mode test|live] [--allow-plain-text]"
 	defaultKeyName         = "created by ecship apikey create"
 	defaultIntegratorAllow = "127.0.0.1/32,::1/128"
 )
@@ -190,6 +190,7 @@ func integratorCreate(ctx context.Context, env *Env, args []string) int {
 	const name = "integrator create"
 	var who, username, password, modeText string
 	var allow optionalString
+	var plain bool
 	cfg, ok, code := loadConfig(env, name, integratorCreateUsage, args, func(c *config.Config, fs *flag.FlagSet) {
 		c.DBFlags(fs)
 		fs.StringVar(&who, "user", "", "the owner's email `address`")
@@ -197,6 +198,7 @@ func integratorCreate(ctx context.Context, env *Env, args []string) int {
 		fs.StringVar(&password, "password", "", fmt.Sprintf("SOAP `password`: %d to %d letters, digits, dots, dashes or underscores", account.IntegratorPasswordMin, account.IntegratorPasswordMax))
 		fs.Var(&allow, "allow-ip", "addresses or CIDR ranges the caller may use, comma-separated (default "+defaultIntegratorAllow+", this machine only)")
 		fs.StringVar(&modeText, "mode", string(account.Test), "`mode`: test (sees test data only) or live")
+		fs.BoolVar(&plain, "allow-plain-text", false, "accept the password in clear (WS-Security PasswordText), over https only; default: digests only")
 	})
 	if !ok {
 		return code
@@ -219,7 +221,7 @@ func integratorCreate(ctx context.Context, env *Env, args []string) int {
 	flagOf := map[string]string{"username": "--username", "password": "--password", "allow_ips": "--allow-ip", "mode": "--mode"}
 	// An empty password would get a random one: the command line asks for it, and checks it all
 	// before touching the database.
-	in := account.Integrator{Username: strings.TrimSpace(username), Password: password, AllowIPs: ips, Mode: mode}
+	in := account.Integrator{Username: strings.TrimSpace(username), Password: password, AllowIPs: ips, Mode: mode, AllowPlainText: plain}
 	if err := in.Validate(); err != nil {
 		return report(env, name, err, flagOf)
 	}

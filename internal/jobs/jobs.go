@@ -31,6 +31,8 @@ type Leases interface {
 type RetentionStore interface {
 	ExpireLabels(ctx context.Context, now time.Time) (int, error)
 	DeleteIncomplete(ctx context.Context, now time.Time) (int, error)
+	// DeleteExpiredNonces forgets WS-Security nonces whose tokens can no longer be accepted.
+	DeleteExpiredNonces(ctx context.Context, now time.Time) (int, error)
 }
 
 // Store is everything the jobs need; *store.Store is one.
@@ -143,7 +145,8 @@ func (r *Runner) run(ctx context.Context, j Job) Result {
 }
 
 // Retention applies the labels' time limits: ready labels past their validity become expired (LBL-5),
-// incomplete ones kept past their time are deleted (LBL-6).
+// incomplete ones kept past their time are deleted (LBL-6); WS-Security nonces past their tokens'
+// window are forgotten.
 func Retention(store RetentionStore) Job {
 	return Job{Name: "retention", Run: func(ctx context.Context, now time.Time) (string, error) {
 		expired, err := store.ExpireLabels(ctx, now)
@@ -154,7 +157,8 @@ func Retention(store RetentionStore) Job {
 		if err != nil {
 			return fmt.Sprintf("%d labels expired", expired), err
 		}
-		return fmt.Sprintf("%d labels expired, %d incomplete deleted", expired, deleted), nil
+		nonces, err := store.DeleteExpiredNonces(ctx, now)
+		return fmt.Sprintf("%d labels expired, %d incomplete deleted, %d nonces forgotten", expired, deleted, nonces), err
 	}}
 }
 

@@ -53,6 +53,7 @@ type env struct {
 	rival *account.User
 
 	live, test account.Integrator // the shop's credentials; Password in clear
+	plain      account.Integrator // a live credential of the shop allowed to send its password in clear
 
 	delivered  string // the shop's live EMS item to Japan: six events, delivered
 	posted     string // the shop's live item to the UK, just posted
@@ -89,6 +90,7 @@ func newEnv(t testing.TB, st *store.Store, now time.Time) *env {
 	e.live = e.integrator(t, e.shop, "shopapi", account.Live, "127.0.0.1/32, 192.0.2.0/24, ::1")
 	e.test = e.integrator(t, e.shop, "shoptest", account.Test, "127.0.0.1, 192.0.2.1, ::1")
 	e.integrator(t, e.rival, "rivalapi", account.Live, "127.0.0.1, 192.0.2.1")
+	e.plain = e.integratorWith(t, e.shop, account.Integrator{Username: "shopplain", Password: "Secret-shopplain", Mode: account.Live, AllowPlainText: true}, "127.0.0.1, 192.0.2.1, ::1")
 
 	e.delivered = e.ship(t, e.shop, account.Live, "EE", "JP", now.Add(-72*time.Hour), "GPO")
 	e.events(t, e.delivered,
@@ -107,7 +109,8 @@ func newEnv(t testing.TB, st *store.Store, now time.Time) *env {
 	e.unknown = nextNo("EE")
 	e.unposted = e.label(t, e.shop, account.Live, "EE", "JP", shipment.Paid, now.Add(-time.Hour), nil, "")
 
-	e.m = &soap.MailTrack{Integrators: e.acc, Tracking: e.trk, Catalog: cat, Usage: st, Log: slog.New(slog.DiscardHandler), Now: c.now}
+	e.m = &soap.MailTrack{Integrators: e.acc, Tracking: e.trk, Catalog: cat, Usage: st, Log: slog.New(slog.DiscardHandler), Now: c.now,
+		Guard: soap.Guard{Nonces: st, Log: e.acc}}
 	return e
 }
 
@@ -127,15 +130,27 @@ func (e *env) user(t testing.TB, login string) *account.User {
 
 func (e *env) integrator(t testing.TB, u *account.User, name string, mode account.Mode, ips string) account.Integrator {
 	t.Helper()
+	return e.integratorWith(t, u, account.Integrator{Username: name, Password: "Secret-" + name, Mode: mode}, ips)
+}
+
+func (e *env) integratorWith(t testing.TB, u *account.User, in account.Integrator, ips string) account.Integrator {
+	t.Helper()
 	allow, ok := account.ParseAllowIPs(ips)
 	if !ok {
 		t.Fatalf("allow list %q", ips)
 	}
-	in, err := e.acc.CreateIntegrator(ctx, u, account.Integrator{Username: name, Password: "Secret-" + name, AllowIPs: allow, Mode: mode}, account.Client{})
+	in.AllowIPs = allow
+	in, err := e.acc.CreateIntegrator(ctx, u, in, account.Client{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return in
+}
+
+// secure is the API as served behind https (TLS ending in front of ecship), over the same data.
+func (e *env) secure() *soap.MailTrack {
+	return &soap.MailTrack{Integrators: e.acc, Tracking: e.trk, Catalog: e.cat, Usage: e.st, Log: slog.New(slog.DiscardHandler), Now: e.c.now,
+		Secure: true, Guard: soap.Guard{Nonces: e.st, Log: e.acc}}
 }
 
 // label stores a label of owner in a state, numbered, posted at an office when posted is set.

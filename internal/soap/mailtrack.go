@@ -54,7 +54,10 @@ type MailTrack struct {
 	MinInterval    time.Duration  // least time between one credential's requests; 0 = off (TRK-7)
 	DailyLimit     int            // requests per credential per Hong Kong day; 0 = off (TRK-6)
 	TrustedProxies []netip.Prefix // X-Forwarded-For is believed only from these (TRK-5)
-	Secure         bool           // the public address is https: the WSDL's location says so
+	Secure         bool           // the public address is https (TLS ends in front of ecship): the WSDL's location says so
+	// Guard checks the WS-Security tokens (its Nonces are required). Mail Tracking allows no reuse
+	// of a token: every request signs anew.
+	Guard Guard
 	// CredentialTTL is how long a credential looked up is reused without asking the database again:
 	// a revoked or changed credential still works for that long in processes that had it. 0 means
 	// DefaultCredentialTTL; negative, no reuse.
@@ -65,7 +68,6 @@ type MailTrack struct {
 	once    sync.Once
 	handler *http.ServeMux
 	creds   *credCache
-	nonces  *nonces
 	// Elements written once per code and choice of languages; country names in upper-case English
 	// as the seed shows them ("HONG KONG").
 	origin, dest, location, dropOff, milestone, message *fragments
@@ -102,7 +104,6 @@ func (m *MailTrack) init() {
 			m.CredentialTTL = DefaultCredentialTTL
 		}
 		m.creds = &credCache{m: map[string]cachedCredential{}}
-		m.nonces = newNonces(5*time.Minute, 100_000)
 		m.initFragments()
 		m.handler = http.NewServeMux()
 		m.register(m.handler)
@@ -268,11 +269,15 @@ func (m *MailTrack) authenticate(ctx context.Context, r *http.Request, tok *user
 	if ip := server.ClientIP(r, m.TrustedProxies); !in.Allowed(ip) {
 		return deny("address " + ip.String() + " not allowed")
 	}
-	if why := tok.check(in.Password, now); why != "" {
-		return deny(why)
+	why, err := m.Guard.Check(ctx, tok, in, r.TLS != nil || m.Secure, server.ClientIP(r, m.TrustedProxies).String(), now)
+	if err != nil {
+		if r.Context().Err() == nil {
+			m.Log.Error("mail tracking nonce", "err", err)
+		}
+		return in, statusOf(err)
 	}
-	if tok.Nonce != "" && strings.HasSuffix(tok.PasswordType, typeDigest) && !m.nonces.fresh(username+"\x00"+tok.Nonce, now) {
-		return deny("nonce used before")
+	if why != "" {
+		return deny(string(why))
 	}
 	return in, OK
 }

@@ -5,11 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -231,10 +233,10 @@ func TestItemArray(t *testing.T) {
 func TestLenientOnNamespacesAndWrappers(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st, monday)
-		header := func() string {
-			full := call{cred: e.live, text: true}.xml(e.c.now())
+		header := func() string { // a fresh digest each time: a nonce is accepted once
+			full := call{cred: e.live}.xml(e.c.now())
 			return full[strings.Index(full, "<soapenv:Header>"):strings.Index(full, "<soapenv:Body>")]
-		}()
+		}
 		bodies := map[string]string{
 			"unqualified": `<getItemDeliveryStatus><integratorUsername>shopapi</integratorUsername><lang>E</lang><itemNo>%s</itemNo></getItemDeliveryStatus>`,
 			"default ns":  `<getItemDeliveryStatus xmlns="http://webservice.mailtrack.hkpost.com"><integratorUsername>shopapi</integratorUsername><lang>E</lang><itemNo>%s</itemNo></getItemDeliveryStatus>`,
@@ -243,7 +245,7 @@ func TestLenientOnNamespacesAndWrappers(t *testing.T) {
 		}
 		for name, body := range bodies {
 			for _, envNS := range []string{"http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope"} {
-				doc := `<soapenv:Envelope xmlns:soapenv="` + envNS + `">` + header + `<soapenv:Body>` + fmt.Sprintf(body, e.delivered) + `</soapenv:Body></soapenv:Envelope>`
+				doc := `<soapenv:Envelope xmlns:soapenv="` + envNS + `">` + header() + `<soapenv:Body>` + fmt.Sprintf(body, e.delivered) + `</soapenv:Body></soapenv:Envelope>`
 				r := decode(t, post(t, e.m, doc, ""))
 				if r.Status != 0 || r.ItemCount != 1 || r.Results[0].Status != 0 || r.Results[0].MilestoneE != "Delivered" {
 					t.Errorf("%s in %s: %+v", name, envNS, r)
@@ -266,12 +268,14 @@ func TestCredentials(t *testing.T) {
 			status int
 		}{
 			{"digest", call{cred: e.live}, 0},
-			{"text", call{cred: e.live, text: true}, 0},
+			{"text, from a credential that does not allow it", call{cred: e.live, text: true}, 9992},
+			{"text, allowed, but over plain http", call{cred: e.plain, text: true}, 9992},
 			{"digest, Created local time marked Z (12-hour clock)", call{cred: e.live, created: now.In(time.FixedZone("HKT", 8*3600)).Format("2006-01-02T03:04:05Z")}, 0},
 			{"digest, Created with milliseconds and offset", call{cred: e.live, created: now.Add(-3 * time.Hour).Format("2006-01-02T15:04:05.000-07:00")}, 0},
-			{"digest, Created 23 hours ago", call{cred: e.live, created: now.Add(-23 * time.Hour).UTC().Format(time.RFC3339)}, 0},
-			{"digest, Created 25 hours ago", call{cred: e.live, created: now.Add(-25 * time.Hour).UTC().Format(time.RFC3339)}, 9992},
-			{"digest, Created 25 hours ahead", call{cred: e.live, created: now.Add(25 * time.Hour).UTC().Format(time.RFC3339)}, 9992},
+			{"digest, Created 8 hours ago", call{cred: e.live, created: now.Add(-8 * time.Hour).UTC().Format(time.RFC3339)}, 0},
+			{"digest, Created 8 hours ahead (local time marked Z)", call{cred: e.live, created: now.Add(8 * time.Hour).UTC().Format(time.RFC3339)}, 0},
+			{"digest, Created 8 hours 10 minutes ago", call{cred: e.live, created: now.Add(-8*time.Hour - 10*time.Minute).UTC().Format(time.RFC3339)}, 9992},
+			{"digest, Created 8 hours 10 minutes ahead", call{cred: e.live, created: now.Add(8*time.Hour + 10*time.Minute).UTC().Format(time.RFC3339)}, 9992},
 			{"digest, Created unreadable", call{cred: e.live, created: "yesterday"}, 9992},
 			{"digest, wrong password", call{cred: e.live, password: "Secret-wrong"}, 9992},
 			{"text, wrong password", call{cred: e.live, text: true, password: "Secret-wrong"}, 9992},
@@ -293,6 +297,13 @@ func TestCredentials(t *testing.T) {
 			if c.status == 9992 && (r.ErrMsg != "Invalid credential" || r.ItemCount != 0) {
 				t.Errorf("%s: %+v", c.name, r)
 			}
+		}
+		// Over https, a credential that allows it may send its password in clear.
+		if r := e.do(t, e.secure(), call{cred: e.plain, text: true, items: []string{e.delivered}}); r.Status != 0 {
+			t.Errorf("text over https, allowed: %d", r.Status)
+		}
+		if r := e.do(t, e.secure(), call{cred: e.live, text: true, items: []string{e.delivered}}); r.Status != 9992 {
+			t.Errorf("text over https, not allowed: %d; want 9992", r.Status)
 		}
 		// A digest once accepted cannot be sent again.
 		body := call{cred: e.live, nonce: nonce, items: []string{e.delivered}}.xml(now)
@@ -351,7 +362,7 @@ func TestOnlyAuthorisedAddresses(t *testing.T) {
 			{"10.0.0.5:5000", "192.0.2.1", 0},     // from the trusted proxy: believed
 			{"10.0.0.5:5000", "198.51.100.7", 9992},
 		} {
-			e.m = &soap.MailTrack{Integrators: e.acc, Tracking: e.trk, Catalog: e.cat, Usage: st, Now: e.c.now, TrustedProxies: []netip.Prefix{mustPrefix(t, "10.0.0.0/8")}}
+			e.m = &soap.MailTrack{Integrators: e.acc, Tracking: e.trk, Catalog: e.cat, Usage: st, Now: e.c.now, TrustedProxies: []netip.Prefix{mustPrefix(t, "10.0.0.0/8")}, Guard: soap.Guard{Nonces: st}}
 			r := httptest.NewRequest(http.MethodPost, soap.MailTrackPath, strings.NewReader(body()))
 			r.RemoteAddr = c.remote
 			if c.xff != "" {
@@ -430,7 +441,7 @@ func TestDailyLimit(t *testing.T) {
 func TestMalformedRequestsAre9993(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st, monday)
-		good := call{cred: e.live, text: true, items: []string{e.delivered}}.xml(e.c.now())
+		good := call{cred: e.live, items: []string{e.delivered}}.xml(e.c.now())
 		bomb := `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">` +
 			`<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>` +
 			strings.Replace(good[strings.Index(good, "<soapenv:Envelope"):], "<mt:lang>A</mt:lang>", "<mt:lang>&lol3;</mt:lang>", 1)
@@ -477,7 +488,7 @@ func TestMalformedRequestsAre9993(t *testing.T) {
 			t.Errorf("2 MB body of unknown length: %d; want 9993", got.Status)
 		}
 		// A byte order mark and a SOAPAction of any value are fine.
-		if r := decode(t, post(t, e.m, "\xef\xbb\xbf"+good, "")); r.Status != 0 {
+		if r := decode(t, post(t, e.m, "\xef\xbb\xbf"+call{cred: e.live, items: []string{e.delivered}}.xml(e.c.now()), "")); r.Status != 0 {
 			t.Errorf("with a byte order mark: %d", r.Status)
 		}
 	})
@@ -519,12 +530,12 @@ func TestLimitsHoldAcrossProcesses(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			st1, st2 := storetest.Open(t, dsn), storetest.Open(t, dsn)
 			e := newEnv(t, st1, monday)
-			h1 := &soap.MailTrack{Integrators: e.acc, Tracking: e.trk, Catalog: e.cat, Usage: st1, Now: e.c.now, MinInterval: 100 * time.Millisecond, DailyLimit: 4}
+			h1 := &soap.MailTrack{Integrators: e.acc, Tracking: e.trk, Catalog: e.cat, Usage: st1, Now: e.c.now, MinInterval: 100 * time.Millisecond, DailyLimit: 4, Guard: soap.Guard{Nonces: st1}}
 			acc2 := *e.acc
 			acc2.Store = st2
 			trk2 := *e.trk
 			trk2.Store = st2
-			h2 := &soap.MailTrack{Integrators: &acc2, Tracking: &trk2, Catalog: e.cat, Usage: st2, Now: e.c.now, MinInterval: 100 * time.Millisecond, DailyLimit: 4}
+			h2 := &soap.MailTrack{Integrators: &acc2, Tracking: &trk2, Catalog: e.cat, Usage: st2, Now: e.c.now, MinInterval: 100 * time.Millisecond, DailyLimit: 4, Guard: soap.Guard{Nonces: st2}}
 			ask := func(h http.Handler) int { return e.do(t, h, call{cred: e.live, items: []string{e.delivered}}).Status }
 			if got := ask(h1); got != 0 {
 				t.Fatalf("first: %d", got)
@@ -644,6 +655,112 @@ func TestWSDLAndMethods(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "GET, HEAD, POST" {
 			t.Errorf("PUT: %d, Allow %q", resp.StatusCode, resp.Header.Get("Allow"))
+		}
+	})
+}
+
+// Issue 12, finding 1: a captured request cannot be sent again. Not at once, not 15 minutes later,
+// not with its Password's Type attribute removed, not to a second process on the same database;
+// each replay is 9992 and is written to the owner's security log with the address it came from.
+// Malformed WS-Security headers are 9992 too, never 9999 and never a pass.
+func TestReplayedTokensAreRefused(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st, monday)
+		body := call{cred: e.live, items: []string{e.delivered}}.xml(e.c.now())
+		if r := decode(t, post(t, e.m, body, "")); r.Status != 0 {
+			t.Fatalf("first use: %d", r.Status)
+		}
+		untyped := regexp.MustCompile(` Type="[^"]*#PasswordDigest"`).ReplaceAllString(body, "")
+		if untyped == body {
+			t.Fatal("no Type attribute to remove")
+		}
+		// A second process: its own API, its own caches, the same database.
+		other := &soap.MailTrack{Integrators: e.acc, Tracking: e.trk, Catalog: e.cat, Usage: st, Log: slog.New(slog.DiscardHandler), Now: e.c.now,
+			Guard: soap.Guard{Nonces: st, Log: e.acc}}
+		replays := 0
+		for _, after := range []time.Duration{0, 11 * time.Minute, 4 * time.Minute, 3 * time.Hour} { // at once, then 15 minutes on, then hours
+			e.c.add(after)
+			for name, h := range map[string]*soap.MailTrack{"same process": e.m, "second process": other} {
+				for what, b := range map[string]string{"as sent": body, "Type removed": untyped} {
+					replays++
+					if r := decode(t, post(t, h, b, "")); r.Status != 9992 {
+						t.Errorf("replay %s, %s, %s later: %d; want 9992", what, name, e.c.now().Sub(monday), r.Status)
+					}
+				}
+			}
+		}
+		logged, err := st.AuditLog(ctx, e.shop.ID, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, l := range logged {
+			if l.Event == account.EventNonceReplayed && l.Detail == e.live.Username && l.IP != "" {
+				n++
+			}
+		}
+		if n != replays {
+			t.Errorf("%d replays in the security log; want %d", n, replays)
+		}
+		// Past the Created window the token is refused for its age, and its nonce is forgotten.
+		e.c.add(6 * time.Hour)
+		if r := decode(t, post(t, e.m, body, "")); r.Status != 9992 {
+			t.Errorf("replay past the window: %d", r.Status)
+		}
+		if n, err := st.DeleteExpiredNonces(ctx, e.c.now()); err != nil || n == 0 {
+			t.Errorf("expired nonces forgotten: %d %v", n, err)
+		}
+
+		// Malformed tokens.
+		good := call{cred: e.live, items: []string{e.delivered}}.xml(e.c.now())
+		nonce := regexp.MustCompile(`<wsse:Nonce[^>]*>([^<]*)</wsse:Nonce>`)
+		created := regexp.MustCompile(`<wsu:Created>[^<]*</wsu:Created>`)
+		cases := map[string]string{
+			"no Nonce":               nonce.ReplaceAllString(good, ""),
+			"Nonce not base64":       nonce.ReplaceAllString(good, `<wsse:Nonce>!!not base64!!</wsse:Nonce>`),
+			"no Created":             created.ReplaceAllString(good, ""),
+			"Created in the future":  created.ReplaceAllString(good, "<wsu:Created>"+e.c.now().Add(9*time.Hour).UTC().Format(time.RFC3339)+"</wsu:Created>"),
+			"Created 12-hour, PM":    created.ReplaceAllString(good, "<wsu:Created>2026-11-23 08:05:03 PM</wsu:Created>"),
+			"Created 12-hour, a.m.":  created.ReplaceAllString(good, "<wsu:Created>11/23/2026 8:05:03 a.m.</wsu:Created>"),
+			"empty Password":         regexp.MustCompile(`(<wsse:Password[^>]*>)[^<]*`).ReplaceAllString(good, "$1"),
+			"empty Username":         strings.Replace(good, "<wsse:Username>shopapi</wsse:Username>", "<wsse:Username></wsse:Username>", 1),
+			"two Created, one stale": strings.Replace(good, "</wsse:UsernameToken>", "<wsu:Created>2020-01-01T00:00:00Z</wsu:Created></wsse:UsernameToken>", 1),
+		}
+		for name, b := range cases {
+			if r := decode(t, post(t, e.m, b, "")); r.Status != 9992 && r.Status != 9993 {
+				t.Errorf("%s: %d; want 9992 or 9993", name, r.Status)
+			}
+		}
+	})
+}
+
+// An endpoint may let a credential reuse one token for calls in quick succession (the EC-Ship API's
+// clients do); the reuse window is the endpoint's, per credential, and a replay after it is refused.
+func TestNonceReuseWindowIsTheEndpointsPolicy(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st, monday)
+		e.m = &soap.MailTrack{Integrators: e.acc, Tracking: e.trk, Catalog: e.cat, Usage: st, Log: slog.New(slog.DiscardHandler), Now: e.c.now,
+			Guard: soap.Guard{Nonces: st, Reuse: func(in account.Integrator) time.Duration {
+				if in.Username == "shopapi" {
+					return 30 * time.Second
+				}
+				return 0
+			}}}
+		body := call{cred: e.live, items: []string{e.delivered}}.xml(e.c.now())
+		for i, after := range []time.Duration{0, time.Second, 20 * time.Second} {
+			e.c.add(after)
+			if r := decode(t, post(t, e.m, body, "")); r.Status != 0 {
+				t.Errorf("use %d within the reuse window: %d", i+1, r.Status)
+			}
+		}
+		e.c.add(15 * time.Second)
+		if r := decode(t, post(t, e.m, body, "")); r.Status != 9992 {
+			t.Errorf("after the reuse window: %d; want 9992", r.Status)
+		}
+		test := call{cred: e.test, items: []string{e.testItem}}.xml(e.c.now())
+		decode(t, post(t, e.m, test, ""))
+		if r := decode(t, post(t, e.m, test, "")); r.Status != 9992 {
+			t.Errorf("a credential without a reuse window: %d; want 9992", r.Status)
 		}
 	})
 }

@@ -1,18 +1,21 @@
 package soap
 
 import (
+	"context"
 	"crypto/sha1"
 	"crypto/subtle"
 	"encoding/base64"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/ecship/ecship/internal/account"
 )
 
-// MaxClockSkew is how far a UsernameToken's Created may be from the server's clock. Real clients
-// send local time marked Z, 12-hour clocks and other oddities (ecship-api-wire.md), so the usual
-// five minutes would refuse them; a day still refuses a digest captured long ago.
-const MaxClockSkew = 24 * time.Hour
+// DefaultCreatedWindow is how far a UsernameToken's Created may be from the server's clock, either
+// way. Real EC-Ship clients send Hong Kong local time marked Z (eight hours ahead) built on a 12-hour
+// clock (up to twelve hours behind), so the usual five minutes would refuse them; eight hours and
+// five minutes takes them, and a nonce is remembered for as long.
+const DefaultCreatedWindow = 8*time.Hour + 5*time.Minute
 
 // createdLayouts are the forms of wsu:Created read; a time without a zone is taken as UTC.
 var createdLayouts = []string{
@@ -42,49 +45,109 @@ const (
 	typeText   = "#PasswordText"
 )
 
-// check verifies the token against the credential's clear password at now: a PasswordDigest
-// (base64(sha1(nonce + created + password)), with its Nonce and Created) or a PasswordText. It
-// answers "" when the token is good, else why not (for the log; the caller only gets 9992).
-func (t *usernameToken) check(password string, now time.Time) string {
-	if t.Created != "" {
-		at, ok := parseCreated(t.Created)
+// NonceStore remembers the nonces of accepted tokens, shared by every process on the database.
+type NonceStore interface {
+	// UseNonce records a nonce of an integrator credential until expires and answers whether this
+	// use is allowed: the first, or another within reuse of the first (0: never again).
+	UseNonce(ctx context.Context, integratorID, nonce string, now, expires time.Time, reuse time.Duration) (bool, error)
+}
+
+// SecurityLog records what an operator must be able to find afterwards: a replayed token, say.
+type SecurityLog interface {
+	SecurityEvent(ctx context.Context, ev account.Event, userID, ip, detail string)
+}
+
+// Guard checks WS-Security UsernameTokens, the same way for every SOAP endpoint:
+//   - Created must be within Window of now, either way (default DefaultCreatedWindow);
+//   - a PasswordDigest needs its Nonce (base64) and Created, and a nonce is accepted once per
+//     credential for as long as its Created is acceptable, across processes; an endpoint may let a
+//     credential reuse one token for calls in quick succession (Reuse);
+//   - a token whose password is not a digest is PasswordText, whatever its Type says, and is accepted
+//     only for a credential that allows it, and only over https.
+type Guard struct {
+	Window time.Duration
+	Nonces NonceStore
+	Log    SecurityLog
+	// Reuse is how long after its first use a credential may send the same token again on this
+	// endpoint (nil or 0: never).
+	Reuse func(in account.Integrator) time.Duration
+}
+
+// A refusal: why (for the operator's log; the caller only ever gets 9992).
+type refusal string
+
+// Check verifies tok for the credential in, at now, for a request that came over https (secure)
+// or not, from ip. It answers "" when the token is good, else why not; err is a failure of the
+// database (9999).
+func (g *Guard) Check(ctx context.Context, tok *usernameToken, in account.Integrator, secure bool, ip string, now time.Time) (refusal, error) {
+	window := g.Window
+	if window <= 0 {
+		window = DefaultCreatedWindow
+	}
+	var created time.Time
+	if tok.Created != "" {
+		at, ok := parseCreated(tok.Created)
 		if !ok {
-			return "Created unreadable"
+			return "Created unreadable", nil
 		}
-		if d := now.Sub(at); d > MaxClockSkew || d < -MaxClockSkew {
-			return "Created more than a day off"
+		if d := now.Sub(at); d > window || d < -window {
+			return refusal("Created " + d.Round(time.Minute).String() + " off, beyond " + window.String()), nil
 		}
+		created = at
 	}
-	digest := strings.HasSuffix(t.PasswordType, typeDigest)
-	text := strings.HasSuffix(t.PasswordType, typeText)
-	if !digest && !text {
-		// No Type (or an odd one): a clear password, else a digest when the token has what one needs.
-		if equal(t.Password, password) {
-			return ""
-		}
-		digest = t.Nonce != ""
+	switch {
+	case strings.HasSuffix(tok.PasswordType, typeDigest), tok.Nonce != "" && tok.Created != "" && tok.digestMatches(in.Password):
+		// A digest, declared or not: its nonce is checked either way.
+	default:
+		return g.checkText(tok, in, secure), nil
 	}
-	if text {
-		if equal(t.Password, password) {
-			return ""
+	if tok.Nonce == "" || tok.Created == "" {
+		return "digest without Nonce or Created", nil
+	}
+	if _, err := base64.StdEncoding.DecodeString(strings.TrimSpace(tok.Nonce)); err != nil {
+		return "Nonce not base64", nil
+	}
+	if !tok.digestMatches(in.Password) {
+		return "wrong password digest", nil
+	}
+	var reuse time.Duration
+	if g.Reuse != nil {
+		reuse = g.Reuse(in)
+	}
+	fresh, err := g.Nonces.UseNonce(ctx, in.ID, strings.TrimSpace(tok.Nonce), now, created.Add(window), reuse)
+	if err != nil {
+		return "", err
+	}
+	if !fresh {
+		if g.Log != nil {
+			g.Log.SecurityEvent(ctx, account.EventNonceReplayed, in.UserID, ip, in.Username)
 		}
+		return "nonce used before", nil
+	}
+	return "", nil
+}
+
+// checkText is the verdict on a password sent in clear.
+func (g *Guard) checkText(tok *usernameToken, in account.Integrator, secure bool) refusal {
+	switch {
+	case !equal(tok.Password, in.Password):
 		return "wrong password"
+	case !in.AllowPlainText:
+		return "PasswordText, which this credential does not allow"
+	case !secure:
+		return "PasswordText over plain http"
 	}
-	if !digest {
-		return "wrong password"
+	return ""
+}
+
+// digestMatches reports whether the token's password is the digest of password with its nonce and
+// Created. Some clients put the nonce's text in the digest rather than its bytes: both are taken.
+func (t *usernameToken) digestMatches(password string) bool {
+	got := strings.TrimSpace(t.Password)
+	if nonce, err := base64.StdEncoding.DecodeString(strings.TrimSpace(t.Nonce)); err == nil && equal(got, passwordDigest(nonce, t.Created, password)) {
+		return true
 	}
-	if t.Nonce == "" || t.Created == "" {
-		return "digest without Nonce or Created"
-	}
-	nonce, err := base64.StdEncoding.DecodeString(strings.TrimSpace(t.Nonce))
-	if err == nil && equal(strings.TrimSpace(t.Password), passwordDigest(nonce, t.Created, password)) {
-		return ""
-	}
-	// Some clients put the nonce's text in the digest rather than its bytes.
-	if equal(strings.TrimSpace(t.Password), passwordDigest([]byte(t.Nonce), t.Created, password)) {
-		return ""
-	}
-	return "wrong password digest"
+	return equal(got, passwordDigest([]byte(t.Nonce), t.Created, password))
 }
 
 // passwordDigest is WS-Security's PasswordDigest: base64(sha1(nonce + created + password)).
@@ -97,37 +160,3 @@ func passwordDigest(nonce []byte, created, password string) string {
 }
 
 func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
-
-// nonces remembers the nonces of accepted digests for a while, so a captured request cannot be
-// sent again at once. Two generations of a bounded size: a nonce is remembered for at least one
-// window, or, under more load than a generation holds, until two generations have filled. It is
-// per process: across processes the Created window (a day) is the bound.
-type nonces struct {
-	mu      sync.Mutex
-	window  time.Duration
-	max     int
-	started time.Time
-	cur     map[string]struct{}
-	prev    map[string]struct{}
-}
-
-func newNonces(window time.Duration, max int) *nonces {
-	return &nonces{window: window, max: max, cur: map[string]struct{}{}, prev: map[string]struct{}{}}
-}
-
-// fresh records key and reports whether it was not seen before.
-func (n *nonces) fresh(key string, now time.Time) bool {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if now.Sub(n.started) > n.window || len(n.cur) >= n.max {
-		n.prev, n.cur, n.started = n.cur, make(map[string]struct{}, len(n.cur)), now
-	}
-	if _, seen := n.cur[key]; seen {
-		return false
-	}
-	if _, seen := n.prev[key]; seen {
-		return false
-	}
-	n.cur[key] = struct{}{}
-	return true
-}

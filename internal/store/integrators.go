@@ -18,8 +18,8 @@ func (s *Store) CreateIntegrator(ctx context.Context, in account.Integrator) err
 	for i, p := range in.AllowIPs {
 		ips[i] = p.String()
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO integrators (id, user_id, username, password_sealed, allow_ips, mode, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, in.ID, in.UserID, in.Username, in.Sealed, strings.Join(ips, ","), string(in.Mode), ts(in.CreatedAt))
+	_, err := s.db.ExecContext(ctx, `INSERT INTO integrators (id, user_id, username, password_sealed, allow_ips, mode, created_at, allow_plain_text)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, in.ID, in.UserID, in.Username, in.Sealed, strings.Join(ips, ","), string(in.Mode), ts(in.CreatedAt), boolInt(in.AllowPlainText))
 	if _, dup := uniqueViolation(err); dup {
 		return errs.Field("username", "account.integrator.username_taken", nil)
 	}
@@ -29,16 +29,18 @@ func (s *Store) CreateIntegrator(ctx context.Context, in account.Integrator) err
 	return nil
 }
 
-const integratorColumns = `id, user_id, username, password_sealed, allow_ips, mode, created_at, revoked_at`
+const integratorColumns = `id, user_id, username, password_sealed, allow_ips, mode, created_at, revoked_at, allow_plain_text`
 
 func scanIntegrator(row interface{ Scan(...any) error }) (account.Integrator, error) {
 	var in account.Integrator
 	var ips, mode string
 	var created ts
 	var revoked nullTS
-	if err := row.Scan(&in.ID, &in.UserID, &in.Username, &in.Sealed, &ips, &mode, &created, &revoked); err != nil {
+	var plain int
+	if err := row.Scan(&in.ID, &in.UserID, &in.Username, &in.Sealed, &ips, &mode, &created, &revoked, &plain); err != nil {
 		return in, err
 	}
+	in.AllowPlainText = plain == 1
 	for _, p := range strings.Split(ips, ",") {
 		if pr, err := netip.ParsePrefix(p); err == nil {
 			in.AllowIPs = append(in.AllowIPs, pr)
@@ -69,4 +71,44 @@ func (s *Store) RevokeIntegrator(ctx context.Context, userID, id string, now tim
 		return errs.New(errs.NotFound, "error.not_found", nil)
 	}
 	return nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// UseNonce records that an integrator's WS-Security token used a nonce, remembered until expires
+// (when the token's Created stops being acceptable), and answers whether the use is allowed: the
+// first one, or another within reuse of the first (0: never again). One statement decides, so two
+// processes receiving the same token at once cannot both take it as first.
+func (s *Store) UseNonce(ctx context.Context, integratorID, nonce string, now, expires time.Time, reuse time.Duration) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO wsse_nonces (integrator_id, nonce, first_at, expires_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (integrator_id, nonce) DO NOTHING`, integratorID, nonce, ts(now), ts(expires))
+	if err != nil {
+		return false, fmt.Errorf("store: nonce: %w", err)
+	}
+	if one(res) == nil {
+		return true, nil
+	}
+	if reuse <= 0 {
+		return false, nil
+	}
+	var first ts
+	if err := s.db.QueryRowContext(ctx, `SELECT first_at FROM wsse_nonces WHERE integrator_id = $1 AND nonce = $2`, integratorID, nonce).Scan(&first); err != nil {
+		return false, fmt.Errorf("store: nonce: %w", err)
+	}
+	return now.Sub(time.Time(first)) <= reuse, nil
+}
+
+// DeleteExpiredNonces forgets nonces whose tokens can no longer be accepted anyway.
+func (s *Store) DeleteExpiredNonces(ctx context.Context, now time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM wsse_nonces WHERE expires_at <= $1`, ts(now))
+	if err != nil {
+		return 0, fmt.Errorf("store: expired nonces: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
