@@ -26,6 +26,7 @@ const (
 	EventLegacyUnlinked    Event = "legacy_unlinked"
 	EventLegacyFailed      Event = "legacy_sign_in_failed"
 	EventNonceReplayed     Event = "wsse_nonce_replayed" // a SOAP request's WS-Security token sent again
+	EventOutboxRevealed    Event = "outbox_revealed"     // an admin read a kept email's link
 )
 
 // AuditEntry is one line of the audit log.

@@ -162,7 +162,7 @@ func (s *Service) SendVerification(ctx context.Context, u *User) error {
 	if err != nil {
 		return err
 	}
-	return s.Mail.Send(ctx, s.message(u, "mail.verify", map[string]any{"name": u.Name(), "link": link, "login": u.LoginName}))
+	return s.Mail.Send(ctx, s.message(u, "mail.verify", map[string]any{"name": u.Name(), "link": link, "login": u.LoginName}, link))
 }
 
 func (s *Service) newLink(ctx context.Context, u *User, kind TokenKind, path string) (string, error) {
@@ -312,7 +312,7 @@ func (s *Service) ForgotPassword(ctx context.Context, email string, c Client) er
 	if err != nil {
 		return err
 	}
-	return s.Mail.SendLater(ctx, s.message(u, "mail.reset", map[string]any{"name": u.Name(), "link": link, "minutes": int(TokenTTL(ResetPassword).Minutes())}))
+	return s.Mail.SendLater(ctx, s.message(u, "mail.reset", map[string]any{"name": u.Name(), "link": link, "minutes": int(TokenTTL(ResetPassword).Minutes())}, link))
 }
 
 // ForgotLogin emails the login name to an address that has an account; the answer is the same either way.
@@ -321,7 +321,7 @@ func (s *Service) ForgotLogin(ctx context.Context, email string, c Client) error
 	if err != nil || !equalFoldEmail(u.Email, email) {
 		return nil
 	}
-	return s.Mail.SendLater(ctx, s.message(u, "mail.login", map[string]any{"name": u.Name(), "login": u.LoginName, "link": s.BaseURL + "/login"}))
+	return s.Mail.SendLater(ctx, s.message(u, "mail.login", map[string]any{"name": u.Name(), "login": u.LoginName, "link": s.BaseURL + "/login"}, ""))
 }
 
 func equalFoldEmail(a, b string) bool { return Key(a) == Key(b) }
@@ -419,6 +419,8 @@ func (s *Service) SetRole(ctx context.Context, actor *User, userID string, r Rol
 
 // message builds an email in the user's language from the subject and body keys "<key>.subject" and
 // "<key>.body".
-func (s *Service) message(u *User, key string, args map[string]any) mail.Message {
-	return mail.Message{To: u.Email, Subject: translate(u, key+".subject", args), Body: translate(u, key+".body", args)}
+// message is an email to u in their language; secret is the part of it that must not rest in the
+// outbox in clear (a link with a token), or "".
+func (s *Service) message(u *User, key string, args map[string]any, secret string) mail.Message {
+	return mail.Message{To: u.Email, Subject: translate(u, key+".subject", args), Body: translate(u, key+".body", args), Secret: secret}
 }

@@ -28,9 +28,10 @@ func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return 
 func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 type env struct {
-	svc   *account.Service
-	store *store.Store
-	clock *clock
+	svc    *account.Service
+	store  *store.Store
+	clock  *clock
+	mailer *mail.Mailer
 }
 
 var ctx = context.Background()
@@ -40,8 +41,8 @@ func newEnv(t *testing.T, s *store.Store) *env {
 	c := &clock{t: time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)}
 	box, _ := secretbox.New(make([]byte, 32))
 	log := slog.New(slog.DiscardHandler)
-	return &env{store: s, clock: c, svc: &account.Service{Store: s, Secrets: box, Log: log, Now: c.Now, BaseURL: "http://ecship.test",
-		Mail: &mail.Mailer{Outbox: s, Log: log, Now: c.Now}}}
+	m := &mail.Mailer{Outbox: s, Secrets: box, Log: log, Now: c.Now}
+	return &env{store: s, clock: c, mailer: m, svc: &account.Service{Store: s, Secrets: box, Log: log, Now: c.Now, BaseURL: "http://ecship.test", Mail: m}}
 }
 
 var linkRe = regexp.MustCompile(`http://ecship\.test(/[a-z-]+)\?token=([a-z0-9]+)`)
@@ -53,9 +54,16 @@ func (e *env) lastLink(t *testing.T, to string) (string, string) {
 	if err != nil || len(msgs) == 0 {
 		t.Fatalf("no email to %s: %v", to, err)
 	}
-	m := linkRe.FindStringSubmatch(msgs[0].Body)
+	if linkRe.MatchString(msgs[0].Body) {
+		t.Fatalf("a link in clear in the outbox: %q", msgs[0].Body)
+	}
+	body, err := e.mailer.Reveal(msgs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := linkRe.FindStringSubmatch(body)
 	if m == nil {
-		t.Fatalf("no link in %q", msgs[0].Body)
+		t.Fatalf("no link in %q", body)
 	}
 	return m[1], m[2]
 }

@@ -49,7 +49,7 @@ type App struct {
 	Metrics   *metrics.Metrics
 	Log       *slog.Logger
 	Now       func() time.Time
-	mailer    *mail.Mailer
+	Mailer    *mail.Mailer // keeps every email in the outbox (links sealed) and sends it when SMTP is set
 	handler   http.Handler
 	portal    *web.Portal
 	stateKey  []byte // signs the portal's short-lived state cookies; derived from the secret key
@@ -111,14 +111,14 @@ func (a *App) accounts() error {
 		return err
 	}
 	now := func() time.Time { return a.Now() }
-	mailer := &mail.Mailer{Outbox: a.Store, Log: a.Log, Now: now}
+	mailer := &mail.Mailer{Outbox: a.Store, Secrets: box, Log: a.Log, Now: now}
 	if a.Config.SMTPURL != "" {
 		mailer.SMTP, mailer.From, err = mail.ParseSMTPURL(a.Config.SMTPURL)
 		if err != nil {
 			return fmt.Errorf("ECSHIP_SMTP_URL: %w", err)
 		}
 	}
-	a.mailer = mailer
+	a.Mailer = mailer
 	a.Accounts = &account.Service{Store: a.Store, Mail: mailer, Secrets: box, Log: a.Log, Now: now, BaseURL: a.Config.BaseURL}
 	state := sha256.Sum256(append([]byte("ecship portal state\x00"), key...))
 	a.stateKey = state[:]
@@ -154,7 +154,7 @@ func (a *App) routes() error {
 		Guard: soap.Guard{Window: a.Config.WSSECreatedWindow, Nonces: a.Store, Log: a.Accounts}})
 	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Counter: a.Counter, Tracking: a.Tracking, Store: a.Store, Metrics: a.Metrics, Log: a.Log, Now: now,
 		SecureCookies: strings.HasPrefix(a.Config.BaseURL, "https://"), TrustedProxies: a.Config.TrustedProxies, StateKey: a.stateKey,
-		MailDelivered: a.mailer != nil && a.mailer.SMTP != nil})
+		MailDelivered: a.Mailer != nil && a.Mailer.SMTP != nil, Mail: a.Mailer})
 	if err != nil {
 		return fmt.Errorf("portal: %w", err)
 	}
@@ -287,8 +287,8 @@ func (a *App) refreshWeather(ctx context.Context, every time.Duration) {
 
 // Close waits for emails still being delivered, then releases the database.
 func (a *App) Close() error {
-	if a.mailer != nil {
-		a.mailer.Wait()
+	if a.Mailer != nil {
+		a.Mailer.Wait()
 	}
 	return a.Store.Close()
 }

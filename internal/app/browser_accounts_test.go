@@ -39,9 +39,10 @@ func TestBrowserHongkongPostID(t *testing.T) {
 	}
 	screenshot(t, ctx, "account-unverified.png")
 	mails, _ := a.Store.Outbox(context.Background(), "sm@example.hk", 1)
-	link := regexp.MustCompile(`http://\S+/verify\?token=[a-z0-9]+`).FindString(mails[0].Body)
+	body, _ := a.Mailer.Reveal(mails[0])
+	link := regexp.MustCompile(`http://\S+/verify\?token=[a-z0-9]+`).FindString(body)
 	if link == "" {
-		t.Fatalf("no link in %q", mails[0].Body)
+		t.Fatalf("no link in %q", body)
 	}
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(link),

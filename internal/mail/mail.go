@@ -21,11 +21,19 @@ type Message struct {
 	To      string
 	Subject string
 	Body    string
+	// Secret is the part of Body that must not rest in the outbox in clear (a verification or reset
+	// link): the outbox keeps Hidden in its place and the secret sealed, until the email is delivered.
+	Secret string
 }
 
-// Stored is an outbox email.
+// Hidden stands in an outbox body for the secret taken out of it.
+const Hidden = "…"
+
+// Stored is an outbox email. Its Body has Hidden where its secret was; Sealed is the secret sealed,
+// "" when there was none or once the email was delivered.
 type Stored struct {
 	Message
+	Sealed    string
 	ID        string
 	CreatedAt time.Time
 	SentAt    *time.Time
@@ -34,17 +42,26 @@ type Stored struct {
 
 // Outbox keeps every email.
 type Outbox interface {
-	SaveMail(ctx context.Context, m Message, now time.Time) (string, error)
+	// SaveMail keeps a message whose secret was taken out of its body, with the secret sealed.
+	SaveMail(ctx context.Context, m Message, sealed string, now time.Time) (string, error)
+	// MailSent records the outcome of a delivery; a delivered email's sealed secret is erased.
 	MailSent(ctx context.Context, id string, now time.Time, errText string) error
+}
+
+// Sealer seals secrets for storage with the server's secret key (secretbox).
+type Sealer interface {
+	Seal(plain string) string
+	Open(sealed string) (string, error)
 }
 
 // Mailer records and delivers emails.
 type Mailer struct {
-	Outbox Outbox
-	SMTP   *url.URL // nil: outbox only
-	From   string
-	Log    *slog.Logger
-	Now    func() time.Time
+	Outbox  Outbox
+	Secrets Sealer   // seals the secrets of messages kept in the outbox
+	SMTP    *url.URL // nil: outbox only
+	From    string
+	Log     *slog.Logger
+	Now     func() time.Time
 
 	pending sync.WaitGroup // deliveries started by SendLater
 }
@@ -65,7 +82,7 @@ func ParseSMTPURL(s string) (*url.URL, string, error) {
 // Send keeps the message in the outbox, then delivers it by SMTP when configured. A delivery failure
 // is recorded on the outbox row and logged, and returned.
 func (m *Mailer) Send(ctx context.Context, msg Message) error {
-	id, err := m.Outbox.SaveMail(ctx, msg, m.Now())
+	id, err := m.keep(ctx, msg)
 	if err != nil {
 		return err
 	}
@@ -97,7 +114,7 @@ func (m *Mailer) SendLater(ctx context.Context, msg Message) error {
 	if m.SMTP == nil {
 		return m.Send(ctx, msg)
 	}
-	id, err := m.Outbox.SaveMail(ctx, msg, m.Now())
+	id, err := m.keep(ctx, msg)
 	if err != nil {
 		return err
 	}
@@ -107,6 +124,32 @@ func (m *Mailer) SendLater(ctx context.Context, msg Message) error {
 		m.finish(context.WithoutCancel(ctx), id, msg)
 	}()
 	return nil
+}
+
+// keep stores the message in the outbox, its secret taken out of the body and sealed.
+func (m *Mailer) keep(ctx context.Context, msg Message) (string, error) {
+	sealed := ""
+	if msg.Secret != "" {
+		if m.Secrets == nil {
+			return "", fmt.Errorf("mail: a message with a secret and no key to seal it")
+		}
+		msg.Body, sealed = strings.ReplaceAll(msg.Body, msg.Secret, Hidden), m.Secrets.Seal(msg.Secret)
+	}
+	msg.Secret = ""
+	return m.Outbox.SaveMail(ctx, msg, sealed, m.Now())
+}
+
+// Reveal is a kept email's body with its secret back in place (for an admin reading the outbox when
+// ecship delivers no email, and for tests); a delivered email's secret is gone.
+func (m *Mailer) Reveal(s Stored) (string, error) {
+	if s.Sealed == "" {
+		return s.Body, nil
+	}
+	secret, err := m.Secrets.Open(s.Sealed)
+	if err != nil {
+		return "", err
+	}
+	return strings.ReplaceAll(s.Body, Hidden, secret), nil
 }
 
 // Wait waits for the deliveries SendLater started.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/ecship/ecship/internal/secretbox"
 	"io"
 	"log/slog"
 	"mime"
@@ -143,11 +144,11 @@ type fakeOutbox struct {
 	rows []Stored
 }
 
-func (o *fakeOutbox) SaveMail(_ context.Context, m Message, now time.Time) (string, error) {
+func (o *fakeOutbox) SaveMail(_ context.Context, m Message, sealed string, now time.Time) (string, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	id := fmt.Sprintf("mail_%d", len(o.rows)+1)
-	o.rows = append(o.rows, Stored{Message: m, ID: id, CreatedAt: now})
+	o.rows = append(o.rows, Stored{Message: m, Sealed: sealed, ID: id, CreatedAt: now})
 	return id, nil
 }
 
@@ -157,6 +158,9 @@ func (o *fakeOutbox) MailSent(_ context.Context, id string, now time.Time, errTe
 	for i := range o.rows {
 		if o.rows[i].ID == id {
 			o.rows[i].SentAt, o.rows[i].Error = &now, errText
+			if errText == "" {
+				o.rows[i].Sealed = ""
+			}
 			return nil
 		}
 	}
@@ -170,7 +174,8 @@ func newMailer(t *testing.T, addr string, out Outbox) *Mailer {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
-	return &Mailer{Outbox: out, SMTP: u, From: from, Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}
+	box, _ := secretbox.New(make([]byte, 32))
+	return &Mailer{Outbox: out, Secrets: box, SMTP: u, From: from, Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}
 }
 
 func TestSendDeliversBySMTP(t *testing.T) {
@@ -286,5 +291,37 @@ func TestSendLaterDeliversInTheBackground(t *testing.T) {
 	defer out.mu.Unlock()
 	if len(out.rows) != 1 || out.rows[0].SentAt == nil || out.rows[0].Error != "" {
 		t.Errorf("outbox %+v", out.rows)
+	}
+}
+
+// A message's secret (its link) never rests in the outbox in clear: kept sealed until delivered,
+// then gone; the email itself carries it whole.
+func TestSecretsAreSealedInTheOutbox(t *testing.T) {
+	srv := startSMTP(t)
+	out := &fakeOutbox{}
+	m := newMailer(t, srv.addr(), out)
+	link := "https://ecship.example.hk/reset-password?token=s3cr3tt0k3n"
+	msg := Message{To: "chan@example.hk", Subject: "Reset", Body: "Open " + link + " within 30 minutes.\n", Secret: link}
+	kept := m.SMTP
+	m.SMTP = nil // outbox only, as without ECSHIP_SMTP_URL
+	if err := m.Send(context.Background(), msg); err != nil {
+		t.Fatal(err)
+	}
+	row := out.rows[0]
+	if strings.Contains(row.Body, "s3cr3t") || strings.Contains(row.Sealed, "s3cr3t") || row.Sealed == "" || !strings.Contains(row.Body, "Open "+Hidden+" within") {
+		t.Fatalf("kept: %+v", row)
+	}
+	if body, err := m.Reveal(row); err != nil || body != msg.Body {
+		t.Errorf("revealed: %q %v", body, err)
+	}
+	m.SMTP = kept
+	if err := m.Send(context.Background(), msg); err != nil {
+		t.Fatal(err)
+	}
+	if row := out.rows[1]; row.Sealed != "" || strings.Contains(row.Body, "s3cr3t") {
+		t.Errorf("a delivered email kept its secret: %+v", row)
+	}
+	if got := srv.messages(); len(got) != 1 || !strings.Contains(got[0].Data, "s3cr3tt0k3n") {
+		t.Errorf("the email itself lacks its link: %+v", got)
 	}
 }

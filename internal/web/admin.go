@@ -2,24 +2,29 @@ package web
 
 import (
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/mail"
+	"github.com/ecship/ecship/internal/server"
 	"github.com/ecship/ecship/internal/store"
 )
 
 type adminPage struct {
 	page
-	Query   string
-	Role    string
-	Users   []*account.User
-	Roles   []account.Role
-	Mail    []mail.Stored
-	Audit   []account.AuditEntry
-	Error   string
-	Section string
+	Query string
+	Role  string
+	Users []*account.User
+	Roles []account.Role
+	Mail  []mail.Stored
+	// Delivered: emails go out by SMTP, so their secrets are their owners' alone. Otherwise an admin
+	// may reveal a kept email's link (Revealed, by email id) to pass it on.
+	Delivered bool
+	Revealed  map[string]string
+	Audit     []account.AuditEntry
+	Error     string
+	Section   string
 }
 
 // adminUsers finds users by login name, email or name, and lets an admin change their role.
@@ -49,28 +54,46 @@ func (p *Portal) adminSetRole(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/admin?notice=role_changed&q="+r.PostForm.Get("q"), http.StatusSeeOther)
 }
 
-// linkToken finds the secret of an emailed link.
-var linkToken = regexp.MustCompile(`([?&]token=)[^\s&]+`)
-
-// maskTokens hides the secrets of the links in an email body.
-func maskTokens(body string) string { return linkToken.ReplaceAllString(body, "${1}…") }
-
-// adminOutbox shows the emails ecship sent or kept (without SMTP, this is where they are read).
+// adminOutbox shows the emails ecship sent or kept, their links' secrets hidden (they are sealed in
+// the database).
 func (p *Portal) adminOutbox(w http.ResponseWriter, r *http.Request) {
-	pg := &adminPage{page: p.page(w, r, "admin.outbox.title"), Query: r.URL.Query().Get("to"), Section: "outbox"}
+	p.renderOutbox(w, r, "", "")
+}
+
+func (p *Portal) renderOutbox(w http.ResponseWriter, r *http.Request, revealID, revealed string) {
+	pg := &adminPage{page: p.page(w, r, "admin.outbox.title"), Query: r.URL.Query().Get("to"), Section: "outbox", Delivered: p.MailDelivered}
 	msgs, err := p.Store.Outbox(r.Context(), strings.TrimSpace(pg.Query), 100)
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	if p.MailDelivered {
-		// The mail went to its owner: an admin reading a reset link could take the account.
-		for i := range msgs {
-			msgs[i].Body = maskTokens(msgs[i].Body)
-		}
-	}
 	pg.Mail = msgs
+	if revealID != "" {
+		pg.Revealed = map[string]string{revealID: revealed}
+	}
 	p.render(w, r, http.StatusOK, "admin", pg)
+}
+
+// revealMail shows one kept email with its link, when ecship delivers no email itself (without
+// ECSHIP_SMTP_URL an admin passes links on by hand). It is a POST, and written to the security log.
+func (p *Portal) revealMail(w http.ResponseWriter, r *http.Request) {
+	if p.MailDelivered || p.Mail == nil {
+		p.fail(w, r, errs.New(errs.Forbidden, "error.forbidden", nil))
+		return
+	}
+	m, err := p.Store.OutboxMail(r.Context(), r.PathValue("id"))
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	body, err := p.Mail.Reveal(m)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	u := currentUser(r)
+	p.Accounts.SecurityEvent(r.Context(), account.EventOutboxRevealed, u.ID, server.ClientIP(r, p.TrustedProxies).String(), m.ID+" to "+m.To)
+	p.renderOutbox(w, r, m.ID, body)
 }
 
 // adminAudit shows the security events, newest first.

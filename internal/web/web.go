@@ -20,6 +20,7 @@ import (
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/counter"
 	"github.com/ecship/ecship/internal/i18n"
+	"github.com/ecship/ecship/internal/mail"
 	"github.com/ecship/ecship/internal/metrics"
 	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/shipment"
@@ -46,7 +47,8 @@ type Deps struct {
 	Now            func() time.Time
 	SecureCookies  bool           // set the Secure flag (the site is served over HTTPS)
 	TrustedProxies []netip.Prefix // for the client address behind a proxy
-	MailDelivered  bool           // emails go out by SMTP: the outbox page hides their link tokens
+	MailDelivered  bool           // emails go out by SMTP: their links are their owners' alone
+	Mail           *mail.Mailer   // reveals a kept email's link to an admin when no email goes out
 	StateKey       []byte         // signs short-lived state cookies (the legacy upgrade)
 }
 
@@ -182,6 +184,7 @@ func (p *Portal) Register(mux *http.ServeMux) {
 	p.handle(mux, "GET", "/admin", account.AdminOnly, p.adminUsers)
 	p.handle(mux, "POST", "/admin/users/{id}/role", account.AdminOnly, p.adminSetRole)
 	p.handle(mux, "GET", "/admin/outbox", account.AdminOnly, p.adminOutbox)
+	p.handle(mux, "POST", "/admin/outbox/{id}/reveal", account.AdminOnly, p.revealMail)
 	p.handle(mux, "GET", "/admin/audit", account.AdminOnly, p.adminAudit)
 	mux.HandleFunc("GET /static/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
