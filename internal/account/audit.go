@@ -39,9 +39,12 @@ type AuditEntry struct {
 	Detail  string
 }
 
-// Sign-in throttling: failures counted in a sliding window, per account and per address.
+// Sign-in throttling (see throttle.go): failures counted in a sliding window per account and
+// address together, per address, and per account.
 const (
 	ThrottleWindow     = 15 * time.Minute
-	MaxFailuresAccount = 5
-	MaxFailuresIP      = 20
+	MaxFailuresPair    = 5           // one address guessing one account: that address is refused for it
+	MaxFailuresIP      = 20          // one address guessing any accounts: that address is refused
+	MaxFailuresAccount = 10          // guesses at one account from any addresses: it takes one attempt a minute
+	AccountDelay       = time.Minute // the account's pace once over MaxFailuresAccount
 )

@@ -104,8 +104,7 @@ func ParseLegacyCSV(r io.Reader) ([]LegacyAccount, []RowError, error) {
 // LegacySignIn authenticates a legacy account with its old login and password, throttled like
 // sign-in. A 9-digit membership number is not a login name (RULES ACC-10), so it never signs in.
 func (s *Service) LegacySignIn(ctx context.Context, system LegacySystem, login, password string, c Client) (LegacyAccount, error) {
-	keys := throttleKeys("legacy:"+string(system), login, c)
-	succeeded, err := s.claimAttempt(ctx, keys)
+	at, err := s.claimAttempt(ctx, "legacy:"+string(system)+":"+Key(login), c)
 	if err != nil {
 		return LegacyAccount{}, err
 	}
@@ -122,7 +121,7 @@ func (s *Service) LegacySignIn(ctx context.Context, system LegacySystem, login, 
 		s.audit(ctx, EventLegacyFailed, "", "", c, string(system)+":"+Key(login))
 		return LegacyAccount{}, errs.New(errs.Unauthorized, "account.legacy.signin_failed", nil)
 	}
-	succeeded()
+	at.succeeded()
 	return a, nil
 }
 

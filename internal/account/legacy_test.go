@@ -155,7 +155,7 @@ func TestLegacySignInIsThrottled(t *testing.T) {
 		e := newEnv(t, s)
 		importLegacy(t, s)
 		c := account.Client{IP: "192.0.2.9"}
-		for range account.MaxFailuresAccount {
+		for range account.MaxFailuresPair {
 			e.svc.LegacySignIn(ctx, account.LSOS, "chantaiman", "guess-guess", c)
 		}
 		if _, err := e.svc.LegacySignIn(ctx, account.LSOS, "chantaiman", "stamps-since-1998", c); errs.CodeOf(err) != errs.RateLimited {

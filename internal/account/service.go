@@ -184,50 +184,6 @@ func (s *Service) VerifyEmail(ctx context.Context, token string, c Client) (*Use
 	return s.Store.UserByID(ctx, uid)
 }
 
-func throttleKeys(kind, login string, c Client) []string {
-	return []string{kind + ":" + Key(login), "ip:" + c.IP}
-}
-
-func accountThrottleKey(u *User) string { return "user:" + u.ID }
-
-// checkThrottle refuses a sign-in attempt while its account or address has too many recent failures.
-func (s *Service) checkThrottle(ctx context.Context, keys []string) error {
-	counts, err := s.Store.Failures(ctx, keys, s.Now(), ThrottleWindow)
-	if err != nil {
-		return err
-	}
-	if counts[0] >= MaxFailuresAccount || counts[1] >= MaxFailuresIP {
-		return errs.New(errs.RateLimited, "account.signin.throttled", errs.Args{"minutes": int(ThrottleWindow.Minutes())})
-	}
-	return nil
-}
-
-// claimAttempt counts an attempt as a failure before the password is checked, so that guesses
-// sent in parallel cannot all pass the check before any is recorded. The returned succeeded
-// takes the attempt back when the password was right: the account's failures are forgotten
-// and the address's count drops by this one.
-func (s *Service) claimAttempt(ctx context.Context, keys []string) (succeeded func(), err error) {
-	if err := s.checkThrottle(ctx, keys); err != nil {
-		return nil, err
-	}
-	now := s.Now()
-	counts, err := s.Store.RecordFailure(ctx, keys, now, ThrottleWindow)
-	if err != nil {
-		return nil, err
-	}
-	if counts[0] > MaxFailuresAccount || counts[1] > MaxFailuresIP {
-		return nil, errs.New(errs.RateLimited, "account.signin.throttled", errs.Args{"minutes": int(ThrottleWindow.Minutes())})
-	}
-	return func() {
-		if err := s.Store.ClearFailures(ctx, keys[0]); err != nil {
-			s.Log.Error("clear sign-in failures", "err", err)
-		}
-		if err := s.Store.ForgetFailure(ctx, keys[1], now); err != nil {
-			s.Log.Error("forget sign-in attempt", "err", err)
-		}
-	}, nil
-}
-
 // SignIn checks a login name or email and password. Wrong ones get one message that does not say
 // which was wrong; too many failures for the account or the address are refused for a while.
 func (s *Service) SignIn(ctx context.Context, login, password string, c Client) (*User, error) {
@@ -236,12 +192,11 @@ func (s *Service) SignIn(ctx context.Context, login, password string, c Client) 
 		return nil, err
 	}
 	// An account is throttled by its ID, so its login name and its email share one count.
-	keys := throttleKeys("account", login, c)
-	hash := ""
+	acct, hash := "account:"+Key(login), ""
 	if u != nil {
-		hash, keys[0] = u.PasswordHash, accountThrottleKey(u)
+		acct, hash = accountThrottleKey(u), u.PasswordHash
 	}
-	succeeded, err := s.claimAttempt(ctx, keys)
+	at, err := s.claimAttempt(ctx, acct, c)
 	if err != nil {
 		if errs.CodeOf(err) == errs.RateLimited {
 			s.audit(ctx, EventSignInThrottled, "", "", c, Key(login))
@@ -258,9 +213,12 @@ func (s *Service) SignIn(ctx context.Context, login, password string, c Client) 
 			uid = u.ID
 		}
 		s.audit(ctx, EventSignInFailed, uid, "", c, Key(login))
+		if u != nil && at.alert {
+			s.alertOwner(ctx, u)
+		}
 		return nil, errs.New(errs.Unauthorized, "account.signin.failed", nil)
 	}
-	succeeded()
+	at.succeeded()
 	if rehash {
 		if h, err := HashPassword(ctx, password); err == nil {
 			s.Store.SetPasswordHash(ctx, u.ID, h, s.Now())
@@ -347,9 +305,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string, c C
 
 // ChangePassword checks the current password and sets a new one; the user's other sessions end.
 func (s *Service) ChangePassword(ctx context.Context, u *User, current, next, session string, c Client) error {
-	keys := throttleKeys("account", u.LoginName, c)
-	keys[0] = accountThrottleKey(u)
-	succeeded, err := s.claimAttempt(ctx, keys)
+	at, err := s.claimAttempt(ctx, accountThrottleKey(u), c)
 	if err != nil {
 		return err
 	}
@@ -359,7 +315,7 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, current, next, se
 	}
 	var fe errs.Fields
 	if ok {
-		succeeded()
+		at.succeeded()
 	} else {
 		fe.Add("current_password", "account.password.wrong", nil)
 	}

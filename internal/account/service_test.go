@@ -157,25 +157,74 @@ func TestDuplicatesInAnyCaseCreateNothing(t *testing.T) {
 	})
 }
 
+// rule: ACC-9
+// Sign-in throttling slows guessers without locking the owner out (issue 12, finding 4): an address
+// guessing one account is refused for it while the owner signs in from elsewhere; guesses spread
+// over many addresses put the account on one attempt a minute (the owner with the right password
+// still gets in after waiting) and email the owner once; an address guessing many accounts is refused.
 func TestSignInThrottledPerAccountAndPerIP(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		register(t, e, "target", "target@example.hk")
-		c := account.Client{IP: "198.51.100.1"}
-		for i := range account.MaxFailuresAccount {
-			if _, err := e.svc.SignIn(ctx, "target", "nope-nope", c); errs.CodeOf(err) != errs.Unauthorized {
+		wrong := func(ip string) error {
+			_, err := e.svc.SignIn(ctx, "target", "nope-nope", account.Client{IP: ip})
+			return err
+		}
+		right := func(ip string) error {
+			_, err := e.svc.SignIn(ctx, "TARGET", "harbour-view-8", account.Client{IP: ip})
+			return err
+		}
+		for i := range account.MaxFailuresPair {
+			if err := wrong("198.51.100.1"); errs.CodeOf(err) != errs.Unauthorized {
 				t.Fatalf("failure %d: %v", i+1, err)
 			}
 		}
-		// Even the right password is refused while throttled, and from another address too.
-		for _, ip := range []string{"198.51.100.1", "203.0.113.50"} {
-			if _, err := e.svc.SignIn(ctx, "TARGET", "harbour-view-8", account.Client{IP: ip}); errs.CodeOf(err) != errs.RateLimited {
-				t.Errorf("throttled account from %s: %v", ip, err)
+		// That address is refused for the account, even with the right password; the owner elsewhere is not.
+		if err := right("198.51.100.1"); errs.CodeOf(err) != errs.RateLimited {
+			t.Errorf("the guessing address: %v", err)
+		}
+		if err := right("203.0.113.50"); err != nil {
+			t.Errorf("the owner from another address: %v", err)
+		}
+		// The review's case: 40 wrong guesses from one address, then the owner from theirs.
+		refused := 0
+		for range 40 {
+			if errs.CodeOf(wrong("198.51.100.2")) == errs.RateLimited {
+				refused++
 			}
 		}
-		e.clock.Add(account.ThrottleWindow + time.Second)
-		if _, err := e.svc.SignIn(ctx, "target", "harbour-view-8", c); err != nil {
-			t.Errorf("after the window: %v", err)
+		if refused != 40-account.MaxFailuresPair {
+			t.Errorf("%d of 40 guesses from one address refused; want %d", refused, 40-account.MaxFailuresPair)
+		}
+		if err := right("203.0.113.51"); err != nil {
+			t.Errorf("the owner after a burst from another address: %v", err)
+		}
+		// A guess spread over many addresses: past the account's limit, one attempt a minute.
+		for i := range account.MaxFailuresAccount {
+			if err := wrong(fmt.Sprintf("192.0.2.%d", 10+i)); errs.CodeOf(err) != errs.Unauthorized {
+				t.Fatalf("distributed guess %d: %v", i+1, err)
+			}
+		}
+		if err := wrong("192.0.2.99"); errs.CodeOf(err) != errs.RateLimited {
+			t.Errorf("a further guess within the minute: %v", err)
+		}
+		if err := right("203.0.113.52"); errs.CodeOf(err) != errs.RateLimited {
+			t.Errorf("the owner within the minute: %v; want refused until the pause is over", err)
+		}
+		e.clock.Add(account.AccountDelay + time.Second)
+		if err := right("203.0.113.52"); err != nil {
+			t.Errorf("the owner after the pause: %v", err)
+		}
+		e.svc.Mail.(*mail.Mailer).Wait()
+		alerts := 0
+		msgs, _ := s.Outbox(ctx, "target@example.hk", 20)
+		for _, m := range msgs {
+			if strings.Contains(m.Subject, "有人嘗試登入") { // the owner reads Traditional Chinese
+				alerts++
+			}
+		}
+		if alerts != 1 {
+			t.Errorf("%d alerts to the owner; want 1", alerts)
 		}
 		// One address trying many accounts is throttled too.
 		attacker := account.Client{IP: "203.0.113.66"}
@@ -230,7 +279,7 @@ func TestSignInThrottleHoldsUnderParallelGuesses(t *testing.T) {
 			}
 		}
 		if checked != account.MaxFailuresAccount {
-			t.Errorf("%d of %d parallel guesses were checked; want exactly %d", checked, n, account.MaxFailuresAccount)
+			t.Errorf("%d of %d parallel guesses from as many addresses were checked; want exactly %d", checked, n, account.MaxFailuresAccount)
 		}
 	})
 }

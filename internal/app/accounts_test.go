@@ -131,7 +131,7 @@ func TestPortalThrottlesAndNeverRevealsAccounts(t *testing.T) {
 	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
 	a.Accounts.CreateUser(context.Background(), "victim", "victim@example.hk", "harbour-view-8", account.Sender)
 	b := newClient(t, base)
-	for range account.MaxFailuresAccount {
+	for range account.MaxFailuresPair {
 		b.do("POST", "/login", url.Values{"login": {"victim"}, "password": {"guess-guess"}})
 	}
 	code, _, page := b.do("POST", "/login?lang=zh-Hant", url.Values{"login": {"victim"}, "password": {"harbour-view-8"}})
@@ -272,7 +272,7 @@ func TestTwoServersShareSessionsOnPostgres(t *testing.T) {
 	}
 	// Failures on one count on the other.
 	other := newClient(t, base1)
-	for range account.MaxFailuresAccount {
+	for range account.MaxFailuresPair {
 		other.do("POST", "/login", url.Values{"login": {"shared"}, "password": {"guess-guess"}})
 	}
 	other.base = base2
