@@ -32,23 +32,53 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-# PostgreSQL: the local server, started if it is installed but down; ECSHIP_TEST_POSTGRES, when given,
-# names the database the tests use (default: the local server's database "test").
-if command -v pg_ctlcluster >/dev/null; then
-  if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
-    say "starting PostgreSQL"
-    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n1)" main start || true
-    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done
+# PostgreSQL. The tests need a DSN whose user may create schemas (each test makes and drops its own).
+# A caller's ECSHIP_TEST_POSTGRES that works is used as is. Otherwise (unset, or it does not connect:
+# .ci/run always sets postgres://postgres@127.0.0.1/test, which needs trust auth, and Debian's default
+# pg_hba.conf has peer for the socket and scram-sha-256 for TCP) we prepare a password role on the local
+# cluster: as the postgres OS user over the Unix socket (peer auth), so no pg_hba.conf is ever edited.
+# ECSHIP_TEST_PG_PORT picks the local cluster by port (default 5432).
+pg_port="${ECSHIP_TEST_PG_PORT:-5432}"
+pg_user=ecship_test # role and database of that name, owned by the role
+hide_pw() { sed -E 's#(//[^:/@]*):[^@/]*@#\1:***@#' <<<"${1%%\?*}"; } # a DSN fit to print
+pg_works() { # connects, and may create schemas; -w: never prompt for a password
+  PGCONNECT_TIMEOUT=5 psql -X -w -tAc "SELECT has_database_privilege(current_database(), 'CREATE')" "$1" 2>/dev/null | grep -qx t
+}
+pg_prepare_role() { # prints a DSN for $pg_user on the local cluster
+  # Test-only password for a throwaway local role, new each run (ALTER ROLE), never stored anywhere.
+  local pw
+  pw=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+  [ "$(id -u)" = 0 ] && command -v runuser >/dev/null || return 1
+  (cd / && runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p "$pg_port" -d postgres -v pw="$pw") >/dev/null <<SQL || return 1
+SELECT 'CREATE ROLE $pg_user' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$pg_user') \gexec
+ALTER ROLE $pg_user LOGIN PASSWORD :'pw';
+SELECT 'CREATE DATABASE $pg_user OWNER $pg_user' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$pg_user') \gexec
+ALTER DATABASE $pg_user OWNER TO $pg_user;
+SQL
+  echo "postgres://$pg_user:$pw@127.0.0.1:$pg_port/$pg_user?sslmode=disable"
+}
+
+# Start the local cluster on that port if it is installed but down (containers have no systemd to do it).
+if command -v pg_lsclusters >/dev/null && ! pg_isready -q -h 127.0.0.1 -p "$pg_port" 2>/dev/null; then
+  read -r pg_ver pg_cluster _ < <(pg_lsclusters -h | awk -v p="$pg_port" '$3 == p' | sort -V | tail -n1) || true
+  if [ -n "${pg_ver:-}" ]; then
+    say "starting PostgreSQL $pg_ver/$pg_cluster"
+    pg_ctlcluster --skip-systemctl-redirect "$pg_ver" "$pg_cluster" start || true
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p "$pg_port" && break; sleep 0.5; done
   fi
-  if pg_isready -q -h 127.0.0.1 -p 5432; then
-    psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='test'" 2>/dev/null | grep -q 1 ||
-      psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE test" >/dev/null 2>&1 ||
-      su postgres -c "psql -c 'CREATE DATABASE test'" >/dev/null 2>&1 || true
-    export ECSHIP_TEST_POSTGRES="${ECSHIP_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}"
+fi
+
+given="${ECSHIP_TEST_POSTGRES:-}"
+if command -v psql >/dev/null && ! { [ -n "$given" ] && pg_works "$given"; }; then
+  if pg_isready -q -h 127.0.0.1 -p "$pg_port" && dsn=$(pg_prepare_role) && pg_works "$dsn"; then
+    [ -z "$given" ] || say "ECSHIP_TEST_POSTGRES ($(hide_pw "$given")) does not connect (or may not create schemas): using role $pg_user of the local PostgreSQL instead"
+    export ECSHIP_TEST_POSTGRES="$dsn"
+  elif [ -n "$given" ]; then
+    say "ECSHIP_TEST_POSTGRES ($(hide_pw "$given")) does not connect, nor could a role $pg_user be prepared on port $pg_port"
   fi
 fi
 if [ -n "${ECSHIP_TEST_POSTGRES:-}" ]; then
-  say "PostgreSQL tests on ${ECSHIP_TEST_POSTGRES%%\?*}"
+  say "PostgreSQL tests on $(hide_pw "$ECSHIP_TEST_POSTGRES")"
 else
   say "PostgreSQL not available: store tests run on SQLite only"
 fi
