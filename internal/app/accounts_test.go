@@ -299,3 +299,31 @@ func (b *browserish) doJSON(method, path, body string, hdr ...string) (int, stri
 	data, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, resp.Header.Get("Location"), string(data)
 }
+
+// SOAP credentials made on the account page: digests only unless the sender asks for clear
+// passwords too (issue 12: PasswordText is off by default, and over https only).
+func TestPortalIntegratorCredentials(t *testing.T) {
+	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	b := signedIn(t, base, a.Accounts, "soapshop")
+	for _, c := range []struct {
+		username string
+		plain    bool
+	}{{"soapdigest", false}, {"soapplain", true}} {
+		form := url.Values{"username": {c.username}, "allow_ips": {"192.0.2.0/24"}, "mode": {"live"}}
+		if c.plain {
+			form.Set("allow_plain_text", "1")
+		}
+		code, _, page := b.do("POST", "/account/integrators?lang=en", form)
+		if code != 201 || !strings.Contains(page, `id="new-integrator-password"`) {
+			t.Fatalf("create %s: %d", c.username, code)
+		}
+		in, err := a.Accounts.Integrator(context.Background(), c.username)
+		if err != nil || in.AllowPlainText != c.plain {
+			t.Errorf("%s: allows plain text %v, want %v (%v)", c.username, in.AllowPlainText, c.plain, err)
+		}
+	}
+	_, _, page := b.do("GET", "/account?lang=en", nil)
+	if !strings.Contains(page, "digest or password in clear (https only)") || !strings.Contains(page, "<td>digest</td>") {
+		t.Error("the account page does not say how each credential signs")
+	}
+}

@@ -161,6 +161,48 @@ func TestRateLimitOff(t *testing.T) {
 	}
 }
 
+// Finding 8 of issue 11: ready means the database answers with the schema this binary needs. One
+// restored from an older backup, or emptied, answers but every request would fail: not ready.
+func TestReadyOnlyWithThisBinarysSchema(t *testing.T) {
+	for name, dsn := range storetest.DSNs(t) {
+		t.Run(name, func(t *testing.T) {
+			_, base := start(t, dsn, nil)
+			ready := func() int {
+				resp, err := http.Get(base + "/readyz")
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+			if code := ready(); code != 200 {
+				t.Fatalf("readyz %d", code)
+			}
+			driver, source := "pgx", dsn
+			if strings.HasPrefix(dsn, "sqlite:") {
+				driver, source = "sqlite", strings.TrimPrefix(dsn, "sqlite:")
+			}
+			db, err := sql.Open(driver, source)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.Exec(`DELETE FROM goose_db_version WHERE version_id = (SELECT MAX(version_id) FROM goose_db_version)`); err != nil {
+				t.Fatal(err)
+			}
+			if code := ready(); code != 503 {
+				t.Errorf("readyz with the schema one migration behind: %d; want 503", code)
+			}
+			if _, err := db.Exec(`DROP TABLE goose_db_version`); err != nil {
+				t.Fatal(err)
+			}
+			if code := ready(); code != 503 {
+				t.Errorf("readyz with no schema: %d; want 503", code)
+			}
+		})
+	}
+}
+
 func TestHealthReadinessAndMetrics(t *testing.T) {
 	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
 	post(t, base+"/api/v1/quotes", `{"destination":"JP","weight_g":20}`)
@@ -192,25 +234,6 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 	}
 	if resp, _ := http.Get(base + "/readyz"); resp.StatusCode != 200 {
 		t.Errorf("readyz %d", resp.StatusCode)
-	}
-	// A database whose schema is not this binary's (restored from an older backup, say): every
-	// request would fail, so not ready.
-	db, err := sql.Open("sqlite", strings.TrimPrefix(a.Config.DB, "sqlite:"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(`DELETE FROM goose_db_version WHERE version_id = (SELECT MAX(version_id) FROM goose_db_version)`); err != nil {
-		t.Fatal(err)
-	}
-	if resp, _ := http.Get(base + "/readyz"); resp.StatusCode != 503 {
-		t.Errorf("readyz with the schema one migration behind: %d; want 503", resp.StatusCode)
-	}
-	if _, err := db.Exec(`DROP TABLE goose_db_version`); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	if resp, _ := http.Get(base + "/readyz"); resp.StatusCode != 503 {
-		t.Errorf("readyz with no schema: %d; want 503", resp.StatusCode)
 	}
 	a.Store.Close() // the database goes away: not ready, though alive
 	if resp, _ := http.Get(base + "/readyz"); resp.StatusCode != 503 {

@@ -65,7 +65,13 @@ func TestDeclinedLabelCanBeDeleted(t *testing.T) {
 // paid"; printing is a POST, after which the sender can no longer edit the label, and GET gives the
 // printed label again.
 func TestPrintingIsAnActionOfItsOwn(t *testing.T) {
-	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	for name, dsn := range storetest.DSNs(t) {
+		t.Run(name, func(t *testing.T) { printing(t, dsn) })
+	}
+}
+
+func printing(t *testing.T, dsn string) {
+	a, base := start(t, dsn, nil)
 	key := apiKey(t, a.Accounts, "printer", account.Live)
 	b := newClient(t, base)
 	h := []string{"Authorization", "Bearer " + key, "Content-Type", "application/json"}

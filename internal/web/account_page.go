@@ -103,7 +103,7 @@ func (p *Portal) revokeKey(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Portal) createIntegrator(w http.ResponseWriter, r *http.Request) {
-	f := readForm(r, "username", "allow_ips", "mode")
+	f := readForm(r, "username", "allow_ips", "mode", "allow_plain_text")
 	mode, ok := account.ParseMode(f.V("mode"))
 	if !ok {
 		mode = account.Mode(f.V("mode")) // refused by the checks, naming the field
@@ -116,7 +116,8 @@ func (p *Portal) createIntegrator(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	in, err := p.Accounts.CreateIntegrator(r.Context(), currentUser(r), account.Integrator{Username: f.V("username"), AllowIPs: ips, Mode: mode}, p.client(r))
+	in, err := p.Accounts.CreateIntegrator(r.Context(), currentUser(r), account.Integrator{Username: f.V("username"), AllowIPs: ips, Mode: mode,
+		AllowPlainText: f.V("allow_plain_text") != ""}, p.client(r))
 	if err != nil {
 		p.renderAccount(w, r, statusOf(err), func(pg *accountPage) { pg.Integrator = f; pg.Integrator.fail(pg.Lang, err) })
 		return
