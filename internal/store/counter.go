@@ -221,21 +221,7 @@ func (s *Store) postItem(ctx context.Context, tx *sql.Tx, sessionID string, p co
 
 // CounterTakings sums the counter's make-up payments by method (for the ledger check).
 func (s *Store) CounterTakings(ctx context.Context) (map[string]money.Cents, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT method, SUM(amount_cents) FROM counter_payments GROUP BY method`)
-	if err != nil {
-		return nil, fmt.Errorf("store: counter takings: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]money.Cents{}
-	for rows.Next() {
-		var m string
-		var sum int64
-		if err := rows.Scan(&m, &sum); err != nil {
-			return nil, err
-		}
-		out[m] = money.Cents(sum)
-	}
-	return out, rows.Err()
+	return sums(ctx, s.db, "counter takings", `SELECT method, SUM(amount_cents) FROM counter_payments GROUP BY method`)
 }
 
 // PostedPostage sums the postage of the items accepted at counters (earned revenue).

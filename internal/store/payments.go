@@ -382,21 +382,7 @@ func (s *Store) Book(ctx context.Context, t payment.Txn) error {
 
 // LedgerBalances sums every account's entries.
 func (s *Store) LedgerBalances(ctx context.Context) (map[string]money.Cents, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT account, SUM(amount_cents) FROM ledger_entries GROUP BY account`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]money.Cents{}
-	for rows.Next() {
-		var a string
-		var v int64
-		if err := rows.Scan(&a, &v); err != nil {
-			return nil, err
-		}
-		out[a] = money.Cents(v)
-	}
-	return out, rows.Err()
+	return sums(ctx, s.db, "ledger balances", `SELECT account, SUM(amount_cents) FROM ledger_entries GROUP BY account`)
 }
 
 // UnbalancedTxns lists ledger transactions whose lines do not sum to zero (there must be none).

@@ -140,19 +140,5 @@ func (s *Store) RefundedSum(ctx context.Context) (money.Cents, error) {
 
 // RefundedByPayment is what was refunded for each payment, by its id (for the ledger check).
 func (s *Store) RefundedByPayment(ctx context.Context) (map[string]money.Cents, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT payment_id, SUM(amount_cents) FROM refunds WHERE status = 'refunded' GROUP BY payment_id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: refunded by payment: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]money.Cents{}
-	for rows.Next() {
-		var id string
-		var v int64
-		if err := rows.Scan(&id, &v); err != nil {
-			return nil, err
-		}
-		out[id] = money.Cents(v)
-	}
-	return out, rows.Err()
+	return sums(ctx, s.db, "refunded by payment", `SELECT payment_id, SUM(amount_cents) FROM refunds WHERE status = 'refunded' GROUP BY payment_id`)
 }

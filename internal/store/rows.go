@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/ecship/ecship/internal/money"
 )
 
 // scanner is a row to read: *sql.Row or *sql.Rows.
@@ -24,4 +26,24 @@ func queryAll[T any](ctx context.Context, q querier, what string, scan func(scan
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// sums runs a query whose rows are a key and a sum of cents, and answers them as a map.
+func sums(ctx context.Context, q querier, what, query string, args ...any) (map[string]money.Cents, error) {
+	type row struct {
+		key string
+		sum int64
+	}
+	list, err := queryAll(ctx, q, what, func(r scanner) (row, error) {
+		var x row
+		return x, r.Scan(&x.key, &x.sum)
+	}, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]money.Cents, len(list))
+	for _, x := range list {
+		out[x.key] = money.Cents(x.sum)
+	}
+	return out, nil
 }
