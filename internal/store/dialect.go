@@ -5,7 +5,7 @@ import (
 	"database/sql"
 )
 
-// Dialect names a database; migrations live in migrations/<dialect>/.
+// Dialect names a database. Migrations are written once, for PostgreSQL (schema.go derives SQLite's).
 type Dialect string
 
 // The two databases ecship runs on.

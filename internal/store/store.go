@@ -9,10 +9,8 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -130,7 +128,7 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 // Migrate brings the schema up to date. On PostgreSQL an advisory lock lets several processes start at
 // once: one migrates, the others wait.
 func (s *Store) Migrate(ctx context.Context) error {
-	dir, err := fs.Sub(migrations, "migrations/"+string(s.dialect))
+	dir, err := migrationsFor(s.dialect)
 	if err != nil {
 		return err
 	}
@@ -212,7 +210,7 @@ func retryable(err error) bool {
 // its latest migration applied. A database restored from an older backup, or emptied, is not ready
 // even though it answers.
 func (s *Store) Ready(ctx context.Context) error {
-	want, err := s.LatestMigration()
+	want, err := LatestMigration()
 	if err != nil {
 		return err
 	}
@@ -224,22 +222,4 @@ func (s *Store) Ready(ctx context.Context) error {
 		return fmt.Errorf("store: the schema is at migration %d; this binary needs %d", got.Int64, want)
 	}
 	return nil
-}
-
-// LatestMigration is the version of the newest migration this binary carries for its database.
-func (s *Store) LatestMigration() (int64, error) {
-	entries, err := fs.ReadDir(migrations, "migrations/"+string(s.dialect))
-	if err != nil {
-		return 0, err
-	}
-	var latest int64
-	for _, e := range entries {
-		num, _, _ := strings.Cut(e.Name(), "_")
-		v, err := strconv.ParseInt(num, 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("store: migration %s: %w", e.Name(), err)
-		}
-		latest = max(latest, v)
-	}
-	return latest, nil
 }

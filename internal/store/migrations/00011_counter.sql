@@ -58,7 +58,7 @@ ALTER TABLE shipments ADD COLUMN posted_at TIMESTAMPTZ;
 ALTER TABLE shipments ADD COLUMN posted_office TEXT NOT NULL DEFAULT '';
 
 -- Tracking events (UPU EMSEVT codes). The same event reported twice is stored once. Rows are kept
--- in item order (the primary key): an item's events are read together.
+-- in item order (the primary key; on SQLite a WITHOUT ROWID table): an item's events are read together.
 CREATE TABLE tracking_events (
     id         TEXT NOT NULL,
     item_no    TEXT NOT NULL,
@@ -70,7 +70,7 @@ CREATE TABLE tracking_events (
     source     TEXT NOT NULL,
     created_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (item_no, at, code, country, office)
-);
+) /* sqlite: WITHOUT ROWID */;
 
 -- Each item's events packed in time order ("code|at|country|office|zone" joined by ';'), kept
 -- with tracking_events in the same transaction: a look-up of 30 items reads 30 short rows instead
