@@ -83,12 +83,25 @@ else
   say "PostgreSQL not available: store tests run on SQLite only"
 fi
 
-say "gofmt"
-unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
-if [ -n "$unformatted" ]; then echo "gofmt wants to reformat:"; echo "$unformatted"; exit 1; fi
+# Static checks: staticcheck and goimports, pinned, installed from the Go module proxy when missing.
+tools="$(go env GOPATH)/bin"
+staticcheck_version=v0.8.2 # staticcheck 2026.2.2
+goimports_version=v0.52.0
+"$tools/staticcheck" -version 2>/dev/null | grep -q "(${staticcheck_version#v})" ||
+  go install "honnef.co/go/tools/cmd/staticcheck@$staticcheck_version"
+go version -m "$tools/goimports" 2>/dev/null | grep -q "golang.org/x/tools[[:space:]]*$goimports_version" ||
+  go install "golang.org/x/tools/cmd/goimports@$goimports_version"
+
+gofiles=$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')
+say "gofmt and goimports"
+unformatted=$(gofmt -l $gofiles; "$tools/goimports" -l $gofiles)
+if [ -n "$unformatted" ]; then echo "gofmt or goimports wants to reformat:"; echo "$unformatted" | sort -u; exit 1; fi
 
 say "go vet"
 go vet ./...
+
+say "staticcheck"
+"$tools/staticcheck" ./...
 
 say "go test"
 go test -count=1 ./...

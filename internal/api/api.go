@@ -3,18 +3,17 @@
 package api
 
 import (
-	"slices"
-	"strings"
-
-	"github.com/ecship/ecship/internal/errs"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/batch"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/counter"
+	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/metrics"
 	"github.com/ecship/ecship/internal/payment"

@@ -100,7 +100,7 @@ func TestPortalRegisterVerifySignInSignOut(t *testing.T) {
 	if code, _, page = b.do("GET", m[1], nil); code != 400 || !strings.Contains(page, "此連結無效") {
 		t.Errorf("verify twice: %d", code)
 	}
-	if code, loc, _ = b.do("POST", "/logout", url.Values{}); code != 303 {
+	if code, _, _ = b.do("POST", "/logout", url.Values{}); code != 303 {
 		t.Fatalf("logout: %d", code)
 	}
 	if code, loc, _ = b.do("GET", "/account", nil); code != 303 || loc != "/login?next=%2Faccount" {
@@ -115,7 +115,7 @@ func TestPortalRegisterVerifySignInSignOut(t *testing.T) {
 		t.Errorf("sign in with an off-site next: %d %s", code, loc)
 	}
 	// Language change on the profile.
-	code, loc, _ = b.do("POST", "/account/profile", url.Values{"first_name": {"Tai Man"}, "last_name": {"Chan"}, "phone": {"91234567"}, "lang": {"zh-Hans"}})
+	code, _, _ = b.do("POST", "/account/profile", url.Values{"first_name": {"Tai Man"}, "last_name": {"Chan"}, "phone": {"91234567"}, "lang": {"zh-Hans"}})
 	if code != 303 {
 		t.Fatalf("profile: %d", code)
 	}

@@ -102,8 +102,8 @@ func TestShipmentsAPI(t *testing.T) {
 			if code != 200 || strings.Count(body, `"id":"shp_`) != 5 || !strings.Contains(body, `"next_cursor":"shp_`) {
 				t.Errorf("list: %d %s", code, body[:min(len(body), 300)])
 			}
-			if code, _, body = b.doJSON("GET", "/api/v1/shipments", "", auth(keyB)...); !strings.Contains(body, `"data":[]`) {
-				t.Errorf("B's list is not empty: %s", body)
+			if code, _, body = b.doJSON("GET", "/api/v1/shipments", "", auth(keyB)...); code != 200 || !strings.Contains(body, `"data":[]`) {
+				t.Errorf("B's list is not empty: %d %s", code, body)
 			}
 			// A draft with problems is kept incomplete, problems named.
 			code, _, body = b.doJSON("POST", "/api/v1/shipments", `{"service":"ARM","recipient":{"name":"Taro","country":"JP"},"draft":true}`, auth(keyA)...)

@@ -152,10 +152,6 @@ func zipParts(t testing.TB, parts map[string]string) []byte {
 	return b.Bytes()
 }
 
-func inline(ref, s string) string {
-	return `<c r="` + ref + `" t="inlineStr"><is><t>` + s + `</t></is></c>`
-}
-
 const handSheet = `<row r="1">` + `<c r="A1" t="inlineStr"><is><t>service</t></is></c><c r="B1" t="inlineStr"><is><t>weight_g</t></is></c>` +
 	`<c r="C1" t="inlineStr"><is><t>recipient_name</t></is></c><c r="D1" t="inlineStr"><is><t>recipient_address_1</t></is></c>` +
 	`<c r="E1" t="inlineStr"><is><t>recipient_country</t></is></c><c r="F1" t="inlineStr"><is><t>item_1_value</t></is></c></row>` +

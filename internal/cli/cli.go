@@ -2,17 +2,16 @@
 package cli
 
 import (
-	"time"
-
 	"context"
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/ecship/ecship/internal/catalog"
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
+	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/config"
 )
 

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"github.com/ecship/ecship/internal/secretbox"
 	"io"
 	"log/slog"
 	"mime"
@@ -14,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ecship/ecship/internal/secretbox"
 )
 
 // smtpServer is a minimal SMTP server on loopback: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT; no

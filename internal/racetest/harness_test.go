@@ -126,11 +126,12 @@ func buildEcship(t *testing.T) string {
 	return bin
 }
 
+// goCommand is the go tool running this test: on the PATH, as go test needs it to be.
 func goCommand() string {
 	if p, err := exec.LookPath("go"); err == nil {
 		return p
 	}
-	return filepath.Join(runtime.GOROOT(), "bin", "go")
+	return "go"
 }
 
 // processEnv is the environment of every ecship process: this one's without ECSHIP_* settings, plus

@@ -46,9 +46,6 @@ func (f *form) fail(l i18n.Lang, err error) int {
 	return e.Code.HTTPStatus()
 }
 
-// blank reports whether nothing was typed into a field.
-func blank(s string) bool { return strings.TrimSpace(s) == "" }
-
 // failMessage is an error as one line for a page without a form of its own (a row's action in a
 // list): its message and its fields' messages, with the HTTP status.
 func failMessage(l i18n.Lang, err error) (int, string) {
