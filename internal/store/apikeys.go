@@ -21,7 +21,7 @@ func (s *Store) CreateAPIKey(ctx context.Context, k account.APIKey) error {
 
 const keyColumns = `id, user_id, name, mode, prefix, key_hash, created_at, last_used_at, revoked_at`
 
-func scanKey(row interface{ Scan(...any) error }) (account.APIKey, error) {
+func scanKey(row scanner) (account.APIKey, error) {
 	var k account.APIKey
 	var mode string
 	var created ts

@@ -23,7 +23,7 @@ type batchResult struct {
 
 const batchColumns = `id, owner_id, mode, status, filename, file_sha256, file, options, rows_total, rows_done, created_count, incomplete, result, created_at, updated_at`
 
-func scanBatch(row interface{ Scan(...any) error }) (*batch.Batch, error) {
+func scanBatch(row scanner) (*batch.Batch, error) {
 	var b batch.Batch
 	var mode, status, options, result string
 	var created, updated ts

@@ -15,7 +15,7 @@ import (
 
 const counterSessionColumns = `c.id, c.mode, c.office, c.staff_id, u.login_name, c.status, c.speedpost_card, COALESCE(c.receipt_no, ''), c.version, c.opened_at, c.closed_at`
 
-func scanCounterSession(row interface{ Scan(...any) error }) (*counter.Session, error) {
+func scanCounterSession(row scanner) (*counter.Session, error) {
 	var c counter.Session
 	var mode string
 	var opened ts

@@ -15,7 +15,7 @@ import (
 
 const depositColumns = `id, owner_id, mode, name, balance_cents, created_at`
 
-func scanDeposit(row interface{ Scan(...any) error }) (*payment.Deposit, error) {
+func scanDeposit(row scanner) (*payment.Deposit, error) {
 	var d payment.Deposit
 	var mode string
 	var balance int64
@@ -147,7 +147,7 @@ func (s *Store) DepositMovements(ctx context.Context, accountID string, limit in
 
 const movementColumns = `id, account_id, movement_key, kind, amount_cents, balance_cents, ref, at`
 
-func scanMovement(row interface{ Scan(...any) error }) (payment.Movement, error) {
+func scanMovement(row scanner) (payment.Movement, error) {
 	var m payment.Movement
 	var amount, balance int64
 	var at ts

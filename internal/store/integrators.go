@@ -31,7 +31,7 @@ func (s *Store) CreateIntegrator(ctx context.Context, in account.Integrator) err
 
 const integratorColumns = `id, user_id, username, password_sealed, allow_ips, mode, created_at, revoked_at, allow_plain_text`
 
-func scanIntegrator(row interface{ Scan(...any) error }) (account.Integrator, error) {
+func scanIntegrator(row scanner) (account.Integrator, error) {
 	var in account.Integrator
 	var ips, mode string
 	var created ts

@@ -12,7 +12,7 @@ import (
 
 const legacyColumns = `id, system, login, membership_no, email, first_name, last_name, phone, lang, password_hash, upgraded_user_id, linked_user_id, linked_at`
 
-func scanLegacy(row interface{ Scan(...any) error }) (account.LegacyAccount, error) {
+func scanLegacy(row scanner) (account.LegacyAccount, error) {
 	var a account.LegacyAccount
 	var system string
 	var upgraded, linked sql.NullString

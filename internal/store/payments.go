@@ -16,7 +16,7 @@ import (
 const paymentColumns = `id, owner_id, mode, method, status, amount_cents, captured_cents, card_brand, card_last4, card_exp_month, card_exp_year,
 	auth_id, decline, COALESCE(idempotency_key, ''), created_at, settled_at, deposit_id`
 
-func (s *Store) scanPayment(ctx context.Context, q querier, row interface{ Scan(...any) error }) (*payment.Payment, error) {
+func (s *Store) scanPayment(ctx context.Context, q querier, row scanner) (*payment.Payment, error) {
 	p, err := scanPaymentRow(row)
 	if err != nil {
 		return nil, err
@@ -25,7 +25,7 @@ func (s *Store) scanPayment(ctx context.Context, q querier, row interface{ Scan(
 }
 
 // scanPaymentRow reads the payment's own columns (paymentColumns), without its items.
-func scanPaymentRow(row interface{ Scan(...any) error }) (*payment.Payment, error) {
+func scanPaymentRow(row scanner) (*payment.Payment, error) {
 	var p payment.Payment
 	var mode, status string
 	var amount, captured int64
@@ -408,7 +408,7 @@ func (s *Store) AllPayments(ctx context.Context) ([]*payment.Payment, error) {
 
 const gatewayColumns = `auth_id, reference, status, authorized_cents, captured_cents, refunded_cents, card_brand, card_last4, card_exp_month, card_exp_year, at`
 
-func scanGateway(row interface{ Scan(...any) error }) (payment.GatewayRecord, error) {
+func scanGateway(row scanner) (payment.GatewayRecord, error) {
 	var r payment.GatewayRecord
 	var a, c, f int64
 	var at ts

@@ -14,7 +14,7 @@ import (
 
 const refundColumns = `id, owner_id, mode, shipment_id, payment_id, reason, amount_cents, status, note, vetted_by, created_at, vetted_at, refunded_at`
 
-func scanRefund(row interface{ Scan(...any) error }) (*payment.Refund, error) {
+func scanRefund(row scanner) (*payment.Refund, error) {
 	var r payment.Refund
 	var mode, status string
 	var amount int64

@@ -44,7 +44,7 @@ func dataOf(s *shipment.Shipment) (string, error) {
 
 const shipmentColumns = `id, owner_id, mode, status, service, item_no, reference, total_cents, data, created_at, updated_at, expires_at, delete_after, printed_at, posted_at, posted_office, version`
 
-func scanShipment(row interface{ Scan(...any) error }) (*shipment.Shipment, error) {
+func scanShipment(row scanner) (*shipment.Shipment, error) {
 	var s shipment.Shipment
 	var mode, status, data string
 	var itemNo sql.NullString

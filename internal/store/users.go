@@ -14,7 +14,7 @@ import (
 
 const userColumns = `id, login_name, email, email_verified_at, first_name, last_name, phone, lang, role, password_hash, created_at`
 
-func scanUser(row interface{ Scan(...any) error }) (*account.User, error) {
+func scanUser(row scanner) (*account.User, error) {
 	var u account.User
 	var verified nullTS
 	var created ts
