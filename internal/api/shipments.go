@@ -231,7 +231,18 @@ func (d *Deps) createShipments(w http.ResponseWriter, r *http.Request) {
 	for i, s := range list {
 		out[i] = d.shipmentOut(s, l)
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"data": out})
+	body := map[string]any{"data": out}
+	if late := shipment.LatePosting(d.Catalog, list, d.Now()); len(late) > 0 {
+		body["warnings"] = []warning{{Code: "late_posting", Services: late, Message: i18n.T(l, "shipment.late_posting", errs.Args{"services": strings.Join(late, ", ")})}}
+	}
+	writeJSON(w, http.StatusCreated, body)
+}
+
+// warning is something the caller should know about a request that succeeded.
+type warning struct {
+	Code     string   `json:"code"`
+	Services []string `json:"services,omitempty"`
+	Message  string   `json:"message"`
 }
 
 func (d *Deps) owner(r *http.Request) shipment.Owner {

@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/s10"
 	"github.com/ecship/ecship/internal/store/storetest"
 )
@@ -141,4 +143,33 @@ func scanBarcode(t *testing.T, pdf []byte) string {
 		t.Fatalf("zbarimg read nothing: %v", err)
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// rule: SVC-8
+// Twenty e-Express+ labels prepared over the API after 4 p.m. Hong Kong time are made, with a
+// warning that they go out on the next working day; before 4 p.m., no warning.
+func TestLatePostingWarningOverREST(t *testing.T) {
+	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	key := apiKey(t, a.Accounts, "lateshop", account.Live)
+	b := newClient(t, base)
+	items := make([]string, 20)
+	for i := range items {
+		items[i] = fmt.Sprintf(exampleShipment, "10118")
+	}
+	batch := `{"shipments":[` + strings.Join(items, ",") + `]}`
+	for _, c := range []struct {
+		hour int
+		late bool
+	}{{15, false}, {17, true}} {
+		at := time.Date(2026, 11, 23, c.hour, 30, 0, 0, catalog.HongKong)
+		a.Now = func() time.Time { return at }
+		code, _, body := b.doJSON("POST", "/api/v1/shipments?lang=en", batch, "Authorization", "Bearer "+key, "Content-Type", "application/json")
+		if code != 201 {
+			t.Fatalf("%d:30: %d %s", c.hour, code, body[:min(300, len(body))])
+		}
+		warned := strings.Contains(body, `"warnings":[{"code":"late_posting","services":["AEX"],"message":"Prepared after the latest posting time`)
+		if warned != c.late {
+			t.Errorf("at %d:30 warned %v; want %v", c.hour, warned, c.late)
+		}
+	}
 }

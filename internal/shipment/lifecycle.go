@@ -1,6 +1,7 @@
 package shipment
 
 import (
+	"sort"
 	"time"
 
 	"github.com/ecship/ecship/internal/catalog"
@@ -96,4 +97,28 @@ func CheckPayable(s *Shipment, now time.Time) error {
 		return errs.New(errs.Conflict, "shipment.not_payable", errs.Args{"status": string(s.Status)})
 	}
 	return nil
+}
+
+// LatePosting answers the services of a list of labels prepared together that miss their latest
+// posting time today (RULES SVC-8): a service whose catalogue entry says that posting at least so
+// many items at once must be done by a time (e-Express+ and Air Registered Mail: 20 items by 4 p.m.,
+// Hong Kong time). Services whose time varies by destination (Speedpost) are not judged here.
+func LatePosting(cat *catalog.Catalog, list []*Shipment, now time.Time) []string {
+	count := map[string]int{}
+	for _, s := range list {
+		count[s.Service]++
+	}
+	hk := now.In(catalog.HongKong).Format("15:04")
+	var late []string
+	for code, n := range count {
+		svc, ok := cat.Service(code)
+		if !ok || svc.Latest == nil || svc.Latest.Varies || svc.Latest.MinItems == 0 {
+			continue
+		}
+		if n >= svc.Latest.MinItems && hk >= svc.Latest.Time {
+			late = append(late, code)
+		}
+	}
+	sort.Strings(late)
+	return late
 }

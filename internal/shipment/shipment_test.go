@@ -214,3 +214,34 @@ func TestLocalShipmentNeedsNoCustoms(t *testing.T) {
 		t.Errorf("form %q total %v", s.CustomsForm, s.Total)
 	}
 }
+
+// rule: SVC-8
+func TestLatePostingForTwentyOrMore(t *testing.T) {
+	many := func(service string, n int) []*Shipment {
+		var out []*Shipment
+		for range n {
+			out = append(out, &Shipment{Service: service})
+		}
+		return out
+	}
+	at := func(h, m int) time.Time { return time.Date(2026, 11, 23, h, m, 0, 0, catalog.HongKong) }
+	cases := []struct {
+		list []*Shipment
+		now  time.Time
+		want string
+	}{
+		{many("AEX", 20), at(16, 0), "AEX"},
+		{many("ARM", 25), at(18, 30), "ARM"},
+		{append(many("ARM", 20), many("AEX", 21)...), at(18, 30), "AEX,ARM"},
+		{many("AEX", 20), at(15, 59), ""},
+		{many("AEX", 20), at(16, 0).UTC(), "AEX"}, // the time is Hong Kong's, whatever the clock's zone
+		{many("AEX", 19), at(17, 0), ""},
+		{many("EMS", 20), at(17, 0), ""}, // Speedpost's time varies by destination
+		{append(many("AEX", 10), many("ARM", 10)...), at(17, 0), ""},
+	}
+	for i, tc := range cases {
+		if got := strings.Join(LatePosting(cat(t), tc.list, tc.now), ","); got != tc.want {
+			t.Errorf("case %d: %q; want %q", i, got, tc.want)
+		}
+	}
+}

@@ -196,7 +196,7 @@ func (p *Portal) labelCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	p.saveToBook(r, f, list)
 	notice := "labels_created"
-	if late := lateForBulk(list, p.Now()); late {
+	if len(shipment.LatePosting(p.Catalog, list, p.Now())) > 0 {
 		notice = "late_posting"
 	}
 	if len(list) == 1 {
@@ -229,17 +229,6 @@ func (p *Portal) formFail(pg *labelNewPage, err error) {
 		}
 		pg.Form.Error = msg
 	}
-}
-
-// lateForBulk is SVC-8: 20 or more e-Express+ or Air Registered Mail items prepared after 4 p.m. miss
-// today's latest posting time.
-func lateForBulk(list []*shipment.Shipment, now time.Time) bool {
-	count := map[string]int{}
-	for _, s := range list {
-		count[s.Service]++
-	}
-	hk := now.In(catalog.HongKong)
-	return (count["AEX"] >= 20 || count["ARM"] >= 20) && hk.Hour() >= 16
 }
 
 func (p *Portal) saveToBook(r *http.Request, f labelForm, list []*shipment.Shipment) {
