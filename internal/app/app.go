@@ -292,3 +292,8 @@ func (a *App) Close() error {
 	}
 	return a.Store.Close()
 }
+
+// LedgerCheck proves the books (payment.CheckLedger): what `ecship ledger check` prints.
+func (a *App) LedgerCheck(ctx context.Context) (payment.LedgerReport, error) {
+	return payment.CheckLedger(ctx, a.Store)
+}
