@@ -42,7 +42,12 @@ type Deps struct {
 }
 
 // Register adds the API's routes to mux.
-func Register(mux *http.ServeMux, d *Deps) {
+func Register(mux *http.ServeMux, d *Deps) { register(mux, d) }
+
+// Routes lists the API's routes as "METHOD /path", in the order they are registered.
+func Routes() []string { return register(http.NewServeMux(), &Deps{}).routes }
+
+func register(mux *http.ServeMux, d *Deps) *router {
 	rt := &router{mux: mux, methods: map[string][]string{}}
 	rt.handle("GET", "/api/v1/services", d.open(d.listServices))
 	rt.handle("POST", "/api/v1/quotes", d.open(d.createQuote))
@@ -81,6 +86,7 @@ func Register(mux *http.ServeMux, d *Deps) {
 	rt.handle("GET", "/api/v1/openapi.json", d.open(serveOpenAPI("application/json")))
 	rt.handle("GET", "/api/v1/openapi.yaml", d.open(serveOpenAPI("application/yaml")))
 	rt.finish(d.open)
+	return rt
 }
 
 // router registers routes and answers the methods a path does not take with 405 and Allow, and
@@ -89,10 +95,12 @@ type router struct {
 	mux     *http.ServeMux
 	methods map[string][]string // path pattern -> methods
 	order   []string
+	routes  []string // "METHOD /path", as registered
 }
 
 func (rt *router) handle(method, path string, h http.HandlerFunc) {
 	rt.mux.HandleFunc(method+" "+path, h)
+	rt.routes = append(rt.routes, method+" "+path)
 	if _, seen := rt.methods[path]; !seen {
 		rt.order = append(rt.order, path)
 	}
