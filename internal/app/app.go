@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/addressbook"
 	"github.com/ecship/ecship/internal/api"
 	"github.com/ecship/ecship/internal/batch"
 	"github.com/ecship/ecship/internal/catalog"
@@ -40,6 +41,7 @@ type App struct {
 	Store     *store.Store
 	Accounts  *account.Service
 	Shipments *shipment.Service
+	Addresses *addressbook.Book
 	Batches   *batch.Service
 	Payments  *payment.Service
 	Refunds   *payment.Refunds
@@ -81,7 +83,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Refunds = &payment.Refunds{Store: st, Payments: st, Deposits: st, Gateway: a.Payments.Gateway, Now: func() time.Time { return a.Now() }}
 	a.Counter = &counter.Service{Store: st, Catalog: cat, Now: func() time.Time { return a.Now() }}
 	a.Tracking = &tracking.Service{Store: st, Catalog: cat, Now: func() time.Time { return a.Now() }}
-	a.Batches = &batch.Service{Store: st, Shipments: a.Shipments, Log: log, Now: func() time.Time { return a.Now() }, Sender: a.defaultSender}
+	a.Addresses = &addressbook.Book{Store: st, Now: func() time.Time { return a.Now() }}
+	a.Batches = &batch.Service{Store: st, Shipments: a.Shipments, Log: log, Now: func() time.Time { return a.Now() }, Sender: a.Addresses.DefaultSender}
 	if err := a.LoadWeatherDays(ctx); err != nil {
 		st.Close()
 		return nil, err
@@ -152,7 +155,7 @@ func (a *App) routes() error {
 	soap.RegisterMailTrack(mux, &soap.MailTrack{Integrators: a.Accounts, Tracking: a.Tracking, Catalog: a.Catalog, Usage: a.Store, MinInterval: a.Config.MailTrackMinInterval, DailyLimit: a.Config.MailTrackDailyLimit,
 		TrustedProxies: a.Config.TrustedProxies, Secure: strings.HasPrefix(a.Config.BaseURL, "https://"), Log: a.Log, Now: now,
 		Guard: soap.Guard{Window: a.Config.WSSECreatedWindow, Nonces: a.Store, Log: a.Accounts}})
-	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Counter: a.Counter, Tracking: a.Tracking, Store: a.Store, Metrics: a.Metrics, Log: a.Log, Now: now,
+	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Addresses: a.Addresses, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Counter: a.Counter, Tracking: a.Tracking, Store: a.Store, Metrics: a.Metrics, Log: a.Log, Now: now,
 		SecureCookies: strings.HasPrefix(a.Config.BaseURL, "https://"), TrustedProxies: a.Config.TrustedProxies, StateKey: a.stateKey,
 		MailDelivered: a.Mailer != nil && a.Mailer.SMTP != nil, Mail: a.Mailer})
 	if err != nil {
@@ -201,15 +204,6 @@ func (a *App) reconciliationJob() jobs.Job {
 		n, err := a.Payments.Reconcile(ctx)
 		return fmt.Sprintf("%d pending payments reconciled", n), err
 	}}
-}
-
-// defaultSender is the address a batch row with empty sender columns takes: the sender's first saved
-// sender, else their name, phone and email (the row is then incomplete until an address is given).
-func (a *App) defaultSender(ctx context.Context, u *account.User) shipment.Address {
-	if saved, err := a.Store.Addresses(ctx, u.ID, "sender"); err == nil && len(saved) > 0 {
-		return saved[0].Address
-	}
-	return shipment.Address{Name: u.Name(), Phone: u.Phone, Email: u.Email, Country: "HK"}
 }
 
 // PortalRoutes lists the portal's routes and the access each needs (for the role-by-route test).

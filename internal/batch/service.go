@@ -41,8 +41,9 @@ type Service struct {
 	Shipments *shipment.Service
 	Log       *slog.Logger
 	Now       func() time.Time
-	// Sender is the address empty sender columns take: the owner's first saved sender, else their name.
-	Sender func(ctx context.Context, u *account.User) shipment.Address
+	// Sender is the address empty sender columns take (addressbook.Book.DefaultSender); nil: the
+	// owner's name, phone and email.
+	Sender func(ctx context.Context, u *account.User) (shipment.Address, error)
 	// Progress, when set, hears how far a batch's checking has come (the command line's bar).
 	Progress func(id string, done, total int)
 	// Heartbeat is how often Process renews its lease on a batch; 0 means HeartbeatEvery.
@@ -162,7 +163,10 @@ func (s *Service) Process(ctx context.Context, o shipment.Owner, b *Batch) error
 	defer s.heartbeat(ctx, b.ID)()
 	sender := shipment.Address{Name: o.User.Name(), Phone: o.User.Phone, Email: o.User.Email, Country: "HK"}
 	if s.Sender != nil {
-		sender = s.Sender(ctx, o.User)
+		var err error
+		if sender, err = s.Sender(ctx, o.User); err != nil {
+			return err
+		}
 	}
 	var rows []Row
 	header, err := Read(bytes.NewReader(b.File), b.Filename, b.Options, func(r Row) error {

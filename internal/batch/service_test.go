@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/addressbook"
 	"github.com/ecship/ecship/internal/batch"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/secretbox"
@@ -48,12 +49,7 @@ func newEnv(tb testing.TB, st *store.Store) *env {
 	e.o = shipment.Owner{User: u, Mode: account.Live}
 	ships := &shipment.Service{Store: st, Catalog: cat, Now: now}
 	e.svc = &batch.Service{Store: st, Shipments: ships, Log: slog.New(slog.DiscardHandler), Now: now,
-		Sender: func(ctx context.Context, u *account.User) shipment.Address {
-			if saved, _ := st.Addresses(ctx, u.ID, "sender"); len(saved) > 0 {
-				return saved[0].Address
-			}
-			return shipment.Address{Name: u.Name(), Phone: u.Phone, Country: "HK"}
-		}}
+		Sender: (&addressbook.Book{Store: st, Now: now}).DefaultSender}
 	return e
 }
 
@@ -161,7 +157,10 @@ func TestFiveHundredOneRowsRefusedWhole(t *testing.T) {
 func TestEmptySenderTakesTheSavedSender(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
-		st.SaveAddress(bg, e.o.User.ID, "sender", shipment.Address{Name: "Bulk Shop", Lines: []string{"1 Queen's Road"}, City: "Central", Country: "HK", Phone: "21234567"}, e.now)
+		if _, err := (&addressbook.Book{Store: st, Now: func() time.Time { return e.now }}).Save(bg, e.o.User, addressbook.Sender,
+			shipment.Address{Name: "Bulk Shop", Lines: []string{"1 Queen's Road"}, City: "Central", Country: "HK", Phone: "21234567"}); err != nil {
+			t.Fatal(err)
+		}
 		line := strings.Replace(row("S-1", "10118", "621410"), `陳大文,,"Flat A, 12/F, 8 Nathan Road",,,Kowloon,85291234567,`, ",,,,,,,", 1)
 		b, _ := upload(t, e, "nosender.csv", header+line)
 		if b.Created != 1 {
@@ -243,14 +242,14 @@ func TestProcessRenewsItsLease(t *testing.T) {
 		}
 		later := e.now.Add(time.Minute)
 		var seen time.Time
-		svc.Sender = func(ctx context.Context, u *account.User) shipment.Address {
+		svc.Sender = func(ctx context.Context, u *account.User) (shipment.Address, error) {
 			clock.Store(later.UnixNano()) // a minute passes while this batch is being worked on
 			time.Sleep(60 * time.Millisecond)
 			got, err := st.Batch(ctx, e.o.User.ID, e.o.Mode, b.ID)
 			if err == nil {
 				seen = got.UpdatedAt
 			}
-			return shipment.Address{Name: "陳大文", Lines: []string{"8 Nathan Road"}, City: "Kowloon", Country: "HK", Phone: "85291234567"}
+			return shipment.Address{Name: "陳大文", Lines: []string{"8 Nathan Road"}, City: "Kowloon", Country: "HK", Phone: "85291234567"}, err
 		}
 		if err := svc.Process(bg, e.o, b); err != nil {
 			t.Fatal(err)

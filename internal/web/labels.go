@@ -8,12 +8,12 @@ import (
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/addressbook"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/label"
 	"github.com/ecship/ecship/internal/shipment"
-	"github.com/ecship/ecship/internal/store"
 )
 
 // The portal works on live data; test data is for test API keys.
@@ -105,8 +105,8 @@ type labelNewPage struct {
 	Form       labelForm
 	Services   []*catalog.Service
 	Dests      []*catalog.Destination
-	Senders    []store.SavedAddress
-	Recipients []store.SavedAddress
+	Senders    []addressbook.Entry
+	Recipients []addressbook.Entry
 	EditID     string
 	Catalog    *catalog.Catalog
 }
@@ -128,8 +128,13 @@ func (p *Portal) newLabelPage(w http.ResponseWriter, r *http.Request, f labelFor
 		}
 	}
 	u := currentUser(r)
-	pg.Senders, _ = p.Store.Addresses(r.Context(), u.ID, "sender")
-	pg.Recipients, _ = p.Store.Addresses(r.Context(), u.ID, "recipient")
+	var err error
+	if pg.Senders, err = p.Addresses.List(r.Context(), u, addressbook.Sender); err == nil {
+		pg.Recipients, err = p.Addresses.List(r.Context(), u, addressbook.Recipient)
+	}
+	if err != nil {
+		p.Log.Error("address book", "user", u.ID, "err", err) // the form works without it
+	}
 	return pg
 }
 
@@ -140,19 +145,27 @@ func (p *Portal) labelNew(w http.ResponseWriter, r *http.Request) {
 	f := newLabelForm(n)
 	f.Values["country"], f.Values["service"] = q.Get("to"), q.Get("service")
 	u := currentUser(r)
-	// The sender defaults to the first saved sender, else the account holder's name and phone.
-	f.Values["sender_name"], f.Values["sender_phone"], f.Values["sender_email"] = u.Name(), u.Phone, u.Email
-	if id := q.Get("sender"); id != "" {
-		if a, err := p.Store.Address(r.Context(), u.ID, id); err == nil {
-			f.fillSender(a.Address)
+	// The sender chosen from the book, else the default: the first saved sender, else the account
+	// holder's name, phone and email.
+	sender, err := p.Addresses.DefaultSender(r.Context(), u)
+	if id := q.Get("sender"); id != "" && err == nil {
+		var e addressbook.Entry
+		if e, err = p.Addresses.Get(r.Context(), u, id); err == nil {
+			sender = e.Address
 		}
-	} else if saved, _ := p.Store.Addresses(r.Context(), u.ID, "sender"); len(saved) > 0 {
-		f.fillSender(saved[0].Address)
 	}
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	f.fillSender(sender)
 	if id := q.Get("recipient"); id != "" {
-		if a, err := p.Store.Address(r.Context(), u.ID, id); err == nil {
-			f.fill(0, &shipment.Shipment{Service: f.Values["service"], Sender: f.senderAddress(), Recipient: a.Address})
+		e, err := p.Addresses.Get(r.Context(), u, id)
+		if err != nil {
+			p.fail(w, r, err)
+			return
 		}
+		f.fill(0, &shipment.Shipment{Service: f.Values["service"], Sender: f.senderAddress(), Recipient: e.Address})
 	}
 	p.render(w, r, http.StatusOK, "label_new", p.newLabelPage(w, r, f))
 }
@@ -231,14 +244,21 @@ func (p *Portal) formFail(pg *labelNewPage, err error) {
 	}
 }
 
+// saveToBook keeps the addresses the sender ticked. The labels are made already: a book that is
+// full, or a database that fails here, is logged, not the sender's problem now.
 func (p *Portal) saveToBook(r *http.Request, f labelForm, list []*shipment.Shipment) {
-	u, now := currentUser(r), p.Now()
+	u := currentUser(r)
+	save := func(kind addressbook.Kind, a shipment.Address) {
+		if _, err := p.Addresses.Save(r.Context(), u, kind, a); err != nil {
+			p.Log.Warn("address not kept", "user", u.ID, "err", err)
+		}
+	}
 	if f.Values["save_sender"] != "" && len(list) > 0 {
-		p.Store.SaveAddress(r.Context(), u.ID, "sender", list[0].Sender, now)
+		save(addressbook.Sender, list[0].Sender)
 	}
 	for i, s := range list {
 		if f.BV(i, "save") != "" {
-			p.Store.SaveAddress(r.Context(), u.ID, "recipient", s.Recipient, now)
+			save(addressbook.Recipient, s.Recipient)
 		}
 	}
 }
@@ -465,20 +485,26 @@ func csvSafe(s string) string {
 
 type addressesPage struct {
 	page
-	Senders, Recipients []store.SavedAddress
+	Senders, Recipients []addressbook.Entry
 	Catalog             *catalog.Catalog
 }
 
 func (p *Portal) addresses(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
 	pg := &addressesPage{page: p.page(w, r, "addresses.title"), Catalog: p.Catalog}
-	pg.Senders, _ = p.Store.Addresses(r.Context(), u.ID, "sender")
-	pg.Recipients, _ = p.Store.Addresses(r.Context(), u.ID, "recipient")
+	var err error
+	if pg.Senders, err = p.Addresses.List(r.Context(), u, addressbook.Sender); err == nil {
+		pg.Recipients, err = p.Addresses.List(r.Context(), u, addressbook.Recipient)
+	}
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
 	p.render(w, r, http.StatusOK, "addresses", pg)
 }
 
 func (p *Portal) deleteAddress(w http.ResponseWriter, r *http.Request) {
-	if err := p.Store.DeleteAddress(r.Context(), currentUser(r).ID, r.PathValue("id")); err != nil {
+	if err := p.Addresses.Delete(r.Context(), currentUser(r), r.PathValue("id")); err != nil {
 		p.fail(w, r, err)
 		return
 	}

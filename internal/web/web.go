@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/addressbook"
 	"github.com/ecship/ecship/internal/batch"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/counter"
@@ -35,6 +36,7 @@ var files embed.FS
 type Deps struct {
 	Catalog        *catalog.Catalog
 	Accounts       *account.Service
+	Addresses      *addressbook.Book
 	Shipments      *shipment.Service
 	Batches        *batch.Service
 	Payments       *payment.Service
