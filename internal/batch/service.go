@@ -24,6 +24,8 @@ import (
 type Store interface {
 	StartBatch(ctx context.Context, b *Batch) (*Batch, bool, error)
 	Batch(ctx context.Context, owner string, mode account.Mode, id string) (*Batch, error)
+	// Batches lists the owner's batches in a mode, newest first, without their files.
+	Batches(ctx context.Context, owner string, mode account.Mode, limit int) ([]*Batch, error)
 	BatchProgress(ctx context.Context, id string, done, total int, now time.Time) error
 	// RenewBatch is the heartbeat of a batch being processed: it keeps the lease of the process
 	// working on it (its updated_at) fresh.
@@ -140,6 +142,11 @@ func (s *Service) Review(ctx context.Context, b *Batch) error {
 	}
 	b.Status = NeedsMapping
 	return s.Store.EndBatch(ctx, b, s.Now())
+}
+
+// Recent lists the owner's latest batches, newest first.
+func (s *Service) Recent(ctx context.Context, o shipment.Owner, limit int) ([]*Batch, error) {
+	return s.Store.Batches(ctx, o.User.ID, o.Mode, limit)
 }
 
 // Get returns one of the owner's batches.

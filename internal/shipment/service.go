@@ -119,6 +119,12 @@ func (s *Service) Get(ctx context.Context, o Owner, id string) (*Shipment, error
 	return s.Store.Shipment(ctx, o.User.ID, o.Mode, id)
 }
 
+// GetMany returns several of the owner's shipments, in the order asked; any that is not theirs makes
+// the whole answer not found.
+func (s *Service) GetMany(ctx context.Context, o Owner, ids []string) ([]*Shipment, error) {
+	return s.Store.ShipmentsByID(ctx, o.User.ID, o.Mode, ids)
+}
+
 // List returns the owner's shipments, newest first, never older than six months (HIS-1).
 func (s *Service) List(ctx context.Context, o Owner, f Filter) ([]*Shipment, string, error) {
 	f.Since = s.Now().AddDate(0, -HistoryMonths, 0)

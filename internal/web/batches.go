@@ -34,7 +34,10 @@ func (p *Portal) batchNew(w http.ResponseWriter, r *http.Request) {
 
 func (p *Portal) renderBatchNew(w http.ResponseWriter, r *http.Request, status int, errText string) {
 	pg := &batchPage{page: p.page(w, r, "batches.new.title"), Error: errText}
-	pg.Recent, _ = p.Store.Batches(r.Context(), currentUser(r).ID, owner(r).Mode, 10)
+	var err error
+	if pg.Recent, err = p.Batches.Recent(r.Context(), owner(r), 10); err != nil {
+		p.Log.Error("recent batches", "err", err) // the upload form works without the list
+	}
 	p.render(w, r, status, "batch_new", pg)
 }
 

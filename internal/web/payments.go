@@ -32,7 +32,7 @@ func (p *Portal) renderPay(w http.ResponseWriter, r *http.Request, status int, i
 		http.Redirect(w, r, "/labels?tab=pending&notice=choose_labels", http.StatusSeeOther)
 		return
 	}
-	list, err := p.Shipments.Store.ShipmentsByID(r.Context(), currentUser(r).ID, owner(r).Mode, ids)
+	list, err := p.Shipments.GetMany(r.Context(), owner(r), ids)
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -106,7 +106,11 @@ func (p *Portal) paymentView(w http.ResponseWriter, r *http.Request) {
 	for i, it := range pay.Items {
 		ids[i] = it.ShipmentID
 	}
-	list, _ := p.Shipments.Store.ShipmentsByID(r.Context(), currentUser(r).ID, owner(r).Mode, ids)
+	list, err := p.Shipments.GetMany(r.Context(), owner(r), ids)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
 	pg := &payPage{labelsPage: labelsPage{page: p.page(w, r, "payment.title"), Catalog: p.Catalog, Shipments: list}, Payment: pay, Total: pay.Amount}
 	p.render(w, r, http.StatusOK, "payment", pg)
 }
