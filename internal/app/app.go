@@ -171,7 +171,7 @@ func (a *App) routes() error {
 			api.WriteError(w, r, errs.New(errs.Forbidden, "error.cross_origin", nil))
 			return
 		}
-		http.Error(w, i18n.T(web.Lang(nil, r), "error.cross_origin", nil), http.StatusForbidden)
+		http.Error(w, i18n.T(web.Lang(r), "error.cross_origin", nil), http.StatusForbidden)
 	}))
 	var h http.Handler = csrf.Handler(limited)
 	if strings.HasPrefix(a.Config.BaseURL, "https://") {

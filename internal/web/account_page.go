@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/i18n"
 )
 
@@ -72,7 +73,7 @@ func (p *Portal) saveProfile(w http.ResponseWriter, r *http.Request) {
 func (p *Portal) changePassword(w http.ResponseWriter, r *http.Request) {
 	f := readForm(r, "current_password", "password")
 	if err := p.Accounts.ChangePassword(r.Context(), currentUser(r), f.V("current_password"), f.V("password"), sessionSecret(r), p.client(r)); err != nil {
-		p.renderAccount(w, r, statusOf(err), func(pg *accountPage) { pg.Password.fail(pg.Lang, err) })
+		p.renderAccount(w, r, errs.CodeOf(err).HTTPStatus(), func(pg *accountPage) { pg.Password.fail(pg.Lang, err) })
 		return
 	}
 	http.Redirect(w, r, "/account?notice=password_changed", http.StatusSeeOther)
@@ -86,7 +87,7 @@ func (p *Portal) createKey(w http.ResponseWriter, r *http.Request) {
 	}
 	_, secret, err := p.Accounts.CreateAPIKey(r.Context(), currentUser(r), f.V("name"), mode, p.client(r))
 	if err != nil {
-		p.renderAccount(w, r, statusOf(err), func(pg *accountPage) { pg.Key = f; pg.Key.fail(pg.Lang, err) })
+		p.renderAccount(w, r, errs.CodeOf(err).HTTPStatus(), func(pg *accountPage) { pg.Key = f; pg.Key.fail(pg.Lang, err) })
 		return
 	}
 	// Shown once, on this answer only (no redirect: the key must not sit in a URL or history).
@@ -119,7 +120,7 @@ func (p *Portal) createIntegrator(w http.ResponseWriter, r *http.Request) {
 	in, err := p.Accounts.CreateIntegrator(r.Context(), currentUser(r), account.Integrator{Username: f.V("username"), AllowIPs: ips, Mode: mode,
 		AllowPlainText: f.V("allow_plain_text") != ""}, p.client(r))
 	if err != nil {
-		p.renderAccount(w, r, statusOf(err), func(pg *accountPage) { pg.Integrator = f; pg.Integrator.fail(pg.Lang, err) })
+		p.renderAccount(w, r, errs.CodeOf(err).HTTPStatus(), func(pg *accountPage) { pg.Integrator = f; pg.Integrator.fail(pg.Lang, err) })
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -139,7 +140,7 @@ func (p *Portal) link(w http.ResponseWriter, r *http.Request) {
 	f := readForm(r, "system", "login", "password")
 	sys, _ := account.ParseLegacySystem(f.V("system"))
 	if _, err := p.Accounts.Link(r.Context(), currentUser(r), sys, strings.TrimSpace(f.V("login")), f.V("password"), p.client(r)); err != nil {
-		p.renderAccount(w, r, statusOf(err), func(pg *accountPage) { pg.Link = f; pg.Link.Values["password"] = ""; pg.Link.fail(pg.Lang, err) })
+		p.renderAccount(w, r, errs.CodeOf(err).HTTPStatus(), func(pg *accountPage) { pg.Link = f; pg.Link.Values["password"] = ""; pg.Link.fail(pg.Lang, err) })
 		return
 	}
 	http.Redirect(w, r, "/account?notice=linked#links", http.StatusSeeOther)
@@ -151,10 +152,4 @@ func (p *Portal) unlink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/account?notice=unlinked#links", http.StatusSeeOther)
-}
-
-func statusOf(err error) int {
-	var f form
-	f.Errors = map[string]string{}
-	return f.fail(i18n.English, err)
 }

@@ -47,7 +47,7 @@ func (p *Portal) adminSetRole(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	err := p.Accounts.SetRole(r.Context(), currentUser(r), r.PathValue("id"), account.Role(r.PostForm.Get("role")), p.client(r))
 	if err != nil {
-		status, msg := failMessage(Lang(w, r), err)
+		status, msg := refusal(Lang(r), err)
 		p.renderAdminUsers(w, r, status, msg)
 		return
 	}

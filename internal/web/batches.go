@@ -45,7 +45,7 @@ func (p *Portal) renderBatchNew(w http.ResponseWriter, r *http.Request, status i
 // progress and then the result.
 func (p *Portal) batchUpload(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, batch.DefaultMaxBytes+1<<20)
-	l := Lang(w, r)
+	l := Lang(r)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		p.renderBatchNew(w, r, http.StatusBadRequest, i18n.T(l, batch.KeyTooLarge, map[string]any{"max_mb": batch.DefaultMaxBytes >> 20}))
 		return

@@ -36,22 +36,6 @@ func (pg *counterBase) OfficeName(code string) string {
 	return code
 }
 
-// DestName is a destination's name in the page's language.
-func (pg *counterBase) DestName(code string) string {
-	if d, ok := pg.Catalog.Destination(code); ok {
-		return d.Names.In(pg.Lang)
-	}
-	return code
-}
-
-// ServiceName is a service's name in the page's language.
-func (pg *counterBase) ServiceName(code string) string {
-	if s, ok := pg.Catalog.Service(code); ok {
-		return s.Names.In(pg.Lang)
-	}
-	return code
-}
-
 type officeChoice struct {
 	Code, Name string
 }
@@ -106,7 +90,7 @@ func (p *Portal) counterOpen(w http.ResponseWriter, r *http.Request) {
 	f := readForm(r, "office", "speedpost_card")
 	sess, err := p.Counter.Open(r.Context(), clerk(r), f.V("office"), f.V("speedpost_card"))
 	if err != nil {
-		status := f.fail(Lang(w, r), err)
+		status := f.fail(Lang(r), err)
 		p.renderCounterHome(w, r, status, f)
 		return
 	}
@@ -239,9 +223,9 @@ func (p *Portal) renderCounterSession(w http.ResponseWriter, r *http.Request, st
 				p.fail(w, r, err)
 				return
 			default:
-				p.scanFail(pg, err)
+				pg.Scan.failAt(pg.Lang, err, scanPlace)
 				if status < 400 {
-					status = statusOf(err)
+					status = errs.CodeOf(err).HTTPStatus()
 				}
 			}
 		}
@@ -262,30 +246,17 @@ func (p *Portal) renderCounterSession(w http.ResponseWriter, r *http.Request, st
 	p.render(w, r, status, "counter_session", pg)
 }
 
-// scanFail puts a refusal of the scan or weighing beside its field: the item number's reasons
-// (unknown, cancelled, expired, posted...) at the item number, the weight's at the weight; any
-// other at the top of the form.
-func (p *Portal) scanFail(pg *counterSessionPage, err error) {
-	e := errs.As(err)
-	for _, fe := range e.Fields {
-		msg := i18n.T(pg.Lang, fe.Key, fe.Args)
-		switch fe.Field {
-		case "item_no", "weight_g", "insurance":
-			if pg.Scan.Errors[fe.Field] == "" {
-				pg.Scan.Errors[fe.Field] = msg
-			}
-		default:
-			pg.Scan.Error = strings.TrimSpace(pg.Scan.Error + " " + msg)
-		}
+// scanPlace puts a refusal of the scan or weighing beside its input: the item number's reasons
+// (unknown, cancelled, expired, posted...) at the item number, the weight's at the weight; any other
+// at the top of the form.
+func scanPlace(field, key string) string {
+	switch {
+	case field == "item_no", field == "weight_g", field == "insurance":
+		return field
+	case field == "" && (strings.HasPrefix(key, "counter.item.") || strings.HasPrefix(key, "s10.")):
+		return "item_no"
 	}
-	if len(e.Fields) == 0 {
-		msg := i18n.T(pg.Lang, e.Message.Key, e.Message.Args)
-		if strings.HasPrefix(e.Message.Key, "counter.item.") || strings.HasPrefix(e.Message.Key, "s10.") {
-			pg.Scan.Errors["item_no"] = msg
-		} else {
-			pg.Scan.Error = msg
-		}
-	}
+	return ""
 }
 
 // counterScan accepts an item at the scale's weight (CTR-2): posted at once, or waiting for the
@@ -313,7 +284,7 @@ func (p *Portal) counterScan(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		p.counterRefused(w, r, sess, err, func(pg *counterSessionPage) {
 			pg.Scan = f
-			p.scanFail(pg, err)
+			pg.Scan.failAt(pg.Lang, err, scanPlace)
 		})
 		return
 	}
@@ -373,7 +344,7 @@ func (p *Portal) counterClose(w http.ResponseWriter, r *http.Request) {
 
 // counterActionFail shows the session again with why a button's action was refused.
 func (p *Portal) counterActionFail(w http.ResponseWriter, r *http.Request, sess *counter.Session, err error) {
-	_, msg := failMessage(Lang(w, r), err)
+	_, msg := refusal(Lang(r), err)
 	p.counterRefused(w, r, sess, err, func(pg *counterSessionPage) { pg.Error = msg })
 }
 
@@ -387,7 +358,7 @@ func (p *Portal) counterRefused(w http.ResponseWriter, r *http.Request, sess *co
 	if fresh, gerr := p.Counter.Get(r.Context(), clerk(r), sess.ID); gerr == nil {
 		sess = fresh
 	}
-	p.renderCounterSession(w, r, statusOf(err), sess, edit)
+	p.renderCounterSession(w, r, errs.CodeOf(err).HTTPStatus(), sess, edit)
 }
 
 // counterReceipt is a closed session's consolidated posting receipt (CTR-5).
@@ -401,7 +372,7 @@ func (p *Portal) counterReceipt(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := label.RenderReceipt(&buf, counter.ReceiptOf(p.Catalog, sess, Lang(w, r))); err != nil {
+	if err := label.RenderReceipt(&buf, counter.ReceiptOf(p.Catalog, sess, Lang(r))); err != nil {
 		p.fail(w, r, err)
 		return
 	}

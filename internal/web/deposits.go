@@ -75,7 +75,7 @@ func (p *Portal) openDeposit(w http.ResponseWriter, r *http.Request) {
 		err = errs.Field("holder", "deposit.holder_unknown", nil)
 	}
 	if err != nil {
-		p.renderAdminDeposits(w, r, statusOf(err), func(pg *depositPage) { pg.Open = f; pg.Open.fail(pg.Lang, err) })
+		p.renderAdminDeposits(w, r, errs.CodeOf(err).HTTPStatus(), func(pg *depositPage) { pg.Open = f; pg.Open.fail(pg.Lang, err) })
 		return
 	}
 	http.Redirect(w, r, "/admin/deposits?notice=deposit_opened", http.StatusSeeOther)
@@ -92,7 +92,7 @@ func (p *Portal) topUpDeposit(w http.ResponseWriter, r *http.Request) {
 		_, err = p.Payments.TopUp(r.Context(), id, amount, f.V("reference"))
 	}
 	if err != nil {
-		p.renderAdminDeposits(w, r, statusOf(err), func(pg *depositPage) { pg.TopUp, pg.TopUpID = f, id; pg.TopUp.fail(pg.Lang, err) })
+		p.renderAdminDeposits(w, r, errs.CodeOf(err).HTTPStatus(), func(pg *depositPage) { pg.TopUp, pg.TopUpID = f, id; pg.TopUp.fail(pg.Lang, err) })
 		return
 	}
 	http.Redirect(w, r, "/admin/deposits?notice=deposit_topped_up", http.StatusSeeOther)

@@ -25,3 +25,22 @@ var funcs = template.FuncMap{
 		return m
 	},
 }
+
+// catalogFuncs are the template functions that name things of the portal's catalogue in a language:
+// {{destName .Lang "JP"}}, {{serviceName .Lang "EMS"}} (the code itself when the catalogue has none).
+func (p *Portal) catalogFuncs() template.FuncMap {
+	return template.FuncMap{
+		"destName": func(l i18n.Lang, code string) string {
+			if d, ok := p.Catalog.Destination(code); ok {
+				return d.Names.In(l)
+			}
+			return code
+		},
+		"serviceName": func(l i18n.Lang, code string) string {
+			if s, ok := p.Catalog.Service(code); ok {
+				return s.Names.In(l)
+			}
+			return code
+		},
+	}
+}

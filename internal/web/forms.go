@@ -31,29 +31,57 @@ func (f form) V(name string) string { return f.Values[name] }
 // E is a field's message.
 func (f form) E(name string) string { return f.Errors[name] }
 
-// fail records err on the form: field errors next to their fields, anything else for the whole form.
-// It returns the HTTP status to answer with.
-func (f *form) fail(l i18n.Lang, err error) int {
+// fail records err on the form: each field's message beside its input, anything else for the whole
+// form. It answers the HTTP status to answer with. This is the one way a page shows a refusal.
+func (f *form) fail(l i18n.Lang, err error) int { return f.failAt(l, err, nil) }
+
+// failAt is fail for a form whose inputs are not named as the fields are: place names the input of a
+// field path, or of a whole-form message by its key (field ""), or "" for the whole form.
+func (f *form) failAt(l i18n.Lang, err error, place func(field, key string) string) int {
+	if f.Errors == nil {
+		f.Errors = map[string]string{}
+	}
+	at := func(field, key string) string {
+		if place == nil {
+			return field
+		}
+		return place(field, key)
+	}
 	e := errs.As(err)
 	for _, fe := range e.Fields {
-		if _, seen := f.Errors[fe.Field]; !seen {
-			f.Errors[fe.Field] = i18n.T(l, fe.Key, fe.Args)
+		msg := i18n.T(l, fe.Key, fe.Args)
+		in := at(fe.Field, fe.Key)
+		switch {
+		case in == "":
+			f.Error = strings.TrimSpace(f.Error + " " + msg)
+		case f.Errors[in] == "":
+			f.Errors[in] = msg
 		}
 	}
 	if len(e.Fields) == 0 || e.Code != errs.Invalid {
-		f.Error = i18n.T(l, e.Message.Key, e.Message.Args)
+		msg := i18n.T(l, e.Message.Key, e.Message.Args)
+		if in := at("", e.Message.Key); in != "" && len(e.Fields) == 0 {
+			f.Errors[in] = msg
+		} else if f.Error == "" || len(e.Fields) == 0 {
+			f.Error = msg
+		}
 	}
 	return e.Code.HTTPStatus()
 }
 
-// failMessage is an error as one line for a page without a form of its own (a row's action in a
-// list): its message and its fields' messages, with the HTTP status.
-func failMessage(l i18n.Lang, err error) (int, string) {
-	f := form{Errors: map[string]string{}}
-	status := f.fail(l, err)
+// line is everything the form says as one line: for a page whose action is a button in a list,
+// with no inputs to put messages beside.
+func (f form) line() string {
 	msg := f.Error
 	for _, m := range f.Errors {
 		msg = strings.TrimSpace(msg + " " + m)
 	}
-	return status, msg
+	return msg
+}
+
+// refusal is an error as one line and its HTTP status, for such a page.
+func refusal(l i18n.Lang, err error) (int, string) {
+	var f form
+	status := f.fail(l, err)
+	return status, f.line()
 }

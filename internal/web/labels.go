@@ -43,22 +43,6 @@ type labelsPage struct {
 	Catalog   *catalog.Catalog
 }
 
-// DestName is a destination's name in the page's language.
-func (p labelsPage) DestName(code string) string {
-	if d, ok := p.Catalog.Destination(code); ok {
-		return d.Names.In(p.Lang)
-	}
-	return code
-}
-
-// ServiceName is a service's name in the page's language.
-func (p labelsPage) ServiceName(code string) string {
-	if s, ok := p.Catalog.Service(code); ok {
-		return s.Names.In(p.Lang)
-	}
-	return code
-}
-
 // dateRange reads ?from= and ?to= (dates in Hong Kong, to inclusive) into the filter.
 func dateRange(pg *labelsPage, q map[string][]string, f *shipment.Filter) {
 	get := func(k string) string {
@@ -121,7 +105,7 @@ func (pg *labelNewPage) msg(f *labelForm) {
 }
 
 func (p *Portal) newLabelPage(w http.ResponseWriter, r *http.Request, f labelForm) *labelNewPage {
-	pg := &labelNewPage{page: p.page(w, r, "labels.new.title"), Form: f, Catalog: p.Catalog, Dests: p.Catalog.Destinations(Lang(w, r))}
+	pg := &labelNewPage{page: p.page(w, r, "labels.new.title"), Form: f, Catalog: p.Catalog, Dests: p.Catalog.Destinations(Lang(r))}
 	for _, s := range p.Catalog.Services() {
 		if s.Quotable() {
 			pg.Services = append(pg.Services, s)
@@ -203,8 +187,7 @@ func (p *Portal) labelCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := p.Shipments.Create(r.Context(), owner(r), list, draft); err != nil {
 		pg := p.newLabelPage(w, r, f)
-		p.formFail(pg, err)
-		p.render(w, r, pg.Form.fail(pg.Lang, errs.New(errs.Invalid, "error.invalid_input", nil)), "label_new", pg)
+		p.render(w, r, pg.refuse(err), "label_new", pg)
 		return
 	}
 	p.saveToBook(r, f, list)
@@ -223,25 +206,20 @@ func (p *Portal) labelCreate(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/labels?tab="+tab+"&notice="+notice, http.StatusSeeOther)
 }
 
-// formFail puts the service's messages beside their inputs.
-func (p *Portal) formFail(pg *labelNewPage, err error) {
-	e := errs.As(err)
-	for _, fe := range e.Fields {
-		in := pg.Form.inputFor(fe.Field)
-		if in == "" {
-			in = "_form"
+// refuse puts the service's messages beside their inputs (the label form's inputs are not named as
+// the fields are) and answers the status; field messages without a word for the whole form get the
+// form's "check the fields marked".
+func (pg *labelNewPage) refuse(err error) int {
+	status := pg.Form.failAt(pg.Lang, err, func(field, _ string) string {
+		if field == "" {
+			return ""
 		}
-		if _, seen := pg.Form.Errors[in]; !seen {
-			pg.Form.Errors[in] = i18n.T(pg.Lang, fe.Key, fe.Args)
-		}
+		return pg.Form.inputFor(field)
+	})
+	if pg.Form.Error == "" {
+		pg.Form.Error = i18n.T(pg.Lang, "error.invalid_input", nil)
 	}
-	if len(e.Fields) == 0 || pg.Form.Errors["_form"] != "" {
-		msg := i18n.T(pg.Lang, e.Message.Key, e.Message.Args)
-		if v := pg.Form.Errors["_form"]; v != "" {
-			msg = v
-		}
-		pg.Form.Error = msg
-	}
+	return status
 }
 
 // saveToBook keeps the addresses the sender ticked. The labels are made already: a book that is
@@ -257,7 +235,7 @@ func (p *Portal) saveToBook(r *http.Request, f labelForm, list []*shipment.Shipm
 		save(addressbook.Sender, list[0].Sender)
 	}
 	for i, s := range list {
-		if f.BV(i, "save") != "" {
+		if f.BlockValue(i, "save") != "" {
 			save(addressbook.Recipient, s.Recipient)
 		}
 	}
@@ -336,8 +314,7 @@ func (p *Portal) labelUpdate(w http.ResponseWriter, r *http.Request) {
 			p.fail(w, r, err)
 			return
 		}
-		p.formFail(pg, err)
-		p.render(w, r, http.StatusBadRequest, "label_new", pg)
+		p.render(w, r, pg.refuse(err), "label_new", pg)
 		return
 	}
 	p.saveToBook(r, f, list)

@@ -43,13 +43,13 @@ func (f labelForm) In(i int, name string) string { return fmt.Sprintf("r%d_%s", 
 // Art is the name of an article's input: Art 2 0 "hs" is "r2_a0_hs".
 func (f labelForm) Art(i, j int, name string) string { return fmt.Sprintf("r%d_a%d_%s", i, j, name) }
 
-// BV and BE are a block input's value and message.
-func (f labelForm) BV(i int, name string) string { return f.Values[f.In(i, name)] }
-func (f labelForm) BE(i int, name string) string { return f.Errors[f.In(i, name)] }
+// BlockValue and BlockError are the value and the message of an input of label block i.
+func (f labelForm) BlockValue(i int, name string) string { return f.Values[f.In(i, name)] }
+func (f labelForm) BlockError(i int, name string) string { return f.Errors[f.In(i, name)] }
 
-// AV and AE are an article input's value and message.
-func (f labelForm) AV(i, j int, name string) string { return f.Values[f.Art(i, j, name)] }
-func (f labelForm) AE(i, j int, name string) string { return f.Errors[f.Art(i, j, name)] }
+// ArticleValue and ArticleError are the value and the message of an input of article j of block i.
+func (f labelForm) ArticleValue(i, j int, name string) string { return f.Values[f.Art(i, j, name)] }
+func (f labelForm) ArticleError(i, j int, name string) string { return f.Errors[f.Art(i, j, name)] }
 
 var senderInputs = []string{"name", "company", "line1", "line2", "line3", "city", "phone", "email"}
 var blockInputs = []string{"name", "company", "line1", "line2", "line3", "city", "state", "postal", "phone", "email", "ref", "weight", "l", "w", "h", "insure", "category", "explanation", "save"}

@@ -62,7 +62,7 @@ func (p *Portal) pay(w http.ResponseWriter, r *http.Request) {
 	if r.PostForm.Get("method") == "deposit" {
 		pay, err := p.Payments.PayByDeposit(r.Context(), owner(r), ids, f.V("account"), f.V("deposit_key"))
 		if err != nil {
-			p.renderPay(w, r, f.fail(Lang(w, r), err), ids, retry(f))
+			p.renderPay(w, r, f.fail(Lang(r), err), ids, retry(f))
 			return
 		}
 		http.Redirect(w, r, "/payments/"+pay.ID+"?notice=paid", http.StatusSeeOther)
@@ -78,7 +78,7 @@ func (p *Portal) pay(w http.ResponseWriter, r *http.Request) {
 	pay, err := p.Payments.PayByCard(r.Context(), owner(r), ids, c, f.V("key"))
 	if err != nil {
 		f.Values["number"], f.Values["cvc"] = "", "" // never echoed back
-		l := Lang(w, r)
+		l := Lang(r)
 		status := f.fail(l, err)
 		for k, v := range f.Errors {
 			f.Errors[strings.TrimPrefix(k, "card.")] = v
@@ -149,7 +149,7 @@ func (p *Portal) vetRefund(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	approve := r.PostForm.Get("decision") == "approve"
 	if _, err := p.Refunds.Vet(r.Context(), owner(r), r.PathValue("id"), approve, r.PostForm.Get("note")); err != nil {
-		status, msg := failMessage(Lang(w, r), err)
+		status, msg := refusal(Lang(r), err)
 		p.renderAdminRefunds(w, r, status, msg)
 		return
 	}

@@ -80,8 +80,9 @@ func New(d *Deps) (*Portal, error) {
 	if err != nil {
 		return nil, err
 	}
+	fm := p.catalogFuncs()
 	for _, name := range names {
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", name)
+		t, err := template.New("layout.html").Funcs(funcs).Funcs(fm).ParseFS(files, "templates/layout.html", name)
 		if err != nil {
 			return nil, err
 		}
@@ -232,14 +233,10 @@ func (pg *page) T(key string, args ...any) string {
 
 const langCookie = "lang"
 
-// Lang picks the page's language: ?lang= (then remembered in a cookie), the cookie, the signed-in
+// Lang picks the page's language, changing nothing: ?lang= (kept by rememberLang), the cookie, the signed-in
 // user's language, Accept-Language.
-func Lang(w http.ResponseWriter, r *http.Request) i18n.Lang {
+func Lang(r *http.Request) i18n.Lang {
 	if l, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
-		if w != nil {
-			http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
-				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
-		}
 		return l
 	}
 	if c, err := r.Cookie(langCookie); err == nil {
@@ -253,8 +250,17 @@ func Lang(w http.ResponseWriter, r *http.Request) i18n.Lang {
 	return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
 }
 
+// rememberLang keeps a language chosen with ?lang= in a cookie, so the next pages are in it too.
+func rememberLang(w http.ResponseWriter, r *http.Request) {
+	if l, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
+		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	}
+}
+
 func (p *Portal) page(w http.ResponseWriter, r *http.Request, titleKey string) page {
-	l := Lang(w, r)
+	rememberLang(w, r)
+	l := Lang(r)
 	pg := page{Lang: l, TitleKey: titleKey, StaticVer: p.staticHash, Path: r.URL.Path, User: currentUser(r)}
 	if n := r.URL.Query().Get("notice"); n != "" && i18n.Has(i18n.English, "notice."+n) {
 		pg.Notice = i18n.T(l, "notice."+n, nil)
@@ -281,7 +287,7 @@ func (p *Portal) render(w http.ResponseWriter, r *http.Request, status int, name
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {
 		p.Log.Error("render page", "page", name, "err", err)
-		http.Error(w, i18n.T(Lang(nil, r), "error.internal", nil), http.StatusInternalServerError)
+		http.Error(w, i18n.T(Lang(r), "error.internal", nil), http.StatusInternalServerError)
 		return
 	}
 	h := w.Header()
@@ -296,7 +302,7 @@ func (p *Portal) render(w http.ResponseWriter, r *http.Request, status int, name
 
 // TooManyRequests is the portal's answer when a visitor is over the anonymous rate limit.
 func TooManyRequests(w http.ResponseWriter, r *http.Request, _ time.Duration) {
-	l := Lang(nil, r)
+	l := Lang(r)
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusTooManyRequests)
 	w.Write([]byte(i18n.T(l, "error.rate_limited", nil) + "\n"))
