@@ -1,6 +1,14 @@
 // Package store holds all of ecship's SQL: one implementation on database/sql for SQLite (the default,
 // pure Go) and PostgreSQL (for several processes against one database). Queries use $N placeholders,
-// which both databases read; what differs between them lives in dialect.go.
+// which both databases read; what differs between them lives in dialect.go; the schema is written
+// once (schema.go).
+//
+// Errors leave the store in one of two forms. What a caller can act on is an errs.Error: a row that
+// is not there (or not the caller's) is errs.NotFound, a change that lost a race is errs.Conflict
+// naming the state found, a value refused by a constraint is a field error. Anything else is the
+// database's own error wrapped as "store: <what was being done>: %w"; Transact wraps what a
+// transaction's statements return unwrapped. Errors of a caller's own function run inside a
+// transaction (a decision) pass through as they are. Rows are read by queryAll with one scanner.
 package store
 
 import (
@@ -21,6 +29,8 @@ import (
 	"github.com/pressly/goose/v3/lock"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/ecship/ecship/internal/errs"
 )
 
 //go:embed migrations
@@ -176,7 +186,7 @@ func (s *Store) Transact(ctx context.Context, fn func(tx *sql.Tx) error) error {
 func (s *Store) transactOnce(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return fmt.Errorf("store: begin: %w", err)
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -188,9 +198,22 @@ func (s *Store) transactOnce(ctx context.Context, fn func(tx *sql.Tx) error) (er
 		}
 	}()
 	if err = fn(tx); err != nil {
+		return wrap(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// wrap names a database error that a transaction's statement returned as it was; ecship's own
+// errors and errors already named pass through.
+func wrap(err error) error {
+	var e *errs.Error
+	if errors.As(err, &e) || strings.HasPrefix(err.Error(), "store: ") || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	return tx.Commit()
+	return fmt.Errorf("store: transaction: %w", err)
 }
 
 func retryable(err error) bool {
