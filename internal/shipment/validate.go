@@ -73,17 +73,53 @@ func normalizePhone(p string) string {
 func Check(cat *catalog.Catalog, s *Shipment, now time.Time) errs.Fields {
 	var fe errs.Fields
 	s.Format, s.Postage, s.Fees, s.Premium, s.Total, s.Sample, s.CustomsForm, s.USExchange = "", 0, 0, 0, 0, false, "", ""
-	svc, svcOK := cat.Service(s.Service)
+	svc, svcOK := checkService(&fe, cat, s)
+	checkItem(&fe, s)
+	checkAddress(&fe, cat, "sender", &s.Sender, true)
+	if s.Sender.Country != "" && s.Sender.Country != "HK" {
+		fe.Add("sender.country", "shipment.sender.hong_kong", nil) // LBL-8
+	}
+	checkAddress(&fe, cat, "recipient", &s.Recipient, false)
+	dest, destOK := cat.Destination(s.Recipient.Country)
+	if destOK && dest.Code == "US" {
+		checkZIP(&fe, s)
+	}
+	date := now.In(catalog.HongKong).Format(time.DateOnly)
+	if destOK && !dest.Local() {
+		checkContents(&fe, cat, s, date)
+	} else if s.Contents != nil && len(s.Contents.Items) > 0 {
+		checkContents(&fe, cat, s, date) // optional for local items, but checked when given
+		s.CustomsForm = ""
+	}
+	if s.Insurance < 0 || s.Insurance > catalog.MaxInputValue {
+		fe.Add("insurance", "quote.insurance.range", errs.Args{"max": "1,000,000.00"})
+	}
+	// Price it, when the service, destination and weight are known.
+	if svcOK && svc.Quotable() && destOK && s.WeightG > 0 && s.WeightG <= catalog.MaxInputWeightG && !hasField(fe, "dimensions_mm") {
+		price(&fe, cat, s, svc, dest, now)
+	}
+	return fe
+}
+
+// checkService finds the shipment's service: named, known, and one a label can be prepared for.
+// An alias (AEP, AE1...) becomes the service's code.
+func checkService(fe *errs.Fields, cat *catalog.Catalog, s *Shipment) (*catalog.Service, bool) {
+	svc, ok := cat.Service(s.Service)
 	switch {
 	case s.Service == "":
 		fe.Add("service", "shipment.service.required", nil)
-	case !svcOK:
+	case !ok:
 		fe.Add("service", "quote.service.unknown", errs.Args{"value": s.Service})
 	case !svc.Quotable():
 		fe.Add("service", "quote.service.bulk", errs.Args{"value": svc.Code})
 	default:
-		s.Service = svc.Code // aliases (AEP, AE1...) become the service's code
+		s.Service = svc.Code
 	}
+	return svc, ok
+}
+
+// checkItem checks the reference, the weight and the sides as typed.
+func checkItem(fe *errs.Fields, s *Shipment) {
 	if len([]rune(s.Reference)) > MaxReference {
 		fe.Add("reference", "shipment.too_long", errs.Args{"max": MaxReference})
 	}
@@ -103,72 +139,55 @@ func Check(cat *catalog.Catalog, s *Shipment, now time.Time) errs.Fields {
 			}
 		}
 	}
-	checkAddress(&fe, cat, "sender", &s.Sender, true)
-	if s.Sender.Country != "" && s.Sender.Country != "HK" {
-		fe.Add("sender.country", "shipment.sender.hong_kong", nil) // LBL-8
-	}
-	checkAddress(&fe, cat, "recipient", &s.Recipient, false)
-	dest, destOK := cat.Destination(s.Recipient.Country)
-	crossBorder := destOK && !dest.Local()
+}
 
-	// e-Express+ to the US needs a valid ZIP, which decides the office of exchange (LBL-7).
-	if destOK && dest.Code == "US" {
-		zip3, canonical, ok := ParseZIP(s.Recipient.PostalCode)
-		switch {
-		case s.Recipient.PostalCode == "" && s.Service == "AEX":
-			fe.Add("recipient.postal_code", "shipment.zip.required", nil)
-		case s.Recipient.PostalCode != "" && !ok:
-			fe.Add("recipient.postal_code", "shipment.zip.invalid", nil)
-		case ok:
-			s.Recipient.PostalCode = canonical
-			if s.Service == "AEX" {
-				s.USExchange = OfficeOfExchange(zip3)
-			}
+// checkZIP: e-Express+ to the US needs a valid ZIP, which decides the office of exchange (LBL-7);
+// any other service to the US takes a ZIP written canonically when one is given.
+func checkZIP(fe *errs.Fields, s *Shipment) {
+	zip3, canonical, ok := ParseZIP(s.Recipient.PostalCode)
+	switch {
+	case s.Recipient.PostalCode == "" && s.Service == "AEX":
+		fe.Add("recipient.postal_code", "shipment.zip.required", nil)
+	case s.Recipient.PostalCode != "" && !ok:
+		fe.Add("recipient.postal_code", "shipment.zip.invalid", nil)
+	case ok:
+		s.Recipient.PostalCode = canonical
+		if s.Service == "AEX" {
+			s.USExchange = OfficeOfExchange(zip3)
 		}
 	}
+}
 
-	date := now.In(catalog.HongKong).Format(time.DateOnly)
-	if crossBorder {
-		checkContents(&fe, cat, s, date)
-	} else if s.Contents != nil && len(s.Contents.Items) > 0 {
-		checkContents(&fe, cat, s, date) // optional for local items, but checked when given
-		s.CustomsForm = ""
+// price quotes the shipment with its service: the postage, fees, premium and total, or the
+// service's own reason it cannot take the item, on the field the sender must change.
+func price(fe *errs.Fields, cat *catalog.Catalog, s *Shipment, svc *catalog.Service, dest *catalog.Destination, now time.Time) {
+	opts, err := cat.Quote(catalog.QuoteRequest{Destination: dest.Code, WeightG: s.WeightG, Dimensions: s.Dimensions, Service: svc.Code,
+		Insurance: s.Insurance, At: now})
+	if err != nil || len(opts) != 1 {
+		return
 	}
-
-	if s.Insurance < 0 || s.Insurance > catalog.MaxInputValue {
-		fe.Add("insurance", "quote.insurance.range", errs.Args{"max": "1,000,000.00"})
+	o := opts[0]
+	if !o.Available {
+		fe.Add(reasonField(o.Reason.Key), o.Reason.Key, o.Reason.Args)
+		return
 	}
-
-	// Price it, when the service, destination and weight are known: the service's own reasons name
-	// the field the sender must change.
-	if svcOK && svc.Quotable() && destOK && s.WeightG > 0 && s.WeightG <= catalog.MaxInputWeightG && !hasField(fe, "dimensions_mm") {
-		opts, err := cat.Quote(catalog.QuoteRequest{Destination: dest.Code, WeightG: s.WeightG, Dimensions: s.Dimensions, Service: svc.Code,
-			Insurance: s.Insurance, At: now})
-		if err == nil && len(opts) == 1 {
-			o := opts[0]
-			if !o.Available {
-				fe.Add(reasonField(o.Reason.Key), o.Reason.Key, o.Reason.Args)
-			} else {
-				s.Format, s.Postage, s.Total, s.Sample = o.Format.Code, o.Postage, o.Total, o.PriceSample
-				for _, f := range o.Fees {
-					s.Fees += f.Amount
-				}
-				if s.Insurance > 0 {
-					switch in := o.Insurance; {
-					case in == nil || !in.Available:
-						key, args := "quote.insurance.not_offered", errs.Args{"service": svc.Names}
-						if in != nil && in.Reason != nil {
-							key, args = in.Reason.Key, in.Reason.Args
-						}
-						fe.Add("insurance", key, args)
-					default:
-						s.Premium = in.Premium
-					}
-				}
-			}
+	s.Format, s.Postage, s.Total, s.Sample = o.Format.Code, o.Postage, o.Total, o.PriceSample
+	for _, f := range o.Fees {
+		s.Fees += f.Amount
+	}
+	if s.Insurance == 0 {
+		return
+	}
+	switch in := o.Insurance; {
+	case in == nil || !in.Available:
+		key, args := "quote.insurance.not_offered", errs.Args{"service": svc.Names}
+		if in != nil && in.Reason != nil {
+			key, args = in.Reason.Key, in.Reason.Args
 		}
+		fe.Add("insurance", key, args)
+	default:
+		s.Premium = in.Premium
 	}
-	return fe
 }
 
 // reasonField says which field a quote's reason points at.
