@@ -81,111 +81,139 @@ type envelope struct {
 func readEnvelope(body []byte) (*envelope, error) {
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
 	d := xml.NewDecoder(bytes.NewReader(body))
-	env := &envelope{}
-	var (
-		path     [MaxDepth]xml.Name // element names (prefix and local name) from the root down
-		depth    int
-		section  int    // 0 none, 1 Header, 2 Body
-		inOp     bool   // inside the operation element
-		hasChild bool   // the current element has child elements
-		text     []byte // text of the current element
-		sawRoot  bool
-		sawBody  bool
-	)
+	rd := &envelopeReader{env: &envelope{}}
 	for {
 		tok, err := d.RawToken()
 		if err == io.EOF {
-			break
+			return rd.finish()
 		}
 		if err != nil {
 			return nil, formatErr("not XML: %v", err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if depth == MaxDepth {
-				return nil, formatErr("elements nested deeper than %d", MaxDepth)
-			}
-			name := t.Name.Local
-			switch {
-			case depth == 0:
-				if sawRoot {
-					return nil, formatErr("more than one root element")
-				}
-				sawRoot = true
-				if name != "Envelope" {
-					return nil, formatErr("root element %q is not a SOAP Envelope", name)
-				}
-			case depth == 1:
-				switch name {
-				case "Header":
-					section = 1
-				case "Body":
-					section, sawBody = 2, true
-				default:
-					section = 0
-				}
-			case depth == 2 && section == 2:
-				if env.Op == "" {
-					env.Op, inOp = name, true
-				}
-			}
-			if section == 1 && name == "Password" {
-				for _, a := range t.Attr {
-					if a.Name.Local == "Type" {
-						env.Token.PasswordType = a.Value
-					}
-				}
-			}
-			path[depth] = t.Name
-			depth++
-			hasChild, text = false, text[:0]
+			err = rd.start(t)
 		case xml.EndElement:
-			if depth == 0 || t.Name != path[depth-1] {
-				return nil, formatErr("end tag </%s> does not close an open element", t.Name.Local)
-			}
-			depth--
-			name := path[depth].Local
-			if !hasChild {
-				switch {
-				case section == 1 && depth >= 3 && path[depth-1].Local == "UsernameToken":
-					env.Token.set(name, string(text))
-				case inOp && depth >= 3:
-					env.Leaves = append(env.Leaves, leaf{name: name, value: string(text)})
-				}
-			}
-			if depth == 2 && inOp {
-				inOp = false
-			}
-			if depth == 1 {
-				section = 0
-			}
-			// The parent has a child: it is not a leaf.
-			hasChild, text = true, text[:0]
+			err = rd.end(t)
 		case xml.CharData:
-			if depth == 0 {
-				if len(bytes.TrimSpace(t)) > 0 {
-					return nil, formatErr("text outside the root element")
-				}
-				continue
-			}
-			if depth >= 3 && (section == 1 || inOp) {
-				text = append(text, t...)
-			}
+			err = rd.chars(t)
 		case xml.Directive:
-			return nil, formatErr("DOCTYPE and other declarations are not accepted")
+			err = formatErr("DOCTYPE and other declarations are not accepted")
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
+}
+
+// envelopeReader is where readEnvelope stands in the document.
+type envelopeReader struct {
+	env      *envelope
+	path     [MaxDepth]xml.Name // element names (prefix and local name) from the root down
+	depth    int
+	section  int    // 0 none, 1 Header, 2 Body
+	inOp     bool   // inside the operation element
+	hasChild bool   // the current element has child elements
+	text     []byte // text of the current element
+	sawRoot  bool
+	sawBody  bool
+}
+
+// start opens an element: the Envelope, its Header or Body, the operation, or one inside them.
+func (rd *envelopeReader) start(t xml.StartElement) error {
+	if rd.depth == MaxDepth {
+		return formatErr("elements nested deeper than %d", MaxDepth)
+	}
+	name := t.Name.Local
 	switch {
-	case !sawRoot:
+	case rd.depth == 0:
+		if rd.sawRoot {
+			return formatErr("more than one root element")
+		}
+		rd.sawRoot = true
+		if name != "Envelope" {
+			return formatErr("root element %q is not a SOAP Envelope", name)
+		}
+	case rd.depth == 1:
+		switch name {
+		case "Header":
+			rd.section = 1
+		case "Body":
+			rd.section, rd.sawBody = 2, true
+		default:
+			rd.section = 0
+		}
+	case rd.depth == 2 && rd.section == 2:
+		if rd.env.Op == "" {
+			rd.env.Op, rd.inOp = name, true
+		}
+	}
+	if rd.section == 1 && name == "Password" {
+		for _, a := range t.Attr {
+			if a.Name.Local == "Type" {
+				rd.env.Token.PasswordType = a.Value
+			}
+		}
+	}
+	rd.path[rd.depth] = t.Name
+	rd.depth++
+	rd.hasChild, rd.text = false, rd.text[:0]
+	return nil
+}
+
+// end closes an element; a leaf's text goes to the UsernameToken or to the operation's values.
+func (rd *envelopeReader) end(t xml.EndElement) error {
+	if rd.depth == 0 || t.Name != rd.path[rd.depth-1] {
+		return formatErr("end tag </%s> does not close an open element", t.Name.Local)
+	}
+	rd.depth--
+	name := rd.path[rd.depth].Local
+	if !rd.hasChild {
+		switch {
+		case rd.section == 1 && rd.depth >= 3 && rd.path[rd.depth-1].Local == "UsernameToken":
+			rd.env.Token.set(name, string(rd.text))
+		case rd.inOp && rd.depth >= 3:
+			rd.env.Leaves = append(rd.env.Leaves, leaf{name: name, value: string(rd.text)})
+		}
+	}
+	if rd.depth == 2 && rd.inOp {
+		rd.inOp = false
+	}
+	if rd.depth == 1 {
+		rd.section = 0
+	}
+	// The parent has a child: it is not a leaf.
+	rd.hasChild, rd.text = true, rd.text[:0]
+	return nil
+}
+
+// chars keeps the text of a leaf of the header's token or of the operation.
+func (rd *envelopeReader) chars(t xml.CharData) error {
+	if rd.depth == 0 {
+		if len(bytes.TrimSpace(t)) > 0 {
+			return formatErr("text outside the root element")
+		}
+		return nil
+	}
+	if rd.depth >= 3 && (rd.section == 1 || rd.inOp) {
+		rd.text = append(rd.text, t...)
+	}
+	return nil
+}
+
+// finish checks the document was a whole SOAP envelope with an operation.
+func (rd *envelopeReader) finish() (*envelope, error) {
+	switch {
+	case !rd.sawRoot:
 		return nil, formatErr("no root element")
-	case depth != 0:
+	case rd.depth != 0:
 		return nil, formatErr("unclosed elements")
-	case !sawBody:
+	case !rd.sawBody:
 		return nil, formatErr("no SOAP Body")
-	case env.Op == "":
+	case rd.env.Op == "":
 		return nil, formatErr("empty SOAP Body")
 	}
-	return env, nil
+	return rd.env, nil
 }
 
 // set records a leaf of the header's UsernameToken (a Timestamp's Created is not the token's).
