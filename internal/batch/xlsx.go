@@ -20,12 +20,46 @@ import (
 // cells. Both passes stream: memory holds the upload and its unpacked parts, both bounded.
 func readXLSX(data []byte, opt Options, each func(Row) error) (Header, error) {
 	hdr := Header{Format: FormatXLSX}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	zr, f, err := openWorkbook(data, opt)
 	if err != nil {
+		return hdr, err
+	}
+	defer func() { _ = f.Close() }()
+	if err := chooseSheet(f, opt, &hdr); err != nil {
+		return hdr, err
+	}
+	var rows *excelize.Rows
+	if err := guard(func() error {
+		var err error
+		rows, err = f.Rows(hdr.Sheet)
+		return err
+	}); err != nil {
 		return hdr, fileErr(0, "", KeyNotASpreadsheet, nil)
 	}
-	if err := checkZip(zr, opt); err != nil {
+	defer func() { _ = rows.Close() }()
+	scan := newSheetScanner(zr, hdr.Sheet, opt.MaxUnzipped)
+	defer scan.close()
+	s := &sink{opt: opt, hdr: &hdr, each: each}
+	if err := readRows(rows, scan, s); err != nil {
 		return hdr, err
+	}
+	// Read the sheet part to its end: a damaged archive, or one that unpacks to more than it
+	// declares (excelize then silently keeps a truncated part), is refused.
+	if scan.drain() != nil {
+		return hdr, fileErr(0, "", KeyNotASpreadsheet, nil)
+	}
+	return hdr, s.finish()
+}
+
+// openWorkbook opens an .xlsx file within the unpacked-size limit: its zip archive (for the sheet
+// scanner) and the workbook.
+func openWorkbook(data []byte, opt Options) (*zip.Reader, *excelize.File, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, nil, fileErr(0, "", KeyNotASpreadsheet, nil)
+	}
+	if err := checkZip(zr, opt); err != nil {
+		return nil, nil, err
 	}
 	var f *excelize.File
 	err = guard(func() error {
@@ -38,43 +72,37 @@ func readXLSX(data []byte, opt Options, each func(Row) error) (Header, error) {
 	})
 	if err != nil {
 		if strings.Contains(err.Error(), "unzip size") {
-			return hdr, unzippedTooLarge(opt)
+			return nil, nil, unzippedTooLarge(opt)
 		}
-		return hdr, fileErr(0, "", KeyNotASpreadsheet, nil)
+		return nil, nil, fileErr(0, "", KeyNotASpreadsheet, nil)
 	}
-	defer func() { _ = f.Close() }()
+	return zr, f, nil
+}
 
+// chooseSheet picks the sheet to read: the one named in the options (any case), else the first.
+func chooseSheet(f *excelize.File, opt Options, hdr *Header) error {
 	hdr.Sheets = f.GetSheetList()
 	if len(hdr.Sheets) == 0 {
-		return hdr, fileErr(0, "", KeyNotASpreadsheet, nil)
+		return fileErr(0, "", KeyNotASpreadsheet, nil)
 	}
 	hdr.Sheet = hdr.Sheets[0]
-	if want := strings.TrimSpace(opt.Sheet); want != "" {
-		hdr.Sheet = ""
-		for _, name := range hdr.Sheets {
-			if strings.EqualFold(strings.TrimSpace(name), want) {
-				hdr.Sheet = name
-				break
-			}
-		}
-		if hdr.Sheet == "" {
-			return hdr, fileErr(0, "", KeySheetNotFound, map[string]any{"sheet": opt.Sheet, "sheets": strings.Join(hdr.Sheets, ", ")})
+	want := strings.TrimSpace(opt.Sheet)
+	if want == "" {
+		return nil
+	}
+	for _, name := range hdr.Sheets {
+		if strings.EqualFold(strings.TrimSpace(name), want) {
+			hdr.Sheet = name
+			return nil
 		}
 	}
+	hdr.Sheet = ""
+	return fileErr(0, "", KeySheetNotFound, map[string]any{"sheet": opt.Sheet, "sheets": strings.Join(hdr.Sheets, ", ")})
+}
 
-	var rows *excelize.Rows
-	if err := guard(func() error {
-		var err error
-		rows, err = f.Rows(hdr.Sheet)
-		return err
-	}); err != nil {
-		return hdr, fileErr(0, "", KeyNotASpreadsheet, nil)
-	}
-	defer func() { _ = rows.Close() }()
-	scan := newSheetScanner(zr, hdr.Sheet, opt.MaxUnzipped)
-	defer scan.close()
-
-	s := &sink{opt: opt, hdr: &hdr, each: each}
+// readRows gives the sink every row as text, with the numbers stored in the sheet as they are
+// (not as formatted) and the columns holding formulas, once the header row is found.
+func readRows(rows *excelize.Rows, scan *sheetScanner, s *sink) error {
 	var formulas []int
 	for n := 1; ; n++ {
 		var cells []string
@@ -87,40 +115,36 @@ func readXLSX(data []byte, opt Options, each func(Row) error) (Header, error) {
 			}
 			return rows.Error()
 		}); err != nil {
-			return hdr, fileErr(n, "", KeyNotASpreadsheet, nil)
+			return fileErr(n, "", KeyNotASpreadsheet, nil)
 		}
 		if !more {
-			break
+			return nil
 		}
 		formulas = formulas[:0]
+		var sr *scanRow
 		if s.started {
-			if sr := scan.at(n); sr != nil {
-				for _, c := range sr.cells {
-					i := c.col - 1
-					if i < 0 || i >= len(s.canon) || s.canon[i] == "" {
-						continue
-					}
-					if c.formula {
-						formulas = append(formulas, i)
-					}
-					if s.numeric[i] && c.number && i < len(cells) {
-						if v, ok := storedNumber(c.raw); ok {
-							cells[i] = v
-						}
+			sr = scan.at(n)
+		}
+		if sr != nil {
+			for _, c := range sr.cells {
+				i := c.col - 1
+				if i < 0 || i >= len(s.canon) || s.canon[i] == "" {
+					continue
+				}
+				if c.formula {
+					formulas = append(formulas, i)
+				}
+				if s.numeric[i] && c.number && i < len(cells) {
+					if v, ok := storedNumber(c.raw); ok {
+						cells[i] = v
 					}
 				}
 			}
 		}
 		if err := s.row(n, cells, formulas); err != nil {
-			return hdr, err
+			return err
 		}
 	}
-	// Read the sheet part to its end: a damaged archive, or one that unpacks to more than it
-	// declares (excelize then silently keeps a truncated part), is refused.
-	if scan.drain() != nil {
-		return hdr, fileErr(0, "", KeyNotASpreadsheet, nil)
-	}
-	return hdr, s.finish()
 }
 
 // guard runs a call into excelize, turning a panic on a malformed file into an error.
