@@ -436,152 +436,199 @@ func (c *Catalog) loadServices(fsys fs.FS) error {
 		fail := func(format string, a ...any) error {
 			return &LoadError{File: file, Entry: s.Code, Msg: fmt.Sprintf(format, a...)}
 		}
-		if !codeRe.MatchString(s.Code) {
-			return fail("code must be three capital letters or digits")
+		if err := c.addService(s, fail); err != nil {
+			return err
 		}
-		if !s.Names.complete() {
-			return fail("names need en, zh-Hant and zh-Hans")
+	}
+	return nil
+}
+
+// failFunc makes a load error about the entry being read.
+type failFunc func(format string, a ...any) error
+
+// addService checks one service entry and adds it: its codes, group and item number prefix, then
+// (for a service labels are prepared for) its destinations, formats and prices, weight limits,
+// insurance and delivery standard.
+func (c *Catalog) addService(s serviceJSON, fail failFunc) error {
+	if !codeRe.MatchString(s.Code) {
+		return fail("code must be three capital letters or digits")
+	}
+	if !s.Names.complete() {
+		return fail("names need en, zh-Hant and zh-Hans")
+	}
+	svc := &Service{Code: s.Code, Aliases: s.Aliases, Group: s.Group, Names: s.Names, Air: s.Air, S10Prefix: s.S10Prefix, Postage: s.Postage, Fees: s.Fees}
+	for _, k := range append([]string{s.Code}, s.Aliases...) {
+		if _, dup := c.serviceByKey[k]; dup {
+			return fail("code or alias %q is used twice", k)
 		}
-		svc := &Service{Code: s.Code, Aliases: s.Aliases, Group: s.Group, Names: s.Names, Air: s.Air, S10Prefix: s.S10Prefix, Postage: s.Postage, Fees: s.Fees}
-		for _, k := range append([]string{s.Code}, s.Aliases...) {
-			if _, dup := c.serviceByKey[k]; dup {
-				return fail("code or alias %q is used twice", k)
-			}
-			c.serviceByKey[k] = svc
+		c.serviceByKey[k] = svc
+	}
+	c.services = append(c.services, svc)
+	switch s.Group {
+	case Bulk:
+		return nil // listed, not quotable yet: no more data needed
+	case Local, NonLocal:
+	default:
+		return fail("group %q is not local, nonlocal or bulk", s.Group)
+	}
+	if len(s.S10Prefix) != 1 || s.S10Prefix[0] < 'A' || s.S10Prefix[0] > 'Z' {
+		return fail("s10_prefix must be one capital letter")
+	}
+	for _, step := range []func(serviceJSON, *Service, failFunc) error{c.serviceDestinations, c.servicePrices, serviceMaxWeights, c.serviceInsurance, serviceDelivery} {
+		if err := step(s, svc, fail); err != nil {
+			return err
 		}
-		c.services = append(c.services, svc)
-		switch s.Group {
-		case Bulk:
-			continue // listed, not quotable yet: no more data needed
-		case Local, NonLocal:
-		default:
-			return fail("group %q is not local, nonlocal or bulk", s.Group)
+	}
+	return nil
+}
+
+// serviceDestinations reads where the service goes: its whole group, or a list of destinations.
+func (c *Catalog) serviceDestinations(s serviceJSON, svc *Service, fail failFunc) error {
+	var all string
+	if err := json.Unmarshal(s.Destinations, &all); err == nil {
+		if Group(all) != s.Group {
+			return fail("destinations %q must be the service's group %q or a list", all, s.Group)
 		}
-		if len(s.S10Prefix) != 1 || s.S10Prefix[0] < 'A' || s.S10Prefix[0] > 'Z' {
-			return fail("s10_prefix must be one capital letter")
+		svc.allDestinations = s.Group
+		return nil
+	}
+	var list []string
+	if err := json.Unmarshal(s.Destinations, &list); err != nil || len(list) == 0 {
+		return fail("destinations must be \"local\", \"nonlocal\" or a list of ISO codes")
+	}
+	svc.destinations = map[string]bool{}
+	for _, code := range list {
+		d, ok := c.destByKey[code]
+		if !ok || d.Code != code {
+			return fail("destination %q is not in destinations.json", code)
 		}
-		var all string
-		if err := json.Unmarshal(s.Destinations, &all); err == nil {
-			if Group(all) != s.Group {
-				return fail("destinations %q must be the service's group %q or a list", all, s.Group)
-			}
-			svc.allDestinations = s.Group
-		} else {
-			var list []string
-			if err := json.Unmarshal(s.Destinations, &list); err != nil || len(list) == 0 {
-				return fail("destinations must be \"local\", \"nonlocal\" or a list of ISO codes")
-			}
-			svc.destinations = map[string]bool{}
-			for _, code := range list {
-				d, ok := c.destByKey[code]
-				if !ok || d.Code != code {
-					return fail("destination %q is not in destinations.json", code)
-				}
-				if d.Local() != (s.Group == Local) {
-					return fail("destination %q is not %s", code, s.Group)
-				}
-				if svc.destinations[code] {
-					return fail("destination %q is listed twice", code)
-				}
-				svc.destinations[code] = true
-			}
+		if d.Local() != (s.Group == Local) {
+			return fail("destination %q is not %s", code, s.Group)
 		}
-		if len(s.Formats) == 0 {
-			return fail("needs at least one format")
+		if svc.destinations[code] {
+			return fail("destination %q is listed twice", code)
 		}
-		for _, code := range s.Formats {
-			f, ok := c.formats[code]
-			if !ok {
-				return fail("format %q is not in formats.json", code)
-			}
-			svc.Formats = append(svc.Formats, f)
-		}
-		table, ok := c.tables[s.Postage]
+		svc.destinations[code] = true
+	}
+	return nil
+}
+
+// servicePrices reads the service's formats, its postage table (a schedule for every format in
+// every version) and its fees.
+func (c *Catalog) servicePrices(s serviceJSON, svc *Service, fail failFunc) error {
+	if len(s.Formats) == 0 {
+		return fail("needs at least one format")
+	}
+	for _, code := range s.Formats {
+		f, ok := c.formats[code]
 		if !ok {
-			return fail("postage table %q is not in rates/", s.Postage)
+			return fail("format %q is not in formats.json", code)
 		}
-		for _, f := range svc.Formats {
-			for _, v := range table.Versions {
-				if _, ok := v.schedules[f.Code]; !ok {
-					if _, ok := v.schedules["*"]; !ok {
-						return fail("rate table %s (from %s) has no schedule for format %s", table.ID, v.EffectiveFrom, f.Code)
-					}
+		svc.Formats = append(svc.Formats, f)
+	}
+	table, ok := c.tables[s.Postage]
+	if !ok {
+		return fail("postage table %q is not in rates/", s.Postage)
+	}
+	for _, f := range svc.Formats {
+		for _, v := range table.Versions {
+			if _, ok := v.schedules[f.Code]; !ok {
+				if _, ok := v.schedules["*"]; !ok {
+					return fail("rate table %s (from %s) has no schedule for format %s", table.ID, v.EffectiveFrom, f.Code)
 				}
 			}
 		}
-		for _, fee := range s.Fees {
-			if _, ok := c.fees[fee]; !ok {
-				return fail("fee %q is not in fees.json", fee)
-			}
+	}
+	for _, fee := range s.Fees {
+		if _, ok := c.fees[fee]; !ok {
+			return fail("fee %q is not in fees.json", fee)
 		}
-		if s.MaxWeightByZone != nil {
-			svc.MaxWeightByZone = map[Zone]int{}
-			for k, v := range s.MaxWeightByZone {
-				if k == "sample" {
-					b, ok := v.(bool)
-					if !ok {
-						return fail("max_weight_g_by_zone sample must be true or false")
-					}
-					svc.MaxWeightSample = b
-					continue
-				}
-				n, ok := v.(float64)
-				if !zones[Zone(k)] || !ok || n <= 0 || n != float64(int(n)) {
-					return fail("max_weight_g_by_zone %q must be a zone with a whole number of grams", k)
-				}
-				svc.MaxWeightByZone[Zone(k)] = int(n)
+	}
+	return nil
+}
+
+// serviceMaxWeights reads the service's weight limits by zone, if it has any.
+func serviceMaxWeights(s serviceJSON, svc *Service, fail failFunc) error {
+	if s.MaxWeightByZone == nil {
+		return nil
+	}
+	svc.MaxWeightByZone = map[Zone]int{}
+	for k, v := range s.MaxWeightByZone {
+		if k == "sample" {
+			b, ok := v.(bool)
+			if !ok {
+				return fail("max_weight_g_by_zone sample must be true or false")
 			}
+			svc.MaxWeightSample = b
+			continue
 		}
-		if in := s.Insurance; in != nil {
-			r := &InsuranceRule{Kind: in.Kind, Sample: in.Sample, TotalLossOnly: in.TotalLoss, NotTo: map[string]bool{}}
-			var err error
-			parse := func(s string) money.Cents {
-				if s == "" || err != nil {
-					return 0
-				}
-				var c money.Cents
-				c, err = money.Parse(s)
-				return c
-			}
-			r.Premium, r.FirstCover, r.FirstPremium = parse(in.Premium), parse(in.FirstCover), parse(in.FirstPremium)
-			r.EachCover, r.EachPremium, r.MaxCover = parse(in.EachCover), parse(in.EachPremium), parse(in.MaxCover)
-			if err != nil {
-				return fail("insurance amounts must be like 11.00")
-			}
-			switch {
-			case r.MaxCover <= 0:
-				return fail("insurance needs max_cover")
-			case r.Kind == "flat" && r.Premium <= 0:
-				return fail("flat insurance needs a premium")
-			case r.Kind == "stepped" && (r.FirstCover <= 0 || r.EachCover <= 0 || r.FirstPremium <= 0):
-				return fail("stepped insurance needs first_cover, first_premium, each_cover and each_premium")
-			case r.Kind != "flat" && r.Kind != "stepped":
-				return fail("insurance kind %q is not flat or stepped", r.Kind)
-			}
-			for _, code := range in.NotTo {
-				if _, ok := c.destByKey[code]; !ok {
-					return fail("insurance not_to %q is not a destination", code)
-				}
-				r.NotTo[code] = true
-			}
-			svc.Insurance = r
+		n, ok := v.(float64)
+		if !zones[Zone(k)] || !ok || n <= 0 || n != float64(int(n)) {
+			return fail("max_weight_g_by_zone %q must be a zone with a whole number of grams", k)
 		}
-		if s.Delivery == nil || len(s.Delivery.Days) == 0 {
-			return fail("needs a delivery standard")
+		svc.MaxWeightByZone[Zone(k)] = int(n)
+	}
+	return nil
+}
+
+// serviceInsurance reads the service's insurance rule, if it offers insurance.
+func (c *Catalog) serviceInsurance(s serviceJSON, svc *Service, fail failFunc) error {
+	in := s.Insurance
+	if in == nil {
+		return nil
+	}
+	r := &InsuranceRule{Kind: in.Kind, Sample: in.Sample, TotalLossOnly: in.TotalLoss, NotTo: map[string]bool{}}
+	var err error
+	parse := func(s string) money.Cents {
+		if s == "" || err != nil {
+			return 0
 		}
-		svc.Delivery = &Delivery{Days: map[Zone][2]int{}, Sample: s.Delivery.Sample}
-		for z, days := range s.Delivery.Days {
-			if (!zones[z] && z != "*") || len(days) != 2 || days[0] < 0 || days[0] > days[1] {
-				return fail("delivery days for %q must be [min, max] working days", z)
-			}
-			svc.Delivery.Days[z] = [2]int{days[0], days[1]}
+		var c money.Cents
+		c, err = money.Parse(s)
+		return c
+	}
+	r.Premium, r.FirstCover, r.FirstPremium = parse(in.Premium), parse(in.FirstCover), parse(in.FirstPremium)
+	r.EachCover, r.EachPremium, r.MaxCover = parse(in.EachCover), parse(in.EachPremium), parse(in.MaxCover)
+	if err != nil {
+		return fail("insurance amounts must be like 11.00")
+	}
+	switch {
+	case r.MaxCover <= 0:
+		return fail("insurance needs max_cover")
+	case r.Kind == "flat" && r.Premium <= 0:
+		return fail("flat insurance needs a premium")
+	case r.Kind == "stepped" && (r.FirstCover <= 0 || r.EachCover <= 0 || r.FirstPremium <= 0):
+		return fail("stepped insurance needs first_cover, first_premium, each_cover and each_premium")
+	case r.Kind != "flat" && r.Kind != "stepped":
+		return fail("insurance kind %q is not flat or stepped", r.Kind)
+	}
+	for _, code := range in.NotTo {
+		if _, ok := c.destByKey[code]; !ok {
+			return fail("insurance not_to %q is not a destination", code)
 		}
-		if lp := s.LatestPosting; lp != nil {
-			if !lp.Varies && (!hhmmRe.MatchString(lp.Time) || lp.MinItems < 1) {
-				return fail("latest_posting needs min_items and a time like 16:00")
-			}
-			svc.Latest = &LatestPosting{MinItems: lp.MinItems, Time: lp.Time, Varies: lp.Varies}
+		r.NotTo[code] = true
+	}
+	svc.Insurance = r
+	return nil
+}
+
+// serviceDelivery reads the service's delivery standard and latest posting time.
+func serviceDelivery(s serviceJSON, svc *Service, fail failFunc) error {
+	if s.Delivery == nil || len(s.Delivery.Days) == 0 {
+		return fail("needs a delivery standard")
+	}
+	svc.Delivery = &Delivery{Days: map[Zone][2]int{}, Sample: s.Delivery.Sample}
+	for z, days := range s.Delivery.Days {
+		if (!zones[z] && z != "*") || len(days) != 2 || days[0] < 0 || days[0] > days[1] {
+			return fail("delivery days for %q must be [min, max] working days", z)
 		}
+		svc.Delivery.Days[z] = [2]int{days[0], days[1]}
+	}
+	if lp := s.LatestPosting; lp != nil {
+		if !lp.Varies && (!hhmmRe.MatchString(lp.Time) || lp.MinItems < 1) {
+			return fail("latest_posting needs min_items and a time like 16:00")
+		}
+		svc.Latest = &LatestPosting{MinItems: lp.MinItems, Time: lp.Time, Varies: lp.Varies}
 	}
 	return nil
 }
