@@ -85,47 +85,84 @@ const (
 // drawCustoms draws sheet (from 0) of the declaration on a page of W x H.
 func (c *canvas) drawCustoms(l *Label, W, H float64, sheet int) {
 	d := l.Customs
-	cn23 := d.Form == CN23
-	g := newCustomsGeom(d.Form, W, H)
-	sheets := customsPages(d, W, H)
-	m, fs, lh := g.m, g.size, g.lh
-	iw := W - 2*m
-	x, y := m, m
+	p := &customsPly{c: c, l: l, d: d, cn23: d.Form == CN23, g: newCustomsGeom(d.Form, W, H)}
+	p.fs, p.lh = p.g.size, p.g.lh
+	p.x, p.iw, p.W = p.g.m, W-2*p.g.m, W
+	y := p.header(p.g.m, sheet, customsPages(d, W, H))
+	if p.cn23 {
+		y = p.parties(y)
+	}
+	y = p.categories(y)
+	y = p.articles(y, sheet)
+	y = p.totals(y)
+	if p.cn23 {
+		y = p.references(y)
+	}
+	p.signature(p.declaration(y))
+}
 
-	// Header: title, form, operator, item number.
+// customsPly draws a CN22 or CN23 declaration, section by section from the top; each section
+// answers where the next begins.
+type customsPly struct {
+	c        *canvas
+	l        *Label
+	d        *Customs
+	g        customsGeom
+	cn23     bool
+	fs, lh   float64 // font size and line height
+	x, iw, W float64 // left margin, inner width, ply width
+}
+
+// n is a box's number on the form: CN22 and CN23 number their boxes differently.
+func (p *customsPly) n(cn22, cn23 int) string {
+	if p.cn23 {
+		return "(" + strconv.Itoa(cn23) + ")"
+	}
+	return "(" + strconv.Itoa(cn22) + ")"
+}
+
+// header: title, form, operator, item number and sheet.
+func (p *customsPly) header(y float64, sheet, sheets int) float64 {
+	c, x, iw, fs, lh := p.c, p.x, p.iw, p.fs, p.lh
 	formW := iw * 0.3
 	c.textIn(x, y+3, iw-formW, "CUSTOMS DECLARATION", fs+3, fs, true, left)
-	c.textIn(x+iw-formW, y+4, formW, strings.Replace(d.Form, "CN", "CN ", 1), fs+9, fs+2, true, right)
+	c.textIn(x+iw-formW, y+4, formW, strings.Replace(p.d.Form, "CN", "CN ", 1), fs+9, fs+2, true, right)
 	c.textIn(x, y+3.5+lh, iw-formW, "Designated operator: Hongkong Post · May be opened officially", fs, fs-1.5, false, left)
-	c.textIn(x, y+3.5+2*lh, iw-formW, fmt.Sprintf("Item no. %s · Sheet %d of %d", l.ItemNo, sheet+1, sheets), fs, fs-1.5, true, left)
-	y += g.header
-	c.line(m, y-0.6, W-m, y-0.6, 0.3)
+	c.textIn(x, y+3.5+2*lh, iw-formW, fmt.Sprintf("Item no. %s · Sheet %d of %d", p.l.ItemNo, sheet+1, sheets), fs, fs-1.5, true, left)
+	y += p.g.header
+	c.line(p.g.m, y-0.6, p.W-p.g.m, y-0.6, 0.3)
+	return y
+}
 
-	// CN23 parties: sender and addressee with the references customs ask for.
-	if cn23 {
-		half := iw/2 - 1
-		s, r := l.Sender, l.Recipient
-		left3 := []string{
-			"From: " + joinNonEmpty(", ", s.Name, s.Company),
-			joinNonEmpty(", ", append(append([]string{}, s.Lines...), s.City, s.CountryName)...),
-			"Sender's customs reference: " + l.Reference,
-		}
-		right3 := []string{
-			"To: " + joinNonEmpty(", ", r.Name, r.Company),
-			joinNonEmpty(", ", append(append([]string{}, r.Lines...), r.City, r.State, r.PostalCode, r.CountryName)...),
-			"Importer reference / contact: " + joinNonEmpty(" ", "Tel", r.Phone),
-		}
-		for i := range 3 {
-			c.textIn(x, y+lh*(float64(i)+0.8), half, left3[i], fs, fs-1.5, i == 0, left)
-			c.textIn(x+iw/2+1, y+lh*(float64(i)+0.8), half, right3[i], fs, fs-1.5, i == 0, left)
-		}
-		y += g.parties
-		c.line(m, y-0.7, W-m, y-0.7, 0.2)
+// parties (CN23): sender and addressee with the references customs ask for.
+func (p *customsPly) parties(y float64) float64 {
+	c, x, iw, fs, lh := p.c, p.x, p.iw, p.fs, p.lh
+	half := iw/2 - 1
+	s, r := p.l.Sender, p.l.Recipient
+	left3 := []string{
+		"From: " + joinNonEmpty(", ", s.Name, s.Company),
+		joinNonEmpty(", ", append(append([]string{}, s.Lines...), s.City, s.CountryName)...),
+		"Sender's customs reference: " + p.l.Reference,
 	}
+	right3 := []string{
+		"To: " + joinNonEmpty(", ", r.Name, r.Company),
+		joinNonEmpty(", ", append(append([]string{}, r.Lines...), r.City, r.State, r.PostalCode, r.CountryName)...),
+		"Importer reference / contact: " + joinNonEmpty(" ", "Tel", r.Phone),
+	}
+	for i := range 3 {
+		c.textIn(x, y+lh*(float64(i)+0.8), half, left3[i], fs, fs-1.5, i == 0, left)
+		c.textIn(x+iw/2+1, y+lh*(float64(i)+0.8), half, right3[i], fs, fs-1.5, i == 0, left)
+	}
+	y += p.g.parties
+	c.line(p.g.m, y-0.7, p.W-p.g.m, y-0.7, 0.2)
+	return y
+}
 
-	// Category tick boxes; the explanation serves as the CN23's comments (11).
+// categories: the tick boxes; the explanation serves as the CN23's comments (11).
+func (p *customsPly) categories(y float64) float64 {
+	c, x, iw, fs, lh, d := p.c, p.x, p.iw, p.fs, p.lh, p.d
 	perLine := len(categories)
-	if !g.wide {
+	if !p.g.wide {
 		perLine = 3
 	}
 	cw := iw / float64(perLine)
@@ -138,24 +175,21 @@ func (c *canvas) drawCustoms(l *Label, W, H float64, sheet int) {
 		c.textIn(x+float64(col)*cw, y+lh*(float64(row)+0.8), cw-1, box+cat.text, fs, fs-1.5, cat.key == d.Category, left)
 	}
 	explain := "Explanation: "
-	if cn23 {
+	if p.cn23 {
 		explain = "Comments (11): "
 	}
 	catRows := float64((len(categories) + perLine - 1) / perLine)
 	c.textIn(x, y+lh*(catRows+0.8), iw, explain+d.Explanation, fs, fs-1.5, false, left)
-	y += g.categories
+	return y + p.g.categories
+}
 
-	// Articles.
+// articles: the table of contents, this sheet's share of the articles.
+func (p *customsPly) articles(y float64, sheet int) float64 {
+	c, x, iw, fs, lh, d, g, n := p.c, p.x, p.iw, p.fs, p.lh, p.d, p.g, p.n
 	type column struct {
 		frac  float64
 		head  [2]string
 		align align
-	}
-	n := func(cn22, cn23num int) string {
-		if cn23 {
-			return "(" + strconv.Itoa(cn23num) + ")"
-		}
-		return "(" + strconv.Itoa(cn22) + ")"
 	}
 	cols := []column{
 		{0.37, [2]string{"Detailed description", "of contents " + n(1, 1)}, left},
@@ -199,9 +233,12 @@ func (c *canvas) drawCustoms(l *Label, W, H float64, sheet int) {
 		cell(4, yy, it.HSCode, false)
 		cell(5, yy, it.Origin, false)
 	}
-	y += float64(g.rows)*g.row + 0.4
+	return y + float64(g.rows)*g.row + 0.4
+}
 
-	// Totals, and for a CN23 the postal charges.
+// totals: gross weight and value, and for a CN23 the postal charges.
+func (p *customsPly) totals(y float64) float64 {
+	c, x, iw, fs, lh, d, l, n := p.c, p.x, p.iw, p.fs, p.lh, p.d, p.l, p.n
 	currency := d.Currency
 	if currency == "" && len(d.Items) > 0 {
 		currency = d.Items[0].Currency
@@ -216,10 +253,10 @@ func (c *canvas) drawCustoms(l *Label, W, H float64, sheet int) {
 		"Total gross weight (kg) " + n(6, 4) + ": " + strings.TrimSuffix(kg(gross), " kg"),
 		"Total value " + n(7, 6) + ": " + joinNonEmpty(" ", currency, d.TotalValue.Display()),
 	}
-	if cn23 {
+	if p.cn23 {
 		totals = append(totals, "Postal charges/fees (9): "+hk(l.Postage))
 	}
-	if g.wide {
+	if p.g.wide {
 		tw := iw / float64(len(totals))
 		for i, t := range totals {
 			c.textIn(x+float64(i)*tw, y+lh*0.8+0.3, tw-1, t, fs, fs-1.5, true, left)
@@ -228,26 +265,34 @@ func (c *canvas) drawCustoms(l *Label, W, H float64, sheet int) {
 		c.textIn(x, y+lh*0.8+0.3, iw, totals[0], fs, fs-1.5, true, left)
 		c.textIn(x, y+lh*1.8+0.3, iw, strings.Join(totals[1:], " · "), fs, fs-1.5, true, left)
 	}
-	y += g.totals
+	return y + p.g.totals
+}
 
-	if cn23 {
-		c.textIn(x, y+lh*0.8, iw/2-1, "Invoice no. (14): "+d.InvoiceNo, fs, fs-1.5, false, left)
-		c.textIn(x+iw/2, y+lh*0.8, iw/2, "Licence no(s). (12): none · Certificate no(s). (13): none", fs, fs-1.5, false, left)
-		c.textIn(x, y+lh*1.8, iw, "Office of origin / date of posting: Hong Kong "+date(l.Created), fs, fs-1.5, false, left)
-		y += g.extra
-	}
+// references (CN23): invoice, licences and certificates, office and date of posting.
+func (p *customsPly) references(y float64) float64 {
+	c, x, iw, fs, lh := p.c, p.x, p.iw, p.fs, p.lh
+	c.textIn(x, y+lh*0.8, iw/2-1, "Invoice no. (14): "+p.d.InvoiceNo, fs, fs-1.5, false, left)
+	c.textIn(x+iw/2, y+lh*0.8, iw/2, "Licence no(s). (12): none · Certificate no(s). (13): none", fs, fs-1.5, false, left)
+	c.textIn(x, y+lh*1.8, iw, "Office of origin / date of posting: Hong Kong "+date(p.l.Created), fs, fs-1.5, false, left)
+	return y + p.g.extra
+}
 
+// declaration: the sender's declaration of the form.
+func (p *customsPly) declaration(y float64) float64 {
 	decl := declarationCN22
-	if cn23 {
+	if p.cn23 {
 		decl = declarationCN23
 	}
-	c.block(x, y, iw, g.declaration-0.5, []para{{decl, 1, false}}, fs-1, fs-2.5)
-	y += g.declaration
+	p.c.block(p.x, y, p.iw, p.g.declaration-0.5, []para{{decl, 1, false}}, p.fs-1, p.fs-2.5)
+	return y + p.g.declaration
+}
 
-	signed := d.Date
+// signature: the date and the sender's signature.
+func (p *customsPly) signature(y float64) {
+	signed := p.d.Date
 	if signed.IsZero() {
-		signed = l.Created
+		signed = p.l.Created
 	}
-	c.textIn(x, y+lh*0.9, iw, "Date and sender's signature "+n(8, 15)+": "+joinNonEmpty("   ", date(signed), d.SenderSignature), fs+0.5, fs-1, true, left)
-	c.line(x, y+lh*1.3, x+iw, y+lh*1.3, 0.2)
+	p.c.textIn(p.x, y+p.lh*0.9, p.iw, "Date and sender's signature "+p.n(8, 15)+": "+joinNonEmpty("   ", date(signed), p.d.SenderSignature), p.fs+0.5, p.fs-1, true, left)
+	p.c.line(p.x, y+p.lh*1.3, p.x+p.iw, y+p.lh*1.3, 0.2)
 }
