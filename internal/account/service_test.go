@@ -6,9 +6,10 @@ import (
 	"log/slog"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/ecship/ecship/internal/testenv"
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/errs"
@@ -19,13 +20,7 @@ import (
 )
 
 // clock is a settable time for tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+type clock = testenv.Clock
 
 type env struct {
 	svc    *account.Service
@@ -38,7 +33,7 @@ var ctx = context.Background()
 
 func newEnv(t *testing.T, s *store.Store) *env {
 	t.Helper()
-	c := &clock{t: time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)}
+	c := testenv.NewClock(time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC))
 	box, _ := secretbox.New(make([]byte, 32))
 	log := slog.New(slog.DiscardHandler)
 	m := &mail.Mailer{Outbox: s, Secrets: box, Log: log, Now: c.Now}

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecship/ecship/internal/testenv"
+
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/counter"
@@ -26,13 +28,7 @@ import (
 
 var ctx = context.Background()
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+type clock = testenv.Clock
 
 type env struct {
 	st      *store.Store
@@ -54,9 +50,9 @@ func newEnv(t testing.TB, st *store.Store) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, catalog.HongKong)}
+	c := testenv.NewClock(time.Date(2026, 11, 23, 10, 0, 0, 0, catalog.HongKong))
 	box, _ := secretbox.New(make([]byte, 32))
-	acc := &account.Service{Store: st, Secrets: box, Log: slog.New(slog.DiscardHandler), Now: c.now}
+	acc := &account.Service{Store: st, Secrets: box, Log: slog.New(slog.DiscardHandler), Now: c.Now}
 	user := func(login string, role account.Role) *account.User {
 		u, err := acc.CreateUser(ctx, login, login+"@example.hk", "harbour-view-8", role)
 		if err != nil {
@@ -67,11 +63,11 @@ func newEnv(t testing.TB, st *store.Store) *env {
 	e := &env{st: st, cat: cat, c: c}
 	e.sender = shipment.Owner{User: user("shop", account.Sender), Mode: account.Live}
 	e.staff, e.staff2, e.admin = user("clerk", account.Counter), user("clerk2", account.Counter), user("ops", account.Admin)
-	e.ship = &shipment.Service{Store: st, Catalog: cat, Now: c.now}
-	gw := &payment.TestGateway{Book: st, Now: c.now}
-	e.pay = &payment.Service{Store: st, Deposits: st, Gateway: gw, Log: slog.New(slog.DiscardHandler), Now: c.now}
-	e.refunds = &payment.Refunds{Store: st, Payments: st, Deposits: st, Gateway: gw, Now: c.now}
-	e.ctr = &counter.Service{Store: st, Catalog: cat, Now: c.now}
+	e.ship = &shipment.Service{Store: st, Catalog: cat, Now: c.Now}
+	gw := &payment.TestGateway{Book: st, Now: c.Now}
+	e.pay = &payment.Service{Store: st, Deposits: st, Gateway: gw, Log: slog.New(slog.DiscardHandler), Now: c.Now}
+	e.refunds = &payment.Refunds{Store: st, Payments: st, Deposits: st, Gateway: gw, Now: c.Now}
+	e.ctr = &counter.Service{Store: st, Catalog: cat, Now: c.Now}
 	return e
 }
 
@@ -107,7 +103,7 @@ func (e *env) priceAt(t testing.TB, s *shipment.Shipment, weightG int) money.Cen
 	t.Helper()
 	c := *s
 	c.WeightG = weightG
-	if fe := shipment.Check(e.cat, &c, e.c.now()); len(fe) > 0 {
+	if fe := shipment.Check(e.cat, &c, e.c.Now()); len(fe) > 0 {
 		t.Fatal(fe.Err())
 	}
 	return c.Total
@@ -252,8 +248,8 @@ func TestLighterItemMakesTheDifferenceRefundable(t *testing.T) {
 		// Approving waits for the payment to be captured; after the 20:00 settlement it refunds.
 		_, err = e.refunds.Vet(ctx, shipment.Owner{User: e.admin, Mode: account.Live}, list[0].ID, true, "")
 		wantKey(t, err, "refund.await_settlement")
-		e.c.add(11 * time.Hour)
-		if _, _, _, err := e.pay.Settle(ctx, e.c.now()); err != nil {
+		e.c.Add(11 * time.Hour)
+		if _, _, _, err := e.pay.Settle(ctx, e.c.Now()); err != nil {
 			t.Fatal(err)
 		}
 		r, err := e.refunds.Vet(ctx, shipment.Owner{User: e.admin, Mode: account.Live}, list[0].ID, true, "")
@@ -280,7 +276,7 @@ func TestUnpaidLabelIsPaidInFullAndInsuranceChanged(t *testing.T) {
 		}
 		c := *s
 		c.Insurance = insured
-		shipment.Check(e.cat, &c, e.c.now())
+		shipment.Check(e.cat, &c, e.c.Now())
 		if c.Premium == 0 || it.Postage != c.Total || it.PaidBefore != 0 || it.Due() != c.Total || it.Insurance != insured {
 			t.Fatalf("item %+v; want %v due with %v premium", it, c.Total, c.Premium)
 		}
@@ -327,7 +323,7 @@ func TestRefusedLabels(t *testing.T) {
 		wantKey(t, scan("hello", 1000), "item_no: s10.format")
 		wantKey(t, scan(expiring.ItemNo, 0), "weight_g: counter.weight.required")
 		wantKey(t, scan(expiring.ItemNo, 40000), "weight_g: quote.reason.too_heavy")
-		e.c.add(shipment.LabelValidity)
+		e.c.Add(shipment.LabelValidity)
 		wantKey(t, scan(expiring.ItemNo, 1000), "counter.item.expired")
 
 		// Test labels are for test sessions.
@@ -440,10 +436,10 @@ func TestEventsFollowThePostedLabel(t *testing.T) {
 		if _, err := e.ctr.Scan(ctx, live(e.staff), sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 2500}); err != nil {
 			t.Fatal(err)
 		}
-		tr := &tracking.Service{Store: st, Catalog: e.cat, Now: func() time.Time { return e.c.now().Add(72 * time.Hour) }}
+		tr := &tracking.Service{Store: st, Catalog: e.cat, Now: func() time.Time { return e.c.Now().Add(72 * time.Hour) }}
 		// Forward only: a scan after delivery does not move the label back.
 		for _, c := range []struct{ code, want string }{{"EDD", "in_transit"}, {"EMI", "delivered"}, {"EDE", "delivered"}} {
-			ev, fe := tr.Check(tracking.Input{ItemNo: s.ItemNo, Code: c.code, Time: e.c.now().Add(24 * time.Hour).Format(time.RFC3339), Country: "HK"}, tracking.FromAPI)
+			ev, fe := tr.Check(tracking.Input{ItemNo: s.ItemNo, Code: c.code, Time: e.c.Now().Add(24 * time.Hour).Format(time.RFC3339), Country: "HK"}, tracking.FromAPI)
 			if len(fe) > 0 {
 				t.Fatal(fe.Err())
 			}
@@ -453,7 +449,7 @@ func TestEventsFollowThePostedLabel(t *testing.T) {
 			if got := e.stored(t, s.ID).Status; string(got) != c.want {
 				t.Errorf("after %s the label is %s; want %s", c.code, got, c.want)
 			}
-			e.c.add(time.Hour)
+			e.c.Add(time.Hour)
 		}
 	})
 }

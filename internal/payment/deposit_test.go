@@ -21,7 +21,7 @@ import (
 func TestDepositAccount(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
-		e.c.set(hkt(23, 10, 0))
+		e.c.Set(hkt(23, 10, 0))
 		d, err := e.pay.OpenDeposit(ctx, e.a.User, account.Live, "Permit 1234")
 		if err != nil {
 			t.Fatal(err)
@@ -34,7 +34,7 @@ func TestDepositAccount(t *testing.T) {
 				t.Fatalf("top-up: %v %+v", err, m)
 			}
 		}
-		e.c.set(hkt(23, 11, 0))
+		e.c.Set(hkt(23, 11, 0))
 		ids := e.labels(t, e.a, 2) // HK$70.00 each
 		p, err := e.pay.PayByDeposit(ctx, e.a, ids, d.ID, "")
 		if err != nil || p.Status != payment.Settled || p.Captured != money.MustParse("140.00") || e.status(t, e.a, ids[0]) != shipment.Paid {
@@ -54,8 +54,8 @@ func TestDepositAccount(t *testing.T) {
 			t.Errorf("another sender's account: %v", err)
 		}
 		// A cancelled label's refund goes back to the account after vetting.
-		rf := &payment.Refunds{Store: st, Payments: st, Deposits: st, Gateway: e.pay.Gateway, Now: e.c.now}
-		e.c.set(hkt(23, 12, 0))
+		rf := &payment.Refunds{Store: st, Payments: st, Deposits: st, Gateway: e.pay.Gateway, Now: e.c.Now}
+		e.c.Set(hkt(23, 12, 0))
 		r, err := applyRefund(e, e.a, ids[0])
 		if err != nil {
 			t.Fatal(err)

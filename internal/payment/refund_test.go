@@ -16,11 +16,11 @@ import (
 func TestCancelAfterSettlementIsRefundedAfterVetting(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
-		rf := &payment.Refunds{Store: st, Payments: st, Gateway: e.pay.Gateway, Now: e.c.now}
-		e.c.set(hkt(23, 10, 0))
+		rf := &payment.Refunds{Store: st, Payments: st, Gateway: e.pay.Gateway, Now: e.c.Now}
+		e.c.Set(hkt(23, 10, 0))
 		ids := e.labels(t, e.a, 2)
 		p, _ := e.pay.PayByCard(ctx, e.a, ids, card(payment.TestCardApprove), "")
-		e.c.set(hkt(23, 21, 0))
+		e.c.Set(hkt(23, 21, 0))
 		if _, _, _, err := e.pay.Settle(ctx, hkt(23, 21, 0)); err != nil {
 			t.Fatal(err)
 		}

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecship/ecship/internal/testenv"
+
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/errs"
@@ -25,13 +27,8 @@ import (
 
 var ctx = context.Background()
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+type clock = testenv.Clock
 
-func (c *clock) now() time.Time   { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) set(t time.Time)  { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 func hkt(day, h, m int) time.Time { return time.Date(2026, 11, day, h, m, 0, 0, catalog.HongKong) }
 func card(number string) payment.Card {
 	return payment.Card{Number: number, ExpMonth: 12, ExpYear: 2028, CVC: "123"}
@@ -48,17 +45,17 @@ type env struct {
 func newEnv(t testing.TB, st *store.Store) *env {
 	t.Helper()
 	cat, _ := catalog.Default()
-	c := &clock{t: hkt(23, 10, 0)}
+	c := testenv.NewClock(hkt(23, 10, 0))
 	box, _ := secretbox.New(make([]byte, 32))
-	acc := &account.Service{Store: st, Secrets: box, Log: slog.New(slog.DiscardHandler), Now: c.now}
+	acc := &account.Service{Store: st, Secrets: box, Log: slog.New(slog.DiscardHandler), Now: c.Now}
 	ua, err := acc.CreateUser(ctx, "payer", "payer@example.hk", "harbour-view-8", account.Sender)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ub, _ := acc.CreateUser(ctx, "other", "other@example.hk", "harbour-view-8", account.Sender)
 	e := &env{st: st, c: c, a: shipment.Owner{User: ua, Mode: account.Live}, b: shipment.Owner{User: ub, Mode: account.Live}}
-	e.ship = &shipment.Service{Store: st, Catalog: cat, Now: c.now}
-	e.pay = &payment.Service{Store: st, Deposits: st, Gateway: &payment.TestGateway{Book: st, Now: c.now}, Log: slog.New(slog.DiscardHandler), Now: c.now}
+	e.ship = &shipment.Service{Store: st, Catalog: cat, Now: c.Now}
+	e.pay = &payment.Service{Store: st, Deposits: st, Gateway: &payment.TestGateway{Book: st, Now: c.Now}, Log: slog.New(slog.DiscardHandler), Now: c.Now}
 	return e
 }
 
@@ -214,7 +211,7 @@ func TestRefusedLabels(t *testing.T) {
 			t.Errorf("paying a cancelled label: %v", err)
 		}
 		old := e.labels(t, e.a, 1)
-		e.c.set(hkt(23, 10, 0).Add(91 * 24 * time.Hour))
+		e.c.Set(hkt(23, 10, 0).Add(91 * 24 * time.Hour))
 		if _, err := e.pay.PayByCard(ctx, e.a, old, card(payment.TestCardApprove), ""); errs.As(err).Message.Key != "shipment.expired" {
 			t.Errorf("paying an expired label: %v", err)
 		}
@@ -289,18 +286,18 @@ func TestReconciliation(t *testing.T) {
 		// Crash 1: the gateway authorised, the process died before recording it.
 		crashed := e.labels(t, e.a, 1)
 		p1 := &payment.Payment{ID: "pay_crash1", OwnerID: e.a.User.ID, Mode: e.a.Mode, Method: "card", Status: payment.Pending, Amount: money.MustParse("70.00"),
-			Items: []payment.Item{{ShipmentID: crashed[0], Amount: money.MustParse("70.00")}}, CreatedAt: e.c.now()}
+			Items: []payment.Item{{ShipmentID: crashed[0], Amount: money.MustParse("70.00")}}, CreatedAt: e.c.Now()}
 		if err := st.BeginPayment(ctx, p1); err != nil {
 			t.Fatal(err)
 		}
-		gw := &payment.TestGateway{Book: st, Now: e.c.now}
+		gw := &payment.TestGateway{Book: st, Now: e.c.Now}
 		gw.Authorize(ctx, payment.AuthRequest{Reference: p1.ID, Amount: p1.Amount, Number: payment.TestCardApprove, Card: payment.CardInfo{Brand: payment.Visa, Last4: "1111"}})
 		// Crash 2: the process died before reaching the gateway.
 		never := e.labels(t, e.a, 1)
 		p2 := &payment.Payment{ID: "pay_crash2", OwnerID: e.a.User.ID, Mode: e.a.Mode, Method: "card", Status: payment.Pending, Amount: money.MustParse("70.00"),
-			Items: []payment.Item{{ShipmentID: never[0], Amount: money.MustParse("70.00")}}, CreatedAt: e.c.now()}
+			Items: []payment.Item{{ShipmentID: never[0], Amount: money.MustParse("70.00")}}, CreatedAt: e.c.Now()}
 		st.BeginPayment(ctx, p2)
-		e.c.set(e.c.now().Add(2 * time.Minute))
+		e.c.Set(e.c.Now().Add(2 * time.Minute))
 		if n, err := e.pay.Reconcile(ctx); err != nil || n != 2 {
 			t.Fatalf("reconcile: %d %v", n, err)
 		}
@@ -321,7 +318,7 @@ func TestReconciliation(t *testing.T) {
 func TestCancelBeforeSettlementIsNeverCharged(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
-		e.c.set(hkt(23, 19, 30))
+		e.c.Set(hkt(23, 19, 30))
 		ids := e.labels(t, e.a, 3)
 		p, err := e.pay.PayByCard(ctx, e.a, ids, card(payment.TestCardApprove), "")
 		if err != nil {
@@ -339,7 +336,7 @@ func TestCancelBeforeSettlementIsNeverCharged(t *testing.T) {
 			t.Fatal(err)
 		}
 		late := e.labels(t, e.a, 1)
-		e.c.set(hkt(23, 20, 1))
+		e.c.Set(hkt(23, 20, 1))
 		pLate, _ := e.pay.PayByCard(ctx, e.a, late, card(payment.TestCardApprove), "")
 		captured, voided, total, err := e.pay.Settle(ctx, hkt(23, 20, 0))
 		if err != nil || captured != 1 || voided != 1 || total != money.MustParse("140.00") {
@@ -391,7 +388,7 @@ func TestSettlementInBatchesSurvivesAnInterruptedRun(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
 		e.pay.SettleBatch = 2
-		e.c.set(hkt(23, 10, 0))
+		e.c.Set(hkt(23, 10, 0))
 		var payments []*payment.Payment
 		for _, id := range e.labels(t, e.a, 5) {
 			p, err := e.pay.PayByCard(ctx, e.a, []string{id}, card(payment.TestCardApprove), "")
@@ -445,9 +442,9 @@ func BenchmarkSettle(b *testing.B) {
 				}
 			}
 		}
-		e.c.t = e.c.t.Add(24 * time.Hour)
+		e.c.Add(24 * time.Hour)
 		b.StartTimer()
-		captured, _, _, err := e.pay.Settle(ctx, e.c.t)
+		captured, _, _, err := e.pay.Settle(ctx, e.c.Now())
 		if err != nil || captured < n {
 			b.Fatalf("settled %d of %d: %v", captured, n, err)
 		}
@@ -495,7 +492,7 @@ func TestLateApprovalAfterReconciliationIsVoided(t *testing.T) {
 			done <- err
 		}()
 		<-gw.started
-		e.c.set(e.c.now().Add(payment.PendingGrace + time.Second))
+		e.c.Set(e.c.Now().Add(payment.PendingGrace + time.Second))
 		if n, err := e.pay.Reconcile(ctx); err != nil || n != 1 {
 			t.Fatalf("reconcile: %d %v", n, err)
 		}

@@ -12,9 +12,10 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/ecship/ecship/internal/testenv"
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/catalog"
@@ -28,14 +29,7 @@ import (
 
 var ctx = context.Background()
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-func (c *clock) set(t time.Time)     { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+type clock = testenv.Clock
 
 // monday is the tests' "now": Monday 23 November 2026, 10:00 in Hong Kong.
 var monday = time.Date(2026, 11, 23, 10, 0, 0, 0, catalog.HongKong)
@@ -80,11 +74,11 @@ func newEnv(t testing.TB, st *store.Store, now time.Time) *env {
 		t.Fatal(err)
 	}
 	serial = 0
-	c := &clock{t: now}
+	c := testenv.NewClock(now)
 	box, _ := secretbox.New(make([]byte, 32))
 	e := &env{st: st, cat: cat, c: c}
-	e.acc = &account.Service{Store: st, Secrets: box, Log: slog.New(slog.DiscardHandler), Now: c.now}
-	e.trk = &tracking.Service{Store: st, Catalog: cat, Now: c.now}
+	e.acc = &account.Service{Store: st, Secrets: box, Log: slog.New(slog.DiscardHandler), Now: c.Now}
+	e.trk = &tracking.Service{Store: st, Catalog: cat, Now: c.Now}
 	e.shop = e.user(t, "shop")
 	e.rival = e.user(t, "rival")
 	e.live = e.integrator(t, e.shop, "shopapi", account.Live, "127.0.0.1/32, 192.0.2.0/24, ::1")
@@ -109,7 +103,7 @@ func newEnv(t testing.TB, st *store.Store, now time.Time) *env {
 	e.unknown = nextNo("EE")
 	e.unposted = e.label(t, e.shop, account.Live, "EE", "JP", shipment.Paid, now.Add(-time.Hour), nil, "")
 
-	e.m = &soap.MailTrack{Integrators: e.acc, Tracking: e.trk, Catalog: cat, Usage: st, Log: slog.New(slog.DiscardHandler), Now: c.now,
+	e.m = &soap.MailTrack{Integrators: e.acc, Tracking: e.trk, Catalog: cat, Usage: st, Log: slog.New(slog.DiscardHandler), Now: c.Now,
 		Guard: soap.Guard{Nonces: st, Log: e.acc}}
 	return e
 }
@@ -149,7 +143,7 @@ func (e *env) integratorWith(t testing.TB, u *account.User, in account.Integrato
 
 // secure is the API as served behind https (TLS ending in front of ecship), over the same data.
 func (e *env) secure() *soap.MailTrack {
-	return &soap.MailTrack{Integrators: e.acc, Tracking: e.trk, Catalog: e.cat, Usage: e.st, Log: slog.New(slog.DiscardHandler), Now: e.c.now,
+	return &soap.MailTrack{Integrators: e.acc, Tracking: e.trk, Catalog: e.cat, Usage: e.st, Log: slog.New(slog.DiscardHandler), Now: e.c.Now,
 		Secure: true, Guard: soap.Guard{Nonces: e.st, Log: e.acc}}
 }
 
@@ -351,7 +345,7 @@ func decode(t testing.TB, w *httptest.ResponseRecorder) Response {
 // do sends a call from 192.0.2.1 (an allowed address) and decodes the answer.
 func (e *env) do(t testing.TB, h http.Handler, c call) Response {
 	t.Helper()
-	return decode(t, post(t, h, c.xml(e.c.now()), ""))
+	return decode(t, post(t, h, c.xml(e.c.Now()), ""))
 }
 
 func statuses(r Response) []int {

@@ -10,6 +10,7 @@ import (
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/store"
+	"github.com/ecship/ecship/internal/testenv"
 	"github.com/ecship/ecship/internal/tracking"
 )
 
@@ -41,8 +42,8 @@ func TestLoadSeed(t *testing.T) {
 	}
 	cat, _ := catalog.Default()
 	now := time.Now()
-	e := &env{st: st, cat: cat, c: &clock{t: now}}
-	e.trk = &tracking.Service{Store: st, Catalog: cat, Now: e.c.now}
+	e := &env{st: st, cat: cat, c: testenv.NewClock(now)}
+	e.trk = &tracking.Service{Store: st, Catalog: cat, Now: e.c.Now}
 	serial = int(now.Unix() % 1_000_000 * 10)
 	items := make([]string, 30)
 	for i := range items {

@@ -104,7 +104,7 @@ func TestEachItemGetsItsOwnStatus(t *testing.T) {
 			t.Errorf("unposted label %+v", u)
 		}
 
-		w := post(t, e.m, call{cred: e.live, items: []string{e.delivered, e.unknown}}.xml(e.c.now()), "")
+		w := post(t, e.m, call{cred: e.live, items: []string{e.delivered, e.unknown}}.xml(e.c.Now()), "")
 		golden(t, "getItemDeliveryStatusResponse.xml", w.Body.Bytes())
 	})
 }
@@ -116,11 +116,11 @@ func TestTrackingPeriodIsSixMonthsFromPosting(t *testing.T) {
 		// Posted on 23 April (seven months before): on 23 October, six months on to the minute, it
 		// can still be tracked; a minute later it cannot.
 		posted := monday.AddDate(0, -7, 0)
-		e.c.set(posted.AddDate(0, 6, 0))
+		e.c.Set(posted.AddDate(0, 6, 0))
 		if r := e.do(t, e.m, call{cred: e.live, items: []string{e.old}}); statuses(r)[0] != 0 {
 			t.Errorf("six months after posting: %v; want 0", statuses(r))
 		}
-		e.c.add(time.Minute)
+		e.c.Add(time.Minute)
 		if r := e.do(t, e.m, call{cred: e.live, items: []string{e.old}}); statuses(r)[0] != 1003 {
 			t.Errorf("six months and a minute after posting: %v; want 1003", statuses(r))
 		}
@@ -179,7 +179,7 @@ func TestLanguages(t *testing.T) {
 			}
 		}
 		// The empty elements are there, empty, not left out.
-		w := post(t, e.m, call{cred: e.live, lang: "E", items: []string{e.delivered}}.xml(e.c.now()), "")
+		w := post(t, e.m, call{cred: e.live, lang: "E", items: []string{e.delivered}}.xml(e.c.Now()), "")
 		if !strings.Contains(w.Body.String(), "<milestone_e>Delivered</milestone_e><milestone_c/><milestone_s/>") {
 			t.Errorf("lang E: Chinese elements not sent empty: %s", w.Body.String())
 		}
@@ -234,7 +234,7 @@ func TestLenientOnNamespacesAndWrappers(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st, monday)
 		header := func() string { // a fresh digest each time: a nonce is accepted once
-			full := call{cred: e.live}.xml(e.c.now())
+			full := call{cred: e.live}.xml(e.c.Now())
 			return full[strings.Index(full, "<soapenv:Header>"):strings.Index(full, "<soapenv:Body>")]
 		}
 		bodies := map[string]string{
@@ -260,7 +260,7 @@ func TestCredentials(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st, monday)
 		e.m.CredentialTTL = -1 // look the credential up every time: revocation shows at once
-		now := e.c.now()
+		now := e.c.Now()
 		nonce := []byte("0123456789abcdef")
 		cases := []struct {
 			name   string
@@ -333,11 +333,11 @@ func TestCredentialsAreCachedBriefly(t *testing.T) {
 		if err := e.acc.RevokeIntegrator(ctx, e.shop, e.live.ID, account.Client{}); err != nil {
 			t.Fatal(err)
 		}
-		e.c.add(soap.DefaultCredentialTTL - time.Second)
+		e.c.Add(soap.DefaultCredentialTTL - time.Second)
 		if r := e.do(t, e.m, call{cred: e.live, items: []string{e.delivered}}); r.Status != 0 {
 			t.Errorf("within the cache's time: %d", r.Status)
 		}
-		e.c.add(2 * time.Second)
+		e.c.Add(2 * time.Second)
 		if r := e.do(t, e.m, call{cred: e.live, items: []string{e.delivered}}); r.Status != 9992 {
 			t.Errorf("after the cache's time a revoked credential: %d; want 9992", r.Status)
 		}
@@ -348,7 +348,7 @@ func TestCredentialsAreCachedBriefly(t *testing.T) {
 func TestOnlyAuthorisedAddresses(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st, monday)
-		body := func() string { return call{cred: e.test, items: []string{e.testItem}}.xml(e.c.now()) }
+		body := func() string { return call{cred: e.test, items: []string{e.testItem}}.xml(e.c.Now()) }
 		for _, c := range []struct {
 			remote string
 			xff    string
@@ -362,7 +362,7 @@ func TestOnlyAuthorisedAddresses(t *testing.T) {
 			{"10.0.0.5:5000", "192.0.2.1", 0},     // from the trusted proxy: believed
 			{"10.0.0.5:5000", "198.51.100.7", 9992},
 		} {
-			e.m = &soap.MailTrack{Integrators: e.acc, Tracking: e.trk, Catalog: e.cat, Usage: st, Now: e.c.now, TrustedProxies: []netip.Prefix{mustPrefix(t, "10.0.0.0/8")}, Guard: soap.Guard{Nonces: st}}
+			e.m = &soap.MailTrack{Integrators: e.acc, Tracking: e.trk, Catalog: e.cat, Usage: st, Now: e.c.Now, TrustedProxies: []netip.Prefix{mustPrefix(t, "10.0.0.0/8")}, Guard: soap.Guard{Nonces: st}}
 			r := httptest.NewRequest(http.MethodPost, soap.MailTrackPath, strings.NewReader(body()))
 			r.RemoteAddr = c.remote
 			if c.xff != "" {
@@ -386,12 +386,12 @@ func TestLeastIntervalBetweenRequests(t *testing.T) {
 		if got := ask(); got != 0 {
 			t.Fatalf("first request: %d", got)
 		}
-		e.c.add(99 * time.Millisecond)
+		e.c.Add(99 * time.Millisecond)
 		if got := ask(); got != 9991 {
 			t.Errorf("99 ms later: %d; want 9991", got)
 		}
 		// Refused requests do not restart the interval: it runs from the last accepted one.
-		e.c.add(time.Millisecond)
+		e.c.Add(time.Millisecond)
 		if got := ask(); got != 0 {
 			t.Errorf("100 ms after the first: %d; want 0", got)
 		}
@@ -412,11 +412,11 @@ func TestDailyLimit(t *testing.T) {
 		e.m.DailyLimit = 2
 		ask := func(c account.Integrator) int { return e.do(t, e.m, call{cred: c, items: []string{e.unknown}}).Status }
 		// 23:59 in Hong Kong (15:59 UTC): the Hong Kong day ends a minute later.
-		e.c.set(time.Date(2026, 11, 23, 15, 59, 0, 0, time.UTC))
+		e.c.Set(time.Date(2026, 11, 23, 15, 59, 0, 0, time.UTC))
 		var got []int
 		for range 3 {
 			got = append(got, ask(e.live))
-			e.c.add(time.Second)
+			e.c.Add(time.Second)
 		}
 		if !slices.Equal(got, []int{0, 0, 9994}) {
 			t.Errorf("three requests with a limit of two: %v; want 0 0 9994", got)
@@ -424,7 +424,7 @@ func TestDailyLimit(t *testing.T) {
 		if got := ask(e.test); got != 0 {
 			t.Errorf("another credential: %d; want its own count", got)
 		}
-		e.c.set(time.Date(2026, 11, 23, 16, 0, 0, 0, time.UTC))
+		e.c.Set(time.Date(2026, 11, 23, 16, 0, 0, 0, time.UTC))
 		if got := ask(e.live); got != 0 {
 			t.Errorf("midnight in Hong Kong: %d; want a new day's count", got)
 		}
@@ -441,7 +441,7 @@ func TestDailyLimit(t *testing.T) {
 func TestMalformedRequestsAre9993(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st, monday)
-		good := call{cred: e.live, items: []string{e.delivered}}.xml(e.c.now())
+		good := call{cred: e.live, items: []string{e.delivered}}.xml(e.c.Now())
 		bomb := `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">` +
 			`<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>` +
 			strings.Replace(good[strings.Index(good, "<soapenv:Envelope"):], "<mt:lang>A</mt:lang>", "<mt:lang>&lol3;</mt:lang>", 1)
@@ -488,7 +488,7 @@ func TestMalformedRequestsAre9993(t *testing.T) {
 			t.Errorf("2 MB body of unknown length: %d; want 9993", got.Status)
 		}
 		// A byte order mark and a SOAPAction of any value are fine.
-		if r := decode(t, post(t, e.m, "\xef\xbb\xbf"+call{cred: e.live, items: []string{e.delivered}}.xml(e.c.now()), "")); r.Status != 0 {
+		if r := decode(t, post(t, e.m, "\xef\xbb\xbf"+call{cred: e.live, items: []string{e.delivered}}.xml(e.c.Now()), "")); r.Status != 0 {
 			t.Errorf("with a byte order mark: %d", r.Status)
 		}
 	})
@@ -500,7 +500,7 @@ func TestDatabaseDownIs9999(t *testing.T) {
 		e := newEnv(t, st, monday)
 		e.m.CredentialTTL = -1
 		st.Close()
-		w := post(t, e.m, call{cred: e.live, items: []string{e.delivered}}.xml(e.c.now()), "")
+		w := post(t, e.m, call{cred: e.live, items: []string{e.delivered}}.xml(e.c.Now()), "")
 		r := decode(t, w)
 		if r.Status != 9999 || r.ErrMsg != "Service temporarily unavailable" {
 			t.Errorf("database closed: %+v; want 9999", r)
@@ -530,12 +530,12 @@ func TestLimitsHoldAcrossProcesses(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			st1, st2 := storetest.Open(t, dsn), storetest.Open(t, dsn)
 			e := newEnv(t, st1, monday)
-			h1 := &soap.MailTrack{Integrators: e.acc, Tracking: e.trk, Catalog: e.cat, Usage: st1, Now: e.c.now, MinInterval: 100 * time.Millisecond, DailyLimit: 4, Guard: soap.Guard{Nonces: st1}}
+			h1 := &soap.MailTrack{Integrators: e.acc, Tracking: e.trk, Catalog: e.cat, Usage: st1, Now: e.c.Now, MinInterval: 100 * time.Millisecond, DailyLimit: 4, Guard: soap.Guard{Nonces: st1}}
 			acc2 := *e.acc
 			acc2.Store = st2
 			trk2 := *e.trk
 			trk2.Store = st2
-			h2 := &soap.MailTrack{Integrators: &acc2, Tracking: &trk2, Catalog: e.cat, Usage: st2, Now: e.c.now, MinInterval: 100 * time.Millisecond, DailyLimit: 4, Guard: soap.Guard{Nonces: st2}}
+			h2 := &soap.MailTrack{Integrators: &acc2, Tracking: &trk2, Catalog: e.cat, Usage: st2, Now: e.c.Now, MinInterval: 100 * time.Millisecond, DailyLimit: 4, Guard: soap.Guard{Nonces: st2}}
 			ask := func(h http.Handler) int { return e.do(t, h, call{cred: e.live, items: []string{e.delivered}}).Status }
 			if got := ask(h1); got != 0 {
 				t.Fatalf("first: %d", got)
@@ -545,7 +545,7 @@ func TestLimitsHoldAcrossProcesses(t *testing.T) {
 			}
 			var got []int
 			for i := range 4 {
-				e.c.add(100 * time.Millisecond)
+				e.c.Add(100 * time.Millisecond)
 				got = append(got, ask([]http.Handler{h2, h1}[i%2]))
 			}
 			if !slices.Equal(got, []int{0, 0, 0, 9994}) {
@@ -553,7 +553,7 @@ func TestLimitsHoldAcrossProcesses(t *testing.T) {
 			}
 
 			// Many requests at the same moment through both processes: exactly one is accepted.
-			e.c.add(time.Hour)
+			e.c.Add(time.Hour)
 			h1.DailyLimit, h2.DailyLimit = 0, 0
 			h1.MinInterval, h2.MinInterval = time.Hour, time.Hour
 			var wg sync.WaitGroup
@@ -563,7 +563,7 @@ func TestLimitsHoldAcrossProcesses(t *testing.T) {
 				go func() {
 					defer wg.Done()
 					h := []http.Handler{h1, h2}[i%2]
-					results[i] = decode(t, post(t, h, call{cred: e.test, items: []string{e.testItem}}.xml(e.c.now()), "")).Status
+					results[i] = decode(t, post(t, h, call{cred: e.test, items: []string{e.testItem}}.xml(e.c.Now()), "")).Status
 				}()
 			}
 			wg.Wait()
@@ -582,7 +582,7 @@ func TestLimitsHoldAcrossProcesses(t *testing.T) {
 			}
 
 			// The daily count under concurrency: a limit of 5 lets exactly 5 through.
-			e.c.add(48 * time.Hour)
+			e.c.Add(48 * time.Hour)
 			h1.MinInterval, h2.MinInterval = 0, 0
 			h1.DailyLimit, h2.DailyLimit = 5, 5
 			for i := range results {
@@ -590,7 +590,7 @@ func TestLimitsHoldAcrossProcesses(t *testing.T) {
 				go func() {
 					defer wg.Done()
 					h := []http.Handler{h1, h2}[i%2]
-					results[i] = decode(t, post(t, h, call{cred: e.test, items: []string{e.testItem}}.xml(e.c.now()), "")).Status
+					results[i] = decode(t, post(t, h, call{cred: e.test, items: []string{e.testItem}}.xml(e.c.Now()), "")).Status
 				}()
 			}
 			wg.Wait()
@@ -636,7 +636,7 @@ func TestWSDLAndMethods(t *testing.T) {
 		}
 		// SOAP is posted to the WSDL's own address too.
 		for _, q := range []string{"", "?wsdl"} {
-			resp, err := http.Post(srv.URL+soap.MailTrackPath+q, "text/xml; charset=utf-8", strings.NewReader(call{cred: e.live, items: []string{e.delivered}}.xml(e.c.now())))
+			resp, err := http.Post(srv.URL+soap.MailTrackPath+q, "text/xml; charset=utf-8", strings.NewReader(call{cred: e.live, items: []string{e.delivered}}.xml(e.c.Now())))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -666,7 +666,7 @@ func TestWSDLAndMethods(t *testing.T) {
 func TestReplayedTokensAreRefused(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st, monday)
-		body := call{cred: e.live, items: []string{e.delivered}}.xml(e.c.now())
+		body := call{cred: e.live, items: []string{e.delivered}}.xml(e.c.Now())
 		if r := decode(t, post(t, e.m, body, "")); r.Status != 0 {
 			t.Fatalf("first use: %d", r.Status)
 		}
@@ -675,16 +675,16 @@ func TestReplayedTokensAreRefused(t *testing.T) {
 			t.Fatal("no Type attribute to remove")
 		}
 		// A second process: its own API, its own caches, the same database.
-		other := &soap.MailTrack{Integrators: e.acc, Tracking: e.trk, Catalog: e.cat, Usage: st, Log: slog.New(slog.DiscardHandler), Now: e.c.now,
+		other := &soap.MailTrack{Integrators: e.acc, Tracking: e.trk, Catalog: e.cat, Usage: st, Log: slog.New(slog.DiscardHandler), Now: e.c.Now,
 			Guard: soap.Guard{Nonces: st, Log: e.acc}}
 		replays := 0
 		for _, after := range []time.Duration{0, 11 * time.Minute, 4 * time.Minute, 3 * time.Hour} { // at once, then 15 minutes on, then hours
-			e.c.add(after)
+			e.c.Add(after)
 			for name, h := range map[string]*soap.MailTrack{"same process": e.m, "second process": other} {
 				for what, b := range map[string]string{"as sent": body, "Type removed": untyped} {
 					replays++
 					if r := decode(t, post(t, h, b, "")); r.Status != 9992 {
-						t.Errorf("replay %s, %s, %s later: %d; want 9992", what, name, e.c.now().Sub(monday), r.Status)
+						t.Errorf("replay %s, %s, %s later: %d; want 9992", what, name, e.c.Now().Sub(monday), r.Status)
 					}
 				}
 			}
@@ -703,23 +703,23 @@ func TestReplayedTokensAreRefused(t *testing.T) {
 			t.Errorf("%d replays in the security log; want %d", n, replays)
 		}
 		// Past the Created window the token is refused for its age, and its nonce is forgotten.
-		e.c.add(6 * time.Hour)
+		e.c.Add(6 * time.Hour)
 		if r := decode(t, post(t, e.m, body, "")); r.Status != 9992 {
 			t.Errorf("replay past the window: %d", r.Status)
 		}
-		if n, err := st.DeleteExpiredNonces(ctx, e.c.now()); err != nil || n == 0 {
+		if n, err := st.DeleteExpiredNonces(ctx, e.c.Now()); err != nil || n == 0 {
 			t.Errorf("expired nonces forgotten: %d %v", n, err)
 		}
 
 		// Malformed tokens.
-		good := call{cred: e.live, items: []string{e.delivered}}.xml(e.c.now())
+		good := call{cred: e.live, items: []string{e.delivered}}.xml(e.c.Now())
 		nonce := regexp.MustCompile(`<wsse:Nonce[^>]*>([^<]*)</wsse:Nonce>`)
 		created := regexp.MustCompile(`<wsu:Created>[^<]*</wsu:Created>`)
 		cases := map[string]string{
 			"no Nonce":               nonce.ReplaceAllString(good, ""),
 			"Nonce not base64":       nonce.ReplaceAllString(good, `<wsse:Nonce>!!not base64!!</wsse:Nonce>`),
 			"no Created":             created.ReplaceAllString(good, ""),
-			"Created in the future":  created.ReplaceAllString(good, "<wsu:Created>"+e.c.now().Add(9*time.Hour).UTC().Format(time.RFC3339)+"</wsu:Created>"),
+			"Created in the future":  created.ReplaceAllString(good, "<wsu:Created>"+e.c.Now().Add(9*time.Hour).UTC().Format(time.RFC3339)+"</wsu:Created>"),
 			"Created 12-hour, PM":    created.ReplaceAllString(good, "<wsu:Created>2026-11-23 08:05:03 PM</wsu:Created>"),
 			"Created 12-hour, a.m.":  created.ReplaceAllString(good, "<wsu:Created>11/23/2026 8:05:03 a.m.</wsu:Created>"),
 			"empty Password":         regexp.MustCompile(`(<wsse:Password[^>]*>)[^<]*`).ReplaceAllString(good, "$1"),
@@ -739,25 +739,25 @@ func TestReplayedTokensAreRefused(t *testing.T) {
 func TestNonceReuseWindowIsTheEndpointsPolicy(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st, monday)
-		e.m = &soap.MailTrack{Integrators: e.acc, Tracking: e.trk, Catalog: e.cat, Usage: st, Log: slog.New(slog.DiscardHandler), Now: e.c.now,
+		e.m = &soap.MailTrack{Integrators: e.acc, Tracking: e.trk, Catalog: e.cat, Usage: st, Log: slog.New(slog.DiscardHandler), Now: e.c.Now,
 			Guard: soap.Guard{Nonces: st, Reuse: func(in account.Integrator) time.Duration {
 				if in.Username == "shopapi" {
 					return 30 * time.Second
 				}
 				return 0
 			}}}
-		body := call{cred: e.live, items: []string{e.delivered}}.xml(e.c.now())
+		body := call{cred: e.live, items: []string{e.delivered}}.xml(e.c.Now())
 		for i, after := range []time.Duration{0, time.Second, 20 * time.Second} {
-			e.c.add(after)
+			e.c.Add(after)
 			if r := decode(t, post(t, e.m, body, "")); r.Status != 0 {
 				t.Errorf("use %d within the reuse window: %d", i+1, r.Status)
 			}
 		}
-		e.c.add(15 * time.Second)
+		e.c.Add(15 * time.Second)
 		if r := decode(t, post(t, e.m, body, "")); r.Status != 9992 {
 			t.Errorf("after the reuse window: %d; want 9992", r.Status)
 		}
-		test := call{cred: e.test, items: []string{e.testItem}}.xml(e.c.now())
+		test := call{cred: e.test, items: []string{e.testItem}}.xml(e.c.Now())
 		decode(t, post(t, e.m, test, ""))
 		if r := decode(t, post(t, e.m, test, "")); r.Status != 9992 {
 			t.Errorf("a credential without a reuse window: %d; want 9992", r.Status)
