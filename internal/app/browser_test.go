@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/ecship/ecship/internal/store/storetest"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 // browser starts a headless Chromium for the test. Without one it skips, except under CI, where a
@@ -28,10 +29,7 @@ func browser(t *testing.T) context.Context {
 		}
 	}
 	if path == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("no Chromium found: install Debian's chromium (scripts/test.sh does)")
-		}
-		t.Skip("no Chromium: browser tests skipped")
+		testenv.Missing(t, "Chromium", "apt-get install -y chromium")
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,

@@ -14,6 +14,7 @@ import (
 	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/store/storetest"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 // counterKey makes a counter staff member with a live API key.
@@ -35,7 +36,7 @@ func counterKey(t *testing.T, svc *account.Service, login string) string {
 func pdfText(t *testing.T, pdf []byte, opts ...string) (string, bool) {
 	t.Helper()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") != "" {
+		if testenv.InCI() {
 			t.Fatal("pdftotext missing: scripts/test.sh installs poppler-utils")
 		}
 		return "", false

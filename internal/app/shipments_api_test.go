@@ -15,6 +15,7 @@ import (
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/s10"
 	"github.com/ecship/ecship/internal/store/storetest"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 // The labels issue's example request, as integrators will send it.
@@ -127,7 +128,7 @@ func jsonRename(s string) string {
 func scanBarcode(t *testing.T, pdf []byte) string {
 	t.Helper()
 	if _, err := exec.LookPath("zbarimg"); err != nil {
-		if os.Getenv("CI") != "" {
+		if testenv.InCI() {
 			t.Fatal("zbarimg missing: scripts/test.sh installs zbar-tools")
 		}
 		return ""

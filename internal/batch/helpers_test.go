@@ -15,10 +15,8 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"github.com/ecship/ecship/internal/batch"
+	"github.com/ecship/ecship/internal/testenv"
 )
-
-// inCI is true where the optional tools must be present.
-func inCI() bool { return os.Getenv("CI") != "" }
 
 // encodeText converts UTF-8 text to another encoding with iconv when it is installed (another
 // program than this package and its libraries), else with golang.org/x/text's encoders.
@@ -98,7 +96,7 @@ func openpyxl(t testing.TB) string {
 			}
 		}
 	}
-	if inCI() {
+	if testenv.InCI() {
 		t.Fatal("python3 with openpyxl is missing: apt-get install -y python3-openpyxl")
 	}
 	t.Skip("python3 with openpyxl is missing (apt-get install -y python3-openpyxl)")

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -24,10 +26,7 @@ func needTools(t *testing.T, tools ...string) {
 	t.Helper()
 	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is missing: apt-get install -y poppler-utils zbar-tools", tool)
-			}
-			t.Skipf("%s is missing (apt-get install -y poppler-utils zbar-tools)", tool)
+			testenv.Missing(t, tool, "apt-get install -y poppler-utils zbar-tools")
 		}
 	}
 }

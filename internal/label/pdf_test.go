@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 // samplePDF draws a little of everything the writer does into a two-page document.
@@ -139,10 +141,7 @@ func TestToUnicode(t *testing.T) {
 // apt-get install -y qpdf.
 func TestPDFQpdfCheck(t *testing.T) {
 	if _, err := exec.LookPath("qpdf"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("qpdf is missing: scripts/test.sh installs it")
-		}
-		t.Skip("qpdf is missing (apt-get install -y qpdf)")
+		testenv.Missing(t, "qpdf", "apt-get install -y qpdf")
 	}
 	all := samples()
 	var twenty []Label

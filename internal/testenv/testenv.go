@@ -1,8 +1,11 @@
-// Package testenv holds what the tests of several packages share: a clock they set.
+// Package testenv holds what the tests of several packages share: a clock they set, and the one
+// rule for tools a test needs (fail in CI, skip elsewhere).
 package testenv
 
 import (
+	"os"
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -23,3 +26,17 @@ func (c *Clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 
 // Set puts the clock at t.
 func (c *Clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// InCI reports whether the tests run in CI (CI is set, to anything): there, every tool a test uses
+// must be installed, and a missing one fails the test instead of skipping it.
+func InCI() bool { return os.Getenv("CI") != "" }
+
+// Missing ends a test that needs a tool the machine lacks: it fails in CI (scripts/test.sh installs
+// every tool), and is skipped elsewhere, saying how to install it.
+func Missing(tb testing.TB, tool, install string) {
+	tb.Helper()
+	if InCI() {
+		tb.Fatalf("%s is missing: scripts/test.sh installs it (%s)", tool, install)
+	}
+	tb.Skipf("%s is missing (%s)", tool, install)
+}

@@ -15,6 +15,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/ecship/ecship/internal/store"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 // EnvPostgres names the environment variable with the PostgreSQL DSN for tests.
@@ -37,7 +38,7 @@ func PostgresDSN(tb testing.TB) string {
 	tb.Helper()
 	base := os.Getenv(EnvPostgres)
 	if base == "" {
-		if os.Getenv("CI") != "" {
+		if testenv.InCI() {
 			tb.Fatalf("%s is not set: CI must test PostgreSQL", EnvPostgres)
 		}
 		return ""
