@@ -34,14 +34,22 @@ func TestPasswordDigest(t *testing.T) {
 	// password)), checked against an independent computation in the test helpers too.
 	tok := usernameToken{present: true, Username: "u", PasswordType: "...#PasswordDigest", Nonce: "bm9uY2U=", Created: "2026-11-23T02:00:00Z"}
 	tok.Password = passwordDigest([]byte("nonce"), tok.Created, "Secret-123")
-	if !tok.digestMatches("Secret-123") {
+	if _, ok := tok.digestNonce("Secret-123"); !ok {
 		t.Error("good digest refused")
 	}
-	if tok.digestMatches("Secret-124") {
+	if _, ok := tok.digestNonce("Secret-124"); ok {
 		t.Error("digest of another password accepted")
 	}
+	// The nonce is its bytes: the same bytes written otherwise are the same nonce.
+	for _, other := range []string{"bm9u\nY2U=", " bm9uY2U=\r\n", "bm9uY2V="} {
+		t2 := tok
+		t2.Nonce = other
+		if n, ok := t2.digestNonce("Secret-123"); !ok || n != "bm9uY2U=" {
+			t.Errorf("nonce written %q: %q %v; want the same nonce bm9uY2U=", other, n, ok)
+		}
+	}
 	tok.Created = "2026-11-23T02:00:01Z" // the digest covers Created as sent
-	if tok.digestMatches("Secret-123") {
+	if _, ok := tok.digestNonce("Secret-123"); ok {
 		t.Error("digest accepted with another Created")
 	}
 }

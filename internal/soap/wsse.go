@@ -95,8 +95,9 @@ func (g *Guard) Check(ctx context.Context, tok *usernameToken, in account.Integr
 		}
 		created = at
 	}
+	nonce, digest := tok.digestNonce(in.Password)
 	switch {
-	case strings.HasSuffix(tok.PasswordType, typeDigest), tok.Nonce != "" && tok.Created != "" && tok.digestMatches(in.Password):
+	case strings.HasSuffix(tok.PasswordType, typeDigest), tok.Nonce != "" && tok.Created != "" && digest:
 		// A digest, declared or not: its nonce is checked either way.
 	default:
 		return g.checkText(tok, in, secure), nil
@@ -107,14 +108,14 @@ func (g *Guard) Check(ctx context.Context, tok *usernameToken, in account.Integr
 	if _, err := base64.StdEncoding.DecodeString(strings.TrimSpace(tok.Nonce)); err != nil {
 		return "Nonce not base64", nil
 	}
-	if !tok.digestMatches(in.Password) {
+	if !digest {
 		return "wrong password digest", nil
 	}
 	var reuse time.Duration
 	if g.Reuse != nil {
 		reuse = g.Reuse(in)
 	}
-	fresh, err := g.Nonces.UseNonce(ctx, in.ID, strings.TrimSpace(tok.Nonce), now, created.Add(window), reuse)
+	fresh, err := g.Nonces.UseNonce(ctx, in.ID, nonce, now, created.Add(window), reuse)
 	if err != nil {
 		return "", err
 	}
@@ -140,14 +141,20 @@ func (g *Guard) checkText(tok *usernameToken, in account.Integrator, secure bool
 	return ""
 }
 
-// digestMatches reports whether the token's password is the digest of password with its nonce and
-// Created. Some clients put the nonce's text in the digest rather than its bytes: both are taken.
-func (t *usernameToken) digestMatches(password string) bool {
-	got := strings.TrimSpace(t.Password)
-	if nonce, err := base64.StdEncoding.DecodeString(strings.TrimSpace(t.Nonce)); err == nil && equal(got, passwordDigest(nonce, t.Created, password)) {
-		return true
+// digestNonce reports whether the token's password is the digest of password with its nonce and
+// Created, and answers the nonce as it was signed: the digest covers the nonce's bytes, so the nonce
+// is those bytes encoded anew (one token written with other base64 text, line breaks or padding
+// bits is the same nonce); some clients put the nonce's text itself in the digest, and then it is
+// that text.
+func (t *usernameToken) digestNonce(password string) (nonce string, ok bool) {
+	got, text := strings.TrimSpace(t.Password), strings.TrimSpace(t.Nonce)
+	if b, err := base64.StdEncoding.DecodeString(text); err == nil && equal(got, passwordDigest(b, t.Created, password)) {
+		return base64.StdEncoding.EncodeToString(b), true
 	}
-	return equal(got, passwordDigest([]byte(t.Nonce), t.Created, password))
+	if equal(got, passwordDigest([]byte(t.Nonce), t.Created, password)) {
+		return "text:" + t.Nonce, true
+	}
+	return "", false
 }
 
 // passwordDigest is WS-Security's PasswordDigest: base64(sha1(nonce + created + password)).
