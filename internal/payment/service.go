@@ -2,7 +2,6 @@ package payment
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"time"
 
@@ -89,13 +88,12 @@ func (s *Service) PayByCard(ctx context.Context, o shipment.Owner, ids []string,
 	auth, err := s.Gateway.Authorize(actx, AuthRequest{Reference: p.ID, Amount: p.Amount, Currency: "HKD", Number: number, Card: info})
 	cancel()
 	switch {
-	case errors.Is(err, ErrGatewayTimeout), errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
-		// The answer was lost: ask the gateway what it did (reconciliation), now rather than later.
-		s.Log.Warn("card gateway timed out; reconciling", "payment", p.ID)
-		return s.reconcile(ctx, p)
 	case err != nil:
-		s.Store.FailPayment(ctx, p)
-		return nil, errs.New(errs.Unavailable, "payment.gateway.unavailable", nil)
+		// No clear answer (a timeout, a connection reset, an error): the card may or may not have
+		// been authorised. Ask the gateway what it did (reconciliation), now rather than later; if
+		// it cannot say either, the payment stays pending for the reconciliation job.
+		s.Log.Warn("card gateway gave no clear answer; reconciling", "payment", p.ID, "err", err)
+		return s.reconcile(context.WithoutCancel(ctx), p)
 	case !auth.Approved:
 		p.Decline = auth.Decline
 		if err := s.Store.FailPayment(ctx, p); err != nil {

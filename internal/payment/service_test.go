@@ -3,6 +3,7 @@ package payment_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -510,6 +511,30 @@ func TestLateApprovalAfterReconciliationIsVoided(t *testing.T) {
 		e.pay.Gateway = gw.TestGateway
 		if _, err := e.pay.PayByCard(ctx, e.a, ids, card(payment.TestCardApprove), ""); err != nil {
 			t.Errorf("paying again: %v", err)
+		}
+		e.checkBooks(t)
+	})
+}
+
+// flakyGateway authorises, then loses the answer to an error that is not a timeout (a connection
+// reset): the card may be held.
+type flakyGateway struct{ *payment.TestGateway }
+
+func (g flakyGateway) Authorize(ctx context.Context, req payment.AuthRequest) (payment.Authorization, error) {
+	g.TestGateway.Authorize(ctx, req)
+	return payment.Authorization{}, errors.New("connection reset by peer")
+}
+
+// An unclear answer from the gateway is asked about at once: the card authorised there means the
+// labels are paid here (it was a failed payment holding the card).
+func TestUnclearGatewayAnswerIsReconciled(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		e.pay.Gateway = flakyGateway{e.pay.Gateway.(*payment.TestGateway)}
+		ids := e.labels(t, e.a, 1)
+		p, err := e.pay.PayByCard(ctx, e.a, ids, card(payment.TestCardApprove), "")
+		if err != nil || p.Status != payment.Authorized || e.status(t, e.a, ids[0]) != shipment.Paid {
+			t.Fatalf("after a connection reset: %v %+v", err, p)
 		}
 		e.checkBooks(t)
 	})
