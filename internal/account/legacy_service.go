@@ -104,7 +104,7 @@ func ParseLegacyCSV(r io.Reader) ([]LegacyAccount, []RowError, error) {
 // LegacySignIn authenticates a legacy account with its old login and password, throttled like
 // sign-in. A 9-digit membership number is not a login name (RULES ACC-10), so it never signs in.
 func (s *Service) LegacySignIn(ctx context.Context, system LegacySystem, login, password string, c Client) (LegacyAccount, error) {
-	at, err := s.claimAttempt(ctx, "legacy:"+string(system)+":"+Key(login), c)
+	at, err := s.claimAttempt(ctx, "legacy:"+string(system)+":"+Key(login), c, false)
 	if err != nil {
 		return LegacyAccount{}, err
 	}

@@ -76,6 +76,9 @@ type Service struct {
 type Client struct {
 	IP        string
 	UserAgent string
+	// KnownDevice is the user this browser signed in as before (the portal's signed device cookie):
+	// that user signing in from it is spared the account-wide pace of sign-in throttling.
+	KnownDevice string
 }
 
 func (s *Service) audit(ctx context.Context, ev Event, userID, actorID string, c Client, detail string) {
@@ -196,7 +199,7 @@ func (s *Service) SignIn(ctx context.Context, login, password string, c Client) 
 	if u != nil {
 		acct, hash = accountThrottleKey(u), u.PasswordHash
 	}
-	at, err := s.claimAttempt(ctx, acct, c)
+	at, err := s.claimAttempt(ctx, acct, c, u != nil && c.KnownDevice == u.ID)
 	if err != nil {
 		if errs.CodeOf(err) == errs.RateLimited {
 			s.audit(ctx, EventSignInThrottled, "", "", c, Key(login))
@@ -305,7 +308,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string, c C
 
 // ChangePassword checks the current password and sets a new one; the user's other sessions end.
 func (s *Service) ChangePassword(ctx context.Context, u *User, current, next, session string, c Client) error {
-	at, err := s.claimAttempt(ctx, accountThrottleKey(u), c)
+	at, err := s.claimAttempt(ctx, accountThrottleKey(u), c, true) // signed in already
 	if err != nil {
 		return err
 	}

@@ -210,6 +210,24 @@ func TestSignInThrottledPerAccountAndPerIP(t *testing.T) {
 		if err := right("203.0.113.52"); err != nil {
 			t.Errorf("the owner after the pause: %v", err)
 		}
+		// A guesser taking each minute's one attempt cannot keep out the owner at a browser they
+		// signed in from before (the portal's device cookie).
+		for i := range account.MaxFailuresAccount {
+			wrong(fmt.Sprintf("192.0.2.%d", 120+i))
+		}
+		target, _ := s.UserByLogin(ctx, "target")
+		for minute := range 3 {
+			e.clock.Add(account.AccountDelay + time.Second)
+			if err := wrong(fmt.Sprintf("192.0.2.%d", 200+minute)); errs.CodeOf(err) != errs.Unauthorized {
+				t.Fatalf("the guesser's attempt of minute %d: %v", minute, err)
+			}
+			if err := right("203.0.113.53"); errs.CodeOf(err) != errs.RateLimited {
+				t.Errorf("the owner at a new browser, minute %d: %v; want the pace", minute, err)
+			}
+		}
+		if _, err := e.svc.SignIn(ctx, "target", "harbour-view-8", account.Client{IP: "203.0.113.53", KnownDevice: target.ID}); err != nil {
+			t.Errorf("the owner at a known browser while the account is paced: %v", err)
+		}
 		e.svc.Mail.(*mail.Mailer).Wait()
 		alerts := 0
 		msgs, _ := s.Outbox(ctx, "target@example.hk", 20)
@@ -218,8 +236,8 @@ func TestSignInThrottledPerAccountAndPerIP(t *testing.T) {
 				alerts++
 			}
 		}
-		if alerts != 1 {
-			t.Errorf("%d alerts to the owner; want 1", alerts)
+		if alerts != 2 { // once for each wave of guesses (the owner's sign-in between them cleared the count)
+			t.Errorf("%d alerts to the owner; want 2", alerts)
 		}
 		// One address trying many accounts is throttled too.
 		attacker := account.Client{IP: "203.0.113.66"}
@@ -241,6 +259,23 @@ func TestSignInThrottledPerAccountAndPerIP(t *testing.T) {
 		}
 		if failed < account.MaxFailuresAccount+account.MaxFailuresIP || throttled < 3 {
 			t.Errorf("audit log: %d failed, %d throttled", failed, throttled)
+		}
+	})
+}
+
+// An IPv6 address counts by its /64: addresses of one subscriber's block share their limits.
+func TestSignInThrottlesIPv6ByItsBlock(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		register(t, e, "target", "target@example.hk")
+		for i := range account.MaxFailuresPair {
+			e.svc.SignIn(ctx, "target", "nope-nope", account.Client{IP: fmt.Sprintf("2001:db8:0:7::%x", i+1)})
+		}
+		if _, err := e.svc.SignIn(ctx, "target", "harbour-view-8", account.Client{IP: "2001:db8:0:7::ffff"}); errs.CodeOf(err) != errs.RateLimited {
+			t.Errorf("another address of the same /64: %v; want refused", err)
+		}
+		if _, err := e.svc.SignIn(ctx, "target", "harbour-view-8", account.Client{IP: "2001:db8:0:8::1"}); err != nil {
+			t.Errorf("the owner from another block: %v", err)
 		}
 	})
 }

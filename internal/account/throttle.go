@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"net/netip"
 	"time"
 
 	"github.com/ecship/ecship/internal/errs"
@@ -13,8 +14,11 @@ import (
 //     then it is refused for that account; the owner signing in from another address is not;
 //   - the address: MaxFailuresIP guesses at any accounts, then it is refused everywhere;
 //   - the account, from every address: past MaxFailuresAccount (a guess spread over many addresses)
-//     the account takes one attempt per AccountDelay, so the owner with the right password still gets
-//     in after waiting a minute, and the owner is emailed once.
+//     the account takes one attempt per AccountDelay, and the owner is emailed once. A browser the
+//     owner signed in from before (the portal's device cookie) is spared this pace, so a guesser
+//     taking each minute's attempt cannot keep the owner out.
+//
+// An IPv6 address counts by its /64, the block one subscriber gets.
 //
 // Each attempt is recorded before its password is checked, so guesses sent at once cannot all slip
 // under a limit, and taken back when the password was right.
@@ -26,13 +30,16 @@ type attempt struct {
 	s                 *Service
 	account, pair, ip string
 	at                time.Time
+	known             bool // from a device the account's owner signed in from before
 	alert             bool // this attempt took the account over MaxFailuresAccount: tell the owner if it fails
 }
 
 // claimAttempt refuses an attempt on account (a throttle key) from the client's address while a limit
-// holds, else records it as a failure; the caller takes it back with succeeded.
-func (s *Service) claimAttempt(ctx context.Context, account string, c Client) (*attempt, error) {
-	a := &attempt{s: s, account: account, pair: "pair:" + account + "|" + c.IP, ip: "ip:" + c.IP, at: s.Now()}
+// holds, else records it as a failure; the caller takes it back with succeeded. known spares the
+// attempt the account-wide pace.
+func (s *Service) claimAttempt(ctx context.Context, account string, c Client, known bool) (*attempt, error) {
+	addr := throttleAddress(c.IP)
+	a := &attempt{s: s, account: account, pair: "pair:" + account + "|" + addr, ip: "ip:" + addr, at: s.Now(), known: known}
 	keys := []string{a.pair, a.ip, a.account}
 	counts, err := s.Store.Failures(ctx, keys, a.at, ThrottleWindow)
 	if err != nil {
@@ -59,6 +66,9 @@ func (a *attempt) refuse(ctx context.Context, pair, ip, account bool, recent int
 		return nil
 	}
 	if !pair && !ip {
+		if a.known {
+			return nil
+		}
 		n, err := a.s.Store.Failures(ctx, []string{a.account}, a.at, AccountDelay)
 		if err != nil {
 			return err
@@ -91,4 +101,15 @@ func (s *Service) alertOwner(ctx context.Context, u *User) {
 	if err := s.Mail.SendLater(ctx, msg); err != nil {
 		s.Log.Error("sign-in alert", "user", u.ID, "err", err)
 	}
+}
+
+// throttleAddress is the address sign-in failures are counted under: an IPv6 address's /64 (one
+// subscriber's block, in which addresses are had for nothing), any other address as it is.
+func throttleAddress(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || !a.Is6() || a.Is4In6() {
+		return ip
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
 }

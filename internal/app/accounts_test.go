@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -325,5 +326,25 @@ func TestPortalIntegratorCredentials(t *testing.T) {
 	_, _, page := b.do("GET", "/account?lang=en", nil)
 	if !strings.Contains(page, "digest or password in clear (https only)") || !strings.Contains(page, "<td>digest</td>") {
 		t.Error("the account page does not say how each credential signs")
+	}
+}
+
+// The portal remembers a browser its owner signed in from (a signed device cookie): while guesses
+// from many addresses pace the account, the owner still signs in there; a new browser waits.
+func TestPortalKnownBrowserSignsInDuringAnAttack(t *testing.T) {
+	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	b := signedIn(t, base, a.Accounts, "besieged")
+	if code, _, _ := b.do("POST", "/logout", url.Values{}); code != 303 {
+		t.Fatalf("logout: %d", code)
+	}
+	for i := range account.MaxFailuresAccount {
+		a.Accounts.SignIn(context.Background(), "besieged", "wrong-guess-1", account.Client{IP: fmt.Sprintf("198.51.100.%d", i+1)})
+	}
+	form := url.Values{"login": {"besieged"}, "password": {"harbour-view-8"}}
+	if code, _, _ := newClient(t, base).do("POST", "/login", form); code != 429 {
+		t.Errorf("a new browser during the attack: %d; want 429", code)
+	}
+	if code, _, _ := b.do("POST", "/login", form); code != 303 {
+		t.Errorf("the owner's browser during the attack: %d; want signed in", code)
 	}
 }

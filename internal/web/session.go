@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/ecship/ecship/internal/account"
@@ -50,7 +51,34 @@ func (p *Portal) signIn(w http.ResponseWriter, r *http.Request, u *account.User)
 		return false
 	}
 	p.setSession(w, secret)
+	p.rememberDevice(w, u)
 	return true
+}
+
+// deviceCookie says which user signed in from this browser before (signed, a year): sign-in
+// throttling spares that user, here, the pace it puts an account under attack on.
+const (
+	deviceCookie = "ecship_device"
+	deviceTTL    = 365 * 24 * time.Hour
+)
+
+func (p *Portal) rememberDevice(w http.ResponseWriter, u *account.User) {
+	http.SetCookie(w, &http.Cookie{Name: deviceCookie, Value: p.sign("device:"+u.ID, p.Now().Add(deviceTTL)), Path: "/", HttpOnly: true,
+		Secure: p.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(deviceTTL.Seconds())})
+}
+
+// knownDevice is the user this browser signed in as before, or "".
+func (p *Portal) knownDevice(r *http.Request) string {
+	c, err := r.Cookie(deviceCookie)
+	if err != nil {
+		return ""
+	}
+	v, ok := p.unsign(c.Value, p.Now())
+	if !ok {
+		return ""
+	}
+	id, _ := strings.CutPrefix(v, "device:")
+	return id
 }
 
 func (p *Portal) setSession(w http.ResponseWriter, secret string) {
@@ -72,7 +100,7 @@ func sessionSecret(r *http.Request) string {
 
 // client describes the caller for throttling and the audit log.
 func (p *Portal) client(r *http.Request) account.Client {
-	return account.Client{IP: server.ClientIP(r, p.TrustedProxies).String(), UserAgent: r.UserAgent()}
+	return account.Client{IP: server.ClientIP(r, p.TrustedProxies).String(), UserAgent: r.UserAgent(), KnownDevice: p.knownDevice(r)}
 }
 
 // Route is a portal route and the access it needs: the list the role-by-route test walks.
