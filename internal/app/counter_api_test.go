@@ -70,7 +70,7 @@ func TestCounterAPI(t *testing.T) {
 			}
 			heavyID, heavyNo := label("HEAVY", 2500)
 			lightID, lightNo := label("LIGHT", 4800)
-			body := fmt.Sprintf(`{"shipment_ids":[%q,%q],"method":"card","card":{"number":"4111111111111111","exp_month":12,"exp_year":2030,"cvc":"123"}}`, heavyID, lightID)
+			body := fmt.Sprintf(`{"shipment_ids":[%q,%q],"method":"card","card":{"number":"4111111111111111","exp_month":12,"exp_year":2040,"cvc":"123"}}`, heavyID, lightID)
 			if code, _, out := b.doJSON("POST", "/api/v1/payments", body, hs...); code != 201 {
 				t.Fatalf("pay: %d %s", code, out)
 			}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/counter"
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/shipment"
@@ -27,7 +28,7 @@ func TestDeclinedLabelCanBeDeleted(t *testing.T) {
 			h := []string{"Authorization", "Bearer " + key, "Content-Type", "application/json"}
 			_, _, body := b.doJSON("POST", "/api/v1/shipments", localParcel("DECLINED"), h...)
 			id := regexp.MustCompile(`"id":"(shp_[a-z0-9]+)"`).FindStringSubmatch(body)[1]
-			pay := fmt.Sprintf(`{"shipment_ids":[%q],"method":"card","card":{"number":"4000000000009995","exp_month":12,"exp_year":2030,"cvc":"123"}}`, id)
+			pay := fmt.Sprintf(`{"shipment_ids":[%q],"method":"card","card":{"number":"4000000000009995","exp_month":12,"exp_year":2040,"cvc":"123"}}`, id)
 			if code, _, out := b.doJSON("POST", "/api/v1/payments", pay, h...); code != 402 {
 				t.Fatalf("declined card: %d %s", code, out)
 			}
@@ -107,7 +108,7 @@ func printing(t *testing.T, dsn string) {
 		}
 	}
 	// Paid: the label says so.
-	pay := fmt.Sprintf(`{"shipment_ids":[%q],"method":"card","card":{"number":"4111111111111111","exp_month":12,"exp_year":2030,"cvc":"123"}}`, id)
+	pay := fmt.Sprintf(`{"shipment_ids":[%q],"method":"card","card":{"number":"4111111111111111","exp_month":12,"exp_year":2040,"cvc":"123"}}`, id)
 	if code, _, out := b.doJSON("POST", "/api/v1/payments", pay, h...); code != 201 {
 		t.Fatalf("pay: %d %s", code, out)
 	}
@@ -184,6 +185,28 @@ func TestPendingPaymentsReconciledSoonAfterStart(t *testing.T) {
 				t.Errorf("the released label cannot be paid: %v", err)
 			}
 			booksBalance(t, a)
+		})
+	}
+}
+
+// A label waiting at a counter for its postage is not the sender's to delete: 409, not a 500 from
+// the database (found by review).
+func TestLabelWaitingAtTheCounterIsNotDeleted(t *testing.T) {
+	for name, dsn := range storetest.DSNs(t) {
+		t.Run(name, func(t *testing.T) {
+			e := newRaceEnv(t, dsn)
+			ctx := context.Background()
+			s := e.label(t, 1000)
+			sess, err := e.a.Counter.Open(ctx, e.clerk, "GPO", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.a.Counter.Scan(ctx, e.clerk, sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: 1000}); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.a.Shipments.Delete(ctx, e.sender, s.ID); errs.CodeOf(err) != errs.Conflict {
+				t.Errorf("deleting a label waiting at a counter: %v; want a conflict", err)
+			}
 		})
 	}
 }

@@ -106,7 +106,7 @@ func TestTestKeysNeverTouchLiveData(t *testing.T) {
 				"POST /api/v1/counter/sessions/{id}/items":    fmt.Sprintf(`{"item_no":%q,"weight_g":100}`, paid.ItemNo),
 				"POST /api/v1/counter/sessions/{id}/payments": `{"method":"cash","amount":{"amount":"1.00","currency":"HKD"}}`,
 				"POST /api/v1/batches/{id}/mapping":           `{"mapping":{"reference":"reference"}}`,
-				"POST /api/v1/payments":                       fmt.Sprintf(`{"shipment_ids":[%q],"method":"card","card":{"number":"4111111111111111","exp_month":12,"exp_year":2030,"cvc":"123"}}`, ready.ID),
+				"POST /api/v1/payments":                       fmt.Sprintf(`{"shipment_ids":[%q],"method":"card","card":{"number":"4111111111111111","exp_month":12,"exp_year":2040,"cvc":"123"}}`, ready.ID),
 				"POST /api/v1/labels":                         fmt.Sprintf(`{"shipment_ids":[%q]}`, paid.ID),
 				"POST /api/v1/refunds":                        fmt.Sprintf(`{"shipment_id":%q}`, paid.ID),
 				"POST /api/v1/tracking/events":                fmt.Sprintf(`{"events":[{"item_no":%q,"code":"EMD","time":"2026-12-01T10:00:00+08:00","country":"HK"}]}`, paid.ItemNo),

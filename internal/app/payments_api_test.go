@@ -33,7 +33,7 @@ func TestPaymentsAPI(t *testing.T) {
 				ids = append(ids, regexp.MustCompile(`"id":"(shp_[a-z0-9]+)"`).FindStringSubmatch(body)[1])
 			}
 			pay := func(cardNo, idem string, which ...string) (int, string) {
-				body := fmt.Sprintf(`{"shipment_ids":["%s"],"method":"card","card":{"number":%q,"exp_month":12,"exp_year":2030,"cvc":"123","name":"TAI MAN CHAN"}}`,
+				body := fmt.Sprintf(`{"shipment_ids":["%s"],"method":"card","card":{"number":%q,"exp_month":12,"exp_year":2040,"cvc":"123","name":"TAI MAN CHAN"}}`,
 					strings.Join(which, `","`), cardNo)
 				hdr := append([]string{}, h...)
 				if idem != "" {

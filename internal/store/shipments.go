@@ -273,7 +273,8 @@ func (s *Store) UpdateShipment(ctx context.Context, sh *shipment.Shipment, prefi
 	})
 }
 
-// DeleteShipment removes one of the owner's incomplete or unpaid shipments, held by no payment.
+// DeleteShipment removes one of the owner's incomplete or unpaid shipments, held by no payment and
+// not waiting at a counter.
 // Declined payments' lines for it go with it (the payment's own record stays).
 func (s *Store) DeleteShipment(ctx context.Context, owner string, mode account.Mode, id string) error {
 	return s.Transact(ctx, func(tx *sql.Tx) error {
@@ -282,7 +283,9 @@ func (s *Store) DeleteShipment(ctx context.Context, owner string, mode account.M
 			return fmt.Errorf("store: delete shipment: %w", err)
 		}
 		args := []any{id, owner, string(mode)}
+		// A label held by a payment, or waiting at a counter, is not the sender's to delete.
 		res, err := tx.ExecContext(ctx, `DELETE FROM shipments WHERE id = $1 AND owner_id = $2 AND mode = $3 AND payment_id IS NULL
+			AND NOT EXISTS (SELECT 1 FROM counter_items ci WHERE ci.shipment_id = shipments.id)
 			AND status IN (`+statesOf(&args, shipment.Delete)+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("store: delete shipment: %w", err)
