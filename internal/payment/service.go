@@ -2,6 +2,7 @@ package payment
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -280,6 +281,7 @@ func (s *Service) Reconcile(ctx context.Context) (int, error) {
 func (s *Service) Settle(ctx context.Context, at time.Time) (captured, voided int, total money.Cents, err error) {
 	cutoff := Cutoff(at, catalog.HongKong)
 	seen := map[string]bool{}
+	refused := map[string]bool{}
 	for {
 		size := s.SettleBatch
 		if size <= 0 {
@@ -295,6 +297,9 @@ func (s *Service) Settle(ctx context.Context, at time.Time) (captured, voided in
 			seen[p.ID] = true
 		}
 		if !fresh { // nothing left, or only what this run could not finish
+			if len(refused) > 0 {
+				return captured, voided, total, fmt.Errorf("payment: the gateway refused to settle %d payments; they stay settling for the next run (see the log)", len(refused))
+			}
 			return captured, voided, total, nil
 		}
 		items := make([]Settlement, len(list))
@@ -306,27 +311,51 @@ func (s *Service) Settle(ctx context.Context, at time.Time) (captured, voided in
 			return captured, voided, total, err
 		}
 		now := s.Now()
-		txns := make([]*Txn, len(list))
+		var done []*Payment
+		var txns []*Txn
 		for i, p := range list {
-			// A conflict is a line the gateway has already taken (an interrupted run): settled all the same.
-			if e := answers[i]; e != nil && errs.CodeOf(e) != errs.Conflict {
-				return captured, voided, total, e
-			}
-			if items[i].Amount == 0 {
-				p.Status = Voided
-				voided++
+			amount, ok := s.settled(ctx, p, items[i], answers[i])
+			if !ok {
+				refused[p.ID] = true
 				continue
 			}
-			p.Status, p.Captured = Settled, items[i].Amount
-			txn := Move("capture:"+p.ID, "capture", p.ID, CardReceivable, CardAuthorized, items[i].Amount, now)
-			txns[i] = &txn
-			captured++
-			total += items[i].Amount
+			var txn *Txn
+			if amount == 0 {
+				p.Status = Voided
+				voided++
+			} else {
+				t := Move("capture:"+p.ID, "capture", p.ID, CardReceivable, CardAuthorized, amount, now)
+				p.Status, p.Captured, txn = Settled, amount, &t
+				captured++
+				total += amount
+			}
+			done, txns = append(done, p), append(txns, txn)
 		}
-		if err := s.Store.SettlePayments(ctx, list, txns, now); err != nil {
+		if err := s.Store.SettlePayments(ctx, done, txns, now); err != nil {
 			return captured, voided, total, err
 		}
 	}
+}
+
+// settled is what the gateway's answer to one settlement line means: the amount it captured (0 for
+// a void), or not ok when the line was refused and the payment must stay settling. A conflict is a
+// line the gateway had taken already (an interrupted run): its own record says what it did.
+func (s *Service) settled(ctx context.Context, p *Payment, line Settlement, answer error) (money.Cents, bool) {
+	if answer == nil {
+		return line.Amount, true
+	}
+	if errs.CodeOf(answer) == errs.Conflict {
+		rec, found, err := s.Gateway.Lookup(ctx, p.ID)
+		switch {
+		case err == nil && found && rec.Status == GatewayCaptured && line.Amount > 0:
+			return rec.Captured, true
+		case err == nil && found && rec.Status == GatewayVoided && line.Amount == 0:
+			return 0, true
+		}
+		answer = fmt.Errorf("the gateway holds it as %q (%v)", rec.Status, err)
+	}
+	s.Log.Error("settlement line refused; the payment stays settling", "payment", p.ID, "amount", line.Amount, "err", answer)
+	return 0, false
 }
 
 // settleAtGateway sends a settlement batch, in one call when the gateway takes batches.

@@ -539,3 +539,72 @@ func TestUnclearGatewayAnswerIsReconciled(t *testing.T) {
 		e.checkBooks(t)
 	})
 }
+
+// refusingGateway refuses to settle one authorisation (an error that is not a conflict).
+type refusingGateway struct {
+	*payment.TestGateway
+	refuse string
+}
+
+func (g refusingGateway) SettleBatch(ctx context.Context, items []payment.Settlement) ([]error, error) {
+	var keep []payment.Settlement
+	for _, it := range items {
+		if it.AuthID != g.refuse {
+			keep = append(keep, it)
+		}
+	}
+	answers, err := g.TestGateway.SettleBatch(ctx, keep)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]error, len(items))
+	j := 0
+	for i, it := range items {
+		if it.AuthID == g.refuse {
+			out[i] = errors.New("acquirer: line rejected")
+			continue
+		}
+		out[i], j = answers[j], j+1
+	}
+	return out, nil
+}
+
+// One settlement line the gateway refuses does not hold up the others: they are captured and
+// booked; the refused payment stays settling, and the next run settles it (found by review: the
+// whole batch stopped before booking, run after run).
+func TestOneRefusedSettlementLineHoldsUpNothingElse(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		e.c.Set(hkt(23, 10, 0))
+		var pays []*payment.Payment
+		for range 5 {
+			p, err := e.pay.PayByCard(ctx, e.a, e.labels(t, e.a, 1), card(payment.TestCardApprove), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			pays = append(pays, p)
+		}
+		base := e.pay.Gateway.(*payment.TestGateway)
+		e.pay.Gateway = refusingGateway{TestGateway: base, refuse: pays[2].AuthID}
+		captured, _, _, err := e.pay.Settle(ctx, hkt(23, 21, 0))
+		if err == nil || captured != 4 {
+			t.Fatalf("settlement with one refused line: %d captured, %v; want 4 and an error", captured, err)
+		}
+		for i, p := range pays {
+			got, _ := st.PaymentByID(ctx, p.ID)
+			want := payment.Settled
+			if i == 2 {
+				want = payment.Settling
+			}
+			if got.Status != want {
+				t.Errorf("payment %d: %s; want %s", i, got.Status, want)
+			}
+		}
+		e.checkBooks(t)
+		e.pay.Gateway = base
+		if captured, _, _, err := e.pay.Settle(ctx, hkt(23, 21, 0)); err != nil || captured != 1 {
+			t.Errorf("the next run: %d captured, %v", captured, err)
+		}
+		e.checkBooks(t)
+	})
+}
