@@ -80,7 +80,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	a.Shipments = &shipment.Service{Store: st, Catalog: cat, Now: func() time.Time { return a.Now() }}
 	a.Payments = &payment.Service{Store: st, Deposits: st, Gateway: &payment.TestGateway{Book: st, Now: func() time.Time { return a.Now() }}, Log: log, Now: func() time.Time { return a.Now() }}
-	a.Refunds = &payment.Refunds{Store: st, Payments: st, Deposits: st, Gateway: a.Payments.Gateway, Now: func() time.Time { return a.Now() }}
+	a.Refunds = &payment.Refunds{Store: st, Payments: st, Deposits: st, Gateway: a.Payments.Gateway, Log: log, Now: func() time.Time { return a.Now() }}
 	a.Counter = &counter.Service{Store: st, Catalog: cat, Now: func() time.Time { return a.Now() }}
 	a.Tracking = &tracking.Service{Store: st, Catalog: cat, Now: func() time.Time { return a.Now() }}
 	a.Addresses = &addressbook.Book{Store: st, Now: func() time.Time { return a.Now() }}
@@ -198,11 +198,16 @@ const (
 	ReconcileEvery = 15 * time.Second
 )
 
-// reconciliationJob repairs payments whose gateway answer was lost.
+// reconciliationJob repairs payments whose gateway answer was lost, and sends refunds approved
+// but not sent.
 func (a *App) reconciliationJob() jobs.Job {
 	return jobs.Job{Name: "reconciliation", Run: func(ctx context.Context, now time.Time) (string, error) {
 		n, err := a.Payments.Reconcile(ctx)
-		return fmt.Sprintf("%d pending payments reconciled", n), err
+		if err != nil {
+			return fmt.Sprintf("%d pending payments reconciled", n), err
+		}
+		sent, err := a.Refunds.SendApproved(ctx)
+		return fmt.Sprintf("%d pending payments reconciled, %d approved refunds sent", n, sent), err
 	}}
 }
 

@@ -2,6 +2,8 @@ package payment
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -57,12 +59,15 @@ type RefundStore interface {
 	VetRefund(ctx context.Context, r *Refund, txn *Txn, now time.Time) error
 	// RefundedTotal is what was refunded (or approved to be) so far for a payment's label.
 	RefundedTotal(ctx context.Context, paymentID, shipmentID string) (money.Cents, error)
+	// RefundsInStatus lists every application in a status, of both modes (for the jobs).
+	RefundsInStatus(ctx context.Context, status RefundStatus) ([]*Refund, error)
 	// MarkRefunded records the refund sent and books it.
 	MarkRefunded(ctx context.Context, r *Refund, txn Txn, now time.Time) error
 }
 
 // Refunds manages refund applications.
 type Refunds struct {
+	Log      *slog.Logger
 	Store    RefundStore
 	Payments Store
 	Deposits DepositStore // refunds of deposit payments go back to the account
@@ -115,7 +120,36 @@ func (rf *Refunds) Vet(ctx context.Context, actor shipment.Owner, id string, app
 	if !approve {
 		return r, nil
 	}
-	return r, rf.send(ctx, r)
+	if err := rf.send(ctx, r); err != nil {
+		// The decision stands; the refund waits, approved, for SendApproved (the reconciliation
+		// job) to send it: sending is keyed by the refund, so it happens once.
+		if rf.Log != nil {
+			rf.Log.Warn("approved refund not sent yet; it will be retried", "refund", r.ID, "err", err)
+		}
+	}
+	return r, nil
+}
+
+// SendApproved sends the refunds approved but not sent (the gateway failed when they were
+// approved, or the process stopped): each once, whoever runs it. It answers how many went.
+func (rf *Refunds) SendApproved(ctx context.Context) (int, error) {
+	list, err := rf.Store.RefundsInStatus(ctx, RefundApproved)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	var last error
+	for _, r := range list {
+		if err := rf.send(ctx, r); err != nil {
+			last = err
+			continue
+		}
+		sent++
+	}
+	if last != nil {
+		return sent, fmt.Errorf("payment: %d approved refunds could not be sent: %w", len(list)-sent, last)
+	}
+	return sent, nil
 }
 
 // send refunds an approved application to the card, or to the deposit account it was paid from,

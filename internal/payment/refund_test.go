@@ -1,6 +1,8 @@
 package payment_test
 
 import (
+	"context"
+	"errors"
 	"testing"
 
 	"github.com/ecship/ecship/internal/account"
@@ -72,5 +74,56 @@ func TestCancelAfterSettlementIsRefundedAfterVetting(t *testing.T) {
 		if rec, _, _ := st.GatewayRecord(ctx, p.ID); rec.Refunded != money.MustParse("70.00") {
 			t.Errorf("a rejection refunded money: %v", rec.Refunded)
 		}
+	})
+}
+
+// downGateway refuses refunds: the acquirer is unreachable.
+type downGateway struct{ *payment.TestGateway }
+
+func (downGateway) Refund(context.Context, string, money.Cents, string) error {
+	return errors.New("acquirer unreachable")
+}
+
+// rule: PAY-5
+// An approval whose refund cannot be sent at once stands: the application waits approved, and the
+// reconciliation job sends it once the gateway answers, once (found by review: it stayed approved
+// for good, and approving again was refused).
+func TestApprovedRefundIsSentWhenTheGatewayIsBack(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		base := e.pay.Gateway.(*payment.TestGateway)
+		rf := &payment.Refunds{Store: st, Payments: st, Gateway: downGateway{base}, Now: e.c.Now}
+		e.c.Set(hkt(23, 10, 0))
+		ids := e.labels(t, e.a, 1)
+		p, _ := e.pay.PayByCard(ctx, e.a, ids, card(payment.TestCardApprove), "")
+		e.c.Set(hkt(23, 21, 0))
+		if _, _, _, err := e.pay.Settle(ctx, hkt(23, 21, 0)); err != nil {
+			t.Fatal(err)
+		}
+		r, err := applyRefund(e, e.a, ids[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		admin := &account.User{ID: "usr_admin", Role: account.Admin}
+		got, err := rf.Vet(ctx, live(admin), r.ID, true, "")
+		if err != nil || got.Status != payment.RefundApproved {
+			t.Fatalf("approval with the gateway down: %v %+v", err, got)
+		}
+		if n, err := rf.SendApproved(ctx); err == nil || n != 0 {
+			t.Errorf("sending while the gateway is down: %d %v", n, err)
+		}
+		rf.Gateway = base
+		for range 2 { // the job runs again: sent once
+			if _, err := rf.SendApproved(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, _ := st.RefundByID(ctx, account.Live, r.ID); got.Status != payment.RefundRefunded {
+			t.Errorf("after the gateway came back: %s", got.Status)
+		}
+		if rec, _, _ := st.GatewayRecord(ctx, p.ID); rec.Refunded != r.Amount {
+			t.Errorf("refunded at the gateway %v; want %v once", rec.Refunded, r.Amount)
+		}
+		e.checkBooks(t)
 	})
 }

@@ -55,6 +55,11 @@ func (s *Store) RefundsToVet(ctx context.Context, mode account.Mode, status paym
 	return s.refunds(ctx, `mode = $1 AND status = $2`, string(mode), string(status))
 }
 
+// RefundsInStatus lists every application in a status, of both modes (for the jobs).
+func (s *Store) RefundsInStatus(ctx context.Context, status payment.RefundStatus) ([]*payment.Refund, error) {
+	return s.refunds(ctx, `status = $1`, string(status))
+}
+
 // RefundByID returns an application of a mode (operations); one of the other mode is not found.
 func (s *Store) RefundByID(ctx context.Context, mode account.Mode, id string) (*payment.Refund, error) {
 	r, err := scanRefund(s.db.QueryRowContext(ctx, `SELECT `+refundColumns+` FROM refunds WHERE id = $1 AND mode = $2`, id, string(mode)))
