@@ -198,7 +198,7 @@ func (s *Service) begin(ctx context.Context, o shipment.Owner, ids []string, met
 	for _, sh := range list {
 		if err := shipment.CheckPayable(sh, now); err != nil {
 			if key != "" { // paid meanwhile by this very key's first request?
-				if won, e := s.Store.PaymentByKey(ctx, o.User.ID, o.Mode, key); e == nil {
+				if won, e := s.Store.PaymentByKey(ctx, o.User.ID, o.Mode, key); e == nil && sameShipments(won, ids) {
 					return won, true, nil
 				}
 			}
@@ -212,6 +212,9 @@ func (s *Service) begin(ctx context.Context, o shipment.Owner, ids []string, met
 	if err := s.Store.BeginPayment(ctx, p); err != nil {
 		if key != "" && errs.CodeOf(err) == errs.Conflict {
 			if won, e := s.Store.PaymentByKey(ctx, o.User.ID, o.Mode, key); e == nil {
+				if !sameShipments(won, ids) {
+					return nil, false, errs.New(errs.Conflict, "payment.idempotency_mismatch", nil)
+				}
 				return won, true, nil
 			}
 		}

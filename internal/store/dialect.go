@@ -42,3 +42,11 @@ func (s *Store) forUpdate() string {
 	}
 	return ""
 }
+
+// forUpdateSkipLocked is forUpdate that passes over rows another transaction holds (PostgreSQL).
+func (s *Store) forUpdateSkipLocked() string {
+	if s.dialect == Postgres {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}

@@ -29,6 +29,9 @@ var labelMoneyChecks = []struct{ what, query string }{
 	{"settled payments that captured other than their labels' prices",
 		`SELECT p.id FROM payments p WHERE p.status = 'settled' AND p.captured_cents <> (
 			SELECT COALESCE(SUM(pi.amount_cents), 0) FROM payment_items pi WHERE pi.payment_id = p.id AND pi.cancelled = 0)`},
+	{"unpaid labels held by a payment that took the money",
+		`SELECT sh.id FROM shipments sh JOIN payments p ON p.id = sh.payment_id
+			WHERE sh.status IN ('incomplete', 'ready', 'expired') AND p.status IN ('authorized', 'settling', 'settled')`},
 	{"labels held by a payment that does not list them",
 		`SELECT sh.id FROM shipments sh WHERE sh.payment_id IS NOT NULL AND NOT EXISTS (
 			SELECT 1 FROM payment_items pi WHERE pi.payment_id = sh.payment_id AND pi.shipment_id = sh.id)`},

@@ -281,8 +281,11 @@ func (s *Store) BeginSettleBatch(ctx context.Context, cutoff time.Time, limit in
 	var out []*payment.Payment
 	err := s.Transact(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
+		// Any order: no sort of the whole day per batch. On PostgreSQL the rows are held as they are
+		// read, and rows another settlement run holds are passed over: two runs (the job and
+		// `ecship settle`) take disjoint batches and never wait on, or deadlock with, each other.
 		rows, err := tx.QueryContext(ctx, `SELECT `+paymentColumns+` FROM payments
-			WHERE method = 'card' AND status IN ('authorized', 'settling') AND created_at < $1 LIMIT $2`, ts(cutoff), limit) // any order: no sort of the whole day per batch
+			WHERE method = 'card' AND status IN ('authorized', 'settling') AND created_at < $1 LIMIT $2`+s.forUpdateSkipLocked(), ts(cutoff), limit)
 		if err != nil {
 			return err
 		}
