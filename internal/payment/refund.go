@@ -57,10 +57,10 @@ type RefundStore interface {
 	// VetRefund records an approval or rejection of a submitted application, and books txn (the
 	// money kept, for a rejection) when it is not nil.
 	VetRefund(ctx context.Context, r *Refund, txn *Txn, now time.Time) error
-	// RefundedTotal is what was refunded (or approved to be) so far for a payment's label.
-	RefundedTotal(ctx context.Context, paymentID, shipmentID string) (money.Cents, error)
-	// RefundsInStatus lists every application in a status, of both modes (for the jobs).
-	RefundsInStatus(ctx context.Context, status RefundStatus) ([]*Refund, error)
+	// RefundedTotal is what was refunded so far for a payment's label, but by one refund.
+	RefundedTotal(ctx context.Context, paymentID, shipmentID, except string) (money.Cents, error)
+	// RefundsToSend lists the applications approved before a time and not sent, of both modes.
+	RefundsToSend(ctx context.Context, approvedBefore time.Time) ([]*Refund, error)
 	// MarkRefunded records the refund sent and books it.
 	MarkRefunded(ctx context.Context, r *Refund, txn Txn, now time.Time) error
 }
@@ -130,10 +130,14 @@ func (rf *Refunds) Vet(ctx context.Context, actor shipment.Owner, id string, app
 	return r, nil
 }
 
-// SendApproved sends the refunds approved but not sent (the gateway failed when they were
-// approved, or the process stopped): each once, whoever runs it. It answers how many went.
+// SendGrace is how long an approval has to send its refund itself before SendApproved takes over.
+const SendGrace = time.Minute
+
+// SendApproved sends the refunds approved more than SendGrace ago and not sent (the gateway failed
+// when they were approved, or the process stopped): each once, whoever runs it. It answers how many
+// went.
 func (rf *Refunds) SendApproved(ctx context.Context) (int, error) {
-	list, err := rf.Store.RefundsInStatus(ctx, RefundApproved)
+	list, err := rf.Store.RefundsToSend(ctx, rf.Now().Add(-SendGrace))
 	if err != nil {
 		return 0, err
 	}
@@ -165,7 +169,7 @@ func (rf *Refunds) send(ctx context.Context, r *Refund) error {
 			item = it.Amount
 		}
 	}
-	done, err := rf.Store.RefundedTotal(ctx, r.PaymentID, r.ShipmentID)
+	done, err := rf.Store.RefundedTotal(ctx, r.PaymentID, r.ShipmentID, r.ID)
 	if err != nil {
 		return err
 	}
@@ -181,13 +185,13 @@ func (rf *Refunds) send(ctx context.Context, r *Refund) error {
 		if _, err := rf.Deposits.CreditDeposit(ctx, m, txn); err != nil {
 			return err
 		}
-		return rf.Store.MarkRefunded(ctx, r, txn, now)
+		return rf.markRefunded(ctx, r, txn, now)
 	}
 	if err := rf.Gateway.Refund(ctx, p.AuthID, r.Amount, r.ID); err != nil {
 		return err
 	}
 	txn := Move("refund:"+r.ID, "refund", r.ID, PostageUnearned, CardReceivable, r.Amount, now)
-	return rf.Store.MarkRefunded(ctx, r, txn, now)
+	return rf.markRefunded(ctx, r, txn, now)
 }
 
 // ToVet lists the applications waiting for a decision in the admin's mode (admins only).
@@ -196,6 +200,20 @@ func (rf *Refunds) ToVet(ctx context.Context, actor shipment.Owner) ([]*Refund, 
 		return nil, errs.New(errs.Forbidden, "error.forbidden", nil)
 	}
 	return rf.Store.RefundsToVet(ctx, actor.Mode, RefundSubmitted)
+}
+
+// markRefunded records the refund sent; sent and recorded by another sender at the same moment
+// (the job and the approving request) is done all the same.
+func (rf *Refunds) markRefunded(ctx context.Context, r *Refund, txn Txn, now time.Time) error {
+	err := rf.Store.MarkRefunded(ctx, r, txn, now)
+	if errs.CodeOf(err) != errs.Conflict {
+		return err
+	}
+	if cur, e := rf.Store.RefundByID(ctx, r.Mode, r.ID); e == nil && cur.Status == RefundRefunded {
+		r.Status, r.RefundedAt = cur.Status, cur.RefundedAt
+		return nil
+	}
+	return err
 }
 
 // Mine lists the owner's refund applications, newest first.

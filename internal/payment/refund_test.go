@@ -109,6 +109,10 @@ func TestApprovedRefundIsSentWhenTheGatewayIsBack(t *testing.T) {
 		if err != nil || got.Status != payment.RefundApproved {
 			t.Fatalf("approval with the gateway down: %v %+v", err, got)
 		}
+		if n, err := rf.SendApproved(ctx); err != nil || n != 0 {
+			t.Errorf("within the approval's own minute: %d %v; want nothing sent", n, err)
+		}
+		e.c.Set(hkt(23, 21, 5)) // past SendGrace
 		if n, err := rf.SendApproved(ctx); err == nil || n != 0 {
 			t.Errorf("sending while the gateway is down: %d %v", n, err)
 		}

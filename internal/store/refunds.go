@@ -55,9 +55,9 @@ func (s *Store) RefundsToVet(ctx context.Context, mode account.Mode, status paym
 	return s.refunds(ctx, `mode = $1 AND status = $2`, string(mode), string(status))
 }
 
-// RefundsInStatus lists every application in a status, of both modes (for the jobs).
-func (s *Store) RefundsInStatus(ctx context.Context, status payment.RefundStatus) ([]*payment.Refund, error) {
-	return s.refunds(ctx, `status = $1`, string(status))
+// RefundsToSend lists the applications of both modes approved before a time and not sent.
+func (s *Store) RefundsToSend(ctx context.Context, approvedBefore time.Time) ([]*payment.Refund, error) {
+	return s.refunds(ctx, `status = 'approved' AND vetted_at < $1`, ts(approvedBefore))
 }
 
 // RefundByID returns an application of a mode (operations); one of the other mode is not found.
@@ -113,10 +113,10 @@ func (s *Store) KeptSum(ctx context.Context) (money.Cents, error) {
 }
 
 // RefundedTotal is what was refunded so far for one label of a payment.
-func (s *Store) RefundedTotal(ctx context.Context, paymentID, shipmentID string) (money.Cents, error) {
+func (s *Store) RefundedTotal(ctx context.Context, paymentID, shipmentID, except string) (money.Cents, error) {
 	var v int64
-	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount_cents), 0) FROM refunds WHERE payment_id = $1 AND shipment_id = $2 AND status = 'refunded'`,
-		paymentID, shipmentID).Scan(&v)
+	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount_cents), 0) FROM refunds WHERE payment_id = $1 AND shipment_id = $2 AND status = 'refunded' AND id <> $3`,
+		paymentID, shipmentID, except).Scan(&v)
 	return money.Cents(v), err
 }
 
