@@ -15,7 +15,7 @@ import (
 	"github.com/ecship/ecship/internal/shipment"
 )
 
-// The JSON shapes of shipments (part of the public contract: DESIGN.md and the labels issue).
+// The JSON shapes of shipments: part of the public contract (docs/architecture.md, openapi.json).
 type (
 	shipmentIn struct {
 		Service    string      `json:"service"`

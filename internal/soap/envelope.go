@@ -67,7 +67,7 @@ type leaf struct {
 }
 
 // envelope is a SOAP request read leniently: namespaces and prefixes are ignored, elements are
-// known by their local names (clients qualify them in every way, ecship-api-wire.md).
+// known by their local names (real clients qualify them in every way, or not at all).
 type envelope struct {
 	Token  usernameToken
 	Op     string // local name of the Body's first element
