@@ -18,8 +18,8 @@ type canvas struct {
 	ox, oy float64
 }
 
-// Bold is drawn by also stroking the glyph outlines (text render mode 2) of the document's
-// one font: a bold font would be a second font in every document.
+// Bold is drawn by also stroking the glyph outlines (text render mode 2) of the regular
+// fonts: a bold font would be one more font in every document.
 const boldStroke = 0.05 // outline stroke width for bold, in em
 
 // clean makes s printable on one line: control characters become spaces, runs of spaces

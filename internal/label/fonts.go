@@ -10,9 +10,8 @@ import (
 // fonts; see fonts/README.md for their sources and licences). None of them covers every
 // script a label meets, so each rune is drawn from the first font that has it: DejaVu Sans
 // Condensed for Latin, Greek and Cyrillic, Droid Sans Fallback for Chinese and Japanese, and
-// Nanum Square for Korean (Droid Sans Fallback has no Hangul syllables). A document gets one
-// font merged from the glyphs it uses (see subsetMerged), so that it embeds one small font
-// rather than three.
+// Nanum Square for Korean (Droid Sans Fallback has no Hangul syllables). A document embeds a
+// subset of each font it draws with, holding only the glyphs it uses (see ttFont.subset).
 var (
 	//go:embed fonts/DejaVuSansCondensed.ttf
 	dejaVuTTF []byte
@@ -22,7 +21,7 @@ var (
 	nanumTTF []byte
 )
 
-// Indexes into fontSet.fonts; the first is the base whose metrics the merged font keeps.
+// Indexes into fontSet.fonts, in the order pick tries them.
 const (
 	fontLatin = iota
 	fontCJK
@@ -44,6 +43,7 @@ var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 		if err != nil {
 			return nil, fmt.Errorf("label: font %s: %w", f.name, err)
 		}
+		t.name = f.name
 		fs.fonts = append(fs.fonts, t)
 	}
 	return fs, nil
@@ -66,9 +66,28 @@ func (fs *fontSet) pick(r rune) int {
 // advance is r's advance width in em.
 func (fs *fontSet) advance(r rune) float64 { return fs.fonts[fs.pick(r)].advance(r) }
 
-// subsetFont is the document's font: the glyphs of runes, each from the font pick chooses.
-func (fs *fontSet) subsetFont(runes []rune) *fontSubset {
-	return subsetMerged(fs.fonts, runes, fs.pick)
+// docFonts are a document's fonts: a subset of each embedded font it draws with (nil for one
+// it does not use) and the choice of font for each rune.
+type docFonts struct {
+	subsets []*fontSubset // by index into fontSet.fonts
+	pick    func(rune) int
+}
+
+// forRunes gives the fonts of a document that draws runes: each rune in the font pick
+// chooses, each font cut down to the runes it draws.
+func (fs *fontSet) forRunes(runes []rune) *docFonts {
+	byFont := make([][]rune, len(fs.fonts))
+	for _, r := range runes {
+		i := fs.pick(r)
+		byFont[i] = append(byFont[i], r)
+	}
+	d := &docFonts{subsets: make([]*fontSubset, len(fs.fonts)), pick: fs.pick}
+	for i, rs := range byFont {
+		if len(rs) > 0 {
+			d.subsets[i] = fs.fonts[i].subset(rs)
+		}
+	}
+	return d
 }
 
 func isHangul(r rune) bool {

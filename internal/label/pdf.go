@@ -12,17 +12,18 @@ import (
 	"unicode/utf16"
 )
 
-// pdfWriter writes the labels' PDF documents: pages of lines, rectangles and text in one
-// embedded font (a fontSubset), with colours, dash patterns, transparency and rotation; just
+// pdfWriter writes the labels' PDF documents: pages of lines, rectangles and text in the
+// document's embedded fonts (docFonts), with colours, dash patterns, transparency and rotation; just
 // what the canvas draws. Coordinates are in millimetres from the top left corner of the page;
 // the writer turns them into points from the bottom left. The same calls give the same bytes:
 // objects are numbered in the order they are made and nothing depends on the clock.
 //
 // The document is built in memory (objects may come in any order: the cross-reference table
-// says where each is) and handed to the io.Writer by finish. The font is written first, each
+// says where each is) and handed to the io.Writer by finish. The fonts are written first, each
 // page's content stream when the next page starts, the page tree and the rest at the end.
 type pdfWriter struct {
-	font     *fontSubset
+	fonts    *docFonts
+	fontObjs []int // each subset's Type 0 font object, 0 for a font the document does not use
 	title    string
 	date     time.Time
 	compress bool // deflate page content
@@ -62,6 +63,7 @@ type gstate struct {
 	draw, fill rgb
 	alpha      float64
 	dash       string  // the operands of d, "" for solid lines
+	font       int     // the font drawing text, as 1 + its index in docFonts; 0 before any text
 	size       float64 // the font size, points; 0 before any text
 }
 
@@ -69,29 +71,25 @@ type gstate struct {
 var pdfDefaults = gstate{lineWidth: 25.4 / 72, alpha: 1}
 
 // Objects with fixed numbers, which the dictionaries below refer to ("2 0 R" is the page
-// tree, "4 0 R" the resources, and so on); the rest are numbered as they come.
+// tree, "4 0 R" the resources); the rest, from the fonts on, are numbered as they come.
 const (
 	objCatalog = 1 + iota
 	objPages
 	objInfo
 	objResources
-	objFont
-	objCIDFont
-	objDescriptor
-	objFontFile
-	objToUnicode
-	objFixed = objToUnicode
+	objFixed = objResources
 )
 
 // mmToPt converts millimetres to PDF points.
 const mmToPt = 72 / 25.4
 
-// newPDF starts a document titled title, dated date, drawing text in font. With compress
-// page content is deflated; the font always is.
-func newPDF(font *fontSubset, title string, date time.Time, compress bool) *pdfWriter {
+// newPDF starts a document titled title, dated date, drawing text in fonts. With compress
+// page content is deflated; the fonts always are.
+func newPDF(fonts *docFonts, title string, date time.Time, compress bool) *pdfWriter {
 	bufs := pdfBuffers.Get().(*pdfBufs)
 	p := &pdfWriter{
-		font:     font,
+		fonts:    fonts,
+		fontObjs: make([]int, len(fonts.subsets)),
 		title:    title,
 		date:     date,
 		compress: compress,
@@ -103,7 +101,11 @@ func newPDF(font *fontSubset, title string, date time.Time, compress bool) *pdfW
 		zbuf:     appender{bufs.zbuf[:0]},
 	}
 	p.out = append(p.out, "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"...)
-	p.putFont()
+	for i, f := range fonts.subsets {
+		if f != nil {
+			p.fontObjs[i] = p.putFont(f)
+		}
+	}
 	return p
 }
 
@@ -400,24 +402,41 @@ func (p *pdfWriter) line(x1, y1, x2, y2 float64) {
 const hexDigits = "0123456789ABCDEF"
 
 // text draws s at size points with its baseline starting at (x, y), in the text colour.
-// Runes the font lacks are drawn as its .notdef glyph.
+// Each rune is drawn by the font docFonts picks for it, in runs that switch font where the
+// script changes; runes that font lacks are drawn as its .notdef glyph.
 func (p *pdfWriter) text(x, y, size float64, s string) {
+	if s == "" {
+		return
+	}
 	colored := p.textColor != p.cur.fill
 	if colored {
 		p.save()
 		p.setFillColor(p.textColor.r, p.textColor.g, p.textColor.b)
 	}
 	b := append(p.content, "BT "...)
-	if size != p.cur.size {
-		p.cur.size = size
-		b = append(b, "/F1 "...)
-		b = num(b, size, 2)
-		b = append(b, " Tf "...)
-	}
-	b = p.xy(b, x, y)
-	b = append(b, " Td <"...)
+	started := false // the first run has been positioned
 	for _, r := range s {
-		g := p.font.glyphs[r]
+		i := p.fonts.pick(r)
+		if i+1 != p.cur.font || size != p.cur.size {
+			if started {
+				b = append(b, "> Tj "...)
+			}
+			p.cur.font, p.cur.size = i+1, size
+			b = append(b, "/F"...)
+			b = strconv.AppendInt(b, int64(i+1), 10)
+			b = append(b, ' ')
+			b = num(b, size, 2)
+			b = append(b, " Tf "...)
+			if started {
+				b = append(b, '<')
+			}
+		}
+		if !started {
+			b = p.xy(b, x, y)
+			b = append(b, " Td <"...)
+			started = true
+		}
+		g := p.fonts.subsets[i].glyphs[r]
 		b = append(b, hexDigits[g>>12], hexDigits[g>>8&15], hexDigits[g>>4&15], hexDigits[g&15])
 	}
 	p.content = b
@@ -495,10 +514,20 @@ func (p *pdfWriter) finish(w io.Writer) error {
 	return err
 }
 
-// putResources writes the resources every page shares: the font and the ExtGStates.
+// putResources writes the resources every page shares: the fonts and the ExtGStates.
 func (p *pdfWriter) putResources() {
 	p.beginObj(objResources)
-	p.out = append(p.out, "<< /ProcSet [/PDF /Text] /Font << /F1 5 0 R >>"...)
+	p.out = append(p.out, "<< /ProcSet [/PDF /Text] /Font <<"...)
+	for i, obj := range p.fontObjs {
+		if obj != 0 {
+			p.out = append(p.out, " /F"...)
+			p.out = strconv.AppendInt(p.out, int64(i+1), 10)
+			p.out = append(p.out, ' ')
+			p.out = strconv.AppendInt(p.out, int64(obj), 10)
+			p.out = append(p.out, " 0 R"...)
+		}
+	}
+	p.out = append(p.out, " >>"...)
 	if len(p.alphas) > 0 {
 		p.out = append(p.out, " /ExtGState <<"...)
 		for i, a := range p.alphas {
@@ -541,17 +570,16 @@ func appendText(b []byte, s string) []byte {
 	return append(b, ')')
 }
 
-// pdfFontName is the font's name in the PDF.
-const pdfFontName = "Label"
-
-// putFont writes the font: a Type 0 font with Identity-H encoding over a CIDFontType2 whose
-// CIDs are the subset's glyph ids, with the TrueType file, the glyphs' widths and a
-// ToUnicode map so that text can be copied and searched.
-func (p *pdfWriter) putFont() {
-	f := p.font
+// putFont writes f and returns its object number: a Type 0 font with Identity-H encoding
+// over a CIDFontType2 whose CIDs are the subset's glyph ids, with the TrueType file, the
+// glyphs' widths and a ToUnicode map so that text can be copied and searched. Its five
+// objects are numbered in a row: the Type 0 font, the CID font, the descriptor, the file and
+// the map.
+func (p *pdfWriter) putFont(f *fontSubset) int {
 	em := func(v int) int { return int(math.Round(float64(v) * 1000 / float64(f.unitsPerEm))) }
 	// PDF font metrics in thousandths of an em, truncated.
 	trunc := func(v int16) int64 { return int64(float64(v) * 1000 / float64(f.unitsPerEm)) }
+	ref := func(b []byte, n int) []byte { return append(strconv.AppendInt(b, int64(n), 10), " 0 R"...) }
 
 	// A subset's name starts with a tag of six capital letters, here from its contents.
 	sum := crc32.ChecksumIEEE(f.ttf)
@@ -561,19 +589,26 @@ func (p *pdfWriter) putFont() {
 		sum /= 26
 	}
 	tag[6] = '+'
-	name := string(tag[:]) + pdfFontName
+	name := string(tag[:]) + f.name
 
-	p.beginObj(objFont)
+	font := p.beginObj(0)
+	cid, descriptor, file, toUni := font+1, font+2, font+3, font+4
 	p.out = append(p.out, "<< /Type /Font /Subtype /Type0 /BaseFont /"...)
 	p.out = append(p.out, name...)
-	p.out = append(p.out, " /Encoding /Identity-H /DescendantFonts [6 0 R] /ToUnicode 9 0 R >>"...)
+	p.out = append(p.out, " /Encoding /Identity-H /DescendantFonts ["...)
+	p.out = ref(p.out, cid)
+	p.out = append(p.out, "] /ToUnicode "...)
+	p.out = ref(p.out, toUni)
+	p.out = append(p.out, " >>"...)
 	p.endObj()
 
-	p.beginObj(objCIDFont)
+	p.beginObj(0)
 	p.out = append(p.out, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /"...)
 	p.out = append(p.out, name...)
 	p.out = append(p.out, " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"...)
-	p.out = append(p.out, " /FontDescriptor 7 0 R /CIDToGIDMap /Identity /DW "...)
+	p.out = append(p.out, " /FontDescriptor "...)
+	p.out = ref(p.out, descriptor)
+	p.out = append(p.out, " /CIDToGIDMap /Identity /DW "...)
 	p.out = strconv.AppendInt(p.out, int64(em(int(f.advances[0]))), 10)
 	if len(f.advances) > 1 {
 		p.out = append(p.out, "\n/W [1 ["...)
@@ -598,7 +633,7 @@ func (p *pdfWriter) putFont() {
 	if f.italic != 0 {
 		flags |= 64
 	}
-	p.beginObj(objDescriptor)
+	p.beginObj(0)
 	p.out = append(p.out, "<< /Type /FontDescriptor /FontName /"...)
 	p.out = append(p.out, name...)
 	p.out = append(p.out, " /Flags "...)
@@ -620,11 +655,14 @@ func (p *pdfWriter) putFont() {
 	p.out = strconv.AppendInt(p.out, trunc(f.capHeight), 10)
 	p.out = append(p.out, " /StemV "...)
 	p.out = strconv.AppendInt(p.out, int64(50+int(math.Pow(float64(f.weight)/65, 2))), 10)
-	p.out = append(p.out, " /FontFile2 8 0 R >>"...)
+	p.out = append(p.out, " /FontFile2 "...)
+	p.out = ref(p.out, file)
+	p.out = append(p.out, " >>"...)
 	p.endObj()
 
-	p.putStream(objFontFile, " /Length1 "+strconv.Itoa(len(f.ttf)), f.ttf, true)
-	p.putStream(objToUnicode, "", toUnicode(f.glyphs), p.compress)
+	p.putStream(0, " /Length1 "+strconv.Itoa(len(f.ttf)), f.ttf, true)
+	p.putStream(0, "", toUnicode(f.glyphs), p.compress)
+	return font
 }
 
 // toUnicode is a CMap from glyph ids (2-byte codes) to the runes they draw, in UTF-16BE. A

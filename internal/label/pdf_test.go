@@ -21,7 +21,7 @@ func samplePDF(t *testing.T) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := newPDF(fonts.subsetFont([]rune("Hello, 陳김 (test)")), "Sample (1)", time.Date(2026, 11, 21, 14, 5, 0, 0, hkt), false)
+	p := newPDF(fonts.forRunes([]rune("Hello, 陳김 (test)")), "Sample (1)", time.Date(2026, 11, 21, 14, 5, 0, 0, hkt), false)
 	p.addPage(100, 50)
 	p.setLineWidth(0.3)
 	p.rect(5, 5, 90, 40, false)

@@ -48,7 +48,7 @@ func newDocument(fonts *fontSet, used map[rune]bool, title string, created time.
 	for r := range used {
 		runes = append(runes, r)
 	}
-	return newPDF(fonts.subsetFont(runes), title, created, pages > compressAbove)
+	return newPDF(fonts.forRunes(runes), title, created, pages > compressAbove)
 }
 
 // Render writes labels as one PDF. With OnePerPage each ply is a page of its own size

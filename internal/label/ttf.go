@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"sort"
 )
@@ -12,8 +11,9 @@ import (
 // ttFont is a TrueType font read once: its tables, its BMP character map and the glyph
 // locations. Reading a whole font takes milliseconds (about 20 ms for the 4 MB CJK font), so
 // each document embeds instead a small font cut from these holding only the glyphs that
-// document uses (see subsetMerged).
+// document uses (see subset).
 type ttFont struct {
+	name        string // the name the PDF gives it
 	tables      map[string][]byte
 	unitsPerEm  int
 	numGlyphs   int
@@ -247,19 +247,14 @@ func components(data []byte, fn func(at int)) {
 	}
 }
 
-// glyphKey names a glyph of one of the merged fonts.
-type glyphKey struct {
-	font int
-	gid  uint16
-}
-
 // fontSubset is a document's font: the TrueType file and what a PDF says about it.
 type fontSubset struct {
+	name       string // the font's name, which the PDF gives with a subset tag
 	ttf        []byte
 	unitsPerEm int
-	glyphs     map[rune]uint16 // the glyph drawing each rune; runes no font has are absent
+	glyphs     map[rune]uint16 // the glyph drawing each rune; runes the font lacks are absent
 	advances   []uint16        // each glyph's advance width, in font units
-	bbox       [4]int16        // xMin, yMin, xMax, yMax over all glyphs, in font units
+	bbox       [4]int16        // head xMin, yMin, xMax, yMax, in font units
 	ascent     int16           // hhea ascender
 	descent    int16           // hhea descender
 	capHeight  int16           // OS/2 sCapHeight, or the ascender when the table has none
@@ -268,128 +263,93 @@ type fontSubset struct {
 	fixedPitch bool
 }
 
-// subsetMerged builds one TrueType font from several: the glyphs of runes (each from the
-// font pick names, skipping runes it lacks) and the glyphs their composites use, numbered
-// from 1 (0 is the first font's .notdef), with a format 4 cmap. The first font is the base:
-// its metrics, names and hinting are kept and its glyphs copied as they are; the others'
-// glyphs are scaled to its units per em and lose their hinting instructions. Layout tables,
-// glyph names and long name records are dropped: they would be copied into every PDF.
-func subsetMerged(fonts []*ttFont, runes []rune, pick func(rune) int) *fontSubset {
+// subset cuts from f a font of the glyphs of runes (those f has) and the glyphs their
+// composites use, numbered from 1 (0 is .notdef), with a format 4 cmap. The glyphs are
+// copied as they are, composites pointing at their components' new numbers; metrics, names
+// and hinting are kept. Layout tables, glyph names and long name records are dropped: they
+// would be copied into every PDF.
+func (f *ttFont) subset(runes []rune) *fontSubset {
 	runes = slices.Clone(runes)
 	slices.Sort(runes)
 	runes = slices.Compact(runes)
-	base := fonts[0]
 
-	newID := make(map[glyphKey]uint16, len(runes)+1)
-	order := make([]glyphKey, 0, len(runes)+1)
-	var add func(k glyphKey)
-	add = func(k glyphKey) {
-		f := fonts[k.font]
-		if _, ok := newID[k]; ok || int(k.gid) >= f.numGlyphs {
+	newID := make(map[uint16]uint16, len(runes)+1)
+	order := make([]uint16, 0, len(runes)+1) // old glyph ids, by new id
+	var add func(g uint16)
+	add = func(g uint16) {
+		if _, ok := newID[g]; ok || int(g) >= f.numGlyphs {
 			return
 		}
-		newID[k] = uint16(len(order))
-		order = append(order, k)
-		data := f.glyph(int(k.gid))
-		components(data, func(at int) { add(glyphKey{k.font, be.Uint16(data[at:])}) })
+		newID[g] = uint16(len(order))
+		order = append(order, g)
+		data := f.glyph(int(g))
+		components(data, func(at int) { add(be.Uint16(data[at:])) })
 	}
-	add(glyphKey{0, 0})
+	add(0)
 	mapped := make([]rune, 0, len(runes))
 	glyphOf := make(map[rune]uint16, len(runes))
 	for _, r := range runes {
-		i := pick(r)
-		if !fonts[i].has(r) {
+		if !f.has(r) {
 			continue
 		}
-		k := glyphKey{i, fonts[i].cmap[r]}
-		add(k)
+		add(f.cmap[r])
 		mapped = append(mapped, r)
-		glyphOf[r] = newID[k]
+		glyphOf[r] = newID[f.cmap[r]]
 	}
 
-	head := slices.Clone(base.tables["head"])
-	bbox := [4]int16{int16(be.Uint16(head[36:])), int16(be.Uint16(head[38:])), int16(be.Uint16(head[40:])), int16(be.Uint16(head[42:]))}
-	size := 0 // the glyphs' size as they are, which scaling changes little
-	for _, k := range order {
-		size += len(fonts[k.font].glyph(int(k.gid))) + 3
+	size := 0
+	for _, g := range order {
+		size += len(f.glyph(int(g))) + 3
 	}
-	glyf := make([]byte, 0, size+size/8)
+	glyf := make([]byte, 0, size)
 	loca := make([]byte, 0, 4*len(order)+4)
 	hmtx := make([]byte, 0, 4*len(order))
 	advances := make([]uint16, 0, len(order))
-	for _, k := range order {
-		f := fonts[k.font]
-		scale := float64(base.unitsPerEm) / float64(f.unitsPerEm)
+	for _, g := range order {
 		loca = be.AppendUint32(loca, uint32(len(glyf)))
-		remap := func(old uint16) uint16 { return newID[glyphKey{k.font, old}] }
-		data := f.glyph(int(k.gid))
-		if k.font == 0 {
-			start := len(glyf)
-			glyf = append(glyf, data...)
-			components(glyf[start:], func(at int) {
-				be.PutUint16(glyf[start+at:], remap(be.Uint16(glyf[start+at:])))
-			})
-		} else if len(data) >= 10 {
-			g, err := scaleGlyph(data, scale, remap)
-			if err == nil {
-				glyf = append(glyf, g...)
-				for i := range 4 {
-					v := int16(be.Uint16(g[2+2*i:]))
-					if i < 2 {
-						bbox[i] = min(bbox[i], v)
-					} else {
-						bbox[i] = max(bbox[i], v)
-					}
-				}
-			}
-		}
+		start := len(glyf)
+		glyf = append(glyf, f.glyph(int(g))...)
+		components(glyf[start:], func(at int) {
+			be.PutUint16(glyf[start+at:], newID[be.Uint16(glyf[start+at:])])
+		})
 		for len(glyf)%4 != 0 {
 			glyf = append(glyf, 0)
 		}
-		adv := uint16(math.Round(float64(f.hmetric(int(k.gid))) * scale))
+		adv := f.hmetric(int(g))
 		advances = append(advances, adv)
 		hmtx = be.AppendUint16(hmtx, adv)
-		hmtx = be.AppendUint16(hmtx, uint16(int16(math.Round(float64(int16(f.lsb(int(k.gid))))*scale))))
+		hmtx = be.AppendUint16(hmtx, f.lsb(int(g)))
 	}
 	loca = be.AppendUint32(loca, uint32(len(glyf)))
 
+	head := slices.Clone(f.tables["head"])
 	be.PutUint32(head[8:], 0)  // checkSumAdjustment: not needed by viewers
 	be.PutUint16(head[50:], 1) // long loca
-	for i, v := range bbox {
-		be.PutUint16(head[36+2*i:], uint16(v))
-	}
-	hhea := slices.Clone(base.tables["hhea"])
+	hhea := slices.Clone(f.tables["hhea"])
 	be.PutUint16(hhea[34:], uint16(len(order)))
-	maxp := slices.Clone(base.tables["maxp"])
+	maxp := slices.Clone(f.tables["maxp"])
 	be.PutUint16(maxp[4:], uint16(len(order)))
-	// The maximum points, contours, depths and so on are the largest of any font's.
-	for _, f := range fonts[1:] {
-		if m := f.tables["maxp"]; len(m) >= 32 && len(maxp) >= 32 {
-			for at := 6; at < 32; at += 2 {
-				be.PutUint16(maxp[at:], max(be.Uint16(maxp[at:]), be.Uint16(m[at:])))
-			}
-		}
-	}
-	post := slices.Clone(base.tables["post"][:32])
+	post := slices.Clone(f.tables["post"][:32])
 	be.PutUint32(post, 0x00030000) // no glyph names
 
 	tables := map[string][]byte{
 		"head": head, "hhea": hhea, "maxp": maxp, "post": post,
-		"OS/2": base.tables["OS/2"], "name": base.shortName(),
+		"OS/2": f.tables["OS/2"], "name": f.shortName(),
 		"cmap": cmap4(mapped, func(r rune) uint16 { return glyphOf[r] }),
 		"glyf": glyf, "loca": loca, "hmtx": hmtx,
 	}
 	for _, tag := range []string{"cvt ", "fpgm", "prep", "gasp"} {
-		if t := base.tables[tag]; t != nil {
+		if t := f.tables[tag]; t != nil {
 			tables[tag] = t
 		}
 	}
 	sub := &fontSubset{
+		name:       f.name,
 		ttf:        assemble(tables),
-		unitsPerEm: base.unitsPerEm,
+		unitsPerEm: f.unitsPerEm,
 		glyphs:     glyphOf,
 		advances:   advances,
-		bbox:       bbox,
+		bbox:       [4]int16{int16(be.Uint16(head[36:])), int16(be.Uint16(head[38:])), int16(be.Uint16(head[40:])), int16(be.Uint16(head[42:]))},
 		ascent:     int16(be.Uint16(hhea[4:])),
 		descent:    int16(be.Uint16(hhea[6:])),
 		italic:     float64(int32(be.Uint32(post[4:]))) / 65536,
@@ -397,188 +357,13 @@ func subsetMerged(fonts []*ttFont, runes []rune, pick func(rune) int) *fontSubse
 		weight:     400,
 	}
 	sub.capHeight = sub.ascent
-	if os2 := base.tables["OS/2"]; len(os2) >= 6 {
+	if os2 := f.tables["OS/2"]; len(os2) >= 6 {
 		sub.weight = int(be.Uint16(os2[4:]))
 		if be.Uint16(os2) >= 2 && len(os2) >= 90 {
 			sub.capHeight = int16(be.Uint16(os2[88:]))
 		}
 	}
 	return sub
-}
-
-// glyphReader reads big-endian values from glyph data, remembering if it ran past the end.
-type glyphReader struct {
-	d   []byte
-	at  int
-	bad bool
-}
-
-func (r *glyphReader) u8() byte {
-	if r.at+1 > len(r.d) {
-		r.bad = true
-		return 0
-	}
-	r.at++
-	return r.d[r.at-1]
-}
-
-func (r *glyphReader) u16() uint16 {
-	if r.at+2 > len(r.d) {
-		r.bad = true
-		return 0
-	}
-	r.at += 2
-	return be.Uint16(r.d[r.at-2:])
-}
-
-func (r *glyphReader) skip(n int) {
-	if r.at+n > len(r.d) {
-		r.bad = true
-		return
-	}
-	r.at += n
-}
-
-var errGlyph = errors.New("ttf: malformed glyph")
-
-// scaleGlyph rewrites a glyph scaled by s, without hinting instructions, with composite
-// components renumbered by remap.
-func scaleGlyph(d []byte, s float64, remap func(uint16) uint16) ([]byte, error) {
-	sc := func(v int) int16 { return int16(math.Round(float64(v) * s)) }
-	r := &glyphReader{d: d}
-	contours := int16(r.u16())
-	out := be.AppendUint16(nil, uint16(contours))
-	for range 4 { // bounding box
-		out = be.AppendUint16(out, uint16(sc(int(int16(r.u16())))))
-	}
-	if contours < 0 {
-		return scaleComposite(r, out, sc, remap)
-	}
-	points := 0
-	for i := range int(contours) {
-		end := r.u16()
-		out = be.AppendUint16(out, end)
-		if i == int(contours)-1 {
-			points = int(end) + 1
-		}
-	}
-	r.skip(int(r.u16())) // instructions
-	out = be.AppendUint16(out, 0)
-	flags := make([]byte, 0, points)
-	for len(flags) < points && !r.bad {
-		f := r.u8()
-		flags = append(flags, f)
-		if f&0x08 != 0 { // repeat
-			for n := r.u8(); n > 0 && len(flags) < points; n-- {
-				flags = append(flags, f)
-			}
-		}
-	}
-	coords := func(short, same byte) []int {
-		vs := make([]int, len(flags))
-		v := 0
-		for i, f := range flags {
-			switch {
-			case f&short != 0:
-				d := int(r.u8())
-				if f&same == 0 {
-					d = -d
-				}
-				v += d
-			case f&same == 0:
-				v += int(int16(r.u16()))
-			}
-			vs[i] = v
-		}
-		return vs
-	}
-	xs := coords(0x02, 0x10)
-	ys := coords(0x04, 0x20)
-	if r.bad {
-		return nil, errGlyph
-	}
-	// Re-encode: each delta as "same", a byte with its sign in the flag, or a word.
-	var fl, xb, yb []byte
-	encode := func(d int, short, same byte, buf []byte) (byte, []byte) {
-		switch {
-		case d == 0:
-			return same, buf
-		case d > -256 && d < 256:
-			if d > 0 {
-				return short | same, append(buf, byte(d))
-			}
-			return short, append(buf, byte(-d))
-		}
-		return 0, be.AppendUint16(buf, uint16(int16(d)))
-	}
-	px, py := 0, 0
-	for i, f := range flags {
-		x, y := int(sc(xs[i])), int(sc(ys[i]))
-		var fx, fy byte
-		fx, xb = encode(x-px, 0x02, 0x10, xb)
-		fy, yb = encode(y-py, 0x04, 0x20, yb)
-		fl = append(fl, f&0x01|fx|fy)
-		px, py = x, y
-	}
-	out = append(out, fl...)
-	out = append(out, xb...)
-	return append(out, yb...), nil
-}
-
-func scaleComposite(r *glyphReader, out []byte, sc func(int) int16, remap func(uint16) uint16) ([]byte, error) {
-	const (
-		argsAreXY        = 0x0002
-		haveInstructions = 0x0100
-	)
-	for {
-		flags := r.u16()
-		gid := r.u16()
-		var a1, a2 int
-		if flags&argsAreWords != 0 {
-			a1, a2 = int(r.u16()), int(r.u16())
-		} else {
-			a1, a2 = int(r.u8()), int(r.u8())
-		}
-		outFlags := flags &^ haveInstructions
-		if flags&argsAreXY != 0 {
-			if flags&argsAreWords != 0 {
-				a1, a2 = int(int16(a1)), int(int16(a2))
-			} else {
-				a1, a2 = int(int8(a1)), int(int8(a2))
-			}
-			a1, a2 = int(sc(a1)), int(sc(a2))
-			outFlags |= argsAreWords
-		}
-		out = be.AppendUint16(out, outFlags)
-		out = be.AppendUint16(out, remap(gid))
-		if outFlags&argsAreWords != 0 {
-			out = be.AppendUint16(out, uint16(a1))
-			out = be.AppendUint16(out, uint16(a2))
-		} else {
-			out = append(out, byte(a1), byte(a2))
-		}
-		n := 0
-		switch {
-		case flags&haveScale != 0:
-			n = 2
-		case flags&haveXYScale != 0:
-			n = 4
-		case flags&haveTwoByTwo != 0:
-			n = 8
-		}
-		start := r.at
-		r.skip(n)
-		if r.bad {
-			return nil, errGlyph
-		}
-		out = append(out, r.d[start:r.at]...)
-		if flags&moreComponents == 0 {
-			if r.bad {
-				return nil, errGlyph
-			}
-			return out, nil
-		}
-	}
 }
 
 // shortName keeps the copyright, family, style, unique, full and PostScript names (Windows

@@ -1,7 +1,7 @@
 package label
 
 import (
-	"math"
+	"strings"
 	"testing"
 )
 
@@ -27,77 +27,81 @@ func TestFontsCoverScripts(t *testing.T) {
 	}
 }
 
-func TestSubsetMerged(t *testing.T) {
+func TestSubset(t *testing.T) {
 	fs, err := loadFonts()
 	if err != nil {
 		t.Fatal(err)
 	}
 	runes := []rune("Aé陳김 A")
-	sub, err := parseTTF(fs.subsetFont(runes).ttf)
-	if err != nil {
-		t.Fatalf("the subset does not parse: %v", err)
-	}
-	if sub.numGlyphs > 12 {
-		t.Errorf("%d glyphs for 5 runes", sub.numGlyphs)
-	}
-	if sub.unitsPerEm != fs.fonts[fontLatin].unitsPerEm {
-		t.Errorf("units per em %d, want the base font's %d", sub.unitsPerEm, fs.fonts[fontLatin].unitsPerEm)
-	}
-	for _, r := range runes {
-		if !sub.has(r) {
-			t.Errorf("subset lacks %q", r)
-			continue
+	doc := fs.forRunes(runes)
+	want := map[int]string{fontLatin: "Aé A", fontCJK: "陳", fontHangul: "김"}
+	for i, f := range doc.subsets {
+		sub, err := parseTTF(f.ttf)
+		if err != nil {
+			t.Fatalf("font %d: the subset does not parse: %v", i, err)
 		}
-		// Advances survive the scaling to the base font's units per em.
-		if got, want := sub.advance(r), fs.advance(r); math.Abs(got-want) > 0.002 {
-			t.Errorf("%q advance %.4f em, want %.4f", r, got, want)
+		orig := fs.fonts[i]
+		if sub.unitsPerEm != orig.unitsPerEm {
+			t.Errorf("font %d: units per em %d, want the font's own %d", i, sub.unitsPerEm, orig.unitsPerEm)
 		}
-		if g := sub.glyph(int(sub.cmap[r])); len(g) < 10 && r != ' ' {
-			t.Errorf("%q has an empty glyph", r)
+		if sub.numGlyphs > 8 { // .notdef, the runes' glyphs and their components
+
+			t.Errorf("font %d: %d glyphs for %q", i, sub.numGlyphs, want[i])
 		}
-	}
-	if sub.has('B') {
-		t.Error("subset has a rune it was not asked for")
-	}
-	// Composite glyphs point at components inside the subset.
-	for g := range sub.numGlyphs {
-		components(sub.glyph(g), func(at int) {
-			c := int(be.Uint16(sub.glyph(g)[at:]))
-			if c == 0 || c >= sub.numGlyphs || len(sub.glyph(c)) == 0 {
-				t.Errorf("glyph %d uses component %d, which the subset lacks", g, c)
+		for _, r := range want[i] {
+			if !sub.has(r) {
+				t.Errorf("font %d: subset lacks %q", i, r)
+				continue
 			}
-		})
+			// Glyphs and advances are copied as they are.
+			if got, want := sub.advance(r), orig.advance(r); got != want {
+				t.Errorf("font %d: %q advance %.4f em, want %.4f", i, r, got, want)
+			}
+			got, want := sub.glyph(int(sub.cmap[r])), orig.glyph(int(orig.cmap[r]))
+			composite := false
+			components(want, func(int) { composite = true })
+			if !composite && (len(got) < len(want) || string(got[:len(want)]) != string(want)) {
+				t.Errorf("font %d: %q glyph differs from the font's", i, r)
+			}
+		}
+		for _, r := range runes {
+			if sub.has(r) && !strings.ContainsRune(want[i], r) {
+				t.Errorf("font %d: subset has %q, which another font draws", i, r)
+			}
+		}
+		// Composite glyphs point at components inside the subset.
+		for g := range sub.numGlyphs {
+			components(sub.glyph(g), func(at int) {
+				c := int(be.Uint16(sub.glyph(g)[at:]))
+				if c == 0 || c >= sub.numGlyphs || len(sub.glyph(c)) == 0 {
+					t.Errorf("font %d: glyph %d uses component %d, which the subset lacks", i, g, c)
+				}
+			})
+		}
+	}
+	if latin := fs.forRunes([]rune("Hello")); latin.subsets[fontCJK] != nil || latin.subsets[fontHangul] != nil {
+		t.Error("a Latin-only document embeds the CJK or Korean font")
 	}
 }
 
-func TestScaleGlyph(t *testing.T) {
+// A composite glyph (Å is A and a ring in DejaVu) brings its components into the subset.
+func TestSubsetComposite(t *testing.T) {
 	fs, err := loadFonts()
 	if err != nil {
 		t.Fatal(err)
 	}
-	droid := fs.fonts[fontCJK]
-	orig := droid.glyph(int(droid.cmap['陳']))
-	scaled, err := scaleGlyph(orig, 8, func(g uint16) uint16 { return g })
+	latin := fs.fonts[fontLatin]
+	composite := false
+	components(latin.glyph(int(latin.cmap['Å'])), func(int) { composite = true })
+	if !composite {
+		t.Skip("Å is not a composite glyph in this font")
+	}
+	sub, err := parseTTF(latin.subset([]rune("Å")).ttf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range 4 { // bounding box
-		o, s := int16(be.Uint16(orig[2+2*i:])), int16(be.Uint16(scaled[2+2*i:]))
-		if int(s) != 8*int(o) {
-			t.Errorf("bbox[%d] = %d, want %d", i, s, 8*o)
-		}
-	}
-	// Scaling by 1 keeps every point: re-scaling the result changes nothing.
-	once, err := scaleGlyph(orig, 1, func(g uint16) uint16 { return g })
-	if err != nil {
-		t.Fatal(err)
-	}
-	twice, err := scaleGlyph(once, 1, func(g uint16) uint16 { return g })
-	if err != nil || string(once) != string(twice) {
-		t.Errorf("scaling by 1 is not stable (err %v)", err)
-	}
-	if _, err := scaleGlyph(orig[:len(orig)/2], 2, func(g uint16) uint16 { return g }); err == nil {
-		t.Error("a truncated glyph scaled without error")
+	if sub.numGlyphs < 3 {
+		t.Errorf("%d glyphs: the components of Å are missing", sub.numGlyphs)
 	}
 }
 
