@@ -50,6 +50,6 @@ func (c *canvas) barcode(x, y, w, h float64, content string, textSize float64) e
 			i = j
 		}
 	}
-	c.textIn(x, y+h+textSize*ptToMM*1.05, w, content, textSize, textSize*0.7, true, center)
+	c.textIn(x, y+h+textSize*ptToMM*1.05, w, content, textStyle{size: textSize, min: textSize * 0.7, bold: true, align: center})
 	return nil
 }

@@ -83,23 +83,32 @@ const (
 	right
 )
 
-// textIn draws s on one line in the width w starting at x, shrinking it down to minSize and
+// textStyle is how textIn draws: at size points, shrinking down to min (0: never) before
+// cutting the text short, bold or not, aligned in its width.
+type textStyle struct {
+	size, min float64
+	bold      bool
+	align     align
+}
+
+// textIn draws s on one line in the width w starting at x, shrinking it down to st.min and
 // then cutting it short with an ellipsis if it is still too long.
-func (c *canvas) textIn(x, y, w float64, s string, size, minSize float64, bold bool, a align) {
+func (c *canvas) textIn(x, y, w float64, s string, st textStyle) {
 	s = clean(s)
 	if s == "" {
 		return
 	}
+	size, bold := st.size, st.bold
 	tw := c.width(s, size, bold)
-	if tw > w && minSize < size {
-		size = max(minSize, size*w/tw*0.999)
+	if tw > w && st.min > 0 && st.min < size {
+		size = max(st.min, size*w/tw*0.999)
 		tw = c.width(s, size, bold)
 	}
 	if tw > w {
 		s = c.cut(s, w, size, bold)
 		tw = c.width(s, size, bold)
 	}
-	switch a {
+	switch st.align {
 	case center:
 		x += (w - tw) / 2
 	case right:

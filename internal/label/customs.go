@@ -125,10 +125,10 @@ func (p *customsPly) n(cn22, cn23 int) string {
 func (p *customsPly) header(y float64, sheet, sheets int) float64 {
 	c, x, iw, fs, lh := p.c, p.x, p.iw, p.fs, p.lh
 	formW := iw * 0.3
-	c.textIn(x, y+3, iw-formW, "CUSTOMS DECLARATION", fs+3, fs, true, left)
-	c.textIn(x+iw-formW, y+4, formW, strings.Replace(p.d.Form, "CN", "CN ", 1), fs+9, fs+2, true, right)
-	c.textIn(x, y+3.5+lh, iw-formW, "Designated operator: Hongkong Post · May be opened officially", fs, fs-1.5, false, left)
-	c.textIn(x, y+3.5+2*lh, iw-formW, fmt.Sprintf("Item no. %s · Sheet %d of %d", p.l.ItemNo, sheet+1, sheets), fs, fs-1.5, true, left)
+	c.textIn(x, y+3, iw-formW, "CUSTOMS DECLARATION", textStyle{size: fs + 3, min: fs, bold: true})
+	c.textIn(x+iw-formW, y+4, formW, strings.Replace(p.d.Form, "CN", "CN ", 1), textStyle{size: fs + 9, min: fs + 2, bold: true, align: right})
+	c.textIn(x, y+3.5+lh, iw-formW, "Designated operator: Hongkong Post · May be opened officially", textStyle{size: fs, min: fs - 1.5})
+	c.textIn(x, y+3.5+2*lh, iw-formW, fmt.Sprintf("Item no. %s · Sheet %d of %d", p.l.ItemNo, sheet+1, sheets), textStyle{size: fs, min: fs - 1.5, bold: true})
 	y += p.g.header
 	c.line(p.g.m, y-0.6, p.W-p.g.m, y-0.6, 0.3)
 	return y
@@ -150,8 +150,8 @@ func (p *customsPly) parties(y float64) float64 {
 		"Importer reference / contact: " + joinNonEmpty(" ", "Tel", r.Phone),
 	}
 	for i := range 3 {
-		c.textIn(x, y+lh*(float64(i)+0.8), half, left3[i], fs, fs-1.5, i == 0, left)
-		c.textIn(x+iw/2+1, y+lh*(float64(i)+0.8), half, right3[i], fs, fs-1.5, i == 0, left)
+		c.textIn(x, y+lh*(float64(i)+0.8), half, left3[i], textStyle{size: fs, min: fs - 1.5, bold: i == 0})
+		c.textIn(x+iw/2+1, y+lh*(float64(i)+0.8), half, right3[i], textStyle{size: fs, min: fs - 1.5, bold: i == 0})
 	}
 	y += p.g.parties
 	c.line(p.g.m, y-0.7, p.W-p.g.m, y-0.7, 0.2)
@@ -172,14 +172,14 @@ func (p *customsPly) categories(y float64) float64 {
 			box = "☒ "
 		}
 		col, row := i%perLine, i/perLine
-		c.textIn(x+float64(col)*cw, y+lh*(float64(row)+0.8), cw-1, box+cat.text, fs, fs-1.5, cat.key == d.Category, left)
+		c.textIn(x+float64(col)*cw, y+lh*(float64(row)+0.8), cw-1, box+cat.text, textStyle{size: fs, min: fs - 1.5, bold: cat.key == d.Category})
 	}
 	explain := "Explanation: "
 	if p.cn23 {
 		explain = "Comments (11): "
 	}
 	catRows := float64((len(categories) + perLine - 1) / perLine)
-	c.textIn(x, y+lh*(catRows+0.8), iw, explain+d.Explanation, fs, fs-1.5, false, left)
+	c.textIn(x, y+lh*(catRows+0.8), iw, explain+d.Explanation, textStyle{size: fs, min: fs - 1.5})
 	return y + p.g.categories
 }
 
@@ -207,7 +207,7 @@ func (p *customsPly) articles(y float64, sheet int) float64 {
 	}
 	cell := func(i int, yy float64, s string, bold bool) {
 		w := cols[i].frac * iw
-		c.textIn(colX[i]+0.8, yy, w-1.6, s, fs, fs-2.5, bold, cols[i].align)
+		c.textIn(colX[i]+0.8, yy, w-1.6, s, textStyle{size: fs, min: fs - 2.5, bold: bold, align: cols[i].align})
 	}
 	c.rect(x, y, iw, g.tableHead+float64(g.rows)*g.row, 0.3)
 	for i := range cols {
@@ -259,11 +259,11 @@ func (p *customsPly) totals(y float64) float64 {
 	if p.g.wide {
 		tw := iw / float64(len(totals))
 		for i, t := range totals {
-			c.textIn(x+float64(i)*tw, y+lh*0.8+0.3, tw-1, t, fs, fs-1.5, true, left)
+			c.textIn(x+float64(i)*tw, y+lh*0.8+0.3, tw-1, t, textStyle{size: fs, min: fs - 1.5, bold: true})
 		}
 	} else {
-		c.textIn(x, y+lh*0.8+0.3, iw, totals[0], fs, fs-1.5, true, left)
-		c.textIn(x, y+lh*1.8+0.3, iw, strings.Join(totals[1:], " · "), fs, fs-1.5, true, left)
+		c.textIn(x, y+lh*0.8+0.3, iw, totals[0], textStyle{size: fs, min: fs - 1.5, bold: true})
+		c.textIn(x, y+lh*1.8+0.3, iw, strings.Join(totals[1:], " · "), textStyle{size: fs, min: fs - 1.5, bold: true})
 	}
 	return y + p.g.totals
 }
@@ -271,9 +271,9 @@ func (p *customsPly) totals(y float64) float64 {
 // references (CN23): invoice, licences and certificates, office and date of posting.
 func (p *customsPly) references(y float64) float64 {
 	c, x, iw, fs, lh := p.c, p.x, p.iw, p.fs, p.lh
-	c.textIn(x, y+lh*0.8, iw/2-1, "Invoice no. (14): "+p.d.InvoiceNo, fs, fs-1.5, false, left)
-	c.textIn(x+iw/2, y+lh*0.8, iw/2, "Licence no(s). (12): none · Certificate no(s). (13): none", fs, fs-1.5, false, left)
-	c.textIn(x, y+lh*1.8, iw, "Office of origin / date of posting: Hong Kong "+date(p.l.Created), fs, fs-1.5, false, left)
+	c.textIn(x, y+lh*0.8, iw/2-1, "Invoice no. (14): "+p.d.InvoiceNo, textStyle{size: fs, min: fs - 1.5})
+	c.textIn(x+iw/2, y+lh*0.8, iw/2, "Licence no(s). (12): none · Certificate no(s). (13): none", textStyle{size: fs, min: fs - 1.5})
+	c.textIn(x, y+lh*1.8, iw, "Office of origin / date of posting: Hong Kong "+date(p.l.Created), textStyle{size: fs, min: fs - 1.5})
 	return y + p.g.extra
 }
 
@@ -293,6 +293,6 @@ func (p *customsPly) signature(y float64) {
 	if signed.IsZero() {
 		signed = p.l.Created
 	}
-	p.c.textIn(p.x, y+p.lh*0.9, p.iw, "Date and sender's signature "+p.n(8, 15)+": "+joinNonEmpty("   ", date(signed), p.d.SenderSignature), p.fs+0.5, p.fs-1, true, left)
+	p.c.textIn(p.x, y+p.lh*0.9, p.iw, "Date and sender's signature "+p.n(8, 15)+": "+joinNonEmpty("   ", date(signed), p.d.SenderSignature), textStyle{size: p.fs + 0.5, min: p.fs - 1, bold: true})
 	p.c.line(p.x, y+p.lh*1.3, p.x+p.iw, y+p.lh*1.3, 0.2)
 }

@@ -36,13 +36,13 @@ func (c *canvas) drawWide(l *Label, W, H float64, caption string) error {
 		serviceSize, headerH = 11.0, 13.5
 		barH, numSize, fromSize = 12.0, 9.0, 8.0
 	}
-	c.textIn(m, m+2, lw, "HONGKONG POST · EC-SHIP", 6, 5, false, left)
-	c.textIn(m, m+2+serviceSize*ptToMM*1.15, lw, serviceTitle(l), serviceSize, 8, true, left)
-	c.textIn(m, m+headerH-1.2, lw, caption, 6, 5, false, left)
+	c.textIn(m, m+2, lw, "HONGKONG POST · EC-SHIP", textStyle{size: 6, min: 5})
+	c.textIn(m, m+2+serviceSize*ptToMM*1.15, lw, serviceTitle(l), textStyle{size: serviceSize, min: 8, bold: true})
+	c.textIn(m, m+headerH-1.2, lw, caption, textStyle{size: 6, min: 5})
 	barBlock := barH + numSize*ptToMM*1.3 + 1
 	by := H - m - barBlock
 	fy := m + headerH + 1
-	c.textIn(m, fy+2, lw, "FROM:", 6.5, 6.5, true, left)
+	c.textIn(m, fy+2, lw, "FROM:", textStyle{size: 6.5, bold: true})
 	c.block(m, fy+3, lw, by-2-(fy+3), addressParas(l.Sender, false), fromSize, 5)
 	if err := c.barcode(m, by, lw, barH, l.ItemNo, numSize); err != nil {
 		return err
@@ -59,7 +59,7 @@ func (c *canvas) drawWide(l *Label, W, H float64, caption string) error {
 	ty := m + topH + 2
 	th := H - m - detailsH - 1 - ty
 	c.rect(rx, ty, rw, th, 0.5)
-	c.textIn(rx+2, ty+2.8, rw-4, "TO:", 7, 7, true, left)
+	c.textIn(rx+2, ty+2.8, rw-4, "TO:", textStyle{size: 7, bold: true})
 	size := 12.0
 	if short {
 		size = 10
@@ -75,22 +75,22 @@ func (c *canvas) drawSquare(l *Label, W, H float64, caption string) error {
 	bw := 36.0 // the air mail and office of exchange boxes
 	lw := iw - bw - 2
 
-	c.textIn(m, m+2, lw, "HONGKONG POST · EC-SHIP", 5.5, 5, false, left)
-	c.textIn(m, m+6.3, lw, serviceTitle(l), 10, 7, true, left)
-	c.textIn(m, m+9.6, lw, caption, 5, 4.5, false, left)
+	c.textIn(m, m+2, lw, "HONGKONG POST · EC-SHIP", textStyle{size: 5.5, min: 5})
+	c.textIn(m, m+6.3, lw, serviceTitle(l), textStyle{size: 10, min: 7, bold: true})
+	c.textIn(m, m+9.6, lw, caption, textStyle{size: 5, min: 4.5})
 	c.mailBox(l, W-m-bw, m, bw, 10)
 
-	c.textIn(m, 16.5, lw, "FROM:", 5.5, 5.5, true, left)
+	c.textIn(m, 16.5, lw, "FROM:", textStyle{size: 5.5, bold: true})
 	c.block(m, 17.3, lw, 15.5, addressParas(l.Sender, false), 6.5, 4.5)
 	c.exchangeBox(l, W-m-bw, 14, bw, 19)
 
 	ty, th := 34.5, 31.0
 	c.rect(m, ty, iw, th, 0.5)
-	c.textIn(m+1.5, ty+2.6, iw-3, "TO:", 6.5, 6.5, true, left)
+	c.textIn(m+1.5, ty+2.6, iw-3, "TO:", textStyle{size: 6.5, bold: true})
 	c.block(m+1.5, ty+3.5, iw-3, th-4.3, addressParas(l.Recipient, true), 10, 5)
 
-	c.textIn(m, 69.3, iw*0.6, postageText(l), 8, 6, true, left)
-	c.textIn(m+iw*0.6, 69.3, iw*0.4, "Date "+date(l.Created), 6.5, 5, false, right)
+	c.textIn(m, 69.3, iw*0.6, postageText(l), textStyle{size: 8, min: 6, bold: true})
+	c.textIn(m+iw*0.6, 69.3, iw*0.4, "Date "+date(l.Created), textStyle{size: 6.5, min: 5, align: right})
 	var more []string
 	if l.Insurance > 0 {
 		more = append(more, "Insurance HK$"+l.Insurance.Display())
@@ -102,7 +102,7 @@ func (c *canvas) drawSquare(l *Label, W, H float64, caption string) error {
 	if l.Customs != nil {
 		more = append(more, "Customs: "+l.Customs.Form+" attached")
 	}
-	c.textIn(m, 72.6, iw, strings.Join(more, " · "), 6.5, 4.5, false, left)
+	c.textIn(m, 72.6, iw, strings.Join(more, " · "), textStyle{size: 6.5, min: 4.5})
 	c.line(m, 74.3, W-m, 74.3, 0.2)
 	return c.barcode(m, 76, iw, 14, l.ItemNo, 10)
 }
@@ -139,10 +139,10 @@ func (c *canvas) postageBox(l *Label, x, y, w, h float64, short bool) {
 	if short {
 		size = 9
 	}
-	c.textIn(x+1.5, y+2.6, w-3, postageHeading(l), 5.5, 4.5, false, left)
-	c.textIn(x+1.5, y+2.6+size*ptToMM*1.2, w-3, postageText(l), size, 6, true, left)
+	c.textIn(x+1.5, y+2.6, w-3, postageHeading(l), textStyle{size: 5.5, min: 4.5})
+	c.textIn(x+1.5, y+2.6+size*ptToMM*1.2, w-3, postageText(l), textStyle{size: size, min: 6, bold: true})
 	if l.Insurance > 0 {
-		c.textIn(x+1.5, y+h-1.3, w-3, "Insurance HK$"+l.Insurance.Display(), 6.5, 5, false, left)
+		c.textIn(x+1.5, y+h-1.3, w-3, "Insurance HK$"+l.Insurance.Display(), textStyle{size: 6.5, min: 5})
 	}
 }
 
@@ -153,18 +153,18 @@ func (c *canvas) mailBox(l *Label, x, y, w, h float64) {
 	case l.Air:
 		c.rect(x, y, w, h, 0.8)
 		if one := "BY AIR MAIL / PAR AVION"; c.width(one, 8, true) <= w-3 && h < 14 {
-			c.textIn(x, y+h/2+1.2, w, one, 8, 8, true, center)
+			c.textIn(x, y+h/2+1.2, w, one, textStyle{size: 8, bold: true, align: center})
 			return
 		}
 		size := min(10.0, h/3/ptToMM)
-		c.textIn(x+1, y+h/2-0.4, w-2, "BY AIR MAIL", size, 5, true, center)
-		c.textIn(x+1, y+h/2+size*ptToMM+0.2, w-2, "PAR AVION", size, 5, true, center)
+		c.textIn(x+1, y+h/2-0.4, w-2, "BY AIR MAIL", textStyle{size: size, min: 5, bold: true, align: center})
+		c.textIn(x+1, y+h/2+size*ptToMM+0.2, w-2, "PAR AVION", textStyle{size: size, min: 5, bold: true, align: center})
 	case isLocal(l.Service):
 		c.rect(x, y, w, h, 0.4)
-		c.textIn(x+1, y+h/2+1.5, w-2, "LOCAL", 10, 6, true, center)
+		c.textIn(x+1, y+h/2+1.5, w-2, "LOCAL", textStyle{size: 10, min: 6, bold: true, align: center})
 	default:
 		c.rect(x, y, w, h, 0.4)
-		c.textIn(x+1, y+h/2+1.5, w-2, "SURFACE MAIL", 10, 6, true, center)
+		c.textIn(x+1, y+h/2+1.5, w-2, "SURFACE MAIL", textStyle{size: 10, min: 6, bold: true, align: center})
 	}
 }
 
@@ -172,9 +172,9 @@ func (c *canvas) mailBox(l *Label, x, y, w, h float64) {
 // York (JFK) items apart from the others (LBL-7).
 func (c *canvas) exchangeBox(l *Label, x, y, w, h float64) {
 	c.rect(x, y, w, h, 0.8)
-	c.textIn(x+1, y+2.6, w-2, "US OFFICE OF EXCHANGE", 5, 4, true, center)
+	c.textIn(x+1, y+2.6, w-2, "US OFFICE OF EXCHANGE", textStyle{size: 5, min: 4, bold: true, align: center})
 	if l.USExchange != "" {
-		c.textIn(x+1, y+h-3.2, w-2, l.USExchange, 30, 14, true, center)
+		c.textIn(x+1, y+h-3.2, w-2, l.USExchange, textStyle{size: 30, min: 14, bold: true, align: center})
 	}
 }
 
@@ -198,7 +198,7 @@ func (c *canvas) details(l *Label, x, y, w, h, size float64) {
 		if row == rows-1 && len(cells) > 2*rows && col == 1 {
 			cell = strings.Join(cells[i:], " · ")
 		}
-		c.textIn(x+1.5+float64(col)*w/2, y+0.8+lh*float64(row)+lh*0.8, w/2-3, cell, size, 4.5, false, left)
+		c.textIn(x+1.5+float64(col)*w/2, y+0.8+lh*float64(row)+lh*0.8, w/2-3, cell, textStyle{size: size, min: 4.5})
 	}
 }
 

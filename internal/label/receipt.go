@@ -243,8 +243,8 @@ func drawReceiptPage(c *canvas, r *Receipt, p receiptPage, n, of int) error {
 	const m = rcptMargin
 	fy := a4H - rcptBottom - rcptFooterH + 2
 	c.line(m, fy, a4W-m, fy, 0.3)
-	c.textIn(m, fy+5, a4W-2*m-25, r.t("receipt.footer", nil), 8, 6.5, false, left)
-	c.textIn(a4W-m-25, fy+5, 25, fmt.Sprintf("%d / %d", n+1, of), 8, 8, false, right)
+	c.textIn(m, fy+5, a4W-2*m-25, r.t("receipt.footer", nil), textStyle{size: 8, min: 6.5})
+	c.textIn(a4W-m-25, fy+5, 25, fmt.Sprintf("%d / %d", n+1, of), textStyle{size: 8, align: right})
 	c.watermark(r.Watermark, a4W, a4H)
 	return nil
 }
@@ -259,15 +259,15 @@ func (c *canvas) receiptHeader(r *Receipt, first bool) error {
 	if r.lang() != i18n.English {
 		other = i18n.English
 	}
-	c.textIn(m, rcptTop+6, iw*0.72, r.t("receipt.title", nil), 16, 11, true, left)
-	c.textIn(m+iw*0.72, rcptTop+6, iw*0.28, i18n.T(other, "receipt.title_short", nil), 16, 11, true, right)
+	c.textIn(m, rcptTop+6, iw*0.72, r.t("receipt.title", nil), textStyle{size: 16, min: 11, bold: true})
+	c.textIn(m+iw*0.72, rcptTop+6, iw*0.28, i18n.T(other, "receipt.title_short", nil), textStyle{size: 16, min: 11, bold: true, align: right})
 	c.line(m, rcptTop+9, a4W-m, rcptTop+9, 0.4)
 	office := r.Office
 	if code := clean(r.OfficeCode); code != "" {
 		office = joinNonEmpty(" ", r.Office, "("+code+")")
 	}
 	if !first {
-		c.textIn(m, rcptTop+14, iw, joinNonEmpty(" · ", r.t("receipt.no", nil)+" "+r.No, office, r.OfficeZh, r.t("receipt.continued", nil)), 9, 7, false, left)
+		c.textIn(m, rcptTop+14, iw, joinNonEmpty(" · ", r.t("receipt.no", nil)+" "+r.No, office, r.OfficeZh, r.t("receipt.continued", nil)), textStyle{size: 9, min: 7})
 		return nil
 	}
 
@@ -293,12 +293,12 @@ func (c *canvas) receiptHeader(r *Receipt, first bool) error {
 		if clean(f.value) == "" && f.label == "" {
 			continue
 		}
-		c.textIn(m, y, labelW-1, f.label, 8.5, 7, false, left)
+		c.textIn(m, y, labelW-1, f.label, textStyle{size: 8.5, min: 7})
 		size := 9.5
 		if f.bold {
 			size = 10.5
 		}
-		c.textIn(m+labelW, y, valueW, f.value, size, 7, f.bold, left)
+		c.textIn(m+labelW, y, valueW, f.value, textStyle{size: size, min: 7, bold: f.bold})
 		y += 5.2
 	}
 	bx := m + labelW + valueW + 3
@@ -315,7 +315,7 @@ func (c *canvas) receiptCells(y, h float64, cells []string, bold bool) {
 	x := rcptMargin
 	for i, col := range receiptColumns {
 		if i < len(cells) {
-			c.textIn(x+0.8, base, col.w-1.6, cells[i], rcptSize, rcptMinSize, bold, col.align)
+			c.textIn(x+0.8, base, col.w-1.6, cells[i], textStyle{size: rcptSize, min: rcptMinSize, bold: bold, align: col.align})
 		}
 		x += col.w
 	}
@@ -367,7 +367,7 @@ func receiptRows(r *Receipt) []receiptRow {
 	}
 	if len(r.Items) == 0 {
 		rows = append(rows, receiptRow{h: rcptRowH + 2, table: true, draw: func(c *canvas, y float64) {
-			c.textIn(m+1, y+(rcptRowH+2)/2+1, iw-2, r.t("receipt.no_items", nil), 9, 7, false, left)
+			c.textIn(m+1, y+(rcptRowH+2)/2+1, iw-2, r.t("receipt.no_items", nil), textStyle{size: 9, min: 7})
 		}})
 	}
 	count := r.t("receipt.items", map[string]any{"n": len(r.Items)})
@@ -381,7 +381,7 @@ func receiptRows(r *Receipt) []receiptRow {
 			span += col.w
 		}
 		base := y + rcptTotalH/2 + 1.0
-		c.textIn(m+0.8, base, span-1.6, r.t("receipt.total", map[string]any{"count": count}), rcptSize, rcptMinSize, true, left)
+		c.textIn(m+0.8, base, span-1.6, r.t("receipt.total", map[string]any{"count": count}), textStyle{size: rcptSize, min: rcptMinSize, bold: true})
 		c.receiptCells(y, rcptTotalH, []string{"", "", "", "", kg(weight),
 			hk(postage), hk(before), hk(here), hk(refundable), strconv.Itoa(points)}, true)
 		c.line(m, y+rcptTotalH, m+iw, y+rcptTotalH, 0.4)
@@ -392,14 +392,14 @@ func receiptRows(r *Receipt) []receiptRow {
 	const timeW, methodW, amountW = 45.0, 45.0, 35.0
 	payCells := func(c *canvas, y, h float64, when, method, amount string, size float64, bold bool) {
 		base := y + h/2 + 1.0
-		c.textIn(m+0.8, base, timeW-1.6, when, size, rcptMinSize, bold, left)
-		c.textIn(m+timeW+0.8, base, methodW-1.6, method, size, rcptMinSize, bold, left)
-		c.textIn(m+timeW+methodW+0.8, base, amountW-1.6, amount, size, rcptMinSize, bold, right)
+		c.textIn(m+0.8, base, timeW-1.6, when, textStyle{size: size, min: rcptMinSize, bold: bold})
+		c.textIn(m+timeW+0.8, base, methodW-1.6, method, textStyle{size: size, min: rcptMinSize, bold: bold})
+		c.textIn(m+timeW+methodW+0.8, base, amountW-1.6, amount, textStyle{size: size, min: rcptMinSize, bold: bold, align: right})
 	}
 	payW := timeW + methodW + amountW
 	const headingH = 14.0
 	rows = append(rows, receiptRow{h: headingH, keep: true, draw: func(c *canvas, y float64) {
-		c.textIn(m, y+headingH-6.5, iw, r.t("receipt.payments", nil), 10.5, 8, true, left)
+		c.textIn(m, y+headingH-6.5, iw, r.t("receipt.payments", nil), textStyle{size: 10.5, min: 8, bold: true})
 		if len(r.Payments) > 0 {
 			payCells(c, y+headingH-rcptRowH, rcptRowH, r.t("receipt.time", nil), r.t("receipt.method", nil), r.t("receipt.amount", nil), rcptSize, true)
 			c.line(m, y+headingH, m+payW, y+headingH, 0.3)
@@ -407,7 +407,7 @@ func receiptRows(r *Receipt) []receiptRow {
 	}})
 	if len(r.Payments) == 0 {
 		rows = append(rows, receiptRow{h: rcptRowH + 1, draw: func(c *canvas, y float64) {
-			c.textIn(m+0.8, y+(rcptRowH+1)/2+1, iw, r.t("receipt.no_payments", nil), 9, 7, false, left)
+			c.textIn(m+0.8, y+(rcptRowH+1)/2+1, iw, r.t("receipt.no_payments", nil), textStyle{size: 9, min: 7})
 		}})
 		return rows
 	}
@@ -439,8 +439,8 @@ func receiptRows(r *Receipt) []receiptRow {
 	rows = append(rows, receiptRow{h: rcptTotalH, draw: func(c *canvas, y float64) {
 		c.line(m, y, m+payW, y, 0.4)
 		base := y + rcptTotalH/2 + 1.0
-		c.textIn(m+0.8, base, timeW+methodW-1.6, r.t("receipt.total_paid", nil), rcptSize+0.5, rcptMinSize, true, left)
-		c.textIn(m+timeW+methodW+0.8, base, amountW-1.6, total, rcptSize+0.5, rcptMinSize, true, right)
+		c.textIn(m+0.8, base, timeW+methodW-1.6, r.t("receipt.total_paid", nil), textStyle{size: rcptSize + 0.5, min: rcptMinSize, bold: true})
+		c.textIn(m+timeW+methodW+0.8, base, amountW-1.6, total, textStyle{size: rcptSize + 0.5, min: rcptMinSize, bold: true, align: right})
 	}})
 	return rows
 }
