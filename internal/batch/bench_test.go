@@ -3,6 +3,7 @@ package batch_test
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"strconv"
 	"testing"
@@ -44,7 +45,10 @@ func csv500(b *testing.B) []byte {
 }
 
 // xlsx500 is a 500-row workbook written by excelize (shared strings, as Excel writes them).
-func xlsx500(b *testing.B) []byte {
+func xlsx500(b *testing.B) []byte { return xlsxRows(b, 500) }
+
+// xlsxRows is a workbook of n full rows.
+func xlsxRows(b *testing.B, n int) []byte {
 	f := excelize.NewFile()
 	defer func() { _ = f.Close() }()
 	header := make([]any, len(batch.Columns))
@@ -54,7 +58,7 @@ func xlsx500(b *testing.B) []byte {
 	if err := f.SetSheetRow("Sheet1", "A1", &header); err != nil {
 		b.Fatal(err)
 	}
-	for i := range 500 {
+	for i := range n {
 		r := fullRow(i)
 		row := make([]any, len(r))
 		for j, v := range r {
@@ -95,3 +99,64 @@ func BenchmarkRead500CSV(b *testing.B) { benchRead(b, csv500(b), "500.csv") }
 
 // Target: well under 1 s for 500 rows.
 func BenchmarkRead500XLSX(b *testing.B) { benchRead(b, xlsx500(b), "500.xlsx") }
+
+// BenchmarkXLSXCellAPI measures the alternative to readXLSX's own pass over the sheet XML (which
+// finds formulas and stored numbers while excelize streams the formatted values): asking excelize
+// per cell with GetCellFormula, GetCellType and GetCellValue(RawCellValue). Those load the whole
+// worksheet into excelize's model, so besides the per-cell cost they parse every row of a sheet
+// that the streaming reader refuses after its 501st row. Compare with BenchmarkRead500XLSX and
+// BenchmarkReadTooManyRowsXLSX.
+func BenchmarkXLSXCellAPI(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		data []byte
+	}{{"500rows", xlsx500(b)}, {"3000rows", xlsxRows(b, 3000)}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bc.data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				f, err := excelize.OpenReader(bytes.NewReader(bc.data))
+				if err != nil {
+					b.Fatal(err)
+				}
+				rows, err := f.Rows("Sheet1")
+				if err != nil {
+					b.Fatal(err)
+				}
+				formulas, n := 0, 0
+				for rows.Next() && n <= 500 {
+					n++
+					cells, err := rows.Columns()
+					if err != nil {
+						b.Fatal(err)
+					}
+					for c := range cells {
+						ref, _ := excelize.CoordinatesToCellName(c+1, n)
+						if fm, _ := f.GetCellFormula("Sheet1", ref); fm != "" {
+							formulas++
+						}
+						if t, _ := f.GetCellType("Sheet1", ref); t == excelize.CellTypeNumber || t == excelize.CellTypeUnset {
+							_, _ = f.GetCellValue("Sheet1", ref, excelize.Options{RawCellValue: true})
+						}
+					}
+				}
+				_ = rows.Close()
+				_ = f.Close()
+			}
+		})
+	}
+}
+
+// BenchmarkReadTooManyRowsXLSX reads a 3,000-row workbook, refused at its 501st shipment row.
+func BenchmarkReadTooManyRowsXLSX(b *testing.B) {
+	data := xlsxRows(b, 3000)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		_, err := batch.Read(bytes.NewReader(data), "big.xlsx", batch.Options{}, func(batch.Row) error { return nil })
+		var fe *batch.FileError
+		if !errors.As(err, &fe) || fe.Key != batch.KeyTooManyRows {
+			b.Fatalf("a 3,000-row file: %v, want too many rows", err)
+		}
+	}
+}

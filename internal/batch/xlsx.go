@@ -18,6 +18,10 @@ import (
 // (formatted as the spreadsheet shows them; no formula is ever calculated); a second light pass over
 // the same sheet XML (sheetScanner) tells which cells hold formulas and the stored numbers of numeric
 // cells. Both passes stream: memory holds the upload and its unpacked parts, both bounded.
+// excelize's own per-cell GetCellFormula, GetCellType and GetCellValue(RawCellValue) would do
+// without the second pass, but they load the whole worksheet: BenchmarkXLSXCellAPI measures them
+// 1.4 times slower on 500 rows and 2.4 times on a 3,000-row sheet that this reader refuses at its
+// 501st row.
 func readXLSX(data []byte, opt Options, each func(Row) error) (Header, error) {
 	hdr := Header{Format: FormatXLSX}
 	zr, f, err := openWorkbook(data, opt)
