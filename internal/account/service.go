@@ -18,6 +18,7 @@ type Store interface {
 	UpdateProfile(ctx context.Context, id string, p Profile, now time.Time) error
 	SetPasswordHash(ctx context.Context, id, hash string, now time.Time) error
 	SetRole(ctx context.Context, id string, r Role, now time.Time) error
+	Users(ctx context.Context, f UserFilter) ([]*User, error)
 
 	CreateSession(ctx context.Context, s Session, replaces, ip, userAgent string) error
 	SessionUser(ctx context.Context, hash string, now time.Time) (*User, error)
@@ -29,6 +30,7 @@ type Store interface {
 	ResetPassword(ctx context.Context, tokenHash, newHash string, now time.Time) (string, error)
 
 	Audit(ctx context.Context, e AuditEntry) error
+	AuditLog(ctx context.Context, userID string, limit int) ([]AuditEntry, error)
 	RecordFailure(ctx context.Context, keys []string, now time.Time, window time.Duration) ([]int, error)
 	Failures(ctx context.Context, keys []string, now time.Time, window time.Duration) ([]int, error)
 	ClearFailures(ctx context.Context, key string) error
@@ -36,14 +38,17 @@ type Store interface {
 	SpendTokens(ctx context.Context, userID string, kind TokenKind, now time.Time) error
 
 	CreateAPIKey(ctx context.Context, k APIKey) error
+	APIKeys(ctx context.Context, userID string) ([]APIKey, error)
 	KeyUser(ctx context.Context, hash string, now time.Time) (APIKey, *User, error)
 	RevokeAPIKey(ctx context.Context, userID, id string, now time.Time) error
 
 	CreateIntegrator(ctx context.Context, in Integrator) error
+	Integrators(ctx context.Context, userID string) ([]Integrator, error)
 	IntegratorByUsername(ctx context.Context, username string) (Integrator, error)
 	RevokeIntegrator(ctx context.Context, userID, id string, now time.Time) error
 
 	LegacyAccount(ctx context.Context, system LegacySystem, login string) (LegacyAccount, error)
+	LinkedAccounts(ctx context.Context, userID string) ([]LegacyAccount, error)
 	UpgradeLegacy(ctx context.Context, legacyID string, u *User) error
 	LinkLegacy(ctx context.Context, legacyID, userID string, now time.Time) error
 	UnlinkLegacy(ctx context.Context, legacyID, userID string) error

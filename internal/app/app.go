@@ -155,7 +155,7 @@ func (a *App) routes() error {
 	soap.RegisterMailTrack(mux, &soap.MailTrack{Integrators: a.Accounts, Tracking: a.Tracking, Catalog: a.Catalog, Usage: a.Store, MinInterval: a.Config.MailTrackMinInterval, DailyLimit: a.Config.MailTrackDailyLimit,
 		TrustedProxies: a.Config.TrustedProxies, Secure: strings.HasPrefix(a.Config.BaseURL, "https://"), Log: a.Log, Now: now,
 		Guard: soap.Guard{Window: a.Config.WSSECreatedWindow, Nonces: a.Store, Log: a.Accounts}})
-	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Addresses: a.Addresses, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Counter: a.Counter, Tracking: a.Tracking, Store: a.Store, Metrics: a.Metrics, Log: a.Log, Now: now,
+	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Addresses: a.Addresses, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Counter: a.Counter, Tracking: a.Tracking, Metrics: a.Metrics, Log: a.Log, Now: now,
 		SecureCookies: strings.HasPrefix(a.Config.BaseURL, "https://"), TrustedProxies: a.Config.TrustedProxies, StateKey: a.stateKey,
 		MailDelivered: a.Mailer != nil && a.Mailer.SMTP != nil, Mail: a.Mailer})
 	if err != nil {

@@ -46,6 +46,9 @@ type Outbox interface {
 	SaveMail(ctx context.Context, m Message, sealed string, now time.Time) (string, error)
 	// MailSent records the outcome of a delivery; a delivered email's sealed secret is erased.
 	MailSent(ctx context.Context, id string, now time.Time, errText string) error
+	// Outbox lists the newest emails, to one address when to is not empty.
+	Outbox(ctx context.Context, to string, limit int) ([]Stored, error)
+	OutboxMail(ctx context.Context, id string) (Stored, error)
 }
 
 // Sealer seals secrets for storage with the server's secret key (secretbox).
@@ -150,6 +153,22 @@ func (m *Mailer) Reveal(s Stored) (string, error) {
 		return "", err
 	}
 	return strings.ReplaceAll(s.Body, Hidden, secret), nil
+}
+
+// Kept lists the newest emails kept in the outbox, to one address when to is not empty; their
+// secrets stay hidden.
+func (m *Mailer) Kept(ctx context.Context, to string, limit int) ([]Stored, error) {
+	return m.Outbox.Outbox(ctx, strings.TrimSpace(to), limit)
+}
+
+// RevealKept is a kept email with its secret put back in its body.
+func (m *Mailer) RevealKept(ctx context.Context, id string) (Stored, string, error) {
+	s, err := m.Outbox.OutboxMail(ctx, id)
+	if err != nil {
+		return s, "", err
+	}
+	body, err := m.Reveal(s)
+	return s, body, err
 }
 
 // Wait waits for the deliveries SendLater started.

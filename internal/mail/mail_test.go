@@ -153,6 +153,29 @@ func (o *fakeOutbox) SaveMail(_ context.Context, m Message, sealed string, now t
 	return id, nil
 }
 
+func (o *fakeOutbox) Outbox(_ context.Context, to string, limit int) ([]Stored, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var list []Stored
+	for i := len(o.rows) - 1; i >= 0 && len(list) < limit; i-- {
+		if to == "" || o.rows[i].To == to {
+			list = append(list, o.rows[i])
+		}
+	}
+	return list, nil
+}
+
+func (o *fakeOutbox) OutboxMail(_ context.Context, id string) (Stored, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, r := range o.rows {
+		if r.ID == id {
+			return r, nil
+		}
+	}
+	return Stored{}, fmt.Errorf("no outbox row %s", id)
+}
+
 func (o *fakeOutbox) MailSent(_ context.Context, id string, now time.Time, errText string) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -175,7 +198,10 @@ func newMailer(t *testing.T, addr string, out Outbox) *Mailer {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
-	box, _ := secretbox.New(make([]byte, 32))
+	box, err := secretbox.New(make([]byte, 32)) // not testenv.Secrets: testenv imports account, which imports mail
+	if err != nil {
+		t.Fatal(err)
+	}
 	return &Mailer{Outbox: out, Secrets: box, SMTP: u, From: from, Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}
 }
 
@@ -224,7 +250,10 @@ func TestSendDeliversBySMTP(t *testing.T) {
 	if _, err := h.Date(); err != nil {
 		t.Errorf("Date: %v", err)
 	}
-	body, _ := io.ReadAll(parsed.Body)
+	body, err := io.ReadAll(parsed.Body)
+	if err != nil {
+		t.Fatalf("reading the body: %v", err)
+	}
 	if want := strings.ReplaceAll(msg.Body, "\n", "\r\n") + "\r\n"; string(body) != want {
 		t.Errorf("body\n%q\nwant\n%q", body, want)
 	}

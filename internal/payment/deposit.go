@@ -57,6 +57,22 @@ type DepositStore interface {
 	// nothing changes.
 	PayFromDeposit(ctx context.Context, p *Payment, m Movement, txn Txn) error
 	DepositMovements(ctx context.Context, accountID string, limit int) ([]Movement, error)
+	AllDeposits(ctx context.Context) ([]*Deposit, error)
+	// DepositHolders maps each holder's user id to their login name.
+	DepositHolders(ctx context.Context) (map[string]string, error)
+}
+
+// AllDeposits lists every deposit account and its holders' login names by user id, for operations.
+func (s *Service) AllDeposits(ctx context.Context, actor *account.User) ([]*Deposit, map[string]string, error) {
+	if !account.Allows(actor, account.AdminOnly) {
+		return nil, nil, errs.New(errs.Forbidden, "error.forbidden", nil)
+	}
+	deps, err := s.Deposits.AllDeposits(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	holders, err := s.Deposits.DepositHolders(ctx)
+	return deps, holders, err
 }
 
 // OpenDeposit opens a deposit account for a sender (operations only: the caller checks the role).

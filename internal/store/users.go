@@ -108,11 +108,7 @@ func (s *Store) exec1(ctx context.Context, query string, args ...any) error {
 }
 
 // UserFilter narrows the admin's user list.
-type UserFilter struct {
-	Query string // part of a login name, email or name
-	Role  account.Role
-	Limit int
-}
+type UserFilter = account.UserFilter
 
 // Users lists users for admins, newest first.
 func (s *Store) Users(ctx context.Context, f UserFilter) ([]*account.User, error) {

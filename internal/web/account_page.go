@@ -42,9 +42,9 @@ func (p *Portal) renderAccount(w http.ResponseWriter, r *http.Request, status in
 	pg.Integrator.Values["allow_ips"] = p.client(r).IP
 	ctx := r.Context()
 	var err error
-	if pg.Keys, err = p.Store.APIKeys(ctx, u.ID); err == nil {
-		if pg.Integrators, err = p.Store.Integrators(ctx, u.ID); err == nil {
-			pg.Linked, err = p.Store.LinkedAccounts(ctx, u.ID)
+	if pg.Keys, err = p.Accounts.APIKeys(ctx, u); err == nil {
+		if pg.Integrators, err = p.Accounts.Integrators(ctx, u); err == nil {
+			pg.Linked, err = p.Accounts.LinkedAccounts(ctx, u)
 		}
 	}
 	if err != nil {

@@ -2,13 +2,11 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/mail"
 	"github.com/ecship/ecship/internal/server"
-	"github.com/ecship/ecship/internal/store"
 )
 
 type adminPage struct {
@@ -34,7 +32,7 @@ func (p *Portal) adminUsers(w http.ResponseWriter, r *http.Request) {
 
 func (p *Portal) renderAdminUsers(w http.ResponseWriter, r *http.Request, status int, errText string) {
 	pg := &adminPage{page: p.page(w, r, "admin.title"), Query: r.URL.Query().Get("q"), Role: r.URL.Query().Get("role"), Roles: account.Roles, Error: errText, Section: "users"}
-	users, err := p.Store.Users(r.Context(), store.UserFilter{Query: pg.Query, Role: account.Role(pg.Role), Limit: 200})
+	users, err := p.Accounts.Users(r.Context(), currentUser(r), account.UserFilter{Query: pg.Query, Role: account.Role(pg.Role), Limit: 200})
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -62,12 +60,14 @@ func (p *Portal) adminOutbox(w http.ResponseWriter, r *http.Request) {
 
 func (p *Portal) renderOutbox(w http.ResponseWriter, r *http.Request, revealID, revealed string) {
 	pg := &adminPage{page: p.page(w, r, "admin.outbox.title"), Query: r.URL.Query().Get("to"), Section: "outbox", Delivered: p.MailDelivered}
-	msgs, err := p.Store.Outbox(r.Context(), strings.TrimSpace(pg.Query), 100)
-	if err != nil {
-		p.fail(w, r, err)
-		return
+	if p.Mail != nil { // without a mailer no email is kept
+		msgs, err := p.Mail.Kept(r.Context(), pg.Query, 100)
+		if err != nil {
+			p.fail(w, r, err)
+			return
+		}
+		pg.Mail = msgs
 	}
-	pg.Mail = msgs
 	if revealID != "" {
 		pg.Revealed = map[string]string{revealID: revealed}
 	}
@@ -81,12 +81,7 @@ func (p *Portal) revealMail(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, errs.New(errs.Forbidden, "error.forbidden", nil))
 		return
 	}
-	m, err := p.Store.OutboxMail(r.Context(), r.PathValue("id"))
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	body, err := p.Mail.Reveal(m)
+	m, body, err := p.Mail.RevealKept(r.Context(), r.PathValue("id"))
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -99,7 +94,7 @@ func (p *Portal) revealMail(w http.ResponseWriter, r *http.Request) {
 // adminAudit shows the security events, newest first.
 func (p *Portal) adminAudit(w http.ResponseWriter, r *http.Request) {
 	pg := &adminPage{page: p.page(w, r, "admin.audit.title"), Query: r.URL.Query().Get("user"), Section: "audit"}
-	log, err := p.Store.AuditLog(r.Context(), strings.TrimSpace(pg.Query), 300)
+	log, err := p.Accounts.AuditLog(r.Context(), currentUser(r), pg.Query, 300)
 	if err != nil {
 		p.fail(w, r, err)
 		return

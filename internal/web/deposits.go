@@ -52,10 +52,7 @@ func (p *Portal) renderAdminDeposits(w http.ResponseWriter, r *http.Request, sta
 	pg := &depositPage{page: p.page(w, r, "deposit.admin"),
 		Open: form{Values: map[string]string{}, Errors: map[string]string{}}, TopUp: form{Values: map[string]string{}, Errors: map[string]string{}}}
 	var err error
-	if pg.Deposits, err = p.Store.AllDeposits(r.Context()); err == nil {
-		pg.Holders, err = p.Store.DepositHolders(r.Context())
-	}
-	if err != nil {
+	if pg.Deposits, pg.Holders, err = p.Payments.AllDeposits(r.Context(), currentUser(r)); err != nil {
 		p.fail(w, r, err)
 		return
 	}
@@ -68,7 +65,7 @@ func (p *Portal) renderAdminDeposits(w http.ResponseWriter, r *http.Request, sta
 // openDeposit opens an account for the sender named by login name or email.
 func (p *Portal) openDeposit(w http.ResponseWriter, r *http.Request) {
 	f := readForm(r, "holder", "name")
-	holder, err := p.Store.UserByLogin(r.Context(), strings.TrimSpace(f.V("holder")))
+	holder, err := p.Accounts.FindUser(r.Context(), currentUser(r), f.V("holder"))
 	if err == nil {
 		_, err = p.Payments.OpenDeposit(r.Context(), holder, account.Live, f.V("name"))
 	} else if errs.CodeOf(err) == errs.NotFound {

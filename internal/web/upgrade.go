@@ -97,8 +97,8 @@ func (p *Portal) upgradingMember(r *http.Request) (account.LegacyAccount, bool) 
 	if !ok || !found {
 		return account.LegacyAccount{}, false
 	}
-	a, err := p.Store.LegacyAccount(r.Context(), account.LegacySystem(sys), login)
-	if err != nil || a.UpgradedUserID != "" {
+	a, err := p.Accounts.PendingUpgrade(r.Context(), account.LegacySystem(sys), login)
+	if err != nil {
 		return account.LegacyAccount{}, false
 	}
 	return a, true

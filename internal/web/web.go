@@ -25,7 +25,6 @@ import (
 	"github.com/ecship/ecship/internal/metrics"
 	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/shipment"
-	"github.com/ecship/ecship/internal/store"
 	"github.com/ecship/ecship/internal/tracking"
 )
 
@@ -43,7 +42,6 @@ type Deps struct {
 	Refunds        *payment.Refunds
 	Counter        *counter.Service
 	Tracking       *tracking.Service
-	Store          *store.Store // lists for the account and admin pages
 	Metrics        *metrics.Metrics
 	Log            *slog.Logger
 	Now            func() time.Time
