@@ -83,16 +83,21 @@ func TestStampOnNetMemberUpgrades(t *testing.T) {
 		if _, err := e.svc.SignIn(ctx, "chantaiman", "stamps-since-1998", c); err != nil {
 			t.Errorf("old password: %v", err)
 		}
-		if got, _ := s.UserByID(ctx, u.ID); !strings.HasPrefix(got.PasswordHash, "$argon2id$") {
+		if got := userByID(t, s, u.ID); !strings.HasPrefix(got.PasswordHash, "$argon2id$") {
 			t.Errorf("legacy hash not upgraded after sign-in: %s", got.PasswordHash[:10])
 		}
 		// A member upgrades once.
-		a, _ = s.LegacyAccount(ctx, account.LSOS, "chantaiman")
+		if a, err = s.LegacyAccount(ctx, account.LSOS, "chantaiman"); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := e.svc.Upgrade(ctx, a, f, c); errs.CodeOf(err) != errs.Conflict {
 			t.Errorf("second upgrade: %v", err)
 		}
 		// An OMOS member whose old login is not valid picks one; a changed email must be verified anew.
-		b, _ := e.svc.LegacySignIn(ctx, account.OMOS, "stamp.fan", "first-day-covers", c)
+		b, err := e.svc.LegacySignIn(ctx, account.OMOS, "stamp.fan", "first-day-covers", c)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if got := e.svc.SuggestLogin(ctx, b); got != "" {
 			t.Errorf("suggested %q for an invalid old login", got)
 		}
@@ -101,7 +106,7 @@ func TestStampOnNetMemberUpgrades(t *testing.T) {
 		if err != nil || u2.Verified() {
 			t.Fatalf("upgrade with a new email: verified %v, %v", u2 != nil && u2.Verified(), err)
 		}
-		if mails, _ := s.Outbox(ctx, "new@example.com", 1); len(mails) != 1 {
+		if mails := outbox(t, s, "new@example.com", 1); len(mails) != 1 {
 			t.Errorf("no verification email to the new address")
 		}
 	})
@@ -126,9 +131,9 @@ func TestLinkServiceAccounts(t *testing.T) {
 				t.Errorf("link %s: %v", l.sys, err)
 			}
 		}
-		linked, _ := s.LinkedAccounts(ctx, u.ID)
-		if len(linked) != 3 {
-			t.Fatalf("%d linked; want 3", len(linked))
+		linked, err := s.LinkedAccounts(ctx, u.ID)
+		if err != nil || len(linked) != 3 {
+			t.Fatalf("%d linked (%v); want 3", len(linked), err)
 		}
 		// Linked to someone: another ID cannot take it, nor unlink it.
 		if _, err := e.svc.Link(ctx, other, account.ECShip, "HKTRADER01", "ecship-old-2019", c); errs.CodeOf(err) != errs.Conflict {
@@ -140,8 +145,8 @@ func TestLinkServiceAccounts(t *testing.T) {
 		if err := e.svc.Unlink(ctx, u, linked[0].ID, c); err != nil {
 			t.Fatal(err)
 		}
-		if l, _ := s.LinkedAccounts(ctx, u.ID); len(l) != 2 {
-			t.Errorf("%d linked after unlinking one", len(l))
+		if l, err := s.LinkedAccounts(ctx, u.ID); err != nil || len(l) != 2 {
+			t.Errorf("%d linked after unlinking one (%v)", len(l), err)
 		}
 		// Stamp OnNet accounts upgrade; they are not linked.
 		if _, err := e.svc.Link(ctx, u, account.LSOS, "chantaiman", "stamps-since-1998", c); fields(err) != "system" {

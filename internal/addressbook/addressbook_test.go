@@ -2,17 +2,16 @@ package addressbook_test
 
 import (
 	"context"
-	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/addressbook"
 	"github.com/ecship/ecship/internal/errs"
-	"github.com/ecship/ecship/internal/secretbox"
 	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/store"
 	"github.com/ecship/ecship/internal/store/storetest"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 // A sender's book: an address kept once, found only by its owner, and the default sender of a label
@@ -21,16 +20,9 @@ func TestBook(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		now := func() time.Time { return time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC) }
-		box, _ := secretbox.New(make([]byte, 32))
-		acc := &account.Service{Store: st, Secrets: box, Log: slog.New(slog.DiscardHandler), Now: now}
-		shop, err := acc.CreateUser(ctx, "bookshop", "book@example.hk", "harbour-view-8", account.Sender)
-		if err != nil {
-			t.Fatal(err)
-		}
-		other, err := acc.CreateUser(ctx, "othershop", "other@example.hk", "harbour-view-8", account.Sender)
-		if err != nil {
-			t.Fatal(err)
-		}
+		acc := testenv.Accounts(t, st, now)
+		shop := testenv.User(t, acc, "bookshop", "book@example.hk", account.Sender)
+		other := testenv.User(t, acc, "othershop", "other@example.hk", account.Sender)
 		b := &addressbook.Book{Store: st, Now: now}
 		if got, err := b.DefaultSender(ctx, shop); err != nil || got.Name != shop.Name() || got.Country != "HK" || got.Email != shop.Email {
 			t.Errorf("default sender of an empty book: %+v %v", got, err)
@@ -58,8 +50,8 @@ func TestBook(t *testing.T) {
 		if err := b.Delete(ctx, shop, id); err != nil {
 			t.Fatal(err)
 		}
-		if list, _ := b.List(ctx, shop, addressbook.Sender); len(list) != 0 {
-			t.Errorf("after deleting: %v", list)
+		if list, err := b.List(ctx, shop, addressbook.Sender); err != nil || len(list) != 0 {
+			t.Errorf("after deleting: %v %v", list, err)
 		}
 	})
 }

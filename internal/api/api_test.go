@@ -12,18 +12,15 @@ import (
 
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/metrics"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 var monday = time.Date(2026, 11, 23, 10, 0, 0, 0, catalog.HongKong)
 
 func newMux(t testing.TB) *http.ServeMux {
 	t.Helper()
-	cat, err := catalog.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
 	mux := http.NewServeMux()
-	Register(mux, &Deps{Catalog: cat, Metrics: metrics.New(), Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return monday }})
+	Register(mux, &Deps{Catalog: testenv.Catalog(t), Metrics: metrics.New(), Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return monday }})
 	return mux
 }
 

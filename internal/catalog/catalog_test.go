@@ -9,19 +9,11 @@ import (
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/money"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 // monday is a working day in Hong Kong, mid-morning.
 var monday = time.Date(2026, 11, 23, 10, 0, 0, 0, catalog.HongKong)
-
-func mustCatalog(tb testing.TB) *catalog.Catalog {
-	tb.Helper()
-	c, err := catalog.Default()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return c
-}
 
 func quote(t *testing.T, c *catalog.Catalog, r catalog.QuoteRequest) map[string]catalog.Option {
 	t.Helper()
@@ -41,7 +33,7 @@ func quote(t *testing.T, c *catalog.Catalog, r catalog.QuoteRequest) map[string]
 
 // rule: SVC-1
 func TestServicesOfRuleSVC1(t *testing.T) {
-	c := mustCatalog(t)
+	c := testenv.Catalog(t)
 	want := map[catalog.Group][]string{
 		catalog.Local:    {"LCP", "LRM", "LPL", "LEG"},
 		catalog.NonLocal: {"AEX", "EMS", "ARM", "SRM", "APL", "SPL"},
@@ -70,7 +62,7 @@ func TestServicesOfRuleSVC1(t *testing.T) {
 }
 
 func TestEveryDestinationInEveryLanguage(t *testing.T) {
-	c := mustCatalog(t)
+	c := testenv.Catalog(t)
 	dests := c.Destinations(i18n.English)
 	if len(dests) != 249 {
 		t.Fatalf("%d destinations; ISO 3166-1 has 249", len(dests))
@@ -116,7 +108,7 @@ func TestEveryDestinationInEveryLanguage(t *testing.T) {
 
 // rule: SVC-2
 func TestQuoteListsEveryServiceWithPriceOrReason(t *testing.T) {
-	c := mustCatalog(t)
+	c := testenv.Catalog(t)
 	for _, dest := range []string{"JP", "HK", "MO", "AQ"} {
 		opts, err := c.Quote(catalog.QuoteRequest{Destination: dest, WeightG: 1500, At: monday, Insurance: money.MustParse("100")})
 		if err != nil {
@@ -154,7 +146,7 @@ func TestQuoteListsEveryServiceWithPriceOrReason(t *testing.T) {
 
 // rule: SVC-3
 func TestEExpressDestinationsAreTheFAQList(t *testing.T) {
-	c := mustCatalog(t)
+	c := testenv.Catalog(t)
 	// The FAQ's list, name by name (seeds/000, "What are the destination countries/service areas").
 	faq := "CN IN ID JP KR MO MY PH SG TH AE VN AT BE DK FI FR DE HU LU NL NO PL PT RS ES SE CH TR GB " +
 		"AU NZ CA BR KH IE LV SI ZA IS MX IT SA CL GR PK HR RO MA EG MT LK LT EE LB US"
@@ -162,7 +154,10 @@ func TestEExpressDestinationsAreTheFAQList(t *testing.T) {
 	for _, code := range strings.Fields(faq) {
 		want[code] = true
 	}
-	aex, _ := c.Service("AEX")
+	aex, ok := c.Service("AEX")
+	if !ok {
+		t.Fatal("no AEX in the catalogue")
+	}
 	for _, d := range c.Destinations(i18n.English) {
 		o := quote(t, c, catalog.QuoteRequest{Destination: d.Code, WeightG: 200, Service: "AEX"})["AEX"]
 		if d.Local() {
@@ -179,7 +174,7 @@ func TestEExpressDestinationsAreTheFAQList(t *testing.T) {
 
 // rule: SVC-4
 func TestRegisteredSpeedpostParcelReachNormalDestinations(t *testing.T) {
-	c := mustCatalog(t)
+	c := testenv.Catalog(t)
 	for _, d := range c.Destinations(i18n.English) {
 		if d.Local() || !d.Served {
 			continue
@@ -196,7 +191,7 @@ func TestRegisteredSpeedpostParcelReachNormalDestinations(t *testing.T) {
 }
 
 func TestOneServiceAskedIsAnsweredEvenAcrossTheBorder(t *testing.T) {
-	c := mustCatalog(t)
+	c := testenv.Catalog(t)
 	o := quote(t, c, catalog.QuoteRequest{Destination: "JP", WeightG: 100, Service: "LPL"})["LPL"]
 	if o.Available || o.Reason == nil || o.Reason.Key != "quote.reason.not_to_destination" {
 		t.Errorf("Local Parcel to Japan: %+v", o)
@@ -205,7 +200,7 @@ func TestOneServiceAskedIsAnsweredEvenAcrossTheBorder(t *testing.T) {
 
 // rule: SVC-5
 func TestNoMinimumWeight(t *testing.T) {
-	c := mustCatalog(t)
+	c := testenv.Catalog(t)
 	for _, dest := range []string{"JP", "HK", "US"} {
 		for code, o := range quote(t, c, catalog.QuoteRequest{Destination: dest, WeightG: 1}) {
 			if !o.Available {
@@ -218,7 +213,7 @@ func TestNoMinimumWeight(t *testing.T) {
 // Every published rate of reference/postal-facts.md, quoted exactly: postage + the HK$15.50
 // registration fee for registered mail, by zone, format and weight step.
 func TestPublishedLetterAndPacketRates(t *testing.T) {
-	c := mustCatalog(t)
+	c := testenv.Catalog(t)
 	zoneDest := map[string]string{"MT": "CN", "1": "SG", "2": "JP", "3": "BR"}
 	zones := []string{"MT", "1", "2", "3"}
 	small := &catalog.Dimensions{Length: 200, Width: 100, Height: 3}
@@ -271,7 +266,7 @@ func TestPublishedLetterAndPacketRates(t *testing.T) {
 }
 
 func TestPublishedLocalParcelRates(t *testing.T) {
-	c := mustCatalog(t)
+	c := testenv.Catalog(t)
 	cases := map[int]string{1: "70.00", 1000: "70.00", 3000: "70.00", 3001: "85.00", 4000: "85.00", 5000: "100.00",
 		6000: "120.00", 7000: "140.00", 8000: "155.00", 9000: "165.00", 10000: "175.00", 12000: "180.00",
 		14000: "210.00", 17000: "230.00"}
@@ -292,7 +287,7 @@ func TestPublishedLocalParcelRates(t *testing.T) {
 }
 
 func TestSampleRatesAreMarked(t *testing.T) {
-	c := mustCatalog(t)
+	c := testenv.Catalog(t)
 	for code, o := range quote(t, c, catalog.QuoteRequest{Destination: "JP", WeightG: 400}) {
 		wantSample := code != "ARM" && code != "SRM"
 		if o.PriceSample != wantSample {
@@ -303,7 +298,7 @@ func TestSampleRatesAreMarked(t *testing.T) {
 
 // rule: SVC-9
 func TestWeightAndSizeLimits(t *testing.T) {
-	c := mustCatalog(t)
+	c := testenv.Catalog(t)
 	cases := []struct {
 		name    string
 		req     catalog.QuoteRequest
@@ -344,7 +339,7 @@ func TestWeightAndSizeLimits(t *testing.T) {
 
 // rule: INS-1, INS-2, INS-3, INS-4
 func TestInsurance(t *testing.T) {
-	c := mustCatalog(t)
+	c := testenv.Catalog(t)
 	hk := func(s string) money.Cents { return money.MustParse(s) }
 	o := quote(t, c, catalog.QuoteRequest{Destination: "JP", WeightG: 300, Insurance: hk("5000")})["AEX"]
 	if !o.Insurance.TotalLoss {
@@ -389,7 +384,7 @@ func TestInsurance(t *testing.T) {
 
 // rule: SVC-7
 func TestDeliveryWindowCountsWorkingDays(t *testing.T) {
-	c := mustCatalog(t)
+	c := testenv.Catalog(t)
 	// Posted Saturday 2026-12-19: e-Express+ takes 7 to 14 working days; Sundays, Christmas Day (Fri 25)
 	// and the first weekday after it (Sat 26) do not count.
 	at := time.Date(2026, 12, 19, 9, 0, 0, 0, catalog.HongKong)
@@ -419,7 +414,7 @@ func TestDeliveryWindowCountsWorkingDays(t *testing.T) {
 
 // rule: SVC-8
 func TestLatestPostingTime(t *testing.T) {
-	c := mustCatalog(t)
+	c := testenv.Catalog(t)
 	opts := quote(t, c, catalog.QuoteRequest{Destination: "JP", WeightG: 300})
 	for _, code := range []string{"AEX", "ARM"} {
 		lp := opts[code].Latest
@@ -433,7 +428,7 @@ func TestLatestPostingTime(t *testing.T) {
 }
 
 func TestBadInputNamesTheField(t *testing.T) {
-	c := mustCatalog(t)
+	c := testenv.Catalog(t)
 	cases := []struct {
 		req   catalog.QuoteRequest
 		field string
@@ -473,7 +468,7 @@ func TestBadInputNamesTheField(t *testing.T) {
 }
 
 func BenchmarkQuote(b *testing.B) {
-	c := mustCatalog(b)
+	c := testenv.Catalog(b)
 	req := catalog.QuoteRequest{Destination: "US", WeightG: 450, Dimensions: &catalog.Dimensions{Length: 250, Width: 180, Height: 40},
 		Insurance: money.MustParse("1000"), At: monday}
 	b.ReportAllocs()
@@ -487,7 +482,7 @@ func BenchmarkQuote(b *testing.B) {
 
 // rule: LBL-11
 func TestCN22UpTo300SDR(t *testing.T) {
-	c := mustCatalog(t)
+	c := testenv.Catalog(t)
 	form, threshold := c.CustomsForm(0, "2026-11-23")
 	if form != "CN22" || threshold != money.MustParse("3180.00") {
 		t.Fatalf("threshold %v (%s); want 300 SDR x 10.60 = HK$3,180.00", threshold, form)
@@ -508,7 +503,7 @@ func TestCN22UpTo300SDR(t *testing.T) {
 
 // rule: CTR-1
 func TestOfficesAcceptingECShip(t *testing.T) {
-	cat := mustCatalog(t)
+	cat := testenv.Catalog(t)
 	gpo, ok := cat.Office("GPO")
 	if !ok || !gpo.AcceptsECShip() || gpo.AcceptsBulk() || gpo.Names.ZhHant != "郵政總局" {
 		t.Fatalf("GPO = %+v, %v; want a post office accepting EC-Ship items but not bulk", gpo, ok)

@@ -9,8 +9,8 @@ func TestParseWeight(t *testing.T) {
 			t.Errorf("ParseWeight(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	if got, _ := ParseWeight("1.5", "kg"); got != 1500 {
-		t.Errorf("bare number in kg: %d", got)
+	if got, err := ParseWeight("1.5", "kg"); err != nil || got != 1500 {
+		t.Errorf("bare number in kg: %d, %v", got, err)
 	}
 	for _, in := range []string{"", "heavy", "1.2lb", "-5", "1e9kg", "NaN", "kg", "Inf", "1,2,3"} {
 		if _, err := ParseWeight(in, "g"); err == nil {

@@ -7,12 +7,22 @@ import (
 	"testing"
 )
 
+// mustBox is a box on key, failing the test when key does not make one.
+func mustBox(tb testing.TB, key []byte) *Box {
+	tb.Helper()
+	b, err := New(key)
+	if err != nil {
+		tb.Fatalf("box: %v", err)
+	}
+	return b
+}
+
 func TestSealOpen(t *testing.T) {
 	k1, _, err := Key("", t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	b1, _ := New(k1)
+	b1 := mustBox(t, k1)
 	sealed := b1.Seal("SHOPAPI2026PASSWORD1")
 	if sealed == b1.Seal("SHOPAPI2026PASSWORD1") {
 		t.Error("sealing twice gave the same text: the nonce is not fresh")
@@ -20,8 +30,11 @@ func TestSealOpen(t *testing.T) {
 	if got, err := b1.Open(sealed); err != nil || got != "SHOPAPI2026PASSWORD1" {
 		t.Fatalf("Open = %q, %v", got, err)
 	}
-	k2, _, _ := Key("", t.TempDir())
-	b2, _ := New(k2)
+	k2, _, err := Key("", t.TempDir()) // whether it made the file: a fresh directory, so it did
+	if err != nil {
+		t.Fatal(err)
+	}
+	b2 := mustBox(t, k2)
 	if _, err := b2.Open(sealed); err == nil {
 		t.Error("another key opened the value")
 	}
@@ -36,11 +49,13 @@ func TestKeyFileIsMadeOnceAndKept(t *testing.T) {
 	if err != nil || !made {
 		t.Fatalf("first key: made %v, %v", made, err)
 	}
-	k2, made, _ := Key("", dir)
-	if made || !bytes.Equal(k1, k2) {
-		t.Error("the key file was not reused")
+	k2, made, err := Key("", dir)
+	if err != nil || made || !bytes.Equal(k1, k2) {
+		t.Errorf("the key file was not reused: made %v, %v", made, err)
 	}
-	if fi, _ := os.Stat(filepath.Join(dir, "secret.key")); fi.Mode().Perm() != 0o600 {
+	if fi, err := os.Stat(filepath.Join(dir, "secret.key")); err != nil {
+		t.Errorf("key file: %v", err)
+	} else if fi.Mode().Perm() != 0o600 {
 		t.Errorf("key file mode %v; want 0600", fi.Mode().Perm())
 	}
 	if _, _, err := Key("not base64", dir); err == nil {

@@ -9,16 +9,15 @@ import (
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
-	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/mail"
 	"github.com/ecship/ecship/internal/money"
 	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/s10"
-	"github.com/ecship/ecship/internal/secretbox"
 	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/store"
 	"github.com/ecship/ecship/internal/store/storetest"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 var ctx = context.Background()
@@ -33,23 +32,44 @@ type env struct {
 
 func newEnv(t *testing.T, st *store.Store) *env {
 	t.Helper()
-	cat, err := catalog.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := testenv.Catalog(t)
 	e := &env{st: st, now: time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)}
-	box, _ := secretbox.New(make([]byte, 32))
-	acc := &account.Service{Store: st, Secrets: box, Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return e.now },
-		Mail: &mail.Mailer{Outbox: st, Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return e.now }}}
-	ua, err := acc.CreateUser(ctx, "shopa", "a@example.hk", "harbour-view-8", account.Sender)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ub, _ := acc.CreateUser(ctx, "shopb", "b@example.hk", "harbour-view-8", account.Sender)
+	acc := testenv.Accounts(t, st, func() time.Time { return e.now })
+	acc.Mail = &mail.Mailer{Outbox: st, Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return e.now }}
+	ua := testenv.User(t, acc, "shopa", "a@example.hk", account.Sender)
+	ub := testenv.User(t, acc, "shopb", "b@example.hk", account.Sender)
 	e.a, e.b = shipment.Owner{User: ua, Mode: account.Live}, shipment.Owner{User: ub, Mode: account.Live}
 	e.svc = &shipment.Service{Store: st, Catalog: cat, Now: func() time.Time { return e.now }}
 	e.pay = &payment.Service{Store: st, Now: func() time.Time { return e.now }}
 	return e
+}
+
+// create makes shipments for o (drafts when draft is set), failing the test when that fails.
+func (e *env) create(t testing.TB, o shipment.Owner, draft bool, list ...*shipment.Shipment) {
+	t.Helper()
+	if err := e.svc.Create(ctx, o, list, draft); err != nil {
+		t.Fatalf("create %d shipments: %v", len(list), err)
+	}
+}
+
+// list is the first page of o's shipments that f selects, failing the test when listing fails.
+func (e *env) list(t testing.TB, o shipment.Owner, f shipment.Filter) []*shipment.Shipment {
+	t.Helper()
+	l, _, err := e.svc.List(ctx, o, f) // the cursor to the next page: these lists fit on one
+	if err != nil {
+		t.Fatalf("list %+v: %v", f, err)
+	}
+	return l
+}
+
+// get is o's shipment id, failing the test when it cannot be read.
+func (e *env) get(t testing.TB, o shipment.Owner, id string) *shipment.Shipment {
+	t.Helper()
+	sh, err := e.svc.Get(ctx, o, id)
+	if err != nil {
+		t.Fatalf("get %s: %v", id, err)
+	}
+	return sh
 }
 
 func parcel(to, zip string) *shipment.Shipment {
@@ -93,7 +113,7 @@ func TestCreateNumbersAndIsolates(t *testing.T) {
 		if f := errs.As(err).Fields; len(f) != 1 || f[0].Field != "shipments[1].recipient.postal_code" {
 			t.Errorf("bad batch: %v", err)
 		}
-		all, _, _ := e.svc.List(ctx, e.a, shipment.Filter{Limit: 500})
+		all := e.list(t, e.a, shipment.Filter{Limit: 500})
 		if len(all) != 20 {
 			t.Errorf("%d shipments after refused batches; want 20", len(all))
 		}
@@ -101,7 +121,7 @@ func TestCreateNumbersAndIsolates(t *testing.T) {
 		if _, err := e.svc.Get(ctx, e.b, list[0].ID); errs.CodeOf(err) != errs.NotFound {
 			t.Errorf("B reads A's shipment: %v", err)
 		}
-		if l, _, _ := e.svc.List(ctx, e.b, shipment.Filter{}); len(l) != 0 {
+		if l := e.list(t, e.b, shipment.Filter{}); len(l) != 0 {
 			t.Errorf("B lists %d of A's", len(l))
 		}
 		if _, err := e.svc.Get(ctx, shipment.Owner{User: e.a.User, Mode: account.Test}, list[0].ID); errs.CodeOf(err) != errs.NotFound {
@@ -122,28 +142,28 @@ func TestListSearchPageAndHistoryWindow(t *testing.T) {
 		e := newEnv(t, st)
 		old := parcel("US", "90210")
 		e.now = e.now.AddDate(0, -7, 0)
-		e.svc.Create(ctx, e.a, []*shipment.Shipment{old}, false)
+		e.create(t, e.a, false, old)
 		e.now = e.now.AddDate(0, 7, 0)
 		for i := range 7 {
 			e.now = e.now.Add(time.Minute)
-			e.svc.Create(ctx, e.a, []*shipment.Shipment{parcel("US", fmt.Sprintf("1%04d", i))}, false)
+			e.create(t, e.a, false, parcel("US", fmt.Sprintf("1%04d", i)))
 		}
 		draft := &shipment.Shipment{Service: "ARM", Recipient: shipment.Address{Name: "Taro", Country: "JP"}}
-		e.svc.Create(ctx, e.a, []*shipment.Shipment{draft}, true)
-		l, _, _ := e.svc.List(ctx, e.a, shipment.Filter{Limit: 100})
+		e.create(t, e.a, true, draft)
+		l := e.list(t, e.a, shipment.Filter{Limit: 100})
 		if len(l) != 8 {
 			t.Errorf("%d listed; want 8 (the 7-month-old one is past the 6-month history)", len(l))
 		}
-		l, _, _ = e.svc.List(ctx, e.a, shipment.Filter{Statuses: []shipment.Status{shipment.Incomplete}})
+		l = e.list(t, e.a, shipment.Filter{Statuses: []shipment.Status{shipment.Incomplete}})
 		if len(l) != 1 || l[0].ID != draft.ID {
 			t.Errorf("incomplete list: %d", len(l))
 		}
-		l, _, _ = e.svc.List(ctx, e.a, shipment.Filter{Search: "jane doe 10003"})
+		l = e.list(t, e.a, shipment.Filter{Search: "jane doe 10003"})
 		if len(l) != 1 {
 			t.Errorf("search by recipient: %d", len(l))
 		}
-		all, _, _ := e.svc.List(ctx, e.a, shipment.Filter{Statuses: []shipment.Status{shipment.Ready}})
-		l, _, _ = e.svc.List(ctx, e.a, shipment.Filter{Search: strings.ToLower(all[3].ItemNo[2:11])})
+		all := e.list(t, e.a, shipment.Filter{Statuses: []shipment.Status{shipment.Ready}})
+		l = e.list(t, e.a, shipment.Filter{Search: strings.ToLower(all[3].ItemNo[2:11])})
 		if len(l) != 1 || l[0].ID != all[3].ID {
 			t.Errorf("search by part of the item number: %d", len(l))
 		}
@@ -171,14 +191,14 @@ func TestPrintedLabelsAreNoLongerTheSendersToEdit(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
 		sh := parcel("US", "10118")
-		e.svc.Create(ctx, e.a, []*shipment.Shipment{sh}, false)
+		e.create(t, e.a, false, sh)
 		if _, err := e.svc.Printable(ctx, e.a, []string{sh.ID}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := e.svc.Update(ctx, e.a, sh.ID, parcel("US", "90210"), false); err != nil {
 			t.Errorf("a previewed label is still editable: %v", err)
 		}
-		before, _ := e.svc.Get(ctx, e.a, sh.ID) // an edit that read the label before it was printed
+		before := e.get(t, e.a, sh.ID) // an edit that read the label before it was printed
 		if _, err := e.svc.Print(ctx, e.a, []string{sh.ID}); err != nil {
 			t.Fatal(err)
 		}
@@ -190,7 +210,7 @@ func TestPrintedLabelsAreNoLongerTheSendersToEdit(t *testing.T) {
 		if errs.As(err).Message.Key != "shipment.printed" {
 			t.Errorf("editing a printed label: %v", err)
 		}
-		got, _ := e.svc.Get(ctx, e.a, sh.ID)
+		got := e.get(t, e.a, sh.ID)
 		if got.PrintedAt == nil || got.Editable() || got.Recipient.PostalCode != "90210-" && got.Recipient.PostalCode != "90210" {
 			t.Errorf("after printing: printed %v editable %v zip %s", got.PrintedAt, got.Editable(), got.Recipient.PostalCode)
 		}
@@ -208,7 +228,7 @@ func TestEditCopyDeleteCancel(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
 		sh := parcel("US", "10118")
-		e.svc.Create(ctx, e.a, []*shipment.Shipment{sh}, false)
+		e.create(t, e.a, false, sh)
 		next := parcel("US", "90210")
 		got, err := e.svc.Update(ctx, e.a, sh.ID, next, false)
 		if err != nil || got.USExchange != shipment.ExchangeOthers || got.ItemNo != sh.ItemNo || !got.ExpiresAt.Equal(*sh.ExpiresAt) {
@@ -257,14 +277,9 @@ func TestEditCopyDeleteCancel(t *testing.T) {
 func BenchmarkCreate20(b *testing.B) {
 	dsn := storetest.DSNs(b)["sqlite"]
 	st := storetest.Open(b, dsn)
-	cat, _ := catalog.Default()
+	cat := testenv.Catalog(b)
 	now := time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)
-	box, _ := secretbox.New(make([]byte, 32))
-	acc := &account.Service{Store: st, Secrets: box, Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}
-	u, err := acc.CreateUser(ctx, "bench", "bench@example.hk", "harbour-view-8", account.Sender)
-	if err != nil {
-		b.Fatal(err)
-	}
+	u := testenv.User(b, testenv.Accounts(b, st, func() time.Time { return now }), "bench", "bench@example.hk", account.Sender)
 	svc := &shipment.Service{Store: st, Catalog: cat, Now: func() time.Time { return now }}
 	o := shipment.Owner{User: u, Mode: account.Live}
 	for b.Loop() {

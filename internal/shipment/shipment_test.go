@@ -9,18 +9,10 @@ import (
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/money"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 var monday = time.Date(2026, 11, 23, 10, 0, 0, 0, catalog.HongKong)
-
-func cat(t testing.TB) *catalog.Catalog {
-	t.Helper()
-	c, err := catalog.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 // scarf is the example: 450 g of silk scarves by e-Express+ to New York.
 func scarf() *Shipment {
@@ -44,7 +36,7 @@ func fieldsOf(err error) string {
 // rule: LBL-5, LBL-7, LBL-11, LBL-12
 func TestPrepareReadyLabel(t *testing.T) {
 	s := scarf()
-	if err := Prepare(cat(t), s, monday, false); err != nil {
+	if err := Prepare(testenv.Catalog(t), s, monday, false); err != nil {
 		t.Fatalf("the example shipment is refused: %v", fieldsOf(err))
 	}
 	if s.Status != Ready || s.USExchange != ExchangeJFK || s.CustomsForm != "CN22" || s.Format != "e_express" {
@@ -63,14 +55,14 @@ func TestPrepareReadyLabel(t *testing.T) {
 	s = scarf()
 	s.Contents.Items[0].Value = money.MustParse("3180.01")
 	s.Insurance = 0
-	Prepare(cat(t), s, monday, false)
+	Prepare(testenv.Catalog(t), s, monday, false)
 	if s.CustomsForm != "CN23" {
 		t.Errorf("HK$3,180.01 of contents: %s; want CN23", s.CustomsForm)
 	}
 	// A Los Angeles ZIP goes to the others.
 	s = scarf()
 	s.Recipient.PostalCode = "90210-1234"
-	Prepare(cat(t), s, monday, false)
+	Prepare(testenv.Catalog(t), s, monday, false)
 	if s.USExchange != ExchangeOthers {
 		t.Errorf("90210: %s", s.USExchange)
 	}
@@ -117,7 +109,7 @@ func TestChecksNameTheField(t *testing.T) {
 	for _, tc := range cases {
 		s := scarf()
 		tc.edit(s)
-		err := Prepare(cat(t), s, monday, false)
+		err := Prepare(testenv.Catalog(t), s, monday, false)
 		if got := fieldsOf(err); got != tc.want {
 			t.Errorf("%s: %q; want %q", tc.name, got, tc.want)
 		}
@@ -126,7 +118,7 @@ func TestChecksNameTheField(t *testing.T) {
 	s := scarf()
 	s.Contents.Items = append(s.Contents.Items, Article{Description: "Card", Quantity: 1, WeightG: 10, Value: 1000, Currency: "HKD", HSCode: "490900", Origin: "HK"},
 		Article{Description: "Fan", Quantity: 1, WeightG: 20, Value: 1000, Currency: "HKD", HSCode: "12345", Origin: "HK"})
-	if got := fieldsOf(Prepare(cat(t), s, monday, false)); got != "contents.items[2].hs_code=shipment.contents.hs_format" {
+	if got := fieldsOf(Prepare(testenv.Catalog(t), s, monday, false)); got != "contents.items[2].hs_code=shipment.contents.hs_format" {
 		t.Errorf("third article: %q", got)
 	}
 }
@@ -137,7 +129,7 @@ func TestNormalizeDropsControlCharacters(t *testing.T) {
 	s.Recipient.Name = "Jane\x00 Doe\r\n"
 	s.Recipient.Lines = []string{"1 Main\tSt", "\x07"}
 	s.Contents.Items[0].Description = "Silk\nscarf"
-	if err := Prepare(cat(t), s, monday, false); err != nil {
+	if err := Prepare(testenv.Catalog(t), s, monday, false); err != nil {
 		t.Fatal(err)
 	}
 	if s.Recipient.Name != "Jane Doe" || len(s.Recipient.Lines) != 1 || s.Recipient.Lines[0] != "1 Main St" || s.Contents.Items[0].Description != "Silk scarf" {
@@ -148,7 +140,7 @@ func TestNormalizeDropsControlCharacters(t *testing.T) {
 // rule: LBL-6
 func TestDraftsAreKeptIncomplete(t *testing.T) {
 	s := &Shipment{Service: "ARM", Recipient: Address{Name: "Taro", Country: "JP"}}
-	if err := Prepare(cat(t), s, monday, true); err != nil {
+	if err := Prepare(testenv.Catalog(t), s, monday, true); err != nil {
 		t.Fatal(err)
 	}
 	if s.Status != Incomplete || len(s.Problems) == 0 || s.ExpiresAt != nil {
@@ -159,7 +151,7 @@ func TestDraftsAreKeptIncomplete(t *testing.T) {
 	}
 	// Saving it again later does not move the date: it counts from the first save.
 	first := *s.DeleteAfter
-	Prepare(cat(t), s, monday.Add(30*24*time.Hour), true)
+	Prepare(testenv.Catalog(t), s, monday.Add(30*24*time.Hour), true)
 	if !s.DeleteAfter.Equal(first) {
 		t.Errorf("delete date moved to %v", s.DeleteAfter)
 	}
@@ -183,7 +175,7 @@ func TestAtMostTwentyPerCountry(t *testing.T) {
 // rule: LBL-5
 func TestExpiredLabelsCannotBePaidOrCancelled(t *testing.T) {
 	s := scarf()
-	Prepare(cat(t), s, monday, false)
+	Prepare(testenv.Catalog(t), s, monday, false)
 	later := monday.Add(91 * 24 * time.Hour)
 	if err := CheckPayable(s, monday); err != nil {
 		t.Errorf("fresh label not payable: %v", err)
@@ -207,7 +199,7 @@ func TestLocalShipmentNeedsNoCustoms(t *testing.T) {
 	s := &Shipment{Service: "LPL", WeightG: 2500,
 		Sender:    Address{Name: "陳大文", Lines: []string{"8 Nathan Road"}, Country: "HK", Phone: "91234567"},
 		Recipient: Address{Name: "李小明", Lines: []string{"香港中環皇后大道中 1 號"}, Country: "HK"}}
-	if err := Prepare(cat(t), s, monday, false); err != nil {
+	if err := Prepare(testenv.Catalog(t), s, monday, false); err != nil {
 		t.Fatalf("local parcel: %v", fieldsOf(err))
 	}
 	if s.CustomsForm != "" || s.Total != money.MustParse("70.00") {
@@ -240,7 +232,7 @@ func TestLatePostingForTwentyOrMore(t *testing.T) {
 		{append(many("AEX", 10), many("ARM", 10)...), at(17, 0), ""},
 	}
 	for i, tc := range cases {
-		if got := strings.Join(LatePosting(cat(t), tc.list, tc.now), ","); got != tc.want {
+		if got := strings.Join(LatePosting(testenv.Catalog(t), tc.list, tc.now), ","); got != tc.want {
 			t.Errorf("case %d: %q; want %q", i, got, tc.want)
 		}
 	}

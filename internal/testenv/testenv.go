@@ -1,5 +1,7 @@
-// Package testenv holds what the tests of several packages share: a clock they set, and the one
-// rule for tools a test needs (fail in CI, skip elsewhere).
+// Package testenv holds what the tests of several packages share: a clock they set, the one rule
+// for tools a test needs (fail in CI, skip elsewhere), the set-up their services start from (the
+// catalogue, a secret box, an account service and its users) and a reader of whole tables. The
+// databases themselves are opened by internal/store/storetest.
 package testenv
 
 import (

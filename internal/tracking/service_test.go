@@ -8,18 +8,16 @@ import (
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/store"
 	"github.com/ecship/ecship/internal/store/storetest"
+	"github.com/ecship/ecship/internal/testenv"
 	"github.com/ecship/ecship/internal/tracking"
 )
 
 var ctx = context.Background()
 
 func service(t testing.TB, st tracking.Store) *tracking.Service {
-	cat, err := catalog.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Helper()
 	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
-	return &tracking.Service{Store: st, Catalog: cat, Now: func() time.Time { return now }}
+	return &tracking.Service{Store: st, Catalog: testenv.Catalog(t), Now: func() time.Time { return now }}
 }
 
 func TestCheckNamesEachField(t *testing.T) {
@@ -80,14 +78,19 @@ func TestMilestonesOutOfOrderAndDuplicates(t *testing.T) {
 		if err != nil || added != 3 {
 			t.Fatalf("first file: %d added, %v", added, err)
 		}
-		items, _ := s.Lookup(ctx, []string{"EE123456785HK", "RR000000015HK"})
+		items, err := s.Lookup(ctx, []string{"EE123456785HK", "RR000000015HK"})
+		if err != nil {
+			t.Fatalf("lookup: %v", err)
+		}
 		if m := items[0].Milestone(); m != "delivered" {
 			t.Errorf("after EMI, EMA, EMC arrive in that order the milestone is %q; want delivered (time order)", m)
 		}
 		if added, err = s.Record(ctx, append(events[3:], events[0])); err != nil || added != 2 {
 			t.Fatalf("second file with two repeats: %d added, %v; want 2", added, err)
 		}
-		items, _ = s.Lookup(ctx, []string{"EE123456785HK", "RR000000015HK"})
+		if items, err = s.Lookup(ctx, []string{"EE123456785HK", "RR000000015HK"}); err != nil {
+			t.Fatalf("lookup: %v", err)
+		}
 		var got []string
 		for _, e := range items[0].Events {
 			got = append(got, e.Code)

@@ -12,17 +12,14 @@ import (
 
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/metrics"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 var monday = time.Date(2026, 11, 23, 10, 0, 0, 0, catalog.HongKong)
 
 func newPortal(t testing.TB) http.Handler {
 	t.Helper()
-	cat, err := catalog.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := New(&Deps{Catalog: cat, Metrics: metrics.New(), Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return monday }})
+	p, err := New(&Deps{Catalog: testenv.Catalog(t), Metrics: metrics.New(), Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return monday }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +36,10 @@ func get(t testing.TB, h http.Handler, url string, hdr ...string) (*http.Respons
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	b, _ := io.ReadAll(rec.Result().Body)
+	b, err := io.ReadAll(rec.Result().Body)
+	if err != nil {
+		t.Fatalf("GET %s: reading the body: %v", url, err)
+	}
 	return rec.Result(), string(b)
 }
 
