@@ -11,7 +11,6 @@ import (
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/api"
-	"github.com/ecship/ecship/internal/app"
 	"github.com/ecship/ecship/internal/batch"
 	"github.com/ecship/ecship/internal/config"
 	"github.com/ecship/ecship/internal/i18n"
@@ -20,10 +19,10 @@ import (
 
 // batchCmd is `ecship batch upload FILE --user EMAIL`: prepare labels from a spreadsheet, with a
 // progress bar on stderr and the result as JSON (the API's shape) on stdout.
-func batchCmd(ctx context.Context, env *Env, args []string) int {
+func batchCmd(ctx context.Context, env *Env, args []string) error {
+	const name = "batch upload"
 	if len(args) == 0 || args[0] != "upload" {
-		fmt.Fprintln(env.Stderr, "usage: ecship batch upload FILE --user EMAIL [--mode test|live] [--encoding E] [--sheet NAME]")
-		return ExitUsage
+		return &usageError{msg: "usage: ecship batch upload FILE --user EMAIL [--mode test|live] [--encoding E] [--sheet NAME]"}
 	}
 	args = args[1:]
 	var file string
@@ -31,40 +30,35 @@ func batchCmd(ctx context.Context, env *Env, args []string) int {
 		file, args = args[0], args[1:]
 	}
 	var user, modeText, encoding, sheet string
-	cfg, ok, code := loadConfig(env, "batch upload", "FILE --user EMAIL [--mode test|live] [--encoding E] [--sheet NAME]", args, func(c *config.Config, fs *flag.FlagSet) {
+	cfg, err := loadConfig(env, name, "FILE --user EMAIL [--mode test|live] [--encoding E] [--sheet NAME]", args, func(c *config.Config, fs *flag.FlagSet) {
 		c.DBFlags(fs)
 		fs.StringVar(&user, "user", "", "the sender's email or login name")
 		fs.StringVar(&modeText, "mode", "live", "test or live data")
 		fs.StringVar(&encoding, "encoding", "", "utf-8, utf-16, big5 or gb18030 (default: detect)")
 		fs.StringVar(&sheet, "sheet", "", "the Excel sheet (default: the first)")
 	})
-	if !ok {
-		return code
+	if err != nil {
+		return err
 	}
 	if file == "" {
-		fmt.Fprintln(env.Stderr, "ecship batch upload: name the FILE")
-		return ExitUsage
+		return usagef("ecship %s: name the FILE", name)
 	}
-	mode, okMode := account.ParseMode(modeText)
-	if !okMode {
-		fmt.Fprintln(env.Stderr, "ecship batch upload: --mode: test or live")
-		return ExitUsage
+	mode, ok := account.ParseMode(modeText)
+	if !ok {
+		return badFlag(name, "--mode", "test or live")
 	}
 	data, err := os.ReadFile(file)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "ecship batch upload: %v\n", err)
-		return ExitUsage
+		return usagef("ecship %s: %w", name, err)
 	}
-	a, err := app.New(ctx, cfg, newLogger(env.Stderr, cfg))
+	a, err := openApp(ctx, env, name, cfg)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "ecship batch upload: %v\n", err)
-		return ExitError
+		return err
 	}
 	defer a.Close()
 	u, err := a.Store.UserByLogin(ctx, user)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "ecship batch upload: --user: no user %q\n", user)
-		return ExitUsage
+		return badFlag(name, "--user", fmt.Sprintf("no user %q", user))
 	}
 	a.Batches.Progress = func(_ string, done, total int) { progressBar(env, done, total) }
 	o := shipment.Owner{User: u, Mode: mode}
@@ -73,8 +67,8 @@ func batchCmd(ctx context.Context, env *Env, args []string) int {
 		err = a.Batches.Process(ctx, o, b)
 	}
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "\necship batch upload: %v\n", err)
-		return ExitError
+		fmt.Fprintln(env.Stderr) // ends the progress bar's line
+		return failed(name, err)
 	}
 	if existing {
 		fmt.Fprintln(env.Stderr, "this file was uploaded before: its batch is shown, nothing was created again")
@@ -85,9 +79,10 @@ func batchCmd(ctx context.Context, env *Env, args []string) int {
 	enc.SetEscapeHTML(false)
 	enc.Encode(api.BatchJSON(b, i18n.English))
 	if b.Status != batch.Done {
-		return ExitUsage
+		// The batch's errors are in the result on stdout.
+		return &usageError{err: fmt.Errorf("batch %s is %s", b.ID, b.Status)}
 	}
-	return ExitOK
+	return nil
 }
 
 // progressBar draws "[#####.....] 250/500 rows" on one line of stderr.

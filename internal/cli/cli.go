@@ -22,6 +22,60 @@ const (
 	ExitUsage = 2 // the command line or its input is wrong
 )
 
+// usageError is a mistake in the command line or its input. Main says msg, which may run over
+// several lines; an empty msg was said already (the flag package says its own errors).
+type usageError struct {
+	msg string
+	err error // the cause, if any
+}
+
+func (e *usageError) Error() string {
+	if e.msg == "" && e.err != nil {
+		return e.err.Error()
+	}
+	return e.msg
+}
+
+func (e *usageError) Unwrap() error { return e.err }
+
+// usagef makes a usage error of a message as fmt.Errorf would (%w keeps the cause).
+func usagef(format string, args ...any) error {
+	err := fmt.Errorf(format, args...)
+	return &usageError{msg: err.Error(), err: errors.Unwrap(err)}
+}
+
+// errProblems ends a command that listed the problems it found on stdout.
+var errProblems = errors.New("problems found")
+
+// failed is err as the failure of the command name: "ecship NAME: ERR", exit 1.
+func failed(name string, err error) error {
+	return fmt.Errorf("ecship %s: %w", name, err)
+}
+
+// exitCode says a command's error on w, unless it was said already, and answers the exit code for it:
+//
+//   - nil: 0;
+//   - flag.ErrHelp: the help was asked for, and said: 0;
+//   - *usageError: the command line or its input is wrong: 2;
+//   - errProblems: the command listed the problems it found on stdout: 1, nothing more said;
+//   - any other error: 1. Its text is the whole message, "ecship COMMAND: ..." (failed).
+func exitCode(w io.Writer, err error) int {
+	var usageErr *usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return ExitOK
+	case errors.As(err, &usageErr):
+		if usageErr.msg != "" {
+			fmt.Fprintln(w, usageErr.msg)
+		}
+		return ExitUsage
+	case errors.Is(err, errProblems):
+		return ExitError
+	}
+	fmt.Fprintln(w, err)
+	return ExitError
+}
+
 // Env is what a command runs with: its streams and environment.
 type Env struct {
 	Stdout, Stderr io.Writer
@@ -30,7 +84,7 @@ type Env struct {
 
 type command struct {
 	name, summary string
-	run           func(ctx context.Context, env *Env, args []string) int
+	run           func(ctx context.Context, env *Env, args []string) error
 }
 
 var commands []command
@@ -62,7 +116,7 @@ func Main(ctx context.Context, args []string, env *Env) int {
 	if env.Getenv == nil {
 		env.Getenv = os.Getenv
 	}
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 || isHelp(args[0]) {
 		usage(env.Stderr)
 		if len(args) == 0 {
 			return ExitUsage
@@ -71,13 +125,16 @@ func Main(ctx context.Context, args []string, env *Env) int {
 	}
 	for _, c := range commands {
 		if c.name == args[0] {
-			return c.run(ctx, env, args[1:])
+			return exitCode(env.Stderr, c.run(ctx, env, args[1:]))
 		}
 	}
 	fmt.Fprintf(env.Stderr, "ecship: unknown command %q\n\n", args[0])
 	usage(env.Stderr)
 	return ExitUsage
 }
+
+// isHelp says whether arg, in the place of a command or verb, asks for help.
+func isHelp(arg string) bool { return arg == "-h" || arg == "--help" || arg == "help" }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: ecship COMMAND [flags]\n\ncommands:")
@@ -98,38 +155,36 @@ func flags(env *Env, name, usage string) *flag.FlagSet {
 	return fs
 }
 
-// parse parses flags; the int is the exit code to return when parsing ended the command.
-func parse(fs *flag.FlagSet, args []string) (bool, int) {
+// parse parses flags and checks that nothing else was given. The flag package says its own errors
+// and help.
+func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return false, ExitOK
+			return err
 		}
-		return false, ExitUsage
+		return &usageError{err: err}
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		return false, ExitUsage
+		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
 	}
-	return true, 0
+	return nil
 }
 
 // loadConfig reads the environment, lets the flags added by add override it, and checks the result.
-func loadConfig(env *Env, name, usageText string, args []string, add func(*config.Config, *flag.FlagSet)) (config.Config, bool, int) {
+func loadConfig(env *Env, name, usageText string, args []string, add func(*config.Config, *flag.FlagSet)) (config.Config, error) {
 	cfg, err := config.FromEnv(env.Getenv)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "ecship %s: %v\n", name, err)
-		return cfg, false, ExitUsage
+		return cfg, usagef("ecship %s: %w", name, err)
 	}
 	fs := flags(env, name, usageText)
 	add(&cfg, fs)
-	if ok, code := parse(fs, args); !ok {
-		return cfg, false, code
+	if err := parse(fs, args); err != nil {
+		return cfg, err
 	}
 	if err := cfg.Finish(); err != nil {
-		fmt.Fprintf(env.Stderr, "ecship %s: %v\n", name, err)
-		return cfg, false, ExitUsage
+		return cfg, usagef("ecship %s: %w", name, err)
 	}
-	return cfg, true, 0
+	return cfg, nil
 }
 
 func newLogger(w io.Writer, cfg config.Config) *slog.Logger {
@@ -140,9 +195,9 @@ func newLogger(w io.Writer, cfg config.Config) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-func version(_ context.Context, env *Env, _ []string) int {
+func version(_ context.Context, env *Env, _ []string) error {
 	fmt.Fprintln(env.Stdout, "ecship", Version)
-	return ExitOK
+	return nil
 }
 
 func hongKong() *time.Location { return catalog.HongKong }

@@ -20,38 +20,41 @@ const progressEvery = 1000
 
 // legacyImport imports legacy member accounts from a CSV file: all of them, or none when any row is
 // wrong.
-func legacyImport(ctx context.Context, env *Env, args []string) int {
+func legacyImport(ctx context.Context, env *Env, args []string) error {
 	const name = "legacy import"
-	cfg, path, pr, code := csvFileArg(env, name, legacyImportUsage, account.LegacyColumns, args)
-	if pr == nil {
-		return code
+	cfg, path, pr, err := csvFileArg(env, name, legacyImportUsage, account.LegacyColumns, args)
+	if err != nil {
+		return err
 	}
 	defer pr.Close()
 	accounts, bad, err := account.ParseLegacyCSV(pr)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "ecship %s: %s: %v\n", name, path, err)
-		return ExitUsage
+		return usagef("ecship %s: %s: %w", name, path, err)
 	}
 	if len(bad) > 0 {
-		for _, e := range bad {
-			fmt.Fprintln(env.Stderr, e.Error())
-		}
-		fmt.Fprintf(env.Stderr, "ecship %s: %s: %d problems: nothing imported\n", name, path, len(bad))
-		return ExitUsage
+		return badRows(bad, fmt.Sprintf("ecship %s: %s: %d problems: nothing imported", name, path, len(bad)))
 	}
 	fmt.Fprintf(env.Stderr, "ecship %s: %d rows read, all valid: importing\n", name, len(accounts))
-	a, ok := openApp(ctx, env, name, cfg)
-	if !ok {
-		return ExitError
+	a, err := openApp(ctx, env, name, cfg)
+	if err != nil {
+		return err
 	}
 	defer a.Close()
 	added, updated, err := a.Store.ImportLegacy(ctx, accounts)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "ecship %s: %v: nothing imported\n", name, err)
-		return ExitError
+		return fmt.Errorf("ecship %s: %w: nothing imported", name, err)
 	}
 	fmt.Fprintf(env.Stdout, "imported: %d added, %d updated\n", added, updated)
-	return ExitOK
+	return nil
+}
+
+// badRows is the usage error of a file with wrong rows: a line for each, then what it means.
+func badRows[E error](bad []E, conclusion string) error {
+	lines := make([]string, 0, len(bad)+1)
+	for _, e := range bad {
+		lines = append(lines, e.Error())
+	}
+	return &usageError{msg: strings.Join(append(lines, conclusion), "\n")}
 }
 
 // positional takes the arguments that are neither flags nor flag values out of args, so that a FILE
@@ -106,24 +109,22 @@ func (p *progressReader) Read(b []byte) (int, error) {
 }
 
 // csvFileArg reads the flags and the one CSV file argument of an import command and opens the file,
-// read with progress lines on stderr every progressEvery rows. With a problem it says what and
-// answers a nil reader and the exit code.
-func csvFileArg(env *Env, name, usage string, columns []string, args []string) (config.Config, string, *progressReader, int) {
+// read with progress lines on stderr every progressEvery rows. Without an error the caller closes
+// the reader.
+func csvFileArg(env *Env, name, usage string, columns []string, args []string) (config.Config, string, *progressReader, error) {
 	flagArgs, files := positional(args, "db", "data")
-	cfg, ok, code := loadConfig(env, name, usage+" [--db DSN] [--data DIR]", flagArgs,
+	cfg, err := loadConfig(env, name, usage+" [--db DSN] [--data DIR]", flagArgs,
 		func(c *config.Config, fs *flag.FlagSet) { c.DBFlags(fs) })
-	if !ok {
-		return cfg, "", nil, code
+	if err != nil {
+		return cfg, "", nil, err
 	}
 	if len(files) != 1 {
-		fmt.Fprintf(env.Stderr, "usage: ecship %s %s\n\nThe CSV file has a header row naming the columns %s.\n", name, usage, strings.Join(columns, ","))
-		return cfg, "", nil, ExitUsage
+		return cfg, "", nil, usagef("usage: ecship %s %s\n\nThe CSV file has a header row naming the columns %s.", name, usage, strings.Join(columns, ","))
 	}
 	path := files[0]
 	f, err := os.Open(path)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "ecship %s: %v\n", name, err)
-		return cfg, "", nil, ExitUsage
+		return cfg, "", nil, usagef("ecship %s: %w", name, err)
 	}
-	return cfg, path, &progressReader{r: f, closer: f, report: func(rows int) { fmt.Fprintf(env.Stderr, "ecship %s: %d rows read\n", name, rows) }}, ExitOK
+	return cfg, path, &progressReader{r: f, closer: f, report: func(rows int) { fmt.Fprintf(env.Stderr, "ecship %s: %d rows read\n", name, rows) }}, nil
 }

@@ -6,67 +6,62 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ecship/ecship/internal/app"
 	"github.com/ecship/ecship/internal/config"
 	"github.com/ecship/ecship/internal/payment"
 )
 
 // settle runs the card settlement now: `ecship settle [--at RFC3339]` captures the payments
 // authorised before the 20:00 Hong Kong cut-off in force at --at (default now).
-func settle(ctx context.Context, env *Env, args []string) int {
+func settle(ctx context.Context, env *Env, args []string) error {
+	const name = "settle"
 	var at string
-	cfg, ok, code := loadConfig(env, "settle", "[--at RFC3339]", args, func(c *config.Config, fs *flag.FlagSet) {
+	cfg, err := loadConfig(env, name, "[--at RFC3339]", args, func(c *config.Config, fs *flag.FlagSet) {
 		c.DBFlags(fs)
 		fs.StringVar(&at, "at", "", "settle as at this time (RFC 3339, e.g. 2026-11-23T20:00:00+08:00); default now")
 	})
-	if !ok {
-		return code
+	if err != nil {
+		return err
 	}
 	when := time.Now()
 	if at != "" {
 		t, err := time.Parse(time.RFC3339, at)
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "ecship settle: --at: %q is not a time like 2026-11-23T20:00:00+08:00\n", at)
-			return ExitUsage
+			return badFlag(name, "--at", fmt.Sprintf("%q is not a time like 2026-11-23T20:00:00+08:00", at))
 		}
 		when = t
 	}
-	a, err := app.New(ctx, cfg, newLogger(env.Stderr, cfg))
+	a, err := openApp(ctx, env, name, cfg)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "ecship settle: %v\n", err)
-		return ExitError
+		return err
 	}
 	defer a.Close()
 	captured, voided, total, err := a.Payments.Settle(ctx, when)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "ecship settle: %v\n", err)
-		return ExitError
+		return failed(name, err)
 	}
 	fmt.Fprintf(env.Stdout, "settled up to %s: %d captured (HK$%s), %d voided\n",
 		payment.Cutoff(when, hongKong()).Format(time.RFC3339), captured, total.Display(), voided)
-	return ExitOK
+	return nil
 }
 
 // ledgerCmd is `ecship ledger check`: every transaction balances, and the books match the gateway's.
-func ledgerCmd(ctx context.Context, env *Env, args []string) int {
+func ledgerCmd(ctx context.Context, env *Env, args []string) error {
+	const name = "ledger check"
 	if len(args) == 0 || args[0] != "check" {
-		fmt.Fprintln(env.Stderr, "usage: ecship ledger check")
-		return ExitUsage
+		return &usageError{msg: "usage: ecship ledger check"}
 	}
-	cfg, ok, code := loadConfig(env, "ledger check", "", args[1:], func(c *config.Config, fs *flag.FlagSet) { c.DBFlags(fs) })
-	if !ok {
-		return code
-	}
-	a, err := app.New(ctx, cfg, newLogger(env.Stderr, cfg))
+	cfg, err := loadConfig(env, name, "", args[1:], func(c *config.Config, fs *flag.FlagSet) { c.DBFlags(fs) })
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "ecship ledger check: %v\n", err)
-		return ExitError
+		return err
+	}
+	a, err := openApp(ctx, env, name, cfg)
+	if err != nil {
+		return err
 	}
 	defer a.Close()
 	report, err := a.LedgerCheck(ctx)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "ecship ledger check: %v\n", err)
-		return ExitError
+		return failed(name, err)
 	}
 	for _, line := range report.Lines {
 		fmt.Fprintln(env.Stdout, line)
@@ -75,8 +70,8 @@ func ledgerCmd(ctx context.Context, env *Env, args []string) int {
 		for _, p := range report.Problems {
 			fmt.Fprintln(env.Stdout, "PROBLEM:", p)
 		}
-		return ExitError
+		return errProblems
 	}
 	fmt.Fprintln(env.Stdout, "the books balance and match the gateway")
-	return ExitOK
+	return nil
 }

@@ -19,10 +19,11 @@ import (
 	"github.com/ecship/ecship/internal/store"
 )
 
-func quote(ctx context.Context, env *Env, args []string) int {
+func quote(ctx context.Context, env *Env, args []string) error {
+	const name = "quote"
 	var to, weight, size, insure, service, format, date, lang string
 	var asJSON bool
-	cfg, ok, code := loadConfig(env, "quote", "--to CC --weight 1.2kg [--size LxWxHmm] [--insure HKD] [--json]", args,
+	cfg, err := loadConfig(env, name, "--to CC --weight 1.2kg [--size LxWxHmm] [--insure HKD] [--json]", args,
 		func(c *config.Config, fs *flag.FlagSet) {
 			c.DBFlags(fs)
 			fs.StringVar(&to, "to", "", "destination: ISO code (JP), Hongkong Post code or name")
@@ -35,8 +36,8 @@ func quote(ctx context.Context, env *Env, args []string) int {
 			fs.StringVar(&lang, "lang", "", "language: en, zh-Hant or zh-Hans (default from LANG)")
 			fs.BoolVar(&asJSON, "json", false, "print JSON, as POST /api/v1/quotes answers")
 		})
-	if !ok {
-		return code
+	if err != nil {
+		return err
 	}
 	l, found := i18n.Parse(lang)
 	if !found {
@@ -44,8 +45,7 @@ func quote(ctx context.Context, env *Env, args []string) int {
 	}
 	cat, err := catalog.Default()
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "ecship quote: %v\n", err)
-		return ExitError
+		return failed(name, err)
 	}
 	if err := loadWeather(ctx, cfg, cat); err != nil {
 		fmt.Fprintf(env.Stderr, "ecship quote: weather days not read (%v): delivery dates count Sundays and holidays only\n", err)
@@ -88,19 +88,16 @@ func quote(ctx context.Context, env *Env, args []string) int {
 	}
 	if len(fe) > 0 {
 		flagOf := map[string]string{"destination": "--to", "weight_g": "--weight", "insurance_value": "--insure", "service": "--service", "format": "--format", "date": "--date"}
-		for _, f := range fe.First() {
-			name := flagOf[f.Field]
-			if name == "" {
-				name = "--size"
+		return fieldsError(name, l, fe, func(field string) string {
+			if fl := flagOf[field]; fl != "" {
+				return fl
 			}
-			fmt.Fprintf(env.Stderr, "ecship quote: %s: %s\n", name, i18n.T(l, f.Key, f.Args))
-		}
-		return ExitUsage
+			return "--size" // dimensions_mm.length and the like
+		})
 	}
 	opts, err := cat.Quote(req)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "ecship quote: %v\n", err)
-		return ExitError
+		return failed(name, err)
 	}
 	dest, _ := cat.Destination(req.Destination)
 	if asJSON {
@@ -108,10 +105,10 @@ func quote(ctx context.Context, env *Env, args []string) int {
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		enc.Encode(api.QuoteJSON(dest, req.WeightG, opts, l))
-		return ExitOK
+		return nil
 	}
 	printQuote(env, l, dest, req, opts)
-	return ExitOK
+	return nil
 }
 
 func printQuote(env *Env, l i18n.Lang, dest *catalog.Destination, req catalog.QuoteRequest, opts []catalog.Option) {

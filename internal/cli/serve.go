@@ -12,11 +12,12 @@ import (
 	"github.com/ecship/ecship/internal/config"
 )
 
-func serve(ctx context.Context, env *Env, args []string) int {
-	cfg, ok, code := loadConfig(env, "serve", "[--addr HOST:PORT] [--db DSN] [--data DIR] [--demo]", args,
+func serve(ctx context.Context, env *Env, args []string) error {
+	const name = "serve"
+	cfg, err := loadConfig(env, name, "[--addr HOST:PORT] [--db DSN] [--data DIR] [--demo]", args,
 		func(c *config.Config, fs *flag.FlagSet) { c.ServeFlags(fs) })
-	if !ok {
-		return code
+	if err != nil {
+		return err
 	}
 	log := newLogger(env.Stderr, cfg)
 	if env.Getenv("GOGC") == "" {
@@ -27,39 +28,36 @@ func serve(ctx context.Context, env *Env, args []string) int {
 	start := time.Now()
 	a, err := app.New(ctx, cfg, log)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "ecship serve: %v\n", err)
-		return ExitError
+		return failed(name, err)
 	}
 	defer a.Close()
 	if cfg.Demo {
 		if err := a.Demo(ctx, env.Stdout); err != nil {
-			fmt.Fprintf(env.Stderr, "ecship serve: demo data: %v\n", err)
-			return ExitError
+			return failed(name, fmt.Errorf("demo data: %w", err))
 		}
 	}
 	err = a.Run(ctx, func(addr net.Addr) {
 		log.Info("ecship listening", "url", "http://"+addr.String()+"/", "config", cfg, "startup_ms", time.Since(start).Milliseconds())
 	})
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "ecship serve: %v\n", err)
-		return ExitError
+		return failed(name, err)
 	}
 	log.Info("stopped")
-	return ExitOK
+	return nil
 }
 
-func migrate(ctx context.Context, env *Env, args []string) int {
-	cfg, ok, code := loadConfig(env, "migrate", "[--db DSN] [--data DIR]", args,
+func migrate(ctx context.Context, env *Env, args []string) error {
+	const name = "migrate"
+	cfg, err := loadConfig(env, name, "[--db DSN] [--data DIR]", args,
 		func(c *config.Config, fs *flag.FlagSet) { c.DBFlags(fs) })
-	if !ok {
-		return code
-	}
-	a, err := app.New(ctx, cfg, newLogger(env.Stderr, cfg))
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "ecship migrate: %v\n", err)
-		return ExitError
+		return err
+	}
+	a, err := openApp(ctx, env, name, cfg)
+	if err != nil {
+		return err
 	}
 	a.Close()
 	fmt.Fprintf(env.Stdout, "database %s is up to date\n", config.RedactDSN(cfg.DB))
-	return ExitOK
+	return nil
 }

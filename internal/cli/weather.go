@@ -13,13 +13,13 @@ import (
 
 var signals = map[string]bool{"T8": true, "T9": true, "T10": true, "BLACK": true}
 
-func weather(ctx context.Context, env *Env, args []string) int {
+func weather(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 || (args[0] != "add" && args[0] != "list") {
-		fmt.Fprintln(env.Stderr, "usage: ecship weather add --date YYYY-MM-DD --signal T8|T9|T10|BLACK [--note TEXT]\n       ecship weather list")
-		return ExitUsage
+		return &usageError{msg: "usage: ecship weather add --date YYYY-MM-DD --signal T8|T9|T10|BLACK [--note TEXT]\n       ecship weather list"}
 	}
+	name := "weather " + args[0]
 	var w catalog.WeatherDay
-	cfg, ok, code := loadConfig(env, "weather "+args[0], "", args[1:], func(c *config.Config, fs *flag.FlagSet) {
+	cfg, err := loadConfig(env, name, "", args[1:], func(c *config.Config, fs *flag.FlagSet) {
 		c.DBFlags(fs)
 		if args[0] == "add" {
 			fs.StringVar(&w.Date, "date", "", "the day, YYYY-MM-DD (Hong Kong)")
@@ -27,17 +27,15 @@ func weather(ctx context.Context, env *Env, args []string) int {
 			fs.StringVar(&w.Note, "note", "", "a note")
 		}
 	})
-	if !ok {
-		return code
+	if err != nil {
+		return err
 	}
 	if args[0] == "add" {
 		if _, err := time.Parse(time.DateOnly, w.Date); err != nil {
-			fmt.Fprintf(env.Stderr, "ecship weather add: --date: %q is not a date like 2026-09-24\n", w.Date)
-			return ExitUsage
+			return badFlag(name, "--date", fmt.Sprintf("%q is not a date like 2026-09-24", w.Date))
 		}
 		if !signals[w.Signal] {
-			fmt.Fprintf(env.Stderr, "ecship weather add: --signal: %q is not T8, T9, T10 or BLACK\n", w.Signal)
-			return ExitUsage
+			return badFlag(name, "--signal", fmt.Sprintf("%q is not T8, T9, T10 or BLACK", w.Signal))
 		}
 	}
 	st, err := store.Open(ctx, cfg.DB)
@@ -53,11 +51,10 @@ func weather(ctx context.Context, env *Env, args []string) int {
 		days, err = st.WeatherDays(ctx)
 	}
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "ecship weather: %v\n", err)
-		return ExitError
+		return failed("weather", err)
 	}
 	for _, d := range days {
 		fmt.Fprintf(env.Stdout, "%s\t%s\t%s\n", d.Date, d.Signal, d.Note)
 	}
-	return ExitOK
+	return nil
 }
