@@ -168,11 +168,7 @@ func (d *Deps) counterPayment(w http.ResponseWriter, r *http.Request) {
 		Method string `json:"method"`
 		Amount *Money `json:"amount"`
 	}
-	if err := decode(w, r, &in); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	key, err := idempotencyKey(r)
+	key, err := decodeKeyed(w, r, &in)
 	if err != nil {
 		WriteError(w, r, err)
 		return

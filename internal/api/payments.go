@@ -62,11 +62,7 @@ func paymentJSON(p *payment.Payment) paymentOut {
 // Idempotency-Key header makes a retry answer the same payment and charge once.
 func (d *Deps) createPayment(w http.ResponseWriter, r *http.Request) {
 	var in paymentIn
-	if err := decode(w, r, &in); err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	key, err := idempotencyKey(r)
+	key, err := decodeKeyed(w, r, &in)
 	if err != nil {
 		WriteError(w, r, err)
 		return
@@ -157,6 +153,15 @@ func (d *Deps) getDeposit(w http.ResponseWriter, r *http.Request) {
 
 // MaxIdempotencyKey is the longest Idempotency-Key header taken.
 const MaxIdempotencyKey = 200
+
+// decodeKeyed reads a request that may be retried: its JSON body into v and its
+// Idempotency-Key header.
+func decodeKeyed(w http.ResponseWriter, r *http.Request, v any) (string, error) {
+	if err := decode(w, r, v); err != nil {
+		return "", err
+	}
+	return idempotencyKey(r)
+}
 
 // idempotencyKey reads the Idempotency-Key header: the same key again answers what the first
 // request did and moves money once.

@@ -28,17 +28,8 @@ type (
 		Insurance  *Money      `json:"insurance"`
 		Draft      bool        `json:"draft"`
 	}
-	addressJSON struct {
-		Name       string   `json:"name"`
-		Company    string   `json:"company"`
-		Lines      []string `json:"address_lines"`
-		City       string   `json:"city"`
-		State      string   `json:"state"`
-		PostalCode string   `json:"postal_code"`
-		Country    string   `json:"country"`
-		Phone      string   `json:"phone"`
-		Email      string   `json:"email"`
-	}
+	// addressJSON is an address on the wire: shipment.Address's JSON is the API's Address schema.
+	addressJSON = shipment.Address
 	contentsIn struct {
 		Category    string      `json:"category"`
 		Explanation string      `json:"explanation,omitempty"`
@@ -81,22 +72,18 @@ type (
 	}
 )
 
-func (a addressJSON) domain() shipment.Address {
-	return shipment.Address{Name: a.Name, Company: a.Company, Lines: a.Lines, City: a.City, State: a.State, PostalCode: a.PostalCode, Country: a.Country, Phone: a.Phone, Email: a.Email}
-}
-
+// addressOut is a in the API's answers, with an empty list of lines rather than null.
 func addressOut(a shipment.Address) addressJSON {
-	lines := a.Lines
-	if lines == nil {
-		lines = []string{}
+	if a.Lines == nil {
+		a.Lines = []string{}
 	}
-	return addressJSON{Name: a.Name, Company: a.Company, Lines: lines, City: a.City, State: a.State, PostalCode: a.PostalCode, Country: a.Country, Phone: a.Phone, Email: a.Email}
+	return a
 }
 
 // domain turns the JSON into a shipment, with the wire's own mistakes (amounts that are not amounts).
 func (in *shipmentIn) domain(prefix string) (*shipment.Shipment, errs.Fields) {
 	var fe errs.Fields
-	s := &shipment.Shipment{Service: in.Service, Reference: in.Reference, WeightG: in.WeightG, Sender: in.Sender.domain(), Recipient: in.Recipient.domain()}
+	s := &shipment.Shipment{Service: in.Service, Reference: in.Reference, WeightG: in.WeightG, Sender: in.Sender, Recipient: in.Recipient}
 	if d := in.Dimensions; d != nil {
 		s.Dimensions = &catalog.Dimensions{Length: d.Length, Width: d.Width, Height: d.Height}
 	}

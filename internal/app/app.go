@@ -270,18 +270,11 @@ func (a *App) MetricsURL() string {
 }
 
 func (a *App) refreshWeather(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := a.LoadWeatherDays(ctx); err != nil && ctx.Err() == nil {
-				a.Log.Warn("reading weather days", "err", err)
-			}
+	jobs.Every(ctx, every, func() {
+		if err := a.LoadWeatherDays(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Warn("reading weather days", "err", err)
 		}
-	}
+	})
 }
 
 // Close waits for emails still being delivered, then releases the database.

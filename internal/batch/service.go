@@ -16,6 +16,7 @@ import (
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/jobs"
 	"github.com/ecship/ecship/internal/money"
 	"github.com/ecship/ecship/internal/shipment"
 )
@@ -242,16 +243,7 @@ func (s *Service) heartbeat(ctx context.Context, id string) (stop func()) {
 		if every <= 0 {
 			every = HeartbeatEvery
 		}
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				s.Store.RenewBatch(ctx, id, s.Now())
-			}
-		}
+		jobs.Every(ctx, every, func() { s.Store.RenewBatch(ctx, id, s.Now()) })
 	}()
 	return func() { cancel(); <-done }
 }

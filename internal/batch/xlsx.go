@@ -271,13 +271,19 @@ func (sc *sheetScanner) token() (xml.Token, error) {
 	return tok, err
 }
 
-// next reads the next <row>; false at the end of the sheet data or on malformed XML.
-func (sc *sheetScanner) next() bool {
+// tokens yields the sheet's tokens up to its end or the first error.
+func (sc *sheetScanner) tokens(yield func(xml.Token) bool) {
 	for {
 		tok, err := sc.token()
-		if err != nil {
-			return false
+		if err != nil || !yield(tok) {
+			return
 		}
+	}
+}
+
+// next reads the next <row>; false at the end of the sheet data or on malformed XML.
+func (sc *sheetScanner) next() bool {
+	for tok := range sc.tokens {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if t.Name.Local == "row" {
@@ -295,6 +301,7 @@ func (sc *sheetScanner) next() bool {
 			}
 		}
 	}
+	return false
 }
 
 // readCells reads the cells of the current row up to </row>.
@@ -303,11 +310,7 @@ func (sc *sheetScanner) readCells() bool {
 	var cell *scanCell
 	inValue := false
 	var value strings.Builder
-	for {
-		tok, err := sc.token()
-		if err != nil {
-			return false
-		}
+	for tok := range sc.tokens {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
@@ -345,6 +348,7 @@ func (sc *sheetScanner) readCells() bool {
 			}
 		}
 	}
+	return false
 }
 
 func attr(t xml.StartElement, local string) string {

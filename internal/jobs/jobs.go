@@ -76,6 +76,20 @@ func New(store Store, log *slog.Logger) *Runner {
 	return r
 }
 
+// Every calls fn every d until ctx ends; the first call is d from now.
+func Every(ctx context.Context, d time.Duration, fn func()) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			fn()
+		}
+	}
+}
+
 // Register adds a job to every round. Call it before Run.
 func (r *Runner) Register(j Job) { r.jobs = append(r.jobs, j) }
 
