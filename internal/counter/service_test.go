@@ -19,7 +19,6 @@ import (
 	"github.com/ecship/ecship/internal/label"
 	"github.com/ecship/ecship/internal/money"
 	"github.com/ecship/ecship/internal/payment"
-	"github.com/ecship/ecship/internal/secretbox"
 	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/store"
 	"github.com/ecship/ecship/internal/store/storetest"
@@ -46,19 +45,11 @@ type env struct {
 
 func newEnv(t testing.TB, st *store.Store) *env {
 	t.Helper()
-	cat, err := catalog.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := testenv.Catalog(t)
 	c := testenv.NewClock(time.Date(2026, 11, 23, 10, 0, 0, 0, catalog.HongKong))
-	box, _ := secretbox.New(make([]byte, 32))
-	acc := &account.Service{Store: st, Secrets: box, Log: slog.New(slog.DiscardHandler), Now: c.Now}
+	acc := testenv.Accounts(t, st, c.Now)
 	user := func(login string, role account.Role) *account.User {
-		u, err := acc.CreateUser(ctx, login, login+"@example.hk", "harbour-view-8", role)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return u
+		return testenv.User(t, acc, login, login+"@example.hk", role)
 	}
 	e := &env{st: st, cat: cat, c: c}
 	e.sender = shipment.Owner{User: user("shop", account.Sender), Mode: account.Live}
@@ -107,6 +98,26 @@ func (e *env) priceAt(t testing.TB, s *shipment.Shipment, weightG int) money.Cen
 		t.Fatal(fe.Err())
 	}
 	return c.Total
+}
+
+// balances is the ledger's balance of each account, failing the test when it cannot be read.
+func (e *env) balances(t testing.TB) map[string]money.Cents {
+	t.Helper()
+	bal, err := e.st.LedgerBalances(ctx)
+	if err != nil {
+		t.Fatalf("ledger balances: %v", err)
+	}
+	return bal
+}
+
+// session is the clerk's session id as it stands, failing the test when it cannot be read.
+func (e *env) session(t testing.TB, clerk *account.User, id string) *counter.Session {
+	t.Helper()
+	sess, err := e.ctr.Get(ctx, live(clerk), id)
+	if err != nil {
+		t.Fatalf("session %s: %v", id, err)
+	}
+	return sess
 }
 
 func (e *env) open(t testing.TB, card string) *counter.Session {
@@ -191,7 +202,10 @@ func TestHeavierItemPaysTheDifferenceAtTheCounter(t *testing.T) {
 		if got.Status != shipment.Posted || got.WeightG != 4800 || got.Total != heavier || got.PostedOffice != "GPO" || got.PostedAt == nil {
 			t.Fatalf("label after posting: %s %d g %v at %q; want posted at GPO at 4800 g for %v", got.Status, got.WeightG, got.Total, got.PostedOffice, heavier)
 		}
-		tracked, _ := st.TrackedItems(ctx, []string{s.ItemNo})
+		tracked, err := st.TrackedItems(ctx, []string{s.ItemNo})
+		if err != nil {
+			t.Fatal(err)
+		}
 		var events []tracking.Event
 		if it := tracked[s.ItemNo]; it != nil {
 			events = it.Events
@@ -218,7 +232,7 @@ func TestHeavierItemPaysTheDifferenceAtTheCounter(t *testing.T) {
 			t.Fatalf("receipt PDF: %d bytes, %v", pdf.Len(), err)
 		}
 		// The books: the counter's takings are in the ledger and the postage is earned.
-		bal, _ := st.LedgerBalances(ctx)
+		bal := e.balances(t)
 		if bal[payment.CounterAccount("cash")] != half || bal[payment.CounterAccount("octopus")] != due-half ||
 			bal[payment.PostageRevenue] != -heavier || bal[payment.PostageUnearned] != 0 {
 			t.Fatalf("ledger %v", bal)
@@ -241,7 +255,10 @@ func TestLighterItemMakesTheDifferenceRefundable(t *testing.T) {
 		if it.Status != counter.Posted || it.Refundable != over || it.Due() != 0 || over <= 0 {
 			t.Fatalf("item %+v; want posted with %v refundable", it, over)
 		}
-		list, _ := e.refunds.Mine(ctx, e.sender)
+		list, err := e.refunds.Mine(ctx, e.sender)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(list) != 1 || list[0].Reason != payment.ReasonOverpayment || list[0].Amount != over || list[0].Status != payment.RefundSubmitted {
 			t.Fatalf("refund applications %+v; want one overpayment of %v", list, over)
 		}
@@ -256,7 +273,7 @@ func TestLighterItemMakesTheDifferenceRefundable(t *testing.T) {
 		if err != nil || r.Status != payment.RefundRefunded {
 			t.Fatalf("vet after settlement: %+v, %v", r, err)
 		}
-		bal, _ := st.LedgerBalances(ctx)
+		bal := e.balances(t)
 		if bal[payment.PostageUnearned] != 0 || bal[payment.PostageRevenue] != -lighter || bal[payment.CardReceivable] != lighter {
 			t.Fatalf("ledger %v; want %v earned and held", bal, lighter)
 		}
@@ -375,7 +392,10 @@ func TestSessionsAndRoles(t *testing.T) {
 		if _, err := e.ctr.Scan(ctx, live(e.staff), sess.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: heavy}); err != nil {
 			t.Fatal(err)
 		}
-		other, _ := e.ctr.Open(ctx, counter.Clerk{User: e.staff2, Mode: account.Live}, "TST", "")
+		other, err := e.ctr.Open(ctx, counter.Clerk{User: e.staff2, Mode: account.Live}, "TST", "")
+		if err != nil {
+			t.Fatal(err)
+		}
 		_, err = e.ctr.Scan(ctx, live(e.staff2), other.ID, counter.ScanInput{ItemNo: s.ItemNo, WeightG: heavy})
 		wantKey(t, err, "counter.item.elsewhere")
 		// The customer takes it back: removed, it can be scanned elsewhere and weighed again.
@@ -420,7 +440,7 @@ func TestRacingCounterPayments(t *testing.T) {
 				ok++
 			}
 		}
-		got, _ := e.ctr.Get(ctx, live(e.staff), sess.ID)
+		got := e.session(t, e.staff, sess.ID)
 		if ok != 1 || got.Taken() != it.Due() || got.Items[0].Status != counter.Posted {
 			t.Fatalf("%d payments won, %v taken for %v due: %v", ok, got.Taken(), it.Due(), results)
 		}
@@ -486,7 +506,7 @@ func TestLeftoverMoneyIsGivenBackAtClosing(t *testing.T) {
 		if r := counter.ReceiptOf(e.cat, sess, i18n.English); r.Payments[1].Method != "change:cash" || r.Payments[1].Amount != -change {
 			t.Errorf("receipt payments %+v", r.Payments)
 		}
-		bal, _ := st.LedgerBalances(ctx)
+		bal := e.balances(t)
 		if bal[payment.CounterAccount("cash")] != light.Postage || bal[payment.PostageUnearned] != 0 || bal[payment.PostageRevenue] != -light.Postage {
 			t.Fatalf("ledger %v", bal)
 		}
@@ -540,7 +560,7 @@ func TestScanningOrderAfterRemoval(t *testing.T) {
 		if _, err := e.ctr.Scan(ctx, live(e.staff), sess.ID, counter.ScanInput{ItemNo: c.ItemNo, WeightG: 2500}); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := e.ctr.Get(ctx, live(e.staff), sess.ID)
+		got := e.session(t, e.staff, sess.ID)
 		if len(got.Items) != 2 || got.Items[0].ItemNo != b.ItemNo || got.Items[1].ItemNo != c.ItemNo || got.Items[0].Seq == got.Items[1].Seq {
 			t.Fatalf("items %s(%d) %s(%d); want %s then %s", got.Items[0].ItemNo, got.Items[0].Seq, got.Items[1].ItemNo, got.Items[1].Seq, b.ItemNo, c.ItemNo)
 		}

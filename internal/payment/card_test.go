@@ -55,7 +55,10 @@ func TestCardChecks(t *testing.T) {
 func TestCutoff(t *testing.T) {
 	cases := map[string]string{"2026-11-23 19:59": "2026-11-22 20:00", "2026-11-23 20:00": "2026-11-23 20:00", "2026-11-24 08:00": "2026-11-23 20:00"}
 	for at, want := range cases {
-		ti, _ := time.ParseInLocation("2006-01-02 15:04", at, hk)
+		ti, err := time.ParseInLocation("2006-01-02 15:04", at, hk)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if got := Cutoff(ti, hk).Format("2006-01-02 15:04"); got != want {
 			t.Errorf("Cutoff(%s) = %s; want %s", at, got, want)
 		}

@@ -88,8 +88,13 @@ func TestDepositAccount(t *testing.T) {
 func TestDepositNeverBelowZero(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
-		d, _ := e.pay.OpenDeposit(ctx, e.a.User, account.Live, "Permit 99")
-		e.pay.TopUp(ctx, d.ID, money.MustParse("210.00"), "BANK-9") // three labels' worth
+		d, err := e.pay.OpenDeposit(ctx, e.a.User, account.Live, "Permit 99")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.pay.TopUp(ctx, d.ID, money.MustParse("210.00"), "BANK-9"); err != nil { // three labels' worth
+			t.Fatal(err)
+		}
 		ids := e.labels(t, e.a, 8)
 		var wg sync.WaitGroup
 		var mu sync.Mutex
@@ -106,7 +111,10 @@ func TestDepositNeverBelowZero(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		got, _, _ := e.pay.Statement(ctx, e.a, d.ID)
+		got, _, err := e.pay.Statement(ctx, e.a, d.ID) // the movements: the balance says it
+		if err != nil {
+			t.Fatal(err)
+		}
 		if paid != 3 || got.Balance != 0 {
 			t.Errorf("%d paid, balance %v; want 3 and 0", paid, got.Balance)
 		}

@@ -21,7 +21,7 @@ func TestCancelAfterSettlementIsRefundedAfterVetting(t *testing.T) {
 		rf := &payment.Refunds{Store: st, Payments: st, Gateway: e.pay.Gateway, Now: e.c.Now}
 		e.c.Set(hkt(23, 10, 0))
 		ids := e.labels(t, e.a, 2)
-		p, _ := e.pay.PayByCard(ctx, e.a, ids, card(payment.TestCardApprove), "")
+		p := e.payCard(t, e.a, ids)
 		e.c.Set(hkt(23, 21, 0))
 		if _, _, _, err := e.pay.Settle(ctx, hkt(23, 21, 0)); err != nil {
 			t.Fatal(err)
@@ -51,27 +51,29 @@ func TestCancelAfterSettlementIsRefundedAfterVetting(t *testing.T) {
 		if _, err := rf.Vet(ctx, live(admin), r.ID, true, ""); errs.CodeOf(err) != errs.Conflict {
 			t.Errorf("vetting twice: %v", err)
 		}
-		rec, _, _ := st.GatewayRecord(ctx, p.ID)
-		if rec.Refunded != money.MustParse("70.00") {
+		if rec := e.record(t, p.ID); rec.Refunded != money.MustParse("70.00") {
 			t.Errorf("gateway refunded %v", rec.Refunded)
 		}
-		mine, _ := rf.Mine(ctx, e.a)
-		if len(mine) != 1 || mine[0].Status != payment.RefundRefunded {
-			t.Errorf("sender's list: %+v", mine)
+		mine, err := rf.Mine(ctx, e.a)
+		if err != nil || len(mine) != 1 || mine[0].Status != payment.RefundRefunded {
+			t.Errorf("sender's list: %+v %v", mine, err)
 		}
-		if others, _ := rf.Mine(ctx, e.b); len(others) != 0 {
-			t.Error("another sender sees the refund")
+		if others, err := rf.Mine(ctx, e.b); err != nil || len(others) != 0 {
+			t.Errorf("another sender sees the refund: %+v %v", others, err)
 		}
 		bal := e.checkBooks(t)
 		if bal[payment.CardReceivable] != money.MustParse("70.00") {
 			t.Errorf("receivable %v after refunding one of two labels", bal[payment.CardReceivable])
 		}
 		// A rejected application refunds nothing.
-		r2, _ := applyRefund(e, e.a, ids[1])
+		r2, err := applyRefund(e, e.a, ids[1])
+		if err != nil {
+			t.Fatalf("apply for the second label: %v", err)
+		}
 		if got, err := rf.Vet(ctx, live(admin), r2.ID, false, "Posted already"); err != nil || got.Status != payment.RefundRejected || got.Note != "Posted already" {
 			t.Errorf("reject: %v %+v", err, got)
 		}
-		if rec, _, _ := st.GatewayRecord(ctx, p.ID); rec.Refunded != money.MustParse("70.00") {
+		if rec := e.record(t, p.ID); rec.Refunded != money.MustParse("70.00") {
 			t.Errorf("a rejection refunded money: %v", rec.Refunded)
 		}
 	})
@@ -95,7 +97,7 @@ func TestApprovedRefundIsSentWhenTheGatewayIsBack(t *testing.T) {
 		rf := &payment.Refunds{Store: st, Payments: st, Gateway: downGateway{base}, Now: e.c.Now}
 		e.c.Set(hkt(23, 10, 0))
 		ids := e.labels(t, e.a, 1)
-		p, _ := e.pay.PayByCard(ctx, e.a, ids, card(payment.TestCardApprove), "")
+		p := e.payCard(t, e.a, ids)
 		e.c.Set(hkt(23, 21, 0))
 		if _, _, _, err := e.pay.Settle(ctx, hkt(23, 21, 0)); err != nil {
 			t.Fatal(err)
@@ -122,10 +124,12 @@ func TestApprovedRefundIsSentWhenTheGatewayIsBack(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if got, _ := st.RefundByID(ctx, account.Live, r.ID); got.Status != payment.RefundRefunded {
+		if got, err := st.RefundByID(ctx, account.Live, r.ID); err != nil {
+			t.Errorf("after the gateway came back: %v", err)
+		} else if got.Status != payment.RefundRefunded {
 			t.Errorf("after the gateway came back: %s", got.Status)
 		}
-		if rec, _, _ := st.GatewayRecord(ctx, p.ID); rec.Refunded != r.Amount {
+		if rec := e.record(t, p.ID); rec.Refunded != r.Amount {
 			t.Errorf("refunded at the gateway %v; want %v once", rec.Refunded, r.Amount)
 		}
 		e.checkBooks(t)
