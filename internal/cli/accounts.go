@@ -54,6 +54,16 @@ func openApp(ctx context.Context, env *Env, name string, cfg config.Config) (*ap
 	return a, nil
 }
 
+// loadApp is loadConfig and openApp, for a command that checks nothing before it opens the
+// database. Without an error the caller closes the app.
+func loadApp(ctx context.Context, env *Env, name, usageText string, args []string, add func(*config.Config, *flag.FlagSet)) (*app.App, error) {
+	cfg, err := loadConfig(env, name, usageText, args, add)
+	if err != nil {
+		return nil, err
+	}
+	return openApp(ctx, env, name, cfg)
+}
+
 // report is err as the command's error: invalid input names the flag of each field at fault (in
 // English) and is a usage error; anything else is a failure.
 func report(name string, err error, flagOf map[string]string) error {
@@ -87,14 +97,6 @@ func badFlag(name, flagName, msg string) error {
 	return usagef("ecship %s: %s: %s", name, flagName, msg)
 }
 
-// needUser checks that --user was given, before the database is opened.
-func needUser(name, who string) error {
-	if strings.TrimSpace(who) == "" {
-		return badFlag(name, "--user", "give the email address of the user")
-	}
-	return nil
-}
-
 // appForUser opens the app and finds the user named by --user (email or login name): a missing one
 // is a usage error. Without an error the caller closes the app.
 func appForUser(ctx context.Context, env *Env, name string, cfg config.Config, who string) (*app.App, *account.User, error) {
@@ -113,10 +115,15 @@ func appForUser(ctx context.Context, env *Env, name string, cfg config.Config, w
 	return nil, nil, report(name, err, nil)
 }
 
-func parseMode(name, s string) (account.Mode, error) {
-	m, ok := account.ParseMode(s)
+// modeAndUser checks the --mode and --user of a command that acts for a user, before the database is
+// opened, and answers the mode.
+func modeAndUser(name, modeText, who string) (account.Mode, error) {
+	m, ok := account.ParseMode(modeText)
 	if !ok {
 		return "", badFlag(name, "--mode", i18n.T(i18n.English, "account.mode.unknown", nil))
+	}
+	if strings.TrimSpace(who) == "" {
+		return "", badFlag(name, "--user", "give the email address of the user")
 	}
 	return m, nil
 }
@@ -125,17 +132,13 @@ func parseMode(name, s string) (account.Mode, error) {
 func userAdd(ctx context.Context, env *Env, args []string) error {
 	const name = "user add"
 	var email, password, login, role string
-	cfg, err := loadConfig(env, name, userAddUsage, args, func(c *config.Config, fs *flag.FlagSet) {
+	a, err := loadApp(ctx, env, name, userAddUsage, args, func(c *config.Config, fs *flag.FlagSet) {
 		c.DBFlags(fs)
 		fs.StringVar(&email, "email", "", "the user's email `address` (counts as verified)")
 		fs.StringVar(&password, "password", "", "the user's `password`")
 		fs.StringVar(&login, "login", "", "login `name` (default: the letters and digits of the email before @)")
 		fs.StringVar(&role, "role", string(account.Sender), "`role`: sender, counter or admin")
 	})
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, env, name, cfg)
 	if err != nil {
 		return err
 	}
@@ -161,11 +164,8 @@ func apikeyCreate(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	mode, err := parseMode(name, modeText)
+	mode, err := modeAndUser(name, modeText, who)
 	if err != nil {
-		return err
-	}
-	if err := needUser(name, who); err != nil {
 		return err
 	}
 	a, u, err := appForUser(ctx, env, name, cfg, who)
@@ -212,11 +212,8 @@ func integratorCreate(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	mode, err := parseMode(name, modeText)
+	mode, err := modeAndUser(name, modeText, who)
 	if err != nil {
-		return err
-	}
-	if err := needUser(name, who); err != nil {
 		return err
 	}
 	if !allow.set {

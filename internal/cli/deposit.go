@@ -44,11 +44,8 @@ func depositOpen(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	mode, err := parseMode(name, modeText)
+	mode, err := modeAndUser(name, modeText, who)
 	if err != nil {
-		return err
-	}
-	if err := needUser(name, who); err != nil {
 		return err
 	}
 	a, u, err := appForUser(ctx, env, name, cfg, who)
@@ -96,14 +93,10 @@ func depositTopUp(ctx context.Context, env *Env, args []string) error {
 func depositStatement(ctx context.Context, env *Env, args []string) error {
 	const name = "deposit statement"
 	var id string
-	cfg, err := loadConfig(env, name, "--account ID", args, func(c *config.Config, fs *flag.FlagSet) {
+	a, err := loadApp(ctx, env, name, "--account ID", args, func(c *config.Config, fs *flag.FlagSet) {
 		c.DBFlags(fs)
 		fs.StringVar(&id, "account", "", "the deposit account `id`")
 	})
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, env, name, cfg)
 	if err != nil {
 		return err
 	}

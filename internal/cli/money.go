@@ -50,11 +50,7 @@ func ledgerCmd(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 || args[0] != "check" {
 		return &usageError{msg: "usage: ecship ledger check"}
 	}
-	cfg, err := loadConfig(env, name, "", args[1:], func(c *config.Config, fs *flag.FlagSet) { c.DBFlags(fs) })
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, env, name, cfg)
+	a, err := loadApp(ctx, env, name, "", args[1:], func(c *config.Config, fs *flag.FlagSet) { c.DBFlags(fs) })
 	if err != nil {
 		return err
 	}
