@@ -131,17 +131,34 @@ func BenchmarkXLSXCellAPI(b *testing.B) {
 						b.Fatal(err)
 					}
 					for c := range cells {
-						ref, _ := excelize.CoordinatesToCellName(c+1, n)
-						if fm, _ := f.GetCellFormula("Sheet1", ref); fm != "" {
+						ref, err := excelize.CoordinatesToCellName(c+1, n)
+						if err != nil {
+							b.Fatal(err)
+						}
+						fm, err := f.GetCellFormula("Sheet1", ref)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if fm != "" {
 							formulas++
 						}
-						if t, _ := f.GetCellType("Sheet1", ref); t == excelize.CellTypeNumber || t == excelize.CellTypeUnset {
-							_, _ = f.GetCellValue("Sheet1", ref, excelize.Options{RawCellValue: true})
+						t, err := f.GetCellType("Sheet1", ref)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if t == excelize.CellTypeNumber || t == excelize.CellTypeUnset {
+							if _, err := f.GetCellValue("Sheet1", ref, excelize.Options{RawCellValue: true}); err != nil {
+								b.Fatal(err)
+							}
 						}
 					}
 				}
-				_ = rows.Close()
-				_ = f.Close()
+				if err := rows.Close(); err != nil {
+					b.Fatal(err)
+				}
+				if err := f.Close(); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}

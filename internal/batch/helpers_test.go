@@ -123,6 +123,14 @@ func runPython(t testing.TB, script string) []byte {
 	return data
 }
 
+// must fails the test when a step of its set-up (what) failed.
+func must(t testing.TB, what string, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
 func writeFile(path string, data []byte) error { return os.WriteFile(path, data, 0o600) }
 
 // runScript runs a Python script with arguments and returns its standard output.

@@ -15,11 +15,10 @@ import (
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/addressbook"
 	"github.com/ecship/ecship/internal/batch"
-	"github.com/ecship/ecship/internal/catalog"
-	"github.com/ecship/ecship/internal/secretbox"
 	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/store"
 	"github.com/ecship/ecship/internal/store/storetest"
+	"github.com/ecship/ecship/internal/testenv"
 	"golang.org/x/text/encoding/traditionalchinese"
 )
 
@@ -34,18 +33,10 @@ type env struct {
 
 func newEnv(tb testing.TB, st *store.Store) *env {
 	tb.Helper()
-	cat, err := catalog.Default()
-	if err != nil {
-		tb.Fatal(err)
-	}
+	cat := testenv.Catalog(tb)
 	e := &env{st: st, now: time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)}
 	now := func() time.Time { return e.now }
-	box, _ := secretbox.New(make([]byte, 32))
-	acc := &account.Service{Store: st, Secrets: box, Log: slog.New(slog.DiscardHandler), Now: now}
-	u, err := acc.CreateUser(bg, "bulkshop", "bulk@example.hk", "harbour-view-8", account.Sender)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	u := testenv.User(tb, testenv.Accounts(tb, st, now), "bulkshop", "bulk@example.hk", account.Sender)
 	e.o = shipment.Owner{User: u, Mode: account.Live}
 	ships := &shipment.Service{Store: st, Catalog: cat, Now: now}
 	e.svc = &batch.Service{Store: st, Shipments: ships, Log: slog.New(slog.DiscardHandler), Now: now,
@@ -57,6 +48,36 @@ const header = "service,reference,weight_g,length_mm,width_mm,height_mm,insuranc
 
 func row(ref, zip, hs string) string {
 	return fmt.Sprintf("AEX,%s,450,250,180,40,,陳大文,,\"Flat A, 12/F, 8 Nathan Road\",,,Kowloon,85291234567,,Jane Doe,,350 Fifth Avenue,,,New York,NY,%s,US,,,sale,Silk scarf,2,300,380.00,HKD,%s,HK\n", ref, zip, hs)
+}
+
+// get is the batch id as it stands, failing the test when it cannot be read.
+func (e *env) get(t testing.TB, id string) *batch.Batch {
+	t.Helper()
+	b, err := e.svc.Get(bg, e.o, id)
+	if err != nil {
+		t.Fatalf("batch %s: %v", id, err)
+	}
+	return b
+}
+
+// shipments are the sender's shipments ids, in that order, failing the test when they cannot be read.
+func (e *env) shipments(t testing.TB, ids []string) []*shipment.Shipment {
+	t.Helper()
+	list, err := e.st.ShipmentsByID(bg, e.o.User.ID, e.o.Mode, ids)
+	if err != nil {
+		t.Fatalf("shipments %v: %v", ids, err)
+	}
+	return list
+}
+
+// list is the first page of the sender's shipments that f selects, failing the test when listing fails.
+func (e *env) list(t testing.TB, f shipment.Filter) []*shipment.Shipment {
+	t.Helper()
+	l, _, err := e.svc.Shipments.List(bg, e.o, f) // the cursor to the next page: these lists fit on one
+	if err != nil {
+		t.Fatalf("list %+v: %v", f, err)
+	}
+	return l
 }
 
 func upload(t testing.TB, e *env, name, content string) (*batch.Batch, bool) {
@@ -93,7 +114,7 @@ func TestRowsBecomeReadyOrIncompleteNothingLost(t *testing.T) {
 		if len(want) != 0 {
 			t.Errorf("row errors %+v lack %v (rows as the spreadsheet shows them)", b.Errors, want)
 		}
-		list, _ := st.ShipmentsByID(bg, e.o.User.ID, e.o.Mode, b.ShipmentIDs)
+		list := e.shipments(t, b.ShipmentIDs)
 		statuses := []string{}
 		for _, s := range list {
 			statuses = append(statuses, string(s.Status)+":"+s.Reference)
@@ -118,7 +139,7 @@ func TestSameFileProcessedOnce(t *testing.T) {
 		if !existing || again.ID != first.ID {
 			t.Errorf("retried upload: existing %v id %s vs %s", existing, again.ID, first.ID)
 		}
-		all, _, _ := e.svc.Shipments.List(bg, e.o, shipment.Filter{Limit: 100})
+		all := e.list(t, shipment.Filter{Limit: 100})
 		if len(all) != 1 {
 			t.Errorf("%d shipments after a retried upload; want 1", len(all))
 		}
@@ -138,7 +159,7 @@ func TestFiveHundredOneRowsRefusedWhole(t *testing.T) {
 		if got.Status != batch.Failed || got.FileError == nil || got.FileError.Key != batch.KeyTooManyRows {
 			t.Fatalf("501 rows: %s %+v", got.Status, got.FileError)
 		}
-		if all, _, _ := e.svc.Shipments.List(bg, e.o, shipment.Filter{Limit: 600}); len(all) != 0 {
+		if all := e.list(t, shipment.Filter{Limit: 600}); len(all) != 0 {
 			t.Errorf("%d shipments created from a refused file", len(all))
 		}
 		// 500 are fine.
@@ -166,7 +187,10 @@ func TestEmptySenderTakesTheSavedSender(t *testing.T) {
 		if b.Created != 1 {
 			t.Fatalf("created %d; errors %+v", b.Created, b.Errors)
 		}
-		s, _ := st.Shipment(bg, e.o.User.ID, e.o.Mode, b.ShipmentIDs[0])
+		s, err := st.Shipment(bg, e.o.User.ID, e.o.Mode, b.ShipmentIDs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
 		if s.Sender.Name != "Bulk Shop" || s.Sender.City != "Central" {
 			t.Errorf("sender %+v", s.Sender)
 		}
@@ -188,7 +212,7 @@ func TestUnrecognisedColumnsAskForAMappingThenRemember(t *testing.T) {
 		if err := e.svc.Process(bg, e.o, b2); err != nil {
 			t.Fatal(err)
 		}
-		done, _ := e.svc.Get(bg, e.o, b.ID)
+		done := e.get(t, b.ID)
 		if done.Status != batch.Done || done.Created != 1 || done.File != nil {
 			t.Errorf("after mapping: %s created %d file kept %v", done.Status, done.Created, done.File != nil)
 		}
@@ -216,7 +240,7 @@ func TestInterruptedBatchIsProcessedOnTheNextUpload(t *testing.T) {
 			t.Errorf("a batch with a fresh lease: existing %v, %s", existing, got.Status)
 		}
 		e.now = e.now.Add(11 * time.Second)
-		if got, _ := e.svc.Get(bg, e.o, b.ID); got.Status != batch.Failed || got.FileError.Key != "batch.interrupted" {
+		if got := e.get(t, b.ID); got.Status != batch.Failed || got.FileError.Key != "batch.interrupted" {
 			t.Errorf("stale batch shows %s", got.Status)
 		}
 		again, existing := upload(t, e, "i.csv", csv)
@@ -284,12 +308,13 @@ func benchFile(b *testing.B, xlsx bool) []byte {
 	for r, line := range strings.Split(strings.TrimSpace(sb.String()), "\n") {
 		cells := splitCSV(line)
 		for c, v := range cells {
-			cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
-			f.SetCellStr("Sheet1", cell, v)
+			cell, err := excelize.CoordinatesToCellName(c+1, r+1)
+			must(b, "cell name", err)
+			must(b, "cell "+cell, f.SetCellStr("Sheet1", cell, v))
 		}
 	}
 	var buf bytes.Buffer
-	f.Write(&buf)
+	must(b, "write the workbook", f.Write(&buf))
 	return buf.Bytes()
 }
 
@@ -425,11 +450,11 @@ func TestReviewColumnsBeforeCreating(t *testing.T) {
 	if err := e.svc.Review(bg, b); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := e.svc.Get(bg, e.o, b.ID)
+	got := e.get(t, b.ID)
 	if got.Status != batch.NeedsMapping || len(got.Headers) != 34 || got.Headers[0].Canonical != "service" {
 		t.Fatalf("review: %s %d headers", got.Status, len(got.Headers))
 	}
-	if all, _, _ := e.svc.Shipments.List(bg, e.o, shipment.Filter{}); len(all) != 0 {
+	if all := e.list(t, shipment.Filter{}); len(all) != 0 {
 		t.Error("reviewing created shipments")
 	}
 	// Swap two columns on purpose: the sender's mapping wins.
@@ -442,9 +467,11 @@ func TestReviewColumnsBeforeCreating(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.svc.Process(bg, e.o, b2)
-	done, _ := e.svc.Get(bg, e.o, b.ID)
-	list, _ := st.ShipmentsByID(bg, e.o.User.ID, e.o.Mode, done.ShipmentIDs)
+	if err := e.svc.Process(bg, e.o, b2); err != nil {
+		t.Fatal(err)
+	}
+	done := e.get(t, b.ID)
+	list := e.shipments(t, done.ShipmentIDs)
 	if done.Status != batch.Done || len(list) != 1 || list[0].Reference != "" {
 		t.Errorf("after the sender's mapping: %s, reference %q (the ignored column)", done.Status, list[0].Reference)
 	}
@@ -468,7 +495,7 @@ func TestRefusedFileUploadedAgainWithOtherOptions(t *testing.T) {
 		if err := e.svc.Process(bg, e.o, b); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := e.svc.Get(bg, e.o, b.ID)
+		got := e.get(t, b.ID)
 		if got.Status != batch.Failed || got.FileError == nil || got.FileError.Key != batch.KeyBadEncoding ||
 			got.FileError.Args["row"] == nil || got.FileError.Args["column"] == nil {
 			t.Fatalf("wrong encoding: %s %+v", got.Status, got.FileError)
@@ -480,7 +507,7 @@ func TestRefusedFileUploadedAgainWithOtherOptions(t *testing.T) {
 		if err := e.svc.Process(bg, e.o, again); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ = e.svc.Get(bg, e.o, b.ID); got.Status != batch.Done || got.Created != 1 || got.FileError != nil {
+		if got = e.get(t, b.ID); got.Status != batch.Done || got.Created != 1 || got.FileError != nil {
 			t.Errorf("with Big5: %s created %d %+v", got.Status, got.Created, got.FileError)
 		}
 	})

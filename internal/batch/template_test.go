@@ -81,7 +81,8 @@ func TestTemplateXLSX(t *testing.T) {
 		t.Errorf("panes %+v %v", panes, err)
 	}
 	for _, col := range []string{"recipient_postal_code", "item_1_hs_code", "item_5_hs_code", "sender_phone"} {
-		name, _ := excelize.ColumnNumberToName(slices.Index(batch.Columns, col) + 1)
+		name, err := excelize.ColumnNumberToName(slices.Index(batch.Columns, col) + 1)
+		must(t, "column "+col, err)
 		id, err := f.GetColStyle(batch.TemplateSheet, name)
 		if err != nil {
 			t.Fatal(err)

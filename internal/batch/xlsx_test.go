@@ -212,21 +212,27 @@ func TestXLSXSizeLimits(t *testing.T) {
 		if name == "xl/worksheets/data.xml" {
 			continue
 		}
-		w, _ := zw.Create(name)
-		_, _ = w.Write([]byte(body))
+		w, err := zw.Create(name)
+		must(t, "zip "+name, err)
+		_, err = w.Write([]byte(body))
+		must(t, "zip "+name, err)
 	}
 	var packed bytes.Buffer
-	fw, _ := flate.NewWriter(&packed, flate.BestCompression)
-	_, _ = fw.Write([]byte(parts["xl/worksheets/data.xml"]))
-	_, _ = fw.Write(bytes.Repeat([]byte(" "), 40<<20))
-	_ = fw.Close()
+	fw, err := flate.NewWriter(&packed, flate.BestCompression)
+	must(t, "deflate", err)
+	_, err = fw.Write([]byte(parts["xl/worksheets/data.xml"]))
+	must(t, "deflate the sheet", err)
+	_, err = fw.Write(bytes.Repeat([]byte(" "), 40<<20))
+	must(t, "deflate the padding", err)
+	must(t, "deflate", fw.Close())
 	w, err := zw.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/data.xml", Method: zip.Deflate,
 		CompressedSize64: uint64(packed.Len()), UncompressedSize64: 2000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _ = w.Write(packed.Bytes())
-	_ = zw.Close()
+	_, err = w.Write(packed.Bytes())
+	must(t, "zip the packed sheet", err)
+	must(t, "zip", zw.Close())
 	_, _, err = readAll(t, b.Bytes(), "liar.xlsx", batch.Options{})
 	fileError(t, err, batch.KeyNotASpreadsheet)
 
