@@ -30,7 +30,7 @@ type (
 	}
 	// addressJSON is an address on the wire: shipment.Address's JSON is the API's Address schema.
 	addressJSON = shipment.Address
-	contentsIn struct {
+	contentsIn  struct {
 		Category    string      `json:"category"`
 		Explanation string      `json:"explanation,omitempty"`
 		Items       []articleIn `json:"items"`
