@@ -27,11 +27,11 @@ func BenchmarkMailTrack30(b *testing.B) {
 	for i := range items {
 		items[i] = e.ship(b, e.shop, account.Live, "EE", "JP", monday.Add(-72*time.Hour), "GPO")
 		e.events(b, items[i],
-			tracking.Input{Code: "EMB", Time: local(monday.Add(-70*time.Hour), "Asia/Hong_Kong"), Country: "HK"},
-			tracking.Input{Code: "EMC", Time: local(monday.Add(-60*time.Hour), "Asia/Hong_Kong"), Country: "HK"},
-			tracking.Input{Code: "EMD", Time: local(monday.Add(-50*time.Hour), "Asia/Tokyo"), Country: "JP"},
-			tracking.Input{Code: "EDG", Time: local(monday.Add(-26*time.Hour), "Asia/Tokyo"), Country: "JP"},
-			tracking.Input{Code: "EMI", Time: local(monday.Add(-24*time.Hour), "Asia/Tokyo"), Country: "JP"},
+			tracking.Input{Code: "EMB", Time: local(b, monday.Add(-70*time.Hour), "Asia/Hong_Kong"), Country: "HK"},
+			tracking.Input{Code: "EMC", Time: local(b, monday.Add(-60*time.Hour), "Asia/Hong_Kong"), Country: "HK"},
+			tracking.Input{Code: "EMD", Time: local(b, monday.Add(-50*time.Hour), "Asia/Tokyo"), Country: "JP"},
+			tracking.Input{Code: "EDG", Time: local(b, monday.Add(-26*time.Hour), "Asia/Tokyo"), Country: "JP"},
+			tracking.Input{Code: "EMI", Time: local(b, monday.Add(-24*time.Hour), "Asia/Tokyo"), Country: "JP"},
 		)
 	}
 	// The same bytes every time: a credential allowed to send its password in clear, over https.

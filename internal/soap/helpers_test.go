@@ -20,7 +20,6 @@ import (
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/s10"
-	"github.com/ecship/ecship/internal/secretbox"
 	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/soap"
 	"github.com/ecship/ecship/internal/store"
@@ -69,15 +68,11 @@ func nextNo(prefix string) string {
 // newEnv builds the data around now (the clock's start).
 func newEnv(t testing.TB, st *store.Store, now time.Time) *env {
 	t.Helper()
-	cat, err := catalog.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := testenv.Catalog(t)
 	serial = 0
 	c := testenv.NewClock(now)
-	box, _ := secretbox.New(make([]byte, 32))
 	e := &env{st: st, cat: cat, c: c}
-	e.acc = &account.Service{Store: st, Secrets: box, Log: slog.New(slog.DiscardHandler), Now: c.Now}
+	e.acc = testenv.Accounts(t, st, c.Now)
 	e.trk = &tracking.Service{Store: st, Catalog: cat, Now: c.Now}
 	e.shop = e.user(t, "shop")
 	e.rival = e.user(t, "rival")
@@ -88,18 +83,18 @@ func newEnv(t testing.TB, st *store.Store, now time.Time) *env {
 
 	e.delivered = e.ship(t, e.shop, account.Live, "EE", "JP", now.Add(-72*time.Hour), "GPO")
 	e.events(t, e.delivered,
-		tracking.Input{Code: "EMB", Time: local(now.Add(-70*time.Hour), "Asia/Hong_Kong"), Country: "HK"},
-		tracking.Input{Code: "EMC", Time: local(now.Add(-60*time.Hour), "Asia/Hong_Kong"), Country: "HK"},
-		tracking.Input{Code: "EMD", Time: local(now.Add(-50*time.Hour), "Asia/Tokyo"), Country: "JP"},
-		tracking.Input{Code: "EDG", Time: local(now.Add(-26*time.Hour), "Asia/Tokyo"), Country: "JP"},
-		tracking.Input{Code: "EMI", Time: local(now.Add(-24*time.Hour+5*time.Minute), "Asia/Tokyo"), Country: "JP"},
+		tracking.Input{Code: "EMB", Time: local(t, now.Add(-70*time.Hour), "Asia/Hong_Kong"), Country: "HK"},
+		tracking.Input{Code: "EMC", Time: local(t, now.Add(-60*time.Hour), "Asia/Hong_Kong"), Country: "HK"},
+		tracking.Input{Code: "EMD", Time: local(t, now.Add(-50*time.Hour), "Asia/Tokyo"), Country: "JP"},
+		tracking.Input{Code: "EDG", Time: local(t, now.Add(-26*time.Hour), "Asia/Tokyo"), Country: "JP"},
+		tracking.Input{Code: "EMI", Time: local(t, now.Add(-24*time.Hour+5*time.Minute), "Asia/Tokyo"), Country: "JP"},
 	)
 	e.posted = e.ship(t, e.shop, account.Live, "RA", "GB", now.Add(-2*time.Hour), "TST")
 	e.old = e.ship(t, e.shop, account.Live, "EE", "JP", now.AddDate(0, -7, 0), "GPO")
 	e.testItem = e.ship(t, e.shop, account.Test, "EE", "US", now.Add(-5*time.Hour), "GPO")
 	e.rivalItem = e.ship(t, e.rival, account.Live, "EE", "JP", now.Add(-5*time.Hour), "GPO")
 	e.eventsOnly = nextNo("EE")
-	e.events(t, e.eventsOnly, tracking.Input{Code: "EMD", Time: local(now.Add(-3*time.Hour), "Asia/Tokyo"), Country: "JP"})
+	e.events(t, e.eventsOnly, tracking.Input{Code: "EMD", Time: local(t, now.Add(-3*time.Hour), "Asia/Tokyo"), Country: "JP"})
 	e.unknown = nextNo("EE")
 	e.unposted = e.label(t, e.shop, account.Live, "EE", "JP", shipment.Paid, now.Add(-time.Hour), nil, "")
 
@@ -108,18 +103,19 @@ func newEnv(t testing.TB, st *store.Store, now time.Time) *env {
 	return e
 }
 
-func local(t time.Time, zone string) string {
-	loc, _ := time.LoadLocation(zone)
-	return t.In(loc).Format("2006-01-02 15:04")
+// local is the time at as the clocks in zone show it, to the minute.
+func local(tb testing.TB, at time.Time, zone string) string {
+	tb.Helper()
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		tb.Fatalf("time zone %s: %v", zone, err)
+	}
+	return at.In(loc).Format("2006-01-02 15:04")
 }
 
 func (e *env) user(t testing.TB, login string) *account.User {
 	t.Helper()
-	u, err := e.acc.CreateUser(ctx, login, login+"@example.hk", "harbour-view-8", account.Sender)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
+	return testenv.User(t, e.acc, login, login+"@example.hk", account.Sender)
 }
 
 func (e *env) integrator(t testing.TB, u *account.User, name string, mode account.Mode, ips string) account.Integrator {
@@ -164,7 +160,10 @@ func (e *env) label(t testing.TB, owner *account.User, mode account.Mode, prefix
 func (e *env) ship(t testing.TB, owner *account.User, mode account.Mode, prefix, dest string, at time.Time, office string) string {
 	t.Helper()
 	no := e.label(t, owner, mode, prefix, dest, shipment.Posted, at.Add(-time.Hour), &at, office)
-	o, _ := e.cat.Office(office)
+	o, ok := e.cat.Office(office)
+	if !ok {
+		t.Fatalf("no office %s in the catalogue", office)
+	}
 	if _, err := e.trk.Record(ctx, []tracking.Event{tracking.PostedAt(no, o, at)}); err != nil {
 		t.Fatal(err)
 	}

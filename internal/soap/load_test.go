@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
-	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/store"
 	"github.com/ecship/ecship/internal/testenv"
 	"github.com/ecship/ecship/internal/tracking"
@@ -40,7 +39,7 @@ func TestLoadSeed(t *testing.T) {
 	if err != nil {
 		t.Fatalf("sender %s: %v", *loadUser, err)
 	}
-	cat, _ := catalog.Default()
+	cat := testenv.Catalog(t)
 	now := time.Now()
 	e := &env{st: st, cat: cat, c: testenv.NewClock(now)}
 	e.trk = &tracking.Service{Store: st, Catalog: cat, Now: e.c.Now}
@@ -49,15 +48,18 @@ func TestLoadSeed(t *testing.T) {
 	for i := range items {
 		items[i] = e.ship(t, u, account.Live, "EE", "JP", now.Add(-72*time.Hour), "GPO")
 		e.events(t, items[i],
-			tracking.Input{Code: "EMB", Time: local(now.Add(-70*time.Hour), "Asia/Hong_Kong"), Country: "HK"},
-			tracking.Input{Code: "EMC", Time: local(now.Add(-60*time.Hour), "Asia/Hong_Kong"), Country: "HK"},
-			tracking.Input{Code: "EMD", Time: local(now.Add(-50*time.Hour), "Asia/Tokyo"), Country: "JP"},
-			tracking.Input{Code: "EDG", Time: local(now.Add(-26*time.Hour), "Asia/Tokyo"), Country: "JP"},
-			tracking.Input{Code: "EMI", Time: local(now.Add(-24*time.Hour), "Asia/Tokyo"), Country: "JP"},
+			tracking.Input{Code: "EMB", Time: local(t, now.Add(-70*time.Hour), "Asia/Hong_Kong"), Country: "HK"},
+			tracking.Input{Code: "EMC", Time: local(t, now.Add(-60*time.Hour), "Asia/Hong_Kong"), Country: "HK"},
+			tracking.Input{Code: "EMD", Time: local(t, now.Add(-50*time.Hour), "Asia/Tokyo"), Country: "JP"},
+			tracking.Input{Code: "EDG", Time: local(t, now.Add(-26*time.Hour), "Asia/Tokyo"), Country: "JP"},
+			tracking.Input{Code: "EMI", Time: local(t, now.Add(-24*time.Hour), "Asia/Tokyo"), Country: "JP"},
 		)
 	}
 	var cred account.Integrator
-	cred.Username, cred.Password, _ = strings.Cut(*loadCred, ":")
+	var ok bool
+	if cred.Username, cred.Password, ok = strings.Cut(*loadCred, ":"); !ok {
+		t.Fatalf("-load-cred %q: want username:password", *loadCred)
+	}
 	body := call{cred: cred, text: true, items: items}.xml(now)
 	if err := os.WriteFile(*loadBody, []byte(body), 0o644); err != nil {
 		t.Fatal(err)

@@ -647,7 +647,10 @@ func TestWSDLAndMethods(t *testing.T) {
 				t.Errorf("POST %q: %s", q, b.String())
 			}
 		}
-		req, _ := http.NewRequest(http.MethodPut, srv.URL+soap.MailTrackPath, nil)
+		req, err := http.NewRequest(http.MethodPut, srv.URL+soap.MailTrackPath, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
