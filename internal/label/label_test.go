@@ -45,6 +45,27 @@ func run(t *testing.T, name string, args ...string) string {
 }
 
 // renderFile renders labels into a PDF in the test's temp dir and returns its path.
+// number is s, a number the test read out of a tool's output or a PDF (what), failing the test
+// when it does not parse.
+func number(tb testing.TB, what, s string) float64 {
+	tb.Helper()
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		tb.Fatalf("%s: %v", what, err)
+	}
+	return f
+}
+
+// integer is s, a whole number the test read out of a PDF (what), failing the test when it does not parse.
+func integer(tb testing.TB, what, s string) int {
+	tb.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		tb.Fatalf("%s: %v", what, err)
+	}
+	return n
+}
+
 func renderFile(t *testing.T, name string, labels []Label, layout Layout) string {
 	t.Helper()
 	var buf bytes.Buffer
@@ -69,8 +90,7 @@ func pdfPageSizes(t *testing.T, path string) []PlySize {
 	}
 	var sizes []PlySize
 	for _, m := range pageSizeLine.FindAllStringSubmatch(run(t, "pdfinfo", "-f", "1", "-l", strconv.Itoa(pages), path), -1) {
-		w, _ := strconv.ParseFloat(m[2], 64)
-		h, _ := strconv.ParseFloat(m[3], 64)
+		w, h := number(t, "page width", m[2]), number(t, "page height", m[3])
 		sizes = append(sizes, PlySize{W: w / 72 * 25.4, H: h / 72 * 25.4})
 	}
 	if len(sizes) != pages {
@@ -230,8 +250,7 @@ func TestExchangeInLargeType(t *testing.T) {
 		if m == nil {
 			t.Fatalf("%s not found in\n%s", l.USExchange, bbox)
 		}
-		yMin, _ := strconv.ParseFloat(m[1], 64)
-		yMax, _ := strconv.ParseFloat(m[2], 64)
+		yMin, yMax := number(t, "yMin", m[1]), number(t, "yMax", m[2])
 		if pt := yMax - yMin; pt < 18 {
 			t.Errorf("%s is %.1f pt tall, want large type (>= 18 pt)", l.USExchange, pt)
 		}

@@ -77,12 +77,12 @@ func TestPDFDeterministic(t *testing.T) {
 	if m == nil {
 		t.Fatal("no startxref at the end")
 	}
-	xref, _ := strconv.Atoi(string(m[1]))
+	xref := integer(t, "startxref", string(m[1]))
 	if !bytes.HasPrefix(a[xref:], []byte("xref\n0 ")) {
 		t.Fatalf("startxref %d does not point at the xref table", xref)
 	}
 	lines := strings.Split(string(a[xref:]), "\n")
-	n, _ := strconv.Atoi(strings.Fields(lines[1])[1])
+	n := integer(t, "xref size", strings.Fields(lines[1])[1])
 	if n < 10 {
 		t.Fatalf("%d objects", n)
 	}
@@ -91,7 +91,7 @@ func TestPDFDeterministic(t *testing.T) {
 		if len(entry) != 19 || !strings.HasSuffix(entry, " 00000 n\r") {
 			t.Fatalf("xref entry %d is %q", i, entry)
 		}
-		off, _ := strconv.Atoi(entry[:10])
+		off := integer(t, "xref entry", entry[:10])
 		if obj := strconv.Itoa(i) + " 0 obj\n"; !bytes.HasPrefix(a[off:], []byte(obj)) {
 			t.Errorf("xref entry %d points at %q", i, a[off:min(len(a), off+20)])
 		}

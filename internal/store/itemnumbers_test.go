@@ -81,7 +81,11 @@ func TestAllocateItemNumbers(t *testing.T) {
 			case time.Time:
 				issuedAt = v
 			case string:
-				issuedAt, _ = time.Parse("2006-01-02 15:04:05.000000+00:00", v)
+				at, err := time.Parse("2006-01-02 15:04:05.000000+00:00", v)
+				if err != nil {
+					return err
+				}
+				issuedAt = at
 			}
 			return nil
 		})

@@ -76,8 +76,8 @@ func TestTryLeaseOneHolderAtATime(t *testing.T) {
 		if ok, err := s.TryLease(ctx, "retention", first, leaseTTL, renewed); err != nil || !ok {
 			t.Fatalf("renewal by %s = %v, %v; want granted", first, ok, err)
 		}
-		if ok, _ := s.TryLease(ctx, "retention", other, leaseTTL, leaseNow.Add(leaseTTL)); ok {
-			t.Fatal("the renewed lease was taken at its old expiry")
+		if ok, err := s.TryLease(ctx, "retention", other, leaseTTL, leaseNow.Add(leaseTTL)); err != nil || ok {
+			t.Fatalf("the renewed lease was taken at its old expiry: %v, %v", ok, err)
 		}
 		// Another job's lease is independent.
 		if ok, err := s.TryLease(ctx, "settlement", other, leaseTTL, leaseNow); err != nil || !ok {
@@ -93,8 +93,8 @@ func TestTryLeaseOneHolderAtATime(t *testing.T) {
 		if err := s.FinishLease(ctx, "retention", other, "stolen", done); !errors.Is(err, store.ErrLeaseLost) {
 			t.Fatalf("FinishLease by %s: %v; want ErrLeaseLost", other, err)
 		}
-		if ok, _ := s.TryLease(ctx, "retention", other, leaseTTL, done); ok {
-			t.Fatal("a refused FinishLease released the lease")
+		if ok, err := s.TryLease(ctx, "retention", other, leaseTTL, done); err != nil || ok {
+			t.Fatalf("a refused FinishLease released the lease: %v, %v", ok, err)
 		}
 		if err := s.FinishLease(ctx, "retention", second, "3 labels expired", done); err != nil {
 			t.Fatal(err)

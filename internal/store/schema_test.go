@@ -76,7 +76,10 @@ func strs(t *testing.T, db *sql.DB, query string, args ...any) [][]string {
 		t.Fatalf("%s: %v", query, err)
 	}
 	defer rows.Close()
-	cols, _ := rows.Columns()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
 	var out [][]string
 	for rows.Next() {
 		vals := make([]sql.NullString, len(cols))
@@ -95,6 +98,9 @@ func strs(t *testing.T, db *sql.DB, query string, args ...any) [][]string {
 			}
 		}
 		out = append(out, row)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%s: %v", query, err)
 	}
 	return out
 }
