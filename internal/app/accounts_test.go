@@ -16,6 +16,7 @@ import (
 	"github.com/ecship/ecship/internal/app"
 	"github.com/ecship/ecship/internal/store"
 	"github.com/ecship/ecship/internal/store/storetest"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 // browserish is an HTTP client with cookies that does not follow redirects, so tests see them.
@@ -26,7 +27,11 @@ type browserish struct {
 }
 
 func newClient(t *testing.T, base string) *browserish {
-	jar, _ := cookiejar.New(nil)
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return &browserish{t: t, base: base, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
@@ -36,7 +41,7 @@ func (b *browserish) do(method, path string, form url.Values, hdr ...string) (in
 	if form != nil {
 		body = strings.NewReader(form.Encode())
 	}
-	req, _ := http.NewRequest(method, b.base+path, body)
+	req := newRequest(b.t, method, b.base+path, body)
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
@@ -48,7 +53,7 @@ func (b *browserish) do(method, path string, form url.Values, hdr ...string) (in
 		b.t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
+	data := readAll(b.t, resp.Body)
 	return resp.StatusCode, resp.Header.Get("Location"), string(data)
 }
 
@@ -77,8 +82,8 @@ func TestPortalRegisterVerifySignInSignOut(t *testing.T) {
 			t.Errorf("registration page lacks %q", want)
 		}
 	}
-	if users, _ := a.Store.Users(context.Background(), storeFilter()); len(users) != 0 {
-		t.Fatalf("a refused registration created %d users", len(users))
+	if users, err := a.Store.Users(context.Background(), storeFilter()); err != nil || len(users) != 0 {
+		t.Fatalf("a refused registration created %d users (%v)", len(users), err)
 	}
 
 	code, loc, _ := b.do("POST", "/register", registration("ChanTaiMan", "tm@example.hk"))
@@ -89,11 +94,10 @@ func TestPortalRegisterVerifySignInSignOut(t *testing.T) {
 	if !strings.Contains(page, `<html lang="zh-Hant">`) || !strings.Contains(page, "請開啟連結核實地址") {
 		t.Errorf("account page not in the chosen language or without the unverified banner")
 	}
-	mails, _ := a.Store.Outbox(context.Background(), "tm@example.hk", 1)
-	body, _ := a.Mailer.Reveal(mails[0])
+	stored, body := lastMail(t, a, "tm@example.hk")
 	m := verifyLink.FindStringSubmatch(body)
-	if m == nil || verifyLink.MatchString(mails[0].Body) {
-		t.Fatalf("no verification link in %q, or one in clear in the outbox: %q", body, mails[0].Body)
+	if m == nil || verifyLink.MatchString(stored.Body) {
+		t.Fatalf("no verification link in %q, or one in clear in the outbox: %q", body, stored.Body)
 	}
 	if code, _, page = b.do("GET", m[1], nil); code != 200 || !strings.Contains(page, "電郵地址已核實") {
 		t.Errorf("verify: %d", code)
@@ -236,7 +240,10 @@ func TestRoleByRouteMatrix(t *testing.T) {
 	if _, _, page := senderB.b.do("GET", "/account", nil); strings.Contains(page, "A&#39;s shop") || strings.Contains(page, secret[1][:12]) {
 		t.Error("sender B sees sender A's key")
 	}
-	keys, _ := a.Store.APIKeys(ctx, senderA.u.ID)
+	keys, err := a.Store.APIKeys(ctx, senderA.u.ID)
+	if err != nil || len(keys) == 0 {
+		t.Fatalf("sender A's keys: %v %v", keys, err)
+	}
 	if code, _, _ := senderB.b.do("POST", "/account/keys/"+keys[0].ID+"/revoke", url.Values{}); code != 404 {
 		t.Errorf("sender B revoking A's key: %d; want 404", code)
 	}
@@ -258,15 +265,13 @@ func TestTwoServersShareSessionsOnPostgres(t *testing.T) {
 	}
 	a1, base1 := start(t, dsn, nil)
 	_, base2 := start(t, dsn, nil)
-	a1.Accounts.CreateUser(context.Background(), "shared", "shared@example.hk", "harbour-view-8", account.Sender)
+	testenv.User(t, a1.Accounts, "shared", "shared@example.hk", account.Sender)
 	b := newClient(t, base1)
 	if code, _, _ := b.do("POST", "/login", url.Values{"login": {"shared"}, "password": {"harbour-view-8"}}); code != 303 {
 		t.Fatalf("sign in on the first: %d", code)
 	}
 	// The same cookie on the second server.
-	u1, _ := url.Parse(base1)
-	u2, _ := url.Parse(base2)
-	b.c.Jar.SetCookies(u2, b.c.Jar.Cookies(u1))
+	b.c.Jar.SetCookies(parseURL(t, base2), b.c.Jar.Cookies(parseURL(t, base1)))
 	b.base = base2
 	if code, _, page := b.do("GET", "/account", nil); code != 200 || !strings.Contains(page, "shared@example.hk") {
 		t.Errorf("session not valid on the second server: %d", code)
@@ -288,7 +293,7 @@ func clientFor() account.Client { return account.Client{IP: "127.0.0.1"} }
 // doJSON sends a raw body (JSON) with headers.
 func (b *browserish) doJSON(method, path, body string, hdr ...string) (int, string, string) {
 	b.t.Helper()
-	req, _ := http.NewRequest(method, b.base+path, strings.NewReader(body))
+	req := newRequest(b.t, method, b.base+path, strings.NewReader(body))
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
@@ -297,7 +302,7 @@ func (b *browserish) doJSON(method, path, body string, hdr ...string) (int, stri
 		b.t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
+	data := readAll(b.t, resp.Body)
 	return resp.StatusCode, resp.Header.Get("Location"), string(data)
 }
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -64,8 +63,7 @@ func post(t testing.TB, url, body string) (*http.Response, []byte) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, b
+	return resp, readAll(t, resp.Body)
 }
 
 // The same quote, weather day included, on SQLite and on PostgreSQL.
@@ -126,7 +124,7 @@ func TestAnonymousRateLimitPerIP(t *testing.T) {
 		t.Fatalf("status codes %v; want 200 200 429", codes)
 	}
 	// An Authorization header that nothing has verified earns no exemption.
-	req, _ := http.NewRequest("POST", base+"/api/v1/quotes", strings.NewReader(`{"destination":"JP","weight_g":20}`))
+	req := newRequest(t, "POST", base+"/api/v1/quotes", strings.NewReader(`{"destination":"JP","weight_g":20}`))
 	req.Header.Set("Authorization", "Bearer made-up")
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 429 {
 		t.Errorf("made-up Authorization header bypassed the limit: %v %v", resp.StatusCode, err)
@@ -138,7 +136,7 @@ func TestAnonymousRateLimitPerIP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := io.ReadAll(resp.Body)
+	b := readAll(t, resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != 429 || !strings.Contains(string(b), "請求過於頻密") {
 		t.Errorf("portal over the limit: %d %s", resp.StatusCode, b)
@@ -219,7 +217,7 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := io.ReadAll(resp.Body)
+	b := readAll(t, resp.Body)
 	resp.Body.Close()
 	for _, want := range []string{
 		`ecship_quotes_total{channel="api",outcome="ok"} 1`,
@@ -232,15 +230,15 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
-	if resp, _ := http.Get(base + "/readyz"); resp.StatusCode != 200 {
-		t.Errorf("readyz %d", resp.StatusCode)
+	if code := statusOf(t, base+"/readyz"); code != 200 {
+		t.Errorf("readyz %d", code)
 	}
 	a.Store.Close() // the database goes away: not ready, though alive
-	if resp, _ := http.Get(base + "/readyz"); resp.StatusCode != 503 {
-		t.Errorf("readyz with the database closed: %d; want 503", resp.StatusCode)
+	if code := statusOf(t, base+"/readyz"); code != 503 {
+		t.Errorf("readyz with the database closed: %d; want 503", code)
 	}
-	if resp, _ := http.Get(base + "/healthz"); resp.StatusCode != 200 {
-		t.Errorf("healthz %d", resp.StatusCode)
+	if code := statusOf(t, base+"/healthz"); code != 200 {
+		t.Errorf("healthz %d", code)
 	}
 }
 

@@ -24,11 +24,19 @@ func batchRow(ref, zip string) string {
 }
 
 func multipartFile(t *testing.T, name, content string) (string, *bytes.Buffer) {
+	t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
-	f, _ := w.CreateFormFile("file", name)
-	f.Write([]byte(content))
-	w.Close()
+	f, err := w.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write([]byte(content)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
 	return w.FormDataContentType(), &buf
 }
 
@@ -39,7 +47,7 @@ func TestBatchesAPI(t *testing.T) {
 	file := batchHeader + batchRow("API-1", "10118") + batchRow("API-2", "1011")
 	post := func() (int, string) {
 		ct, body := multipartFile(t, "orders.csv", file)
-		req, _ := http.NewRequest("POST", base+"/api/v1/batches", body)
+		req := newRequest(t, "POST", base+"/api/v1/batches", body)
 		req.Header.Set("Content-Type", ct)
 		req.Header.Set("Authorization", "Bearer "+key)
 		resp, err := http.DefaultClient.Do(req)
@@ -99,7 +107,7 @@ func TestBatchPortalProgressAndResult(t *testing.T) {
 		sb.WriteString(batchRow(fmt.Sprintf("W-%d", i), "10118"))
 	}
 	ct, body := multipartFile(t, "orders.csv", sb.String())
-	req, _ := http.NewRequest("POST", base+"/batches", body)
+	req := newRequest(t, "POST", base+"/batches", body)
 	req.Header.Set("Content-Type", ct)
 	resp, err := b.c.Do(req)
 	if err != nil {
@@ -124,7 +132,7 @@ func TestBatchPortalProgressAndResult(t *testing.T) {
 		t.Errorf("result page lacks the counts or the print form")
 	}
 	// A label of the batch deleted since: the others are still offered for printing.
-	u0, _ := a.Store.UserByLogin(context.Background(), "bulkweb")
+	u0 := userByLogin(t, a, "bulkweb")
 	bat, err := a.Batches.Get(context.Background(), shipmentOwner(u0), strings.TrimPrefix(loc, "/batches/"))
 	if err != nil {
 		t.Fatal(err)
@@ -139,13 +147,15 @@ func TestBatchPortalProgressAndResult(t *testing.T) {
 		t.Error("recent uploads do not list the file")
 	}
 	// A batch still being checked: the page shows how far it is and refreshes itself.
-	u, _ := a.Store.UserByLogin(context.Background(), "bulkweb")
+	u := userByLogin(t, a, "bulkweb")
 	pending, _, err := a.Batches.Upload(context.Background(), shipmentOwner(u), "pending.csv", []byte(batchHeader+batchRow("P-1", "10118")), batchOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.Store.BatchProgress(context.Background(), pending.ID, 50, 200, time.Now())
-	req, _ = http.NewRequest("GET", base+"/batches/"+pending.ID+"?lang=en", nil)
+	if err := a.Store.BatchProgress(context.Background(), pending.ID, 50, 200, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	req = newRequest(t, "GET", base+"/batches/"+pending.ID+"?lang=en", nil)
 	resp, err = b.c.Do(req)
 	if err != nil {
 		t.Fatal(err)

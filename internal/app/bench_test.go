@@ -8,21 +8,22 @@ import (
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/store/storetest"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 // BenchmarkPortalPages renders the heaviest pages as a signed-in admin on SQLite, server side.
 func BenchmarkPortalPages(b *testing.B) {
 	a, _ := start(b, storetest.DSNs(b)["sqlite"], nil)
 	ctx := context.Background()
-	admin, err := a.Accounts.CreateUser(ctx, "benchadmin", "bench@example.hk", "harbour-view-8", account.Admin)
+	admin := testenv.User(b, a.Accounts, "benchadmin", "bench@example.hk", account.Admin)
+	for i := range 50 { // a user list worth rendering
+		testenv.User(b, a.Accounts, "user"+string(rune('a'+i%26))+string(rune('a'+i/26)), "u"+string(rune('a'+i%26))+string(rune('a'+i/26))+"@example.hk", account.Sender)
+	}
+	newAPIKey(b, a, admin, "bench", account.Test)
+	secret, err := a.Accounts.StartSession(ctx, admin, "", account.Client{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	for i := range 50 { // a user list worth rendering
-		a.Accounts.CreateUser(ctx, "user"+string(rune('a'+i%26))+string(rune('a'+i/26)), "u"+string(rune('a'+i%26))+string(rune('a'+i/26))+"@example.hk", "harbour-view-8", account.Sender)
-	}
-	a.Accounts.CreateAPIKey(ctx, admin, "bench", account.Test, account.Client{})
-	secret, _ := a.Accounts.StartSession(ctx, admin, "", account.Client{})
 	h := a.Handler()
 	for _, path := range []string{"/", "/?to=US&weight=450&insure=1000", "/register", "/upgrade", "/account", "/admin", "/admin/audit", "/admin/outbox"} {
 		signedIn := path != "/register" && path != "/upgrade"

@@ -92,8 +92,7 @@ func TestCounterAPI(t *testing.T) {
 				t.Errorf("another clerk's session: %d; want 404", code)
 			}
 			// The same clerk's test key never reaches a live session (TRK-10's separation).
-			clerk, _ := a.Store.UserByLogin(context.Background(), "clerk")
-			_, testKey, _ := a.Accounts.CreateAPIKey(context.Background(), clerk, "practice", account.Test, account.Client{})
+			testKey := newAPIKey(t, a, userByLogin(t, a, "clerk"), "practice", account.Test)
 			for _, c := range []struct{ method, path, body string }{
 				{"GET", "", ""},
 				{"POST", "/items", `{"item_no":"EE123456785HK","weight_g":100}`},
@@ -167,11 +166,11 @@ func TestCounterAPI(t *testing.T) {
 			// Operations refuse the overpayment refund: the money is kept, earned, and the books
 			// still prove every cent owed or earned.
 			ctx := context.Background()
-			ops, _ := a.Accounts.CreateUser(ctx, "ops", "ops@example.hk", "harbour-view-8", account.Admin)
-			owner, _ := a.Store.UserByLogin(ctx, "shopper")
-			refunds, _ := a.Refunds.Mine(ctx, shipment.Owner{User: owner, Mode: account.Live})
-			if len(refunds) != 1 {
-				t.Fatalf("refunds %+v", refunds)
+			ops := testenv.User(t, a.Accounts, "ops", "ops@example.hk", account.Admin)
+			owner := userByLogin(t, a, "shopper")
+			refunds, err := a.Refunds.Mine(ctx, shipment.Owner{User: owner, Mode: account.Live})
+			if err != nil || len(refunds) != 1 {
+				t.Fatalf("refunds %+v %v", refunds, err)
 			}
 			if _, err := a.Refunds.Vet(ctx, shipment.Owner{User: ops, Mode: account.Live}, refunds[0].ID, false, "The item was weighed with its packing removed."); err != nil {
 				t.Fatal(err)
@@ -183,8 +182,8 @@ func TestCounterAPI(t *testing.T) {
 			if err := a.Store.Book(ctx, payment.Move("rogue", "rogue", "test", payment.PostageUnearned, payment.PostageRevenue, 100, a.Now())); err != nil {
 				t.Fatal(err)
 			}
-			if report, _ := a.LedgerCheck(ctx); len(report.Problems) != 2 {
-				t.Errorf("a rogue movement: problems %v; want revenue and unearned both flagged", report.Problems)
+			if report, err := a.LedgerCheck(ctx); err != nil || len(report.Problems) != 2 {
+				t.Errorf("a rogue movement: problems %v (%v); want revenue and unearned both flagged", report.Problems, err)
 			}
 		})
 	}

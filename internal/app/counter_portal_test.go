@@ -19,6 +19,7 @@ import (
 	"github.com/ecship/ecship/internal/s10"
 	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/store/storetest"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 // counterParcel prepares a local parcel of weightG for a sender, paid by card when paid is set.
@@ -73,7 +74,7 @@ func TestPortalCounterSession(t *testing.T) {
 	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
 	ctx := context.Background()
 	sender := signedIn(t, base, a.Accounts, "shopkeeper")
-	su, _ := a.Store.UserByLogin(ctx, "shopkeeper")
+	su := userByLogin(t, a, "shopkeeper")
 
 	// Senders and the signed-out have no counter.
 	if code, _, _ := sender.do("GET", "/counter", nil); code != 403 {
@@ -136,7 +137,7 @@ func TestPortalCounterSession(t *testing.T) {
 	if !regexp.MustCompile(`id="weight_g"[^>]* autofocus`).MatchString(page) || regexp.MustCompile(`id="item_no"[^>]* autofocus`).MatchString(page) {
 		t.Error("after the look-up the weight should have the focus")
 	}
-	if got, _ := a.Store.ShipmentByID(ctx, s.ID); got.Status != shipment.Paid {
+	if got := shipmentByID(t, a, s.ID); got.Status != shipment.Paid {
 		t.Errorf("looking up changed the label to %s", got.Status)
 	}
 	// Refusals sit at the item number, which is left empty for the next scan: a wrong check digit,
@@ -201,7 +202,7 @@ func TestPortalCounterSession(t *testing.T) {
 		strings.Count(page, "<td>Cash</td>") != 1 {
 		t.Error("after paying: the notice, nothing due, no payment form and one cash payment")
 	}
-	if got, _ := a.Store.ShipmentByID(ctx, s.ID); got.Status != shipment.Posted || got.WeightG != 4800 || got.PostedOffice != "GPO" {
+	if got := shipmentByID(t, a, s.ID); got.Status != shipment.Posted || got.WeightG != 4800 || got.PostedOffice != "GPO" {
 		t.Errorf("label after paying: %s %d g at %q", got.Status, got.WeightG, got.PostedOffice)
 	}
 	// Another clerk sees nothing of it; the receipt is not there before closing.
@@ -260,7 +261,7 @@ func TestPortalCounterSession(t *testing.T) {
 	}
 	// Admins see every open session at every office (a label held by a forgotten session is found
 	// there); the clerk's own page does not list others'.
-	clerk2, _ := a.Accounts.CreateUser(ctx, "tstclerk", "tst@example.hk", "harbour-view-8", account.Counter)
+	clerk2 := testenv.User(t, a.Accounts, "tstclerk", "tst@example.hk", account.Counter)
 	open, err := a.Counter.Open(ctx, counter.Clerk{User: clerk2, Mode: account.Live}, "TST", "")
 	if err != nil {
 		t.Fatal(err)
@@ -282,9 +283,8 @@ func sessID(sessURL string) string { return sessURL[strings.LastIndex(sessURL, "
 // rule: CTR-4
 func TestPortalCounterLighterAndRemove(t *testing.T) {
 	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
-	ctx := context.Background()
 	signedIn(t, base, a.Accounts, "shop2")
-	su, _ := a.Store.UserByLogin(ctx, "shop2")
+	su := userByLogin(t, a, "shop2")
 	clerk := counterUser(t, a, base, "clerk3")
 	_, loc, _ := clerk.do("POST", "/counter/sessions", url.Values{"office": {"GPO"}})
 	sessURL := strings.Split(loc, "?")[0]

@@ -164,8 +164,7 @@ func TestPendingPaymentsReconciledSoonAfterStart(t *testing.T) {
 				t.Fatalf("a label held by a pending payment: %v; want a conflict", err)
 			}
 			for {
-				got1, _ := a.Store.PaymentByID(ctx, p1.ID)
-				got2, _ := a.Store.PaymentByID(ctx, p2.ID)
+				got1, got2 := paymentByID(t, a, p1.ID), paymentByID(t, a, p2.ID)
 				if got1.Status != payment.Pending && got2.Status != payment.Pending {
 					if got1.Status != payment.Authorized || got2.Status != payment.Failed {
 						t.Fatalf("reconciled: %s and %s; want authorized and failed", got1.Status, got2.Status)

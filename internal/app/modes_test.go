@@ -181,7 +181,7 @@ func liveBatch(t *testing.T, a *app.App, base string, u *account.User) string {
 		t.Fatal(err)
 	}
 	ct, body := multipartFile(t, "orders.csv", batchHeader+batchRow("LIVE-1", "10118"))
-	req, _ := http.NewRequest("POST", base+"/api/v1/batches", body)
+	req := newRequest(t, "POST", base+"/api/v1/batches", body)
 	req.Header.Set("Content-Type", ct)
 	req.Header.Set("Authorization", "Bearer "+key)
 	resp, err := http.DefaultClient.Do(req)

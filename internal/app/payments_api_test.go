@@ -70,7 +70,7 @@ func TestPaymentsAPI(t *testing.T) {
 				t.Errorf("payment after settlement: %d %s", code, out)
 			}
 			// rule: PAY-1 — a deposit account: a short balance is a 402 that takes nothing; then paid.
-			u, _ := a.Store.UserByLogin(context.Background(), "payapi")
+			u := userByLogin(t, a, "payapi")
 			dep, err := a.Payments.OpenDeposit(context.Background(), u, account.Live, "Permit 7")
 			if err != nil {
 				t.Fatal(err)

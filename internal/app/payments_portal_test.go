@@ -10,6 +10,7 @@ import (
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/store/storetest"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 // rule: PAY-2, PAY-3
@@ -67,8 +68,7 @@ func TestPortalPayCancelAndRefund(t *testing.T) {
 	if _, _, page = b.do("GET", "/refunds?lang=en", nil); !strings.Contains(page, "Submitted") || !strings.Contains(page, "HK$111.00") {
 		t.Error("refunds page lacks the application")
 	}
-	admin, _ := a.Accounts.CreateUser(context.Background(), "vetter", "vetter@example.hk", "harbour-view-8", account.Admin)
-	_ = admin
+	testenv.User(t, a.Accounts, "vetter", "vetter@example.hk", account.Admin)
 	ab := newClient(t, base)
 	ab.do("POST", "/login", url.Values{"login": {"vetter"}, "password": {"harbour-view-8"}})
 	_, _, page = ab.do("GET", "/admin/refunds?lang=en", nil)
@@ -83,7 +83,7 @@ func TestPortalPayCancelAndRefund(t *testing.T) {
 		t.Error("the sender does not see the refund")
 	}
 	// rule: PAY-1 — a deposit account shows on the pay page; short, it says so; topped up, it pays.
-	u, _ := a.Store.UserByLogin(context.Background(), "payweb")
+	u := userByLogin(t, a, "payweb")
 	dep, err := a.Payments.OpenDeposit(context.Background(), u, account.Live, "Permit 55")
 	if err != nil {
 		t.Fatal(err)

@@ -16,7 +16,7 @@ import (
 // keyed sends a request with a bearer key and answers the response, its body read and closed.
 func keyed(t *testing.T, method, url, key, body string) *http.Response {
 	t.Helper()
-	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	req := newRequest(t, method, url, strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+key)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)

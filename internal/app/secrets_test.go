@@ -12,6 +12,7 @@ import (
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/store/storetest"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 // Issue 12, finding 2: no secret rests in the database in clear. After registering, verifying,
@@ -69,8 +70,7 @@ func TestNoSecretAtRestInClear(t *testing.T) {
 			if code, _, _ := b.do("POST", "/login", url.Values{"login": {"secretive"}, "password": {second}}); code != 303 {
 				t.Fatalf("sign in: %d", code)
 			}
-			baseURL, _ := url.Parse(base)
-			for _, ck := range b.c.Jar.Cookies(baseURL) {
+			for _, ck := range b.c.Jar.Cookies(parseURL(t, base)) {
 				secrets["cookie "+ck.Name] = ck.Value
 			}
 			if _, secrets["API key"], err = a.Accounts.CreateAPIKey(ctx, u, "shop", account.Live, c); err != nil {
@@ -140,8 +140,13 @@ func dumpTables(t *testing.T, dsn string) tables {
 	var all []string
 	for names.Next() {
 		var n string
-		names.Scan(&n)
+		if err := names.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
 		all = append(all, n)
+	}
+	if err := names.Err(); err != nil {
+		t.Fatal(err)
 	}
 	names.Close()
 	out := tables{}
@@ -150,17 +155,9 @@ func dumpTables(t *testing.T, dsn string) tables {
 		if err != nil {
 			t.Fatalf("%s: %v", n, err)
 		}
-		cols, _ := rows.Columns()
+		_, values := testenv.Rows(t, rows)
 		var text strings.Builder
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatalf("%s: %v", n, err)
-			}
+		for _, vals := range values {
 			for _, v := range vals {
 				if b, ok := v.([]byte); ok {
 					v = string(b)
@@ -169,7 +166,6 @@ func dumpTables(t *testing.T, dsn string) tables {
 			}
 			text.WriteString("\n")
 		}
-		rows.Close()
 		out[n] = text.String()
 	}
 	return out

@@ -134,11 +134,16 @@ func scanBarcode(t *testing.T, pdf []byte) string {
 		return ""
 	}
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "l.pdf"), pdf, 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "l.pdf"), pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if out, err := exec.Command("pdftoppm", "-r", "300", "-f", "1", "-l", "1", "-png", filepath.Join(dir, "l.pdf"), filepath.Join(dir, "p")).CombinedOutput(); err != nil {
 		t.Fatalf("pdftoppm: %v %s", err, out)
 	}
-	pngs, _ := filepath.Glob(filepath.Join(dir, "p*.png"))
+	pngs, err := filepath.Glob(filepath.Join(dir, "p*.png"))
+	if err != nil || len(pngs) == 0 {
+		t.Fatalf("pdftoppm wrote no page: %v %v", pngs, err)
+	}
 	out, err := exec.Command("zbarimg", "--quiet", "--raw", pngs[0]).Output()
 	if err != nil {
 		t.Fatalf("zbarimg read nothing: %v", err)

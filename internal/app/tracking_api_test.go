@@ -12,6 +12,7 @@ import (
 	"github.com/ecship/ecship/internal/counter"
 	"github.com/ecship/ecship/internal/money"
 	"github.com/ecship/ecship/internal/store/storetest"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 func TestTrackingAPI(t *testing.T) {
@@ -21,9 +22,9 @@ func TestTrackingAPI(t *testing.T) {
 			ctx := context.Background()
 			sender := apiKey(t, a.Accounts, "tracked", account.Live)
 			stranger := apiKey(t, a.Accounts, "stranger", account.Live)
-			admin, _ := a.Accounts.CreateUser(ctx, "ops", "ops@example.hk", "harbour-view-8", account.Admin)
-			_, opsKey, _ := a.Accounts.CreateAPIKey(ctx, admin, "ops", account.Live, account.Client{})
-			clerk, _ := a.Accounts.CreateUser(ctx, "clerk", "clerk@example.hk", "harbour-view-8", account.Counter)
+			admin := testenv.User(t, a.Accounts, "ops", "ops@example.hk", account.Admin)
+			opsKey := newAPIKey(t, a, admin, "ops", account.Live)
+			clerk := testenv.User(t, a.Accounts, "clerk", "clerk@example.hk", account.Counter)
 			b := newClient(t, base)
 			hs := []string{"Authorization", "Bearer " + sender, "Content-Type", "application/json"}
 			_, _, body := b.doJSON("POST", "/api/v1/shipments", localParcel("TRACK-1"), hs...)
@@ -44,7 +45,7 @@ func TestTrackingAPI(t *testing.T) {
 			if code, _, out := b.doJSON("POST", "/api/v1/tracking/events", events, hs...); code != 403 {
 				t.Errorf("a sender recording events: %d %s", code, out)
 			}
-			_, opsTestKey, _ := a.Accounts.CreateAPIKey(ctx, admin, "ops-test", account.Test, account.Client{})
+			opsTestKey := newAPIKey(t, a, admin, "ops-test", account.Test)
 			if code, _, out := b.doJSON("POST", "/api/v1/tracking/events", events, "Authorization", "Bearer "+opsTestKey, "Content-Type", "application/json"); code != 403 {
 				t.Errorf("an operations test key recording events: %d %s", code, out)
 			}

@@ -90,9 +90,12 @@ func TestPortalTracking(t *testing.T) {
 			a, base := start(t, dsn, nil)
 			ctx := context.Background()
 			sender := signedIn(t, base, a.Accounts, "tokyoshop")
-			su, _ := a.Store.UserByLogin(ctx, "tokyoshop")
+			su := userByLogin(t, a, "tokyoshop")
 			s, arrived := trackedToJapan(t, a, su, "SECRET-REF-7")
-			tokyo, _ := time.LoadLocation("Asia/Tokyo")
+			tokyo, err := time.LoadLocation("Asia/Tokyo")
+			if err != nil {
+				t.Fatal(err)
+			}
 			local := arrived.In(tokyo)
 			visitor := newClient(t, base)
 
