@@ -34,13 +34,15 @@ func fullRow(i int) []string {
 }
 
 func csv500(b *testing.B) []byte {
+	b.Helper()
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	_ = w.Write(batch.Columns)
+	must(b, "CSV header", w.Write(batch.Columns))
 	for i := range 500 {
-		_ = w.Write(fullRow(i))
+		must(b, "CSV row", w.Write(fullRow(i)))
 	}
 	w.Flush()
+	must(b, "CSV", w.Error())
 	return buf.Bytes()
 }
 
