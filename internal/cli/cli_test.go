@@ -9,30 +9,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ecship/ecship/internal/store/storetest"
+	"github.com/ecship/ecship/internal/testenv"
 )
-
-// syncBuffer is a buffer that a running command writes while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func run(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
@@ -122,7 +104,7 @@ func TestMigrateAndWeather(t *testing.T) {
 func TestServeStartsAndStops(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stderr syncBuffer
+	var stderr testenv.SyncBuffer
 	env := &Env{Stdout: io.Discard, Stderr: &stderr, Getenv: func(k string) string {
 		return map[string]string{"ECSHIP_DATA": filepath.Join(dir, "data")}[k]
 	}}

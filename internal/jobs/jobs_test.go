@@ -1,7 +1,6 @@
 package jobs_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
@@ -15,27 +14,10 @@ import (
 	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/store"
 	"github.com/ecship/ecship/internal/store/storetest"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 var now = time.Date(2026, 8, 1, 4, 0, 0, 0, time.UTC)
-
-// syncBuffer is a log destination two runners may share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (w *syncBuffer) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *syncBuffer) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
-}
 
 // seed stores a sender with labels: expiredN ready ones past their validity, deleteN incomplete ones
 // past their keeping time, and one each that must stay (ready and valid, paid and past validity).
@@ -90,7 +72,7 @@ func TestRetentionRunsOnceAcrossProcesses(t *testing.T) {
 			// Two processes on one database.
 			a, b := storetest.Open(t, dsn), storetest.Open(t, dsn)
 			owner := seed(t, a, 7, 4)
-			var logs syncBuffer
+			var logs testenv.SyncBuffer
 			log := slog.New(slog.NewTextHandler(&logs, nil))
 			runners := []*jobs.Runner{jobs.New(a, log), jobs.New(b, log)}
 			for _, r := range runners {

@@ -15,12 +15,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 // harness is the system under test: the ecship binary, two servers on one PostgreSQL schema, the
@@ -210,7 +211,7 @@ func (h *harness) settleEstimate() time.Duration {
 // serverProc is a running `ecship serve`.
 type serverProc struct {
 	base string
-	log  *syncBuffer
+	log  *testenv.SyncBuffer
 }
 
 // startServer starts `ecship serve` on a free port, waits until /readyz answers 200, and stops it
@@ -220,7 +221,7 @@ func startServer(t *testing.T, h *harness, name string) *serverProc {
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ { // a free port may be taken between picking and listening
 		addr := freeAddr(t)
-		logs := &syncBuffer{}
+		logs := &testenv.SyncBuffer{}
 		cmd := exec.Command(h.bin, "serve", "--addr", addr, "--db", h.dsn)
 		cmd.Env = h.env
 		cmd.Stdout, cmd.Stderr = logs, logs
@@ -239,7 +240,7 @@ func startServer(t *testing.T, h *harness, name string) *serverProc {
 			if !t.Failed() {
 				return
 			}
-			if out := logs.Tail(16 << 10); out != "" {
+			if out := tail(logs, 16<<10); out != "" {
 				t.Logf("%s (%s) log, last part:\n%s", name, p.base, out)
 			} else {
 				t.Logf("%s (%s) logged no warnings or errors", name, p.base)
@@ -301,26 +302,8 @@ func stopProcess(cmd *exec.Cmd, exited <-chan struct{}) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer for a process's output, safe to read while it writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// Tail is the last n bytes written.
-func (b *syncBuffer) Tail(n int) string {
+// tail is the last n bytes written to b.
+func tail(b *testenv.SyncBuffer, n int) string {
 	s := b.String()
 	if len(s) > n {
 		s = "…" + s[len(s)-n:]
