@@ -19,7 +19,7 @@ func BenchmarkPortalPages(b *testing.B) {
 	for i := range 50 { // a user list worth rendering
 		testenv.User(b, a.Accounts, "user"+string(rune('a'+i%26))+string(rune('a'+i/26)), "u"+string(rune('a'+i%26))+string(rune('a'+i/26))+"@example.hk", account.Sender)
 	}
-	newAPIKey(b, a, admin, "bench", account.Test)
+	newAPIKey(b, a.Accounts, admin, "bench", account.Test)
 	secret, err := a.Accounts.StartSession(ctx, admin, "", account.Client{})
 	if err != nil {
 		b.Fatal(err)

@@ -20,15 +20,7 @@ import (
 // counterKey makes a counter staff member with a live API key.
 func counterKey(t *testing.T, svc *account.Service, login string) string {
 	t.Helper()
-	u, err := svc.CreateUser(context.Background(), login, login+"@example.hk", "harbour-view-8", account.Counter)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, secret, err := svc.CreateAPIKey(context.Background(), u, "counter", account.Live, account.Client{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return secret
+	return userKey(t, svc, login, account.Counter, "counter", account.Live)
 }
 
 // pdfText extracts a PDF's text with pdftotext (more options in opts, such as -raw); without the
@@ -92,7 +84,7 @@ func TestCounterAPI(t *testing.T) {
 				t.Errorf("another clerk's session: %d; want 404", code)
 			}
 			// The same clerk's test key never reaches a live session (TRK-10's separation).
-			testKey := newAPIKey(t, a, userByLogin(t, a, "clerk"), "practice", account.Test)
+			testKey := newAPIKey(t, a.Accounts, userByLogin(t, a, "clerk"), "practice", account.Test)
 			for _, c := range []struct{ method, path, body string }{
 				{"GET", "", ""},
 				{"POST", "/items", `{"item_no":"EE123456785HK","weight_g":100}`},

@@ -56,14 +56,7 @@ func priceAt(t testing.TB, a *app.App, s *shipment.Shipment, weightG int) money.
 // counterUser signs in a new member of counter staff.
 func counterUser(t *testing.T, a *app.App, base, login string) *browserish {
 	t.Helper()
-	if _, err := a.Accounts.CreateUser(context.Background(), login, login+"@example.hk", "harbour-view-8", account.Counter); err != nil {
-		t.Fatal(err)
-	}
-	b := newClient(t, base)
-	if code, _, _ := b.do("POST", "/login", url.Values{"login": {login}, "password": {"harbour-view-8"}}); code != 303 {
-		t.Fatalf("sign in %s: %d", login, code)
-	}
-	return b
+	return signedInAs(t, base, a.Accounts, login, account.Counter)
 }
 
 // Counter staff open a session, look a paid label up, accept it at a heavier weight, take the

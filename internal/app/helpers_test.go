@@ -12,6 +12,7 @@ import (
 	"github.com/ecship/ecship/internal/mail"
 	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/shipment"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 // The set-up the app tests share, each failing the test, saying what failed, instead of handing
@@ -70,13 +71,19 @@ func userByLogin(t testing.TB, a *app.App, login string) *account.User {
 }
 
 // newAPIKey makes an API key for u and answers its secret.
-func newAPIKey(t testing.TB, a *app.App, u *account.User, name string, mode account.Mode) string {
+func newAPIKey(t testing.TB, svc *account.Service, u *account.User, name string, mode account.Mode) string {
 	t.Helper()
-	_, secret, err := a.Accounts.CreateAPIKey(context.Background(), u, name, mode, account.Client{})
+	_, secret, err := svc.CreateAPIKey(context.Background(), u, name, mode, account.Client{})
 	if err != nil {
 		t.Fatalf("API key %s for %s: %v", name, u.LoginName, err)
 	}
 	return secret
+}
+
+// userKey makes a user with role and an API key for them, and answers its secret.
+func userKey(t testing.TB, svc *account.Service, login string, role account.Role, name string, mode account.Mode) string {
+	t.Helper()
+	return newAPIKey(t, svc, testenv.User(t, svc, login, login+"@example.hk", role), name, mode)
 }
 
 // lastMail is the newest email to an address as stored, and its body opened.

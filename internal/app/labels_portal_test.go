@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"context"
 	"net/url"
 	"regexp"
 	"strings"
@@ -9,18 +8,22 @@ import (
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/store/storetest"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
-func signedIn(t *testing.T, base string, a interface {
-	CreateUser(ctx context.Context, login, email, password string, role account.Role) (*account.User, error)
-}, login string) *browserish {
+// signedIn makes a sender and a client signed in as them.
+func signedIn(t *testing.T, base string, svc *account.Service, login string) *browserish {
 	t.Helper()
-	if _, err := a.CreateUser(context.Background(), login, login+"@example.hk", "harbour-view-8", account.Sender); err != nil {
-		t.Fatal(err)
-	}
+	return signedInAs(t, base, svc, login, account.Sender)
+}
+
+// signedInAs makes a user with role and a client signed in as them.
+func signedInAs(t *testing.T, base string, svc *account.Service, login string, role account.Role) *browserish {
+	t.Helper()
+	testenv.User(t, svc, login, login+"@example.hk", role)
 	b := newClient(t, base)
-	if code, _, _ := b.do("POST", "/login", url.Values{"login": {login}, "password": {"harbour-view-8"}}); code != 303 {
-		t.Fatalf("sign in: %d", code)
+	if code, _, _ := b.do("POST", "/login", url.Values{"login": {login}, "password": {testenv.Password}}); code != 303 {
+		t.Fatalf("sign in %s: %d", login, code)
 	}
 	return b
 }

@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -29,17 +28,10 @@ const exampleShipment = `{"service":"AEX","reference":"ORDER-1001","weight_g":45
              "value":{"amount":"380.00","currency":"HKD"},"hs_code":"621410","origin_country":"HK"}]},
  "insurance":{"amount":"1000.00","currency":"HKD"}}`
 
+// apiKey makes a sender and an API key of theirs in mode, and answers its secret.
 func apiKey(t *testing.T, svc *account.Service, login string, mode account.Mode) string {
 	t.Helper()
-	u, err := svc.CreateUser(context.Background(), login, login+"@example.hk", "harbour-view-8", account.Sender)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, secret, err := svc.CreateAPIKey(context.Background(), u, "test", mode, account.Client{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return secret
+	return userKey(t, svc, login, account.Sender, "test", mode)
 }
 
 // rule: LBL-4, LBL-5, LBL-7, LBL-10

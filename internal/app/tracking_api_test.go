@@ -23,7 +23,7 @@ func TestTrackingAPI(t *testing.T) {
 			sender := apiKey(t, a.Accounts, "tracked", account.Live)
 			stranger := apiKey(t, a.Accounts, "stranger", account.Live)
 			admin := testenv.User(t, a.Accounts, "ops", "ops@example.hk", account.Admin)
-			opsKey := newAPIKey(t, a, admin, "ops", account.Live)
+			opsKey := newAPIKey(t, a.Accounts, admin, "ops", account.Live)
 			clerk := testenv.User(t, a.Accounts, "clerk", "clerk@example.hk", account.Counter)
 			b := newClient(t, base)
 			hs := []string{"Authorization", "Bearer " + sender, "Content-Type", "application/json"}
@@ -45,7 +45,7 @@ func TestTrackingAPI(t *testing.T) {
 			if code, _, out := b.doJSON("POST", "/api/v1/tracking/events", events, hs...); code != 403 {
 				t.Errorf("a sender recording events: %d %s", code, out)
 			}
-			opsTestKey := newAPIKey(t, a, admin, "ops-test", account.Test)
+			opsTestKey := newAPIKey(t, a.Accounts, admin, "ops-test", account.Test)
 			if code, _, out := b.doJSON("POST", "/api/v1/tracking/events", events, "Authorization", "Bearer "+opsTestKey, "Content-Type", "application/json"); code != 403 {
 				t.Errorf("an operations test key recording events: %d %s", code, out)
 			}
