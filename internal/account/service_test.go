@@ -372,7 +372,9 @@ func TestForgotPasswordAndLogin(t *testing.T) {
 		}
 		_, older := e.lastLink(t, "fg@example.hk")
 		e.clock.Add(time.Second)
-		e.svc.ForgotPassword(ctx, "fg@example.hk", account.Client{})
+		if err := e.svc.ForgotPassword(ctx, "fg@example.hk", account.Client{}); err != nil {
+			t.Fatal(err)
+		}
 		path, token := e.lastLink(t, "fg@example.hk")
 		if path != "/reset-password" || token == older {
 			t.Fatalf("path %s", path)
@@ -397,7 +399,9 @@ func TestForgotPasswordAndLogin(t *testing.T) {
 		}
 		// A reset link expires after an hour.
 		e.clock.Add(time.Second)
-		e.svc.ForgotPassword(ctx, "fg@example.hk", account.Client{})
+		if err := e.svc.ForgotPassword(ctx, "fg@example.hk", account.Client{}); err != nil {
+			t.Fatal(err)
+		}
 		_, token = e.lastLink(t, "fg@example.hk")
 		e.clock.Add(61 * time.Minute)
 		if _, err := e.svc.ResetPassword(ctx, token, "late-harbour-9", account.Client{}); errs.CodeOf(err) != errs.Invalid {
@@ -405,7 +409,9 @@ func TestForgotPasswordAndLogin(t *testing.T) {
 		}
 		// Forgot login name.
 		e.clock.Add(time.Second)
-		e.svc.ForgotLogin(ctx, "nobody@example.hk", account.Client{})
+		if err := e.svc.ForgotLogin(ctx, "nobody@example.hk", account.Client{}); err != nil {
+			t.Errorf("forgot login, unknown address: %v", err)
+		}
 		if err := e.svc.ForgotLogin(ctx, "fg@example.hk", account.Client{}); err != nil {
 			t.Fatal(err)
 		}
@@ -436,7 +442,9 @@ func TestSessionsRotateAndEnd(t *testing.T) {
 			t.Errorf("idle session still valid")
 		}
 		third := e.session(t, u, "")
-		e.svc.SignOut(ctx, u, third, account.Client{})
+		if err := e.svc.SignOut(ctx, u, third, account.Client{}); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := e.svc.SessionUser(ctx, third); errs.CodeOf(err) != errs.NotFound {
 			t.Errorf("session valid after sign-out")
 		}

@@ -134,7 +134,7 @@ func storeFilter() store.UserFilter { return store.UserFilter{} }
 // rule: ACC-9
 func TestPortalThrottlesAndNeverRevealsAccounts(t *testing.T) {
 	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
-	a.Accounts.CreateUser(context.Background(), "victim", "victim@example.hk", "harbour-view-8", account.Sender)
+	testenv.User(t, a.Accounts, "victim", "victim@example.hk", account.Sender)
 	b := newClient(t, base)
 	for range account.MaxFailuresPair {
 		b.do("POST", "/login", url.Values{"login": {"victim"}, "password": {"guess-guess"}})

@@ -106,7 +106,9 @@ func quoteEarliest(t *testing.T, base string) string {
 			Delivery struct{ Earliest string } `json:"delivery"`
 		} `json:"data"`
 	}
-	json.Unmarshal(b, &q)
+	if err := json.Unmarshal(b, &q); err != nil || len(q.Data) == 0 {
+		t.Fatalf("quote: %v\n%s", err, b)
+	}
 	return q.Data[0].Delivery.Earliest
 }
 
@@ -205,7 +207,7 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
 	post(t, base+"/api/v1/quotes", `{"destination":"JP","weight_g":20}`)
 	post(t, base+"/api/v1/quotes", `{"destination":"JP","weight_g":0}`)
-	http.Get(base + "/?to=JP&weight=20")
+	statusOf(t, base+"/?to=JP&weight=20")
 	// Metrics are the operator's: not on the public listener, on a listener of their own.
 	if resp, err := http.Get(base + "/metrics"); err != nil || resp.StatusCode != 404 {
 		t.Errorf("/metrics on the public listener: %v %v; want 404", resp.StatusCode, err)
@@ -246,7 +248,9 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 func TestGracefulShutdownFinishesRequests(t *testing.T) {
 	cfg := config.Defaults()
 	cfg.Addr, cfg.DB, cfg.PublicRateLimit, cfg.DataDir = "127.0.0.1:0", storetest.DSNs(t)["sqlite"], 0, t.TempDir()
-	cfg.Finish()
+	if err := cfg.Finish(); err != nil {
+		t.Fatal(err)
+	}
 	a, err := app.New(context.Background(), cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)

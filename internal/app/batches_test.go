@@ -55,9 +55,7 @@ func TestBatchesAPI(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
-		var b bytes.Buffer
-		b.ReadFrom(resp.Body)
-		return resp.StatusCode, b.String()
+		return resp.StatusCode, string(readAll(t, resp.Body))
 	}
 	code, body := post()
 	if code != 201 || !strings.Contains(body, `"status":"done"`) || !strings.Contains(body, `"rows":2`) || !strings.Contains(body, `"created":1`) ||
@@ -160,10 +158,9 @@ func TestBatchPortalProgressAndResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var pb bytes.Buffer
-	pb.ReadFrom(resp.Body)
+	page = string(readAll(t, resp.Body))
 	resp.Body.Close()
-	if resp.Header.Get("Refresh") == "" || !strings.Contains(pb.String(), `<progress max="100" value="25"`) || !strings.Contains(pb.String(), "50 of 200 rows checked") {
+	if resp.Header.Get("Refresh") == "" || !strings.Contains(page, `<progress max="100" value="25"`) || !strings.Contains(page, "50 of 200 rows checked") {
 		t.Errorf("progress page: refresh %q", resp.Header.Get("Refresh"))
 	}
 }

@@ -34,7 +34,9 @@ func pdfText(t *testing.T, pdf []byte, opts ...string) (string, bool) {
 		return "", false
 	}
 	path := filepath.Join(t.TempDir(), "r.pdf")
-	os.WriteFile(path, pdf, 0o644)
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	out, err := exec.Command("pdftotext", append(append([]string{"-enc", "UTF-8"}, opts...), path, "-")...).Output()
 	if err != nil {
 		t.Fatalf("pdftotext: %v", err)

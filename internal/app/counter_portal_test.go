@@ -231,7 +231,9 @@ func TestPortalCounterSession(t *testing.T) {
 	}
 	if _, err := exec.LookPath("pdftotext"); err == nil {
 		path := filepath.Join(t.TempDir(), "receipt.pdf")
-		os.WriteFile(path, []byte(pdf), 0o644)
+		if err := os.WriteFile(path, []byte(pdf), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
 		if err != nil {
 			t.Fatal(err)

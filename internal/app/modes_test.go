@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -189,11 +188,10 @@ func liveBatch(t *testing.T, a *app.App, base string, u *account.User) string {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var out bytes.Buffer
-	out.ReadFrom(resp.Body)
-	m := regexp.MustCompile(`"id":"(bat_[a-z0-9]+)"`).FindStringSubmatch(out.String())
+	out := string(readAll(t, resp.Body))
+	m := regexp.MustCompile(`"id":"(bat_[a-z0-9]+)"`).FindStringSubmatch(out)
 	if resp.StatusCode != 201 || m == nil {
-		t.Fatalf("live batch: %d %s", resp.StatusCode, out.String())
+		t.Fatalf("live batch: %d %s", resp.StatusCode, out)
 	}
 	return m[1]
 }

@@ -81,7 +81,9 @@ func TestPaymentsAPI(t *testing.T) {
 			if code, _, out := b.doJSON("POST", "/api/v1/payments", depPay, h...); code != 402 {
 				t.Errorf("empty deposit account: %d %s", code, out)
 			}
-			a.Payments.TopUp(context.Background(), dep.ID, 10000, "BANK-7")
+			if _, err := a.Payments.TopUp(context.Background(), dep.ID, 10000, "BANK-7"); err != nil {
+				t.Fatal(err)
+			}
 			if code, _, out := b.doJSON("POST", "/api/v1/payments", depPay, h...); code != 201 || !strings.Contains(out, `"status":"settled"`) || !strings.Contains(out, `"account":"`+dep.ID+`"`) {
 				t.Errorf("pay from the deposit account: %d %s", code, out)
 			}

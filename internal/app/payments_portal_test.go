@@ -102,7 +102,9 @@ func TestPortalPayCancelAndRefund(t *testing.T) {
 	if code, _, page = b.do("POST", "/payments?lang=en", depForm); code != 402 || !strings.Contains(page, "not enough for these labels") {
 		t.Errorf("short deposit: %d", code)
 	}
-	a.Payments.TopUp(context.Background(), dep.ID, 20000, "BANK-55")
+	if _, err := a.Payments.TopUp(context.Background(), dep.ID, 20000, "BANK-55"); err != nil {
+		t.Fatal(err)
+	}
 	depForm.Set("deposit_key", regexp.MustCompile(`name="deposit_key" value="(form-[0-9a-f]+)"`).FindStringSubmatch(page)[1])
 	if code, loc, _ = b.do("POST", "/payments", depForm); code != 303 || !strings.HasPrefix(loc, "/payments/pay_") {
 		t.Fatalf("pay from the deposit account: %d %s", code, loc)

@@ -54,7 +54,9 @@ func TestShipmentsAPI(t *testing.T) {
 				ID, ItemNo, Status, ExpiresAt, LabelURL, USExchange, CustomsForm string
 				Postage, Total                                                   struct{ Amount, Currency string }
 			}
-			json.Unmarshal([]byte(jsonRename(body)), &s)
+			if err := json.Unmarshal([]byte(jsonRename(body)), &s); err != nil {
+				t.Fatalf("answer: %v\n%s", err, body)
+			}
 			if _, err := s10.Parse(s.ItemNo); err != nil || !strings.HasPrefix(s.ItemNo, "L") || s.Status != "ready" || s.ExpiresAt == "" ||
 				s.LabelURL != "/api/v1/shipments/"+s.ID+"/label" || s.USExchange != "JFK" || s.CustomsForm != "CN22" || s.Total.Currency != "HKD" {
 				t.Errorf("answer: %+v\n%s", s, body)

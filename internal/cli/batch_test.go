@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,7 +21,7 @@ func TestBatchUploadCommand(t *testing.T) {
 		sb.WriteString("AEX,CLI,450,陳大文,8 Nathan Road,Kowloon,85291234567,Jane Doe,350 Fifth Avenue,New York,NY,10118,US,sale,Silk scarf,2,300,380.00,HKD,621410,HK\n")
 	}
 	file := filepath.Join(t.TempDir(), "orders.csv")
-	os.WriteFile(file, []byte(sb.String()), 0o644)
+	writeFile(t, file, sb.String())
 	code, out, errOut := run(t, env, "batch", "upload", file, "--user", "bulk@example.hk")
 	if code != 0 {
 		t.Fatalf("batch upload: %d %s", code, errOut)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -15,6 +16,14 @@ import (
 	"github.com/ecship/ecship/internal/store/storetest"
 	"github.com/ecship/ecship/internal/testenv"
 )
+
+// writeFile writes a file a command reads, failing the test when it cannot.
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
 
 func run(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,7 +21,7 @@ func TestEventsImport(t *testing.T) {
 		}
 		// A file with mistakes: every one named by row and column, nothing stored.
 		bad := filepath.Join(t.TempDir(), "bad.csv")
-		os.WriteFile(bad, []byte("item_no,code,time,country\nLA000000014HK,EMA,2026-11-13 10:00,HK\nEE123456784HK,EMI,2026-11-15 14:02,JP\nLA000000014HK,XYZ,25/11/2026,ZZ\n"), 0o644)
+		writeFile(t, bad, "item_no,code,time,country\nLA000000014HK,EMA,2026-11-13 10:00,HK\nEE123456784HK,EMI,2026-11-15 14:02,JP\nLA000000014HK,XYZ,25/11/2026,ZZ\n")
 		code, out, errOut = run(t, env, "events", "import", bad)
 		for _, want := range []string{"row 3, item_no:", "row 4, code:", "row 4, time:", "row 4, country:", "nothing imported"} {
 			if !strings.Contains(errOut, want) {
@@ -32,17 +31,17 @@ func TestEventsImport(t *testing.T) {
 		if code != ExitUsage || out != "" {
 			t.Errorf("bad file: exit %d, stdout %q", code, out)
 		}
-		os.WriteFile(bad, []byte("item_no,code,time,country\nLA000000014HK,EMA,2026-11-13 10:00,HK\n"), 0o644)
+		writeFile(t, bad, "item_no,code,time,country\nLA000000014HK,EMA,2026-11-13 10:00,HK\n")
 		if code, out, _ = run(t, env, "events", "import", bad); code != 0 || out != "1 events read, 1 new, 0 already there\n" {
 			t.Errorf("the first row alone: exit %d, %q (a rejected file left something behind?)", code, out)
 		}
 		// A misspelt column is refused, not dropped; a local time in a country of several time
 		// zones needs its zone.
-		os.WriteFile(bad, []byte("item_no,code,time,country,timezone\nLA000000014HK,EMD,2026-11-13 10:00,US,America/Los_Angeles\n"), 0o644)
+		writeFile(t, bad, "item_no,code,time,country,timezone\nLA000000014HK,EMD,2026-11-13 10:00,US,America/Los_Angeles\n")
 		if code, _, errOut = run(t, env, "events", "import", bad); code != ExitUsage || !strings.Contains(errOut, `"timezone"`) {
 			t.Errorf("misspelt column: exit %d, %q", code, errOut)
 		}
-		os.WriteFile(bad, []byte("item_no,code,time,country\nLA000000014HK,EMD,2026-11-13 10:00,US\n"), 0o644)
+		writeFile(t, bad, "item_no,code,time,country\nLA000000014HK,EMD,2026-11-13 10:00,US\n")
 		if code, _, errOut = run(t, env, "events", "import", bad); code != ExitUsage || !strings.Contains(errOut, "row 2, time_zone:") {
 			t.Errorf("US local time without a zone: exit %d, %q", code, errOut)
 		}

@@ -328,7 +328,9 @@ func TestRefusedLabels(t *testing.T) {
 		}
 		expiring := e.label(t, "LPL", 1000)
 		incomplete := &shipment.Shipment{Service: "LPL", WeightG: 1000}
-		e.ship.Create(ctx, e.sender, []*shipment.Shipment{incomplete}, true)
+		if err := e.ship.Create(ctx, e.sender, []*shipment.Shipment{incomplete}, true); err != nil {
+			t.Fatal(err)
+		}
 		sess := e.open(t, "")
 		scan := func(itemNo string, g int) error {
 			_, err := e.ctr.Scan(ctx, live(e.staff), sess.ID, counter.ScanInput{ItemNo: itemNo, WeightG: g})

@@ -320,12 +320,16 @@ func TestReconciliation(t *testing.T) {
 			t.Fatal(err)
 		}
 		gw := &payment.TestGateway{Book: st, Now: e.c.Now}
-		gw.Authorize(ctx, payment.AuthRequest{Reference: p1.ID, Amount: p1.Amount, Number: payment.TestCardApprove, Card: payment.CardInfo{Brand: payment.Visa, Last4: "1111"}})
+		if _, err := gw.Authorize(ctx, payment.AuthRequest{Reference: p1.ID, Amount: p1.Amount, Number: payment.TestCardApprove, Card: payment.CardInfo{Brand: payment.Visa, Last4: "1111"}}); err != nil {
+			t.Fatal(err)
+		}
 		// Crash 2: the process died before reaching the gateway.
 		never := e.labels(t, e.a, 1)
 		p2 := &payment.Payment{ID: "pay_crash2", OwnerID: e.a.User.ID, Mode: e.a.Mode, Method: "card", Status: payment.Pending, Amount: money.MustParse("70.00"),
 			Items: []payment.Item{{ShipmentID: never[0], Amount: money.MustParse("70.00")}}, CreatedAt: e.c.Now()}
-		st.BeginPayment(ctx, p2)
+		if err := st.BeginPayment(ctx, p2); err != nil {
+			t.Fatal(err)
+		}
 		e.c.Set(e.c.Now().Add(2 * time.Minute))
 		if n, err := e.pay.Reconcile(ctx); err != nil || n != 2 {
 			t.Fatalf("reconcile: %d %v", n, err)
@@ -547,7 +551,7 @@ func TestLateApprovalAfterReconciliationIsVoided(t *testing.T) {
 type flakyGateway struct{ *payment.TestGateway }
 
 func (g flakyGateway) Authorize(ctx context.Context, req payment.AuthRequest) (payment.Authorization, error) {
-	g.TestGateway.Authorize(ctx, req)
+	g.TestGateway.Authorize(ctx, req) // its answer is the one lost
 	return payment.Authorization{}, errors.New("connection reset by peer")
 }
 

@@ -55,14 +55,18 @@ func TestPrepareReadyLabel(t *testing.T) {
 	s = scarf()
 	s.Contents.Items[0].Value = money.MustParse("3180.01")
 	s.Insurance = 0
-	Prepare(testenv.Catalog(t), s, monday, false)
+	if err := Prepare(testenv.Catalog(t), s, monday, false); err != nil {
+		t.Fatal(err)
+	}
 	if s.CustomsForm != "CN23" {
 		t.Errorf("HK$3,180.01 of contents: %s; want CN23", s.CustomsForm)
 	}
 	// A Los Angeles ZIP goes to the others.
 	s = scarf()
 	s.Recipient.PostalCode = "90210-1234"
-	Prepare(testenv.Catalog(t), s, monday, false)
+	if err := Prepare(testenv.Catalog(t), s, monday, false); err != nil {
+		t.Fatal(err)
+	}
 	if s.USExchange != ExchangeOthers {
 		t.Errorf("90210: %s", s.USExchange)
 	}
@@ -151,7 +155,9 @@ func TestDraftsAreKeptIncomplete(t *testing.T) {
 	}
 	// Saving it again later does not move the date: it counts from the first save.
 	first := *s.DeleteAfter
-	Prepare(testenv.Catalog(t), s, monday.Add(30*24*time.Hour), true)
+	if err := Prepare(testenv.Catalog(t), s, monday.Add(30*24*time.Hour), true); err != nil {
+		t.Fatal(err)
+	}
 	if !s.DeleteAfter.Equal(first) {
 		t.Errorf("delete date moved to %v", s.DeleteAfter)
 	}
@@ -175,7 +181,9 @@ func TestAtMostTwentyPerCountry(t *testing.T) {
 // rule: LBL-5
 func TestExpiredLabelsCannotBePaidOrCancelled(t *testing.T) {
 	s := scarf()
-	Prepare(testenv.Catalog(t), s, monday, false)
+	if err := Prepare(testenv.Catalog(t), s, monday, false); err != nil {
+		t.Fatal(err)
+	}
 	later := monday.Add(91 * 24 * time.Hour)
 	if err := CheckPayable(s, monday); err != nil {
 		t.Errorf("fresh label not payable: %v", err)

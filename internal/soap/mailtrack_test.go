@@ -622,7 +622,9 @@ func TestWSDLAndMethods(t *testing.T) {
 				t.Fatal(err)
 			}
 			var b bytes.Buffer
-			b.ReadFrom(resp.Body)
+			if _, err := b.ReadFrom(resp.Body); err != nil {
+				t.Fatal(err)
+			}
 			resp.Body.Close()
 			if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/xml") ||
 				!strings.Contains(b.String(), `<soap:address location="`+srv.URL+soap.MailTrackPath+`"/>`) {
@@ -641,7 +643,9 @@ func TestWSDLAndMethods(t *testing.T) {
 				t.Fatal(err)
 			}
 			var b bytes.Buffer
-			b.ReadFrom(resp.Body)
+			if _, err := b.ReadFrom(resp.Body); err != nil {
+				t.Fatal(err)
+			}
 			resp.Body.Close()
 			if !strings.Contains(b.String(), "<status>0</status><errMsg/><itemCount>1</itemCount>") {
 				t.Errorf("POST %q: %s", q, b.String())
