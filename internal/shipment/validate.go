@@ -261,6 +261,10 @@ func checkAddress(fe *errs.Fields, cat *catalog.Catalog, who string, a *Address,
 	}
 }
 
+// Commercial reports whether a customs category is of commercial items: sale of goods or a
+// commercial sample.
+func Commercial(category string) bool { return category == "sale" || category == "sample" }
+
 // checkContents applies LBL-11: a category, one to ten articles each with description, quantity, net
 // weight, value and currency, a 6-digit HS code and origin; the contents no heavier than the item; and
 // the declaration form that the total value calls for.
@@ -295,6 +299,9 @@ func checkContents(fe *errs.Fields, cat *catalog.Catalog, s *Shipment, date stri
 	var totalWeight int
 	var totalHKD money.Cents
 	currency := c.Items[0].Currency
+	// The HS tariff number and the country of origin are required for commercial items only (UPU
+	// CN22/CN23); another item's origin is, when not given, the sender's country.
+	commercial := Commercial(c.Category)
 	for i, it := range c.Items {
 		p := fmt.Sprintf("contents.items[%d].", i)
 		switch n := len([]rune(it.Description)); {
@@ -323,14 +330,20 @@ func checkContents(fe *errs.Fields, cat *catalog.Catalog, s *Shipment, date stri
 			fe.Add(p+"value.currency", "shipment.contents.one_currency", errs.Args{"value": currency})
 		}
 		totalHKD += hkd
-		needHS := c.Category != "documents"
 		switch {
-		case it.HSCode == "" && needHS:
+		case it.HSCode == "" && commercial:
 			fe.Add(p+"hs_code", "shipment.contents.hs_required", nil)
 		case it.HSCode != "" && (len(it.HSCode) != 6 || !digits(it.HSCode)):
 			fe.Add(p+"hs_code", "shipment.contents.hs_format", nil)
 		}
-		if d, ok := cat.Destination(it.Origin); !ok || d.Code != it.Origin {
+		if it.Origin == "" && !commercial {
+			c.Items[i].Origin = s.Sender.Country
+			it.Origin = s.Sender.Country
+		}
+		switch d, ok := cat.Destination(it.Origin); {
+		case it.Origin == "":
+			fe.Add(p+"origin_country", "shipment.contents.origin_required", nil)
+		case !ok || d.Code != it.Origin:
 			fe.Add(p+"origin_country", "shipment.contents.origin", nil)
 		}
 	}
