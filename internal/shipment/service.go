@@ -2,12 +2,16 @@ package shipment
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/money"
 )
 
 // Filter narrows a sender's list of shipments.
@@ -23,6 +27,9 @@ type Filter struct {
 // Store is what the shipment service needs from the database (implemented by internal/store).
 type Store interface {
 	CreateShipments(ctx context.Context, list []*Shipment, prefix func(service string) string, now time.Time) error
+	// CreateShipmentsOnce stores shipments under a key, in one transaction with the key: when the
+	// owner used the key since notBefore, nothing is stored and the earlier use is answered.
+	CreateShipmentsOnce(ctx context.Context, k CreateKey, list []*Shipment, prefix func(service string) string, now, notBefore time.Time) (*KeyUse, error)
 	Shipment(ctx context.Context, owner string, mode account.Mode, id string) (*Shipment, error)
 	ShipmentsByID(ctx context.Context, owner string, mode account.Mode, ids []string) ([]*Shipment, error)
 	Shipments(ctx context.Context, owner string, mode account.Mode, f Filter) ([]*Shipment, string, error)
@@ -66,13 +73,22 @@ func (s *Service) Prefix(mode account.Mode) func(service string) string {
 // with draft, ones with problems are kept incomplete instead of refusing the lot. At most 20 go to one
 // country at one time (LBL-4), and only a verified account ships (ACC-1).
 func (s *Service) Create(ctx context.Context, o Owner, list []*Shipment, draft bool) error {
+	now := s.Now()
+	if err := s.check(o, list, draft, now); err != nil {
+		return err
+	}
+	return s.Store.CreateShipments(ctx, list, s.Prefix(o.Mode), now)
+}
+
+// check prepares shipments to be created: ids, owner, prices and problems; an error when any is
+// wrong (with draft, only what cannot be kept at all).
+func (s *Service) check(o Owner, list []*Shipment, draft bool, now time.Time) error {
 	if !o.User.Verified() {
 		return errs.New(errs.Forbidden, "shipment.verify_first", nil)
 	}
 	if len(list) == 0 {
 		return errs.New(errs.Invalid, "shipment.none", nil)
 	}
-	now := s.Now()
 	var all errs.Fields
 	for i, sh := range list {
 		sh.ID, sh.OwnerID, sh.Mode, sh.ItemNo, sh.CreatedAt, sh.PrintedAt = account.NewID("shp"), o.User.ID, o.Mode, "", time.Time{}, nil
@@ -89,10 +105,76 @@ func (s *Service) Create(ctx context.Context, o Owner, list []*Shipment, draft b
 	if err := all.Err(); err != nil {
 		return err
 	}
-	if err := CheckBatch(list); err != nil {
-		return err
+	return CheckBatch(list)
+}
+
+// CreateKey makes a create request count once: Key names the request (an Idempotency-Key, an
+// EC-Ship createOrder's refNo), Fingerprint its content (see Fingerprint).
+type CreateKey struct {
+	OwnerID     string
+	Mode        account.Mode
+	Key         string
+	Fingerprint string
+}
+
+// KeyUse is an earlier request under a key: its content's fingerprint and the shipments it made.
+type KeyUse struct {
+	Fingerprint string
+	IDs         []string
+}
+
+// KeyWindow is how long a create key is honoured.
+const KeyWindow = 24 * time.Hour
+
+// CreateOnce is Create under a key. The first request with the key creates the shipments; another
+// with the same key within KeyWindow creates nothing and answers the first one's shipments
+// (replayed), or, when its content differs, is a conflict. Concurrent requests with one key create
+// once: the key is written in the same transaction as the shipments.
+func (s *Service) CreateOnce(ctx context.Context, o Owner, list []*Shipment, draft bool, key string) (out []*Shipment, replayed bool, err error) {
+	if key == "" {
+		return list, false, s.Create(ctx, o, list, draft)
 	}
-	return s.Store.CreateShipments(ctx, list, s.Prefix(o.Mode), now)
+	k := CreateKey{OwnerID: o.User.ID, Mode: o.Mode, Key: key, Fingerprint: Fingerprint(list, draft)}
+	now := s.Now()
+	if err := s.check(o, list, draft, now); err != nil {
+		return nil, false, err
+	}
+	prior, err := s.Store.CreateShipmentsOnce(ctx, k, list, s.Prefix(o.Mode), now, now.Add(-KeyWindow))
+	if err != nil || prior == nil {
+		return list, false, err
+	}
+	if prior.Fingerprint != k.Fingerprint {
+		return nil, false, errs.New(errs.Conflict, "shipment.key_reused", nil)
+	}
+	out, err = s.GetMany(ctx, o, prior.IDs)
+	return out, true, err
+}
+
+// Fingerprint is a hash of what a create request asks for: two requests with the same fingerprint
+// ask for the same shipments.
+func Fingerprint(list []*Shipment, draft bool) string {
+	type input struct {
+		Service    string
+		Reference  string
+		WeightG    int
+		Dimensions *catalog.Dimensions
+		Sender     Address
+		Recipient  Address
+		Contents   *Contents
+		Insurance  money.Cents
+		Collect    *Collection
+		Notice     *Notice
+	}
+	in := make([]input, len(list))
+	for i, sh := range list {
+		in[i] = input{sh.Service, sh.Reference, sh.WeightG, sh.Dimensions, sh.Sender, sh.Recipient, sh.Contents, sh.Insurance, sh.Collect, sh.Notice}
+	}
+	b, _ := json.Marshal(struct {
+		Draft bool
+		List  []input
+	}{draft, in}) // plain values: cannot fail
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 func shipmentsPath(i int) string { return fmt.Sprintf("shipments[%d].", i) }

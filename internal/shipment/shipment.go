@@ -59,6 +59,26 @@ type Address struct {
 	Email      string   `json:"email"`
 }
 
+// Collection is where the recipient collects an item instead of having it delivered: a post
+// office counter or an iPostal station (EC-Ship mail types CC, PL and SP), by the place's code.
+type Collection struct {
+	Kind   string `json:"kind"`   // CollectCounter or CollectIPostal
+	Office string `json:"office"` // the office's or station's code
+}
+
+// Kinds of collection.
+const (
+	CollectCounter = "counter"
+	CollectIPostal = "ipostal"
+)
+
+// Notice is how the recipient asked to be told of the item (EC-Ship noticeMethod and smsLang), kept
+// for the notices sent as the item moves.
+type Notice struct {
+	Method  string `json:"method"`
+	SMSLang string `json:"sms_lang,omitempty"`
+}
+
 // Article is one line of a customs declaration.
 type Article struct {
 	Description string      `json:"description"`
@@ -94,6 +114,8 @@ type Shipment struct {
 	Recipient  Address
 	Contents   *Contents
 	Insurance  money.Cents // declared value to insure; 0 for none
+	Collect    *Collection // collected by the recipient instead of delivered; nil for delivery
+	Notice     *Notice     // how the recipient is to be told; nil when not asked
 
 	// Filled in when the shipment is complete and checked.
 	Format      string

@@ -19,25 +19,27 @@ import (
 
 // shipmentData is the JSON part of a stored shipment.
 type shipmentData struct {
-	WeightG     int                 `json:"weight_g"`
-	Dimensions  *catalog.Dimensions `json:"dimensions_mm,omitempty"`
-	Sender      shipment.Address    `json:"sender"`
-	Recipient   shipment.Address    `json:"recipient"`
-	Contents    *shipment.Contents  `json:"contents,omitempty"`
-	Insurance   money.Cents         `json:"insurance"`
-	Format      string              `json:"format,omitempty"`
-	Postage     money.Cents         `json:"postage"`
-	Fees        money.Cents         `json:"fees"`
-	Premium     money.Cents         `json:"premium"`
-	Sample      bool                `json:"sample,omitempty"`
-	CustomsForm string              `json:"customs_form,omitempty"`
-	USExchange  string              `json:"us_exchange,omitempty"`
-	Problems    []shipment.Problem  `json:"problems,omitempty"`
+	WeightG     int                  `json:"weight_g"`
+	Dimensions  *catalog.Dimensions  `json:"dimensions_mm,omitempty"`
+	Sender      shipment.Address     `json:"sender"`
+	Recipient   shipment.Address     `json:"recipient"`
+	Contents    *shipment.Contents   `json:"contents,omitempty"`
+	Insurance   money.Cents          `json:"insurance"`
+	Collect     *shipment.Collection `json:"collect,omitempty"`
+	Notice      *shipment.Notice     `json:"notice,omitempty"`
+	Format      string               `json:"format,omitempty"`
+	Postage     money.Cents          `json:"postage"`
+	Fees        money.Cents          `json:"fees"`
+	Premium     money.Cents          `json:"premium"`
+	Sample      bool                 `json:"sample,omitempty"`
+	CustomsForm string               `json:"customs_form,omitempty"`
+	USExchange  string               `json:"us_exchange,omitempty"`
+	Problems    []shipment.Problem   `json:"problems,omitempty"`
 }
 
 func dataOf(s *shipment.Shipment) (string, error) {
 	b, err := json.Marshal(shipmentData{WeightG: s.WeightG, Dimensions: s.Dimensions, Sender: s.Sender, Recipient: s.Recipient, Contents: s.Contents,
-		Insurance: s.Insurance, Format: s.Format, Postage: s.Postage, Fees: s.Fees, Premium: s.Premium, Sample: s.Sample,
+		Insurance: s.Insurance, Collect: s.Collect, Notice: s.Notice, Format: s.Format, Postage: s.Postage, Fees: s.Fees, Premium: s.Premium, Sample: s.Sample,
 		CustomsForm: s.CustomsForm, USExchange: s.USExchange, Problems: s.Problems})
 	return string(b), err
 }
@@ -61,6 +63,7 @@ func scanShipment(row scanner) (*shipment.Shipment, error) {
 	}
 	s.Mode, s.Status, s.ItemNo, s.Total = account.Mode(mode), shipment.Status(status), itemNo.String, money.Cents(total)
 	s.WeightG, s.Dimensions, s.Sender, s.Recipient, s.Contents, s.Insurance = d.WeightG, d.Dimensions, d.Sender, d.Recipient, d.Contents, d.Insurance
+	s.Collect, s.Notice = d.Collect, d.Notice
 	s.Format, s.Postage, s.Fees, s.Premium, s.Sample, s.CustomsForm, s.USExchange, s.Problems = d.Format, d.Postage, d.Fees, d.Premium, d.Sample, d.CustomsForm, d.USExchange, d.Problems
 	s.CreatedAt, s.UpdatedAt, s.ExpiresAt, s.DeleteAfter, s.PrintedAt = time.Time(created), time.Time(updated), expires.ptr(), deleteAfter.ptr(), printed.ptr()
 	s.PostedAt = posted.ptr()
@@ -337,3 +340,43 @@ func one(res sql.Result) error {
 }
 
 var errNoRow = errors.New("store: no row in the expected state")
+
+// CreateShipmentsOnce stores shipments under a create key, in one transaction: the key is written
+// (or, used before notBefore, taken over) first, and the shipments with it. A key in use since
+// notBefore stores nothing and answers that use. Of concurrent requests with one key, the first to
+// write it creates; the others wait for its commit and answer it (PostgreSQL holds them on the
+// key's row, SQLite runs one writer at a time).
+func (s *Store) CreateShipmentsOnce(ctx context.Context, k shipment.CreateKey, list []*shipment.Shipment, prefix func(string) string, now, notBefore time.Time) (*shipment.KeyUse, error) {
+	ids := make([]string, len(list))
+	for i, sh := range list {
+		ids[i] = sh.ID
+	}
+	var prior *shipment.KeyUse
+	err := s.Transact(ctx, func(tx *sql.Tx) error {
+		prior = nil
+		res, err := tx.ExecContext(ctx, `INSERT INTO create_keys (owner_id, mode, key, fingerprint, shipment_ids, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (owner_id, mode, key) DO UPDATE SET fingerprint = excluded.fingerprint, shipment_ids = excluded.shipment_ids,
+				created_at = excluded.created_at
+			WHERE create_keys.created_at < $7`,
+			k.OwnerID, string(k.Mode), k.Key, k.Fingerprint, strings.Join(ids, ","), ts(now), ts(notBefore))
+		if err != nil {
+			return fmt.Errorf("store: create key: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			var u shipment.KeyUse
+			var list string
+			if err := tx.QueryRowContext(ctx, `SELECT fingerprint, shipment_ids FROM create_keys WHERE owner_id = $1 AND mode = $2 AND key = $3`,
+				k.OwnerID, string(k.Mode), k.Key).Scan(&u.Fingerprint, &list); err != nil {
+				return fmt.Errorf("store: create key: %w", err)
+			}
+			u.IDs = strings.Split(list, ",")
+			prior = &u
+			return nil
+		}
+		return s.insertShipments(ctx, tx, list, prefix, now)
+	})
+	return prior, err
+}
