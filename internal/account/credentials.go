@@ -52,11 +52,23 @@ func NewAPIKey(userID, name string, mode Mode, now time.Time) (APIKey, string) {
 const KeyNameMax = 60
 
 // Integrator limits of the Mail Tracking API (RULES TRK-1, TRK-4).
+// The Mail Tracking API takes usernames and passwords of up to 20 characters (seed 001); EC-Ship
+// integrator keys are longer (25-character keys and 36-character UUIDs are common), so a key may
+// have up to 64, and such a credential works on the EC-Ship API only.
 const (
 	IntegratorNameMax     = 20
 	IntegratorPasswordMin = 8
-	IntegratorPasswordMax = 20
+	IntegratorPasswordMax = 64
+	MailTrackPasswordMax  = 20
 )
+
+// DefaultTokenReuse is how long an integrator may send one WS-Security token again on the EC-Ship
+// API after its first use, unless its credential says otherwise: some clients sign once and make
+// several calls in a row (createOrder, then getAddressPack).
+const DefaultTokenReuse = 5 * time.Minute
+
+// MaxTokenReuse bounds a credential's reuse window.
+const MaxTokenReuse = time.Hour
 
 // Integrator is a SOAP credential owned by a sender: a username and password of at most 20
 // characters, the addresses it may call from, and its mode. The password is needed in clear to check
@@ -72,8 +84,11 @@ type Integrator struct {
 	// AllowPlainText lets the credential sign in with its password in clear (WS-Security
 	// PasswordText) instead of a digest, and only over https. Off unless asked for.
 	AllowPlainText bool
-	CreatedAt      time.Time
-	RevokedAt      *time.Time
+	// TokenReuse is how long after its first use the EC-Ship API takes the same token again from
+	// this credential (0: never, "strict"). The Mail Tracking API never does.
+	TokenReuse time.Duration
+	CreatedAt  time.Time
+	RevokedAt  *time.Time
 }
 
 // Allowed reports whether a caller's address may use the credential (RULES TRK-5). An empty list
@@ -124,6 +139,9 @@ func (in *Integrator) Validate() error {
 	if len(in.AllowIPs) == 0 {
 		fe.Add("allow_ips", "account.integrator.allow_ips_required", nil)
 	}
+	if in.TokenReuse < 0 || in.TokenReuse > MaxTokenReuse {
+		fe.Add("token_reuse", "account.integrator.token_reuse", errs.Args{"max": MaxTokenReuse.String()})
+	}
 	if _, ok := ParseMode(string(in.Mode)); !ok {
 		fe.Add("mode", "account.mode.unknown", nil)
 	}
@@ -131,7 +149,7 @@ func (in *Integrator) Validate() error {
 }
 
 // NewIntegratorPassword makes a random 20-character password from letters and digits.
-func NewIntegratorPassword() string { return strings.ToUpper(randomString(20))[:IntegratorPasswordMax] }
+func NewIntegratorPassword() string { return strings.ToUpper(randomString(20))[:MailTrackPasswordMax] }
 
 func integratorChars(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -63,3 +63,28 @@ func (s *Service) AuditLog(ctx context.Context, actor *User, userID string, limi
 	}
 	return s.Store.AuditLog(ctx, strings.TrimSpace(userID), limit)
 }
+
+// IntegratorSender is the sender an integrator credential acts for when a request names the
+// sender's account: the credential's owner, named by login name, email or Hongkong Post ID (user
+// id), or by an EC-Ship account linked to the owner (ACC-7). Any other name is not found: an
+// integrator never reaches another sender's data.
+func (s *Service) IntegratorSender(ctx context.Context, in Integrator, name string) (*User, error) {
+	name = strings.TrimSpace(name)
+	u, err := s.Store.UserByID(ctx, in.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if strings.EqualFold(name, u.LoginName) || strings.EqualFold(name, u.Email) || name == u.ID {
+		return u, nil
+	}
+	linked, err := s.Store.LinkedAccounts(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range linked {
+		if a.System == ECShip && strings.EqualFold(name, a.Login) {
+			return u, nil
+		}
+	}
+	return nil, errs.New(errs.NotFound, "error.not_found", nil)
+}

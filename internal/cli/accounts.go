@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/app"
@@ -17,7 +18,7 @@ import (
 const (
 	userAddUsage           = "--email E --password P [--login NAME] [--role sender|counter|admin]"
 	apikeyCreateUsage      = "--user EMAIL [--mode test|live] [--name NAME]"
-	integratorCreateUsage  = "--user EMAIL --username U --password P [--allow-ip CIDR,...] [--mode test|live] [--allow-plain-text]"
+	integratorCreateUsage  = "--user EMAIL --username U --password P [--allow-ip CIDR,...] [--mode test|live] [--allow-plain-text] [--token-reuse 5m|strict]"
 	defaultKeyName         = "created by ecship apikey create"
 	defaultIntegratorAllow = "127.0.0.1/32,::1/128"
 )
@@ -200,6 +201,7 @@ func integratorCreate(ctx context.Context, env *Env, args []string) error {
 	var who, username, password, modeText string
 	var allow optionalString
 	var plain bool
+	reuseText := account.DefaultTokenReuse.String()
 	cfg, err := loadConfig(env, name, integratorCreateUsage, args, func(c *config.Config, fs *flag.FlagSet) {
 		c.DBFlags(fs)
 		fs.StringVar(&who, "user", "", "the owner's email `address`")
@@ -208,6 +210,7 @@ func integratorCreate(ctx context.Context, env *Env, args []string) error {
 		fs.Var(&allow, "allow-ip", "addresses or CIDR ranges the caller may use, comma-separated (default "+defaultIntegratorAllow+", this machine only)")
 		fs.StringVar(&modeText, "mode", string(account.Test), "`mode`: test (sees test data only) or live")
 		fs.BoolVar(&plain, "allow-plain-text", false, "accept the password in clear (WS-Security PasswordText), over https only; default: digests only")
+		fs.StringVar(&reuseText, "token-reuse", reuseText, "how long the EC-Ship API takes one WS-Security token again after its first use (a `duration`, or strict: never)")
 	})
 	if err != nil {
 		return err
@@ -224,10 +227,17 @@ func integratorCreate(ctx context.Context, env *Env, args []string) error {
 	if !ok {
 		return badFlag(name, "--allow-ip", i18n.T(i18n.English, "account.integrator.allow_ips_syntax", nil))
 	}
-	flagOf := map[string]string{"username": "--username", "password": "--password", "allow_ips": "--allow-ip", "mode": "--mode"}
+	reuse, err := time.ParseDuration(reuseText)
+	if reuseText == "strict" {
+		reuse, err = 0, nil
+	}
+	if err != nil {
+		return badFlag(name, "--token-reuse", "give a duration such as 5m, or strict")
+	}
+	flagOf := map[string]string{"username": "--username", "password": "--password", "allow_ips": "--allow-ip", "mode": "--mode", "token_reuse": "--token-reuse"}
 	// An empty password would get a random one: the command line asks for it, and checks it all
 	// before touching the database.
-	in := account.Integrator{Username: strings.TrimSpace(username), Password: password, AllowIPs: ips, Mode: mode, AllowPlainText: plain}
+	in := account.Integrator{Username: strings.TrimSpace(username), Password: password, AllowIPs: ips, Mode: mode, AllowPlainText: plain, TokenReuse: reuse}
 	if err := in.Validate(); err != nil {
 		return report(name, err, flagOf)
 	}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -268,6 +269,9 @@ func (m *MailTrack) authenticate(ctx context.Context, r *http.Request, tok *user
 	}
 	if ip := server.ClientIP(r, m.TrustedProxies); !in.Allowed(ip) {
 		return deny("address " + ip.String() + " not allowed")
+	}
+	if len(in.Password) > account.MailTrackPasswordMax {
+		return deny("a key longer than the Mail Tracking API's " + strconv.Itoa(account.MailTrackPasswordMax) + " characters")
 	}
 	why, err := m.Guard.Check(ctx, tok, in, r.TLS != nil || m.Secure, server.ClientIP(r, m.TrustedProxies).String(), now)
 	if err != nil {

@@ -18,8 +18,9 @@ func (s *Store) CreateIntegrator(ctx context.Context, in account.Integrator) err
 	for i, p := range in.AllowIPs {
 		ips[i] = p.String()
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO integrators (id, user_id, username, password_sealed, allow_ips, mode, created_at, allow_plain_text)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, in.ID, in.UserID, in.Username, in.Sealed, strings.Join(ips, ","), string(in.Mode), ts(in.CreatedAt), boolInt(in.AllowPlainText))
+	_, err := s.db.ExecContext(ctx, `INSERT INTO integrators (id, user_id, username, password_sealed, allow_ips, mode, created_at, allow_plain_text, token_reuse_seconds)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, in.ID, in.UserID, in.Username, in.Sealed, strings.Join(ips, ","), string(in.Mode), ts(in.CreatedAt),
+		boolInt(in.AllowPlainText), int64(in.TokenReuse/time.Second))
 	if _, dup := uniqueViolation(err); dup {
 		return errs.Field("username", "account.integrator.username_taken", nil)
 	}
@@ -29,18 +30,19 @@ func (s *Store) CreateIntegrator(ctx context.Context, in account.Integrator) err
 	return nil
 }
 
-const integratorColumns = `id, user_id, username, password_sealed, allow_ips, mode, created_at, revoked_at, allow_plain_text`
+const integratorColumns = `id, user_id, username, password_sealed, allow_ips, mode, created_at, revoked_at, allow_plain_text, token_reuse_seconds`
 
 func scanIntegrator(row scanner) (account.Integrator, error) {
 	var in account.Integrator
 	var ips, mode string
 	var created ts
 	var revoked nullTS
-	var plain int
-	if err := row.Scan(&in.ID, &in.UserID, &in.Username, &in.Sealed, &ips, &mode, &created, &revoked, &plain); err != nil {
+	var plain, reuse int
+	if err := row.Scan(&in.ID, &in.UserID, &in.Username, &in.Sealed, &ips, &mode, &created, &revoked, &plain, &reuse); err != nil {
 		return in, err
 	}
 	in.AllowPlainText = plain == 1
+	in.TokenReuse = time.Duration(reuse) * time.Second
 	for _, p := range strings.Split(ips, ",") {
 		if pr, err := netip.ParsePrefix(p); err == nil {
 			in.AllowIPs = append(in.AllowIPs, pr)

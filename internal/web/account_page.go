@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/errs"
@@ -104,7 +105,7 @@ func (p *Portal) revokeKey(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Portal) createIntegrator(w http.ResponseWriter, r *http.Request) {
-	f := readForm(r, "username", "allow_ips", "mode", "allow_plain_text")
+	f := readForm(r, "username", "allow_ips", "mode", "allow_plain_text", "token_strict")
 	mode, ok := account.ParseMode(f.V("mode"))
 	if !ok {
 		mode = account.Mode(f.V("mode")) // refused by the checks, naming the field
@@ -118,7 +119,7 @@ func (p *Portal) createIntegrator(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in, err := p.Accounts.CreateIntegrator(r.Context(), currentUser(r), account.Integrator{Username: f.V("username"), AllowIPs: ips, Mode: mode,
-		AllowPlainText: f.V("allow_plain_text") != ""}, p.client(r))
+		AllowPlainText: f.V("allow_plain_text") != "", TokenReuse: tokenReuse(f.V("token_strict"))}, p.client(r))
 	if err != nil {
 		p.renderAccount(w, r, errs.CodeOf(err).HTTPStatus(), func(pg *accountPage) { pg.Integrator = f; pg.Integrator.fail(pg.Lang, err) })
 		return
@@ -152,4 +153,12 @@ func (p *Portal) unlink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/account?notice=unlinked#links", http.StatusSeeOther)
+}
+
+// tokenReuse is a new credential's token reuse window: the default, or none when strict.
+func tokenReuse(strict string) time.Duration {
+	if strict != "" {
+		return 0
+	}
+	return account.DefaultTokenReuse
 }
