@@ -61,9 +61,14 @@ type usernameToken struct {
 	Created      string
 }
 
-// leaf is an element of the body without child elements, by local name, with its text.
+// leaf is an element of the body without child elements, by local name, with its text, and
+// where it stands: its parent's local name and which element that parent is (group), so that
+// the fields of one product or one item list stay together. Leaves directly in the operation's
+// request wrapper (or in the operation itself) are group 0.
 type leaf struct {
 	name, value string
+	parent      string
+	group       int
 }
 
 // envelope is a SOAP request read leniently: namespaces and prefixes are ignored, elements are
@@ -72,6 +77,9 @@ type envelope struct {
 	Token  usernameToken
 	Op     string // local name of the Body's first element
 	Leaves []leaf // the leaf elements inside the operation's element, in order
+	// NotUnderstood is a header block marked mustUnderstand that this server does not process
+	// (anything but WS-Security): SOAP 1.1 requires a MustUnderstand fault for it.
+	NotUnderstood string
 }
 
 // readEnvelope parses a SOAP 1.1 (or 1.2) envelope. encoding/xml expands no entities but the five
@@ -110,6 +118,8 @@ func readEnvelope(body []byte) (*envelope, error) {
 type envelopeReader struct {
 	env      *envelope
 	path     [MaxDepth]xml.Name // element names (prefix and local name) from the root down
+	ord      [MaxDepth]int      // each open element's number among the operation's nested elements
+	elems    int                // elements opened below the request wrapper so far
 	depth    int
 	section  int    // 0 none, 1 Header, 2 Body
 	inOp     bool   // inside the operation element
@@ -148,6 +158,14 @@ func (rd *envelopeReader) start(t xml.StartElement) error {
 			rd.env.Op, rd.inOp = name, true
 		}
 	}
+	if rd.section == 1 && rd.depth == 2 && mustUnderstand(t) && name != "Security" && rd.env.NotUnderstood == "" {
+		rd.env.NotUnderstood = name
+	}
+	rd.ord[rd.depth] = 0
+	if rd.inOp && rd.depth >= 4 {
+		rd.elems++
+		rd.ord[rd.depth] = rd.elems
+	}
 	if rd.section == 1 && name == "Password" {
 		for _, a := range t.Attr {
 			if a.Name.Local == "Type" {
@@ -173,7 +191,8 @@ func (rd *envelopeReader) end(t xml.EndElement) error {
 		case rd.section == 1 && rd.depth >= 3 && rd.path[rd.depth-1].Local == "UsernameToken":
 			rd.env.Token.set(name, string(rd.text))
 		case rd.inOp && rd.depth >= 3:
-			rd.env.Leaves = append(rd.env.Leaves, leaf{name: name, value: string(rd.text)})
+			rd.env.Leaves = append(rd.env.Leaves, leaf{name: name, value: string(rd.text),
+				parent: rd.path[rd.depth-1].Local, group: rd.ord[rd.depth-1]})
 		}
 	}
 	if rd.depth == 2 && rd.inOp {
@@ -214,6 +233,17 @@ func (rd *envelopeReader) finish() (*envelope, error) {
 		return nil, formatErr("empty SOAP Body")
 	}
 	return rd.env, nil
+}
+
+// mustUnderstand reports whether a header block carries mustUnderstand="1" (or "true").
+func mustUnderstand(t xml.StartElement) bool {
+	for _, a := range t.Attr {
+		if a.Name.Local == "mustUnderstand" {
+			v := bytes.TrimSpace([]byte(a.Value))
+			return string(v) == "1" || string(v) == "true"
+		}
+	}
+	return false
 }
 
 // set records a leaf of the header's UsernameToken (a Timestamp's Created is not the token's).

@@ -1,0 +1,219 @@
+package soap
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/ecship/ecship/internal/catalog"
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/s10"
+	"github.com/ecship/ecship/internal/shipment"
+)
+
+// createOrder creates one label, all or nothing, as the REST API's POST /shipments does; a
+// temporary order is a draft (kept with its problems, priced and numbered once complete). The
+// orderNo is the label's id. A retry with the same refNo and the same content within a day answers
+// the first order instead of creating a second (shipment.CreateOnce).
+func (e *ECShip) createOrder(ctx context.Context, c *ecCall, temporary bool) ecReply {
+	if pf := strings.ToUpper(c.get("payFlag")); pf == "OC" || c.get("creditCardNo") != "" {
+		return ecReply{status: ecNotSupported, values: map[string]string{},
+			msg: "payFlag: card payment over SOAP is not offered; the order is paid in the portal, over the REST API or at the counter"}
+	}
+	sh, fe := e.order(c)
+	if err := fe.Err(); err != nil {
+		return replyErr(err, orderField)
+	}
+	key := ""
+	if sh.Reference != "" {
+		key = "ecship-refno:" + sh.Reference + ":" + shipment.Fingerprint([]*shipment.Shipment{sh}, temporary)
+	}
+	list, _, err := e.Shipments.CreateOnce(ctx, c.owner, []*shipment.Shipment{sh}, temporary, key)
+	if err != nil {
+		return replyErr(err, orderField)
+	}
+	if len(list) == 0 {
+		return replyErr(errs.New(errs.Internal, "error.internal", nil), orderField)
+	}
+	sh = list[0]
+	rep := okReply("Success")
+	if len(sh.Problems) > 0 {
+		var parts []string
+		for _, p := range sh.Problems {
+			parts = append(parts, orderField(p.Field)+": "+translate(errs.Message{Key: p.Key, Args: p.Args}))
+		}
+		rep.msg = "Saved with problems: " + strings.Join(parts, "; ")
+	}
+	orderValues(rep.values, sh)
+	return rep
+}
+
+// orderValues fills a Return's order fields from a label.
+func orderValues(v map[string]string, sh *shipment.Shipment) {
+	v["orderNo"] = sh.ID
+	v["itemNo"] = sh.ItemNo
+	if sh.Status != shipment.Incomplete {
+		v["deliveryCharge"] = (sh.Postage + sh.Fees).String()
+		v["insurPermFee"] = sh.Premium.String()
+	}
+}
+
+// findOrder finds one of the sender's labels by orderNo (its id) or by itemNo.
+func (e *ECShip) findOrder(ctx context.Context, c *ecCall, orderNo, itemNo string) (*shipment.Shipment, ecReply, bool) {
+	switch {
+	case orderNo != "":
+		sh, err := e.Shipments.Get(ctx, c.owner, orderNo)
+		if err != nil {
+			return nil, replyErr(err, orderField), false
+		}
+		if itemNo != "" && !strings.EqualFold(strings.ReplaceAll(itemNo, " ", ""), sh.ItemNo) {
+			return nil, ecReply{status: ecNotFound, msg: "itemNo is not the order's", values: map[string]string{}}, false
+		}
+		return sh, ecReply{}, true
+	case itemNo != "":
+		sh, err := e.byItemNo(ctx, c, itemNo)
+		if err != nil {
+			return nil, replyErr(err, orderField), false
+		}
+		return sh, ecReply{}, true
+	}
+	return nil, ecReply{status: ecInvalid, msg: "orderNo: " + translate(errs.Message{Key: "soap.ecship.required"}), values: map[string]string{}}, false
+}
+
+// byItemNo finds one of the sender's labels by its item number.
+func (e *ECShip) byItemNo(ctx context.Context, c *ecCall, raw string) (*shipment.Shipment, error) {
+	no, err := s10.Parse(raw)
+	if err != nil {
+		return nil, errs.Field("itemNo", "soap.ecship.item_no", errs.Args{"value": raw})
+	}
+	list, _, err := e.Shipments.List(ctx, c.owner, shipment.Filter{Search: no.String(), Limit: 5})
+	if err != nil {
+		return nil, err
+	}
+	for _, sh := range list {
+		if sh.ItemNo == no.String() {
+			return sh, nil
+		}
+	}
+	return nil, errs.New(errs.NotFound, "error.not_found", nil)
+}
+
+// cancelOrder cancels a label through the state machine: before the settlement its payment's
+// capture is voided; after it, a refund application is opened. A temporary order not yet complete
+// is deleted.
+func (e *ECShip) cancelOrder(ctx context.Context, c *ecCall, temporary bool) ecReply {
+	itemNo := ""
+	if !temporary {
+		itemNo = c.get("itemNo")
+	}
+	sh, rep, ok := e.findOrder(ctx, c, c.get("orderNo"), itemNo)
+	if !ok {
+		return rep
+	}
+	if sh.Status == shipment.Incomplete {
+		if err := e.Shipments.Delete(ctx, c.owner, sh.ID); err != nil {
+			return replyErr(err, orderField)
+		}
+		return okReply("Success")
+	}
+	done, err := e.Payments.Cancel(ctx, c.owner, sh.ID, false)
+	if err != nil {
+		return replyErr(err, orderField)
+	}
+	rep = okReply("Success")
+	if done.Refund != nil {
+		rep.msg = "Cancelled; refund application " + done.Refund.ID + " opened for " + done.Refund.Amount.String()
+	}
+	return rep
+}
+
+// getOrderInfo answers a label's details and state.
+func (e *ECShip) getOrderInfo(ctx context.Context, c *ecCall, temporary bool) ecReply {
+	sh, rep, ok := e.findOrder(ctx, c, c.get("orderNo"), "")
+	if !ok {
+		return rep
+	}
+	rep = okReply("Success")
+	orderValues(rep.values, sh)
+	v := rep.values
+	v["orderStatus"] = string(sh.Status)
+	v["shipCode"] = sh.Service
+	v["countryCode"] = e.hkpCountry(sh.Recipient.Country)
+	v["recipientName"] = sh.Recipient.Name
+	v["refNo"] = sh.Reference
+	if sh.WeightG > 0 {
+		v["weight"] = decimalKG(sh.WeightG)
+	}
+	v["createDate"] = sh.CreatedAt.In(catalog.HongKong).Format(time.DateTime)
+	if sh.PostedAt != nil {
+		v["postingDate"] = sh.PostedAt.In(catalog.HongKong).Format(time.DateTime)
+	}
+	return rep
+}
+
+// hkpCountry is a destination's first Hongkong Post code (HKG for Hong Kong).
+func (e *ECShip) hkpCountry(iso string) string {
+	if d, ok := e.Catalog.Destination(iso); ok && len(d.HKPCodes) > 0 {
+		return d.HKPCodes[0]
+	}
+	return iso
+}
+
+// itemNos reads a list of item numbers: item elements inside itemNo, or itemNo itself.
+func (c *ecCall) itemNos() []string {
+	var out []string
+	for _, l := range c.leaves {
+		v := strings.TrimSpace(l.value)
+		if v != "" && (l.parent == "itemNo" || l.name == "itemNo" && l.group == 0) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// MaxAddressPack is how many labels one getAddressPack answers.
+const MaxAddressPack = 50
+
+// getAddressPack prints labels: the same PDF as the REST API's, one label a page (printMode 0) or
+// several on A4 sheets (printMode 2). Printing is a change of state (the label can no longer be
+// edited), as POST /api/v1/shipments/{id}/print.
+func (e *ECShip) getAddressPack(ctx context.Context, c *ecCall) ecReply {
+	nos := c.itemNos()
+	layout := ""
+	switch pm := c.get("printMode"); pm {
+	case "", "0":
+	case "2":
+		layout = "a4"
+	default:
+		return ecReply{status: ecInvalid, msg: "printMode: " + translate(errs.Message{Key: "soap.ecship.print_mode", Args: errs.Args{"value": pm}}), values: map[string]string{}}
+	}
+	switch {
+	case len(nos) == 0:
+		return ecReply{status: ecInvalid, msg: "itemNo: " + translate(errs.Message{Key: "soap.ecship.required"}), values: map[string]string{}}
+	case len(nos) > MaxAddressPack:
+		return ecReply{status: ecInvalid, msg: "itemNo: " + translate(errs.Message{Key: "soap.ecship.too_many", Args: errs.Args{"max": MaxAddressPack}}), values: map[string]string{}}
+	}
+	ids := make([]string, len(nos))
+	for i, no := range nos {
+		sh, err := e.byItemNo(ctx, c, no)
+		if err != nil {
+			rep := replyErr(err, orderField)
+			if rep.status == ecNotFound {
+				rep.msg = "itemNo " + no + " is not one of the sender's labels"
+			}
+			return rep
+		}
+		ids[i] = sh.ID
+	}
+	list, err := e.Shipments.Print(ctx, c.owner, ids)
+	if err != nil {
+		return replyErr(err, orderField)
+	}
+	pdf, err := shipment.RenderLabels(e.Catalog, list, layout, false)
+	if err != nil {
+		return replyErr(err, orderField)
+	}
+	rep := okReply("Success")
+	rep.values["ap"] = pdfValue(pdf)
+	return rep
+}
