@@ -30,7 +30,10 @@ type Receipt struct {
 	SpeedpostCard string    // Speedpost authorisation card shown, "" if none (PAY-7)
 	Watermark     string    // e.g. "TEST - NOT A RECEIPT" for test-mode sessions; "" for none
 	Lang          i18n.Lang // the language it is printed in (RULES ACC-6); "" is English
-	Items         []ReceiptItem
+	// Certificate makes it a certificate of posting: titled so, numbered by No (the item number),
+	// dated Closed (the posting), its items without the payments.
+	Certificate bool
+	Items       []ReceiptItem
 	Payments      []ReceiptPayment
 }
 
@@ -93,6 +96,14 @@ var receiptColumns = []receiptColumn{
 
 // t is a message in the receipt's language.
 func (r *Receipt) t(key string, args map[string]any) string { return i18n.T(r.lang(), key, args) }
+
+// key is the message key of a heading: the receipt's, or the certificate of posting's.
+func (r *Receipt) key(name string) string {
+	if r.Certificate {
+		return "receipt.cop_" + name
+	}
+	return "receipt." + name
+}
 
 func (r *Receipt) lang() i18n.Lang {
 	if r.Lang == "" {
@@ -214,7 +225,7 @@ func RenderReceipt(w io.Writer, r Receipt) error {
 	if created.IsZero() {
 		created = pdfEpoch
 	}
-	pdf := newDocument(fonts, rec.used, r.t("receipt.title_short", nil)+" "+r.No, created, len(pages))
+	pdf := newDocument(fonts, rec.used, r.t(r.key("title_short"), nil)+" "+r.No, created, len(pages))
 	c := &canvas{pdf: pdf, fonts: fonts}
 	for i, p := range pages {
 		pdf.addPage(a4W, a4H)
@@ -243,7 +254,7 @@ func drawReceiptPage(c *canvas, r *Receipt, p receiptPage, n, of int) error {
 	const m = rcptMargin
 	fy := a4H - rcptBottom - rcptFooterH + 2
 	c.line(m, fy, a4W-m, fy, 0.3)
-	c.textIn(m, fy+5, a4W-2*m-25, r.t("receipt.footer", nil), textStyle{size: 8, min: 6.5})
+	c.textIn(m, fy+5, a4W-2*m-25, r.t(r.key("footer"), nil), textStyle{size: 8, min: 6.5})
 	c.textIn(a4W-m-25, fy+5, 25, fmt.Sprintf("%d / %d", n+1, of), textStyle{size: 8, align: right})
 	c.watermark(r.Watermark, a4W, a4H)
 	return nil
@@ -259,15 +270,15 @@ func (c *canvas) receiptHeader(r *Receipt, first bool) error {
 	if r.lang() != i18n.English {
 		other = i18n.English
 	}
-	c.textIn(m, rcptTop+6, iw*0.72, r.t("receipt.title", nil), textStyle{size: 16, min: 11, bold: true})
-	c.textIn(m+iw*0.72, rcptTop+6, iw*0.28, i18n.T(other, "receipt.title_short", nil), textStyle{size: 16, min: 11, bold: true, align: right})
+	c.textIn(m, rcptTop+6, iw*0.72, r.t(r.key("title"), nil), textStyle{size: 16, min: 11, bold: true})
+	c.textIn(m+iw*0.72, rcptTop+6, iw*0.28, i18n.T(other, r.key("title_short"), nil), textStyle{size: 16, min: 11, bold: true, align: right})
 	c.line(m, rcptTop+9, a4W-m, rcptTop+9, 0.4)
 	office := r.Office
 	if code := clean(r.OfficeCode); code != "" {
 		office = joinNonEmpty(" ", r.Office, "("+code+")")
 	}
 	if !first {
-		c.textIn(m, rcptTop+14, iw, joinNonEmpty(" · ", r.t("receipt.no", nil)+" "+r.No, office, r.OfficeZh, r.t("receipt.continued", nil)), textStyle{size: 9, min: 7})
+		c.textIn(m, rcptTop+14, iw, joinNonEmpty(" · ", r.t(r.key("no"), nil)+" "+r.No, office, r.OfficeZh, r.t("receipt.continued", nil)), textStyle{size: 9, min: 7})
 		return nil
 	}
 
@@ -277,12 +288,16 @@ func (c *canvas) receiptHeader(r *Receipt, first bool) error {
 		bold         bool
 	}
 	fields := []field{
-		{r.t("receipt.no", nil), r.No, true},
+		{r.t(r.key("no"), nil), r.No, true},
 		{r.t("receipt.office", nil), office, false},
 		{"", r.OfficeZh, false},
 		{r.t("receipt.opened", nil), r.stamp(r.Opened), false},
 		{r.t("receipt.closed", nil), r.stamp(r.Closed), false},
 		{r.t("receipt.officer", nil), r.Staff, false},
+	}
+	if r.Certificate {
+		fields = []field{{r.t(r.key("no"), nil), r.No, true}, {r.t("receipt.office", nil), office, false}, {"", r.OfficeZh, false},
+			{r.t("receipt.cop_posted", nil), r.stamp(r.Closed), false}}
 	}
 	if card := clean(r.SpeedpostCard); card != "" {
 		fields = append(fields, field{r.t("receipt.card", nil), card, true})
@@ -387,6 +402,9 @@ func receiptRows(r *Receipt) []receiptRow {
 		c.line(m, y+rcptTotalH, m+iw, y+rcptTotalH, 0.4)
 	}})
 
+	if r.Certificate {
+		return rows
+	}
 	// Payments taken at the counter: when, how, how much; then by method (when a method was
 	// taken more than once among others) and in total.
 	const timeW, methodW, amountW = 45.0, 45.0, 35.0

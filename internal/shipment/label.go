@@ -6,6 +6,8 @@ import (
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/catalog"
+	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/label"
 )
 
@@ -79,4 +81,33 @@ func Unprinted(list []*Shipment) bool {
 		}
 	}
 	return false
+}
+
+// Certificate is the certificate of posting of a posted label: the item, where and when it was
+// accepted, at the weight the counter found and what its postage came to. A label not yet posted
+// has none.
+func (s *Shipment) Certificate(cat *catalog.Catalog, l i18n.Lang) (label.Receipt, error) {
+	if s.PostedAt == nil || s.ItemNo == "" {
+		return label.Receipt{}, errs.New(errs.Conflict, "shipment.not_posted", nil)
+	}
+	at := s.PostedAt.In(catalog.HongKong)
+	r := label.Receipt{No: s.ItemNo, Certificate: true, OfficeCode: s.PostedOffice, Opened: at, Closed: at, Lang: l}
+	if o, ok := cat.Office(s.PostedOffice); ok {
+		r.Office, r.OfficeZh = o.Names.En, o.Names.ZhHant
+		if l == i18n.SimplifiedChinese {
+			r.OfficeZh = o.Names.ZhHans
+		}
+	}
+	if s.Mode == account.Test {
+		r.Watermark = TestMark
+	}
+	it := label.ReceiptItem{ItemNo: s.ItemNo, Service: s.Service, Destination: s.Recipient.Country, WeightG: s.WeightG, Postage: s.Total}
+	if svc, ok := cat.Service(s.Service); ok {
+		it.Service = svc.Names.In(l)
+	}
+	if d, ok := cat.Destination(s.Recipient.Country); ok {
+		it.Destination = d.Names.In(l)
+	}
+	r.Items = []label.ReceiptItem{it}
+	return r, nil
 }

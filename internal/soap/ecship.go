@@ -255,6 +255,17 @@ func (e *ECShip) dispatch(ctx context.Context, c *ecCall) ecReply {
 		return e.getOrderInfo(ctx, c, true)
 	case "getAddressPack":
 		return e.getAddressPack(ctx, c)
+	case "getCOP":
+		return e.getCOP(ctx, c)
+	case "getItemNo":
+		return e.getItemNo(ctx, c)
+	case "createSoazOrder":
+		return e.createSoazOrder(ctx, c)
+	case "getSoazAddressPack":
+		return e.getSoazAddressPack(ctx, c)
+	case "getMcnInfo":
+		return ecReply{status: ecNotSupported, values: map[string]string{},
+			msg: "MCN look-up is not supported: this server holds no merchant customer numbers"}
 	case "getMTTInfo":
 		return e.getMTTInfo(ctx, c)
 	case "getTTInfo":

@@ -49,6 +49,16 @@ func newECEnv(t testing.TB, st *store.Store, now time.Time) *ecEnv {
 	return e
 }
 
+// shopLabel is one of the shop's live labels.
+func (e *ecEnv) shopLabel(t testing.TB, id string) *shipment.Shipment {
+	t.Helper()
+	sh, err := e.ship.Get(ctx, shipment.Owner{User: e.shop, Mode: account.Live}, id)
+	if err != nil {
+		t.Fatalf("label %s: %v", id, err)
+	}
+	return sh
+}
+
 // nsStyle is how a client qualifies the request's elements.
 type nsStyle int
 

@@ -64,28 +64,44 @@ var itemCategories = map[string]string{
 	"OTHER": "other", "OTHERS": "other",
 }
 
-var lineBreaks = regexp.MustCompile(`[\r\n,]+`)
+var lineBreaks = regexp.MustCompile(`[\r\n]+`)
 
-// addressLines splits an address sent in one field into lines of at most shipment.MaxLineLength:
-// at line breaks or commas, and long parts at spaces.
+// addressLines splits an address sent in one field into the label's lines of at most
+// shipment.MaxLineLength: at its line breaks, and a longer line at commas (packing parts while
+// they fit) or, for a part still too long, at spaces. More lines than a label takes join the last,
+// which the checks then find too long.
 func addressLines(s string) []string {
 	var lines []string
-	for _, part := range lineBreaks.Split(s, -1) {
-		part = strings.Join(strings.Fields(part), " ")
-		for len([]rune(part)) > shipment.MaxLineLength {
-			r := []rune(part)
-			cut := strings.LastIndex(string(r[:shipment.MaxLineLength]), " ")
-			if cut <= 0 {
-				cut = len(string(r[:shipment.MaxLineLength]))
+	for _, line := range lineBreaks.Split(s, -1) {
+		var cur string
+		for _, part := range strings.Split(line, ",") {
+			part = strings.Join(strings.Fields(part), " ")
+			if part == "" {
+				continue
 			}
-			lines = append(lines, strings.TrimSpace(part[:cut]))
-			part = strings.TrimSpace(part[cut:])
+			switch {
+			case cur == "":
+				cur = part
+			case len([]rune(cur+", "+part)) <= shipment.MaxLineLength:
+				cur += ", " + part
+			default:
+				lines = append(lines, cur)
+				cur = part
+			}
+			for len([]rune(cur)) > shipment.MaxLineLength {
+				r := []rune(cur)
+				cut := strings.LastIndex(string(r[:shipment.MaxLineLength]), " ")
+				if cut <= 0 {
+					cut = len(string(r[:shipment.MaxLineLength]))
+				}
+				lines = append(lines, strings.TrimSpace(cur[:cut]))
+				cur = strings.TrimSpace(cur[cut:])
+			}
 		}
-		if part != "" {
-			lines = append(lines, part)
+		if cur != "" {
+			lines = append(lines, cur)
 		}
 	}
-	// More lines than a label takes: the rest joins the last, which the checks then find too long.
 	if len(lines) > shipment.MaxAddressLines {
 		lines = append(lines[:shipment.MaxAddressLines-1], strings.Join(lines[shipment.MaxAddressLines-1:], ", "))
 	}

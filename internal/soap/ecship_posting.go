@@ -1,12 +1,16 @@
 package soap
 
 import (
+	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/i18n"
+	"github.com/ecship/ecship/internal/label"
 	"github.com/ecship/ecship/internal/s10"
 	"github.com/ecship/ecship/internal/shipment"
 )
@@ -21,26 +25,33 @@ func (e *ECShip) createOrder(ctx context.Context, c *ecCall, temporary bool) ecR
 			msg: "payFlag: card payment over SOAP is not offered; the order is paid in the portal, over the REST API or at the counter"}
 	}
 	sh, fe := e.order(c)
+	return e.create(ctx, c, sh, fe, temporary, orderField)
+}
+
+// create stores an order read from a request, or answers why not with the request's field names
+// (rename). A reference makes retries count once: the same reference and content within a day
+// answer the first order.
+func (e *ECShip) create(ctx context.Context, c *ecCall, sh *shipment.Shipment, fe errs.Fields, temporary bool, rename func(string) string) ecReply {
 	if err := fe.Err(); err != nil {
-		return replyErr(err, orderField)
+		return replyErr(err, rename)
 	}
 	key := ""
 	if sh.Reference != "" {
-		key = "ecship-refno:" + sh.Reference + ":" + shipment.Fingerprint([]*shipment.Shipment{sh}, temporary)
+		key = "ecship-ref:" + c.op.name + ":" + sh.Reference + ":" + shipment.Fingerprint([]*shipment.Shipment{sh}, temporary)
 	}
 	list, _, err := e.Shipments.CreateOnce(ctx, c.owner, []*shipment.Shipment{sh}, temporary, key)
 	if err != nil {
-		return replyErr(err, orderField)
+		return replyErr(err, rename)
 	}
 	if len(list) == 0 {
-		return replyErr(errs.New(errs.Internal, "error.internal", nil), orderField)
+		return replyErr(errs.New(errs.Internal, "error.internal", nil), rename)
 	}
 	sh = list[0]
 	rep := okReply("Success")
 	if len(sh.Problems) > 0 {
 		var parts []string
 		for _, p := range sh.Problems {
-			parts = append(parts, orderField(p.Field)+": "+translate(errs.Message{Key: p.Key, Args: p.Args}))
+			parts = append(parts, rename(p.Field)+": "+translate(errs.Message{Key: p.Key, Args: p.Args}))
 		}
 		rep.msg = "Saved with problems: " + strings.Join(parts, "; ")
 	}
@@ -178,7 +189,15 @@ const MaxAddressPack = 50
 // several on A4 sheets (printMode 2). Printing is a change of state (the label can no longer be
 // edited), as POST /api/v1/shipments/{id}/print.
 func (e *ECShip) getAddressPack(ctx context.Context, c *ecCall) ecReply {
-	nos := c.itemNos()
+	rep := e.addressPack(ctx, c, c.itemNos())
+	if rep.status == ecOK {
+		rep.values["ap"] = rep.values["pdf"]
+	}
+	return rep
+}
+
+// addressPack prints the labels of item numbers into one PDF (rep.values["pdf"], base64).
+func (e *ECShip) addressPack(ctx context.Context, c *ecCall, nos []string) ecReply {
 	layout := ""
 	switch pm := c.get("printMode"); pm {
 	case "", "0":
@@ -214,6 +233,62 @@ func (e *ECShip) getAddressPack(ctx context.Context, c *ecCall) ecReply {
 		return replyErr(err, orderField)
 	}
 	rep := okReply("Success")
-	rep.values["ap"] = pdfValue(pdf)
+	rep.values["pdf"] = pdfValue(pdf)
+	return rep
+}
+
+// getCOP answers the certificate of posting of a posted item, a PDF.
+func (e *ECShip) getCOP(ctx context.Context, c *ecCall) ecReply {
+	no := c.get("itemNo")
+	if no == "" {
+		return ecReply{status: ecInvalid, msg: "itemNo: " + translate(errs.Message{Key: "soap.ecship.required"}), values: map[string]string{}}
+	}
+	sh, err := e.byItemNo(ctx, c, no)
+	if err != nil {
+		return replyErr(err, orderField)
+	}
+	cert, err := sh.Certificate(e.Catalog, i18n.English)
+	if err != nil {
+		return replyErr(err, orderField)
+	}
+	var pdf bytes.Buffer
+	if err := label.RenderReceipt(&pdf, cert); err != nil {
+		return replyErr(err, orderField)
+	}
+	rep := okReply("Success")
+	rep.values["COP"] = pdfValue(pdf.Bytes())
+	return rep
+}
+
+// getItemNo finds the sender's item numbers by reference (searchType REF_NO, the only search):
+// oldest first with sortOrder ASC, else newest first. Labels not yet numbered are left out.
+func (e *ECShip) getItemNo(ctx context.Context, c *ecCall) ecReply {
+	switch t := strings.ToUpper(c.get("searchType")); t {
+	case "", "REF_NO":
+	default:
+		return ecReply{status: ecInvalid, msg: "searchType: " + translate(errs.Message{Key: "soap.ecship.search_type", Args: errs.Args{"value": t}}), values: map[string]string{}}
+	}
+	ref := c.get("searchParam")
+	if ref == "" {
+		return ecReply{status: ecInvalid, msg: "searchParam: " + translate(errs.Message{Key: "soap.ecship.required"}), values: map[string]string{}}
+	}
+	list, _, err := e.Shipments.List(ctx, c.owner, shipment.Filter{Search: ref, Limit: MaxAddressPack})
+	if err != nil {
+		return replyErr(err, orderField)
+	}
+	rep := okReply("Success")
+	var nos []string
+	for _, sh := range list {
+		if sh.Reference == ref && sh.ItemNo != "" {
+			nos = append(nos, sh.ItemNo)
+		}
+	}
+	if strings.EqualFold(c.get("sortOrder"), "ASC") {
+		slices.Reverse(nos)
+	}
+	if len(nos) == 0 {
+		return ecReply{status: ecNotFound, values: map[string]string{}}
+	}
+	rep.lists = map[string][]string{"itemNo": nos}
 	return rep
 }

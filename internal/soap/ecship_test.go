@@ -15,6 +15,7 @@ import (
 	"github.com/ecship/ecship/internal/soap"
 	"github.com/ecship/ecship/internal/store"
 	"github.com/ecship/ecship/internal/store/storetest"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 // rule: API-1, API-2
@@ -49,7 +50,10 @@ func TestECShipTotalPostageIsThePortalsQuote(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			svc, _ := e.cat.Service(tc.ship)
+			svc, ok := e.cat.Service(tc.ship)
+			if !ok {
+				t.Fatalf("no service %s", tc.ship)
+			}
 			for _, o := range opts {
 				if o.Service != svc {
 					continue
@@ -131,8 +135,8 @@ func TestECShipOrderToLabel(t *testing.T) {
 		if cancel.status() != "0" {
 			t.Fatalf("cancelOrder: %s %q", cancel.status(), cancel.fields["errMessage"])
 		}
-		after, _ := e.ship.Get(ctx, shipment.Owner{User: e.shop, Mode: account.Live}, sh.ID)
-		if after == nil || after.Status != shipment.Cancelled {
+		after := e.shopLabel(t, sh.ID)
+		if after.Status != shipment.Cancelled {
 			t.Errorf("cancelled order: %+v", after)
 		}
 		again := e.do(t, e.shopLive, soap.ServicePosting, "cancelOrder", "api03Req", kv{name: "orderNo", value: sh.ID})
@@ -203,8 +207,7 @@ func TestECShipOrderRefusalsNameTheField(t *testing.T) {
 		if r.status() != "0" {
 			t.Fatalf("a gift without HS code: %s %q", r.status(), r.fields["errMessage"])
 		}
-		sh, _ := e.ship.Get(ctx, shipment.Owner{User: e.shop, Mode: account.Live}, r.fields["orderNo"])
-		if sh == nil || sh.Contents.Items[0].Origin != "HK" {
+		if sh := e.shopLabel(t, r.fields["orderNo"]); sh.Contents.Items[0].Origin != "HK" {
 			t.Errorf("the gift's origin: %+v", sh)
 		}
 		list, _, err := e.ship.List(ctx, shipment.Owner{User: e.shop, Mode: account.Live}, shipment.Filter{Search: "X", Limit: 50})
@@ -403,4 +406,89 @@ func TestECShipWSDL(t *testing.T) {
 			}
 		}
 	}
+}
+
+// getCOP gives a posted item's certificate of posting; getItemNo finds item numbers by reference;
+// getMcnInfo says plainly it is not served.
+func TestECShipCertificateAndSearch(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newECEnv(t, st, monday)
+		r := e.do(t, e.shopLive, soap.ServicePosting, "getCOP", "api10Req", kv{name: "itemNo", value: e.posted})
+		pdf, err := base64.StdEncoding.DecodeString(r.fields["COP"])
+		if r.status() != "0" || err != nil || !strings.HasPrefix(string(pdf), "%PDF-") {
+			t.Fatalf("getCOP: %s %q", r.status(), r.fields["errMessage"])
+		}
+		text := testenv.PDFText(t, pdf)
+		for _, want := range []string{"Certificate of posting", e.posted, "Tsim Sha Tsui"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the certificate lacks %q:\n%s", want, text)
+			}
+		}
+		if got := strings.Join(testenv.Barcodes(t, pdf, 1), " "); !strings.Contains(got, e.posted) {
+			t.Errorf("the certificate's barcode reads %q, want %s", got, e.posted)
+		}
+		if r := e.do(t, e.shopLive, soap.ServicePosting, "getCOP", "api10Req", kv{name: "itemNo", value: e.unposted}); r.status() != "3" || !r.nils["COP"] {
+			t.Errorf("a certificate of an item not posted: %s %q", r.status(), r.fields["errMessage"])
+		}
+		if r := e.do(t, e.shopLive, soap.ServicePosting, "getCOP", "api10Req", kv{name: "itemNo", value: e.rivalItem}); r.status() != "2" {
+			t.Errorf("a certificate of another sender's item: %s", r.status())
+		}
+
+		a := e.do(t, e.shopLive, soap.ServicePosting, "createOrder", "api02Req", usOrder("REF-9")...)
+		e.c.Add(time.Minute)
+		other := usOrder("REF-9")
+		other[8] = kv{name: "recipientName", value: "John Roe"}
+		b := e.do(t, e.shopLive, soap.ServicePosting, "createOrder", "api02Req", other...)
+		found := e.do(t, e.shopLive, soap.ServicePosting, "getItemNo", "api26Req", kv{name: "searchParam", value: "REF-9"}, kv{name: "searchType", value: "REF_NO"})
+		if got := found.items["itemNo"]; found.status() != "0" || len(got) != 2 || got[0] != b.fields["itemNo"] || got[1] != a.fields["itemNo"] {
+			t.Errorf("getItemNo newest first: %v, want %s %s", got, b.fields["itemNo"], a.fields["itemNo"])
+		}
+		asc := e.do(t, e.shopLive, soap.ServicePosting, "getItemNo", "api26Req", kv{name: "searchParam", value: "REF-9"}, kv{name: "sortOrder", value: "ASC"})
+		if got := asc.items["itemNo"]; len(got) != 2 || got[0] != a.fields["itemNo"] {
+			t.Errorf("getItemNo oldest first: %v", got)
+		}
+		if r := e.do(t, e.rivalLive, soap.ServicePosting, "getItemNo", "api26Req", kv{name: "searchParam", value: "REF-9"}); r.status() != "1" {
+			t.Errorf("the rival's integrator searching as the shop: %s", r.status())
+		}
+		if r := e.do(t, e.shopLive, soap.ServicePosting, "getMcnInfo", "api27Req", kv{name: "mcn", value: "12345"}); r.status() != "5" || r.fields["errMessage"] == "" {
+			t.Errorf("getMcnInfo: %s %q", r.status(), r.fields["errMessage"])
+		}
+	})
+}
+
+// SoazPosting takes the same orders in its own flat field names.
+func TestECShipSoazPosting(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newECEnv(t, st, monday)
+		order := []kv{{name: "soazUsername", value: "shop"}, {name: "integratorUsername", value: e.shopLive.Username},
+			{name: "service", value: "AEX"}, {name: "custOrdRef", value: "SOAZ-1"},
+			{name: "addresseeName", value: "Kim Min-jun"}, {name: "addresseeAddr1", value: "12 Sejong-daero"}, {name: "addresseeAddr2", value: "Jung-gu"},
+			{name: "addresseeCity", value: "Seoul"}, {name: "addresseePostalCode", value: "04524"}, {name: "addresseeCountry", value: "KRA"},
+			{name: "addresseeTelNo", value: "+82 2 123 4567"},
+			{name: "sendContactName", value: "Chan Tai Man"}, {name: "sendAddress1", value: "8 Nathan Road"}, {name: "sendAddress2", value: "Tsim Sha Tsui"},
+			{name: "sendTelNo", value: "91234567"}, {name: "cn23ItemTypeCode", value: "M"}, {name: "itemCurrCode1", value: "HKD"},
+			{name: "itemDesc1", value: "Phone case"}, {name: "itemQty1", value: "3"}, {name: "itemWgt1", value: "0.2"}, {name: "itemValue1", value: "150"},
+			{name: "itemHSCode1", value: "392690"}, {name: "itemCtyCode1", value: "HKG"}}
+		tok := newToken(e.shopLive, e.c.Now())
+		r := e.ecPost(t, soap.ECShipLivePath+"/SoazPosting", "createSoazOrder", ecRequest(prefixed, tok, "createSoazOrder", "api30Req", order))
+		if r.status() != "0" || r.fields["itemNo"] == "" {
+			t.Fatalf("createSoazOrder: %s %q", r.status(), r.fields["errMessage"])
+		}
+		pack := e.ecPost(t, soap.ECShipLivePath+"/SoazPosting", "getSoazAddressPack", ecRequest(prefixed, tok, "getSoazAddressPack", "api31Req",
+			[]kv{{name: "soazUsername", value: "shop"}, {name: "integratorUsername", value: e.shopLive.Username}, {name: "itemNo", value: r.fields["itemNo"]}, {name: "printMode", value: "0"}}))
+		pdf, err := base64.StdEncoding.DecodeString(pack.fields["COP"])
+		if pack.status() != "0" || err != nil || !strings.HasPrefix(string(pdf), "%PDF-") {
+			t.Fatalf("getSoazAddressPack (the same token again, within its window): %s %q", pack.status(), pack.fields["errMessage"])
+		}
+		var bad []kv
+		for _, f := range order {
+			if f.name != "addresseeName" && f.name != "itemHSCode1" {
+				bad = append(bad, f)
+			}
+		}
+		r = e.ecPost(t, soap.ECShipLivePath+"/SoazPosting", "createSoazOrder", ecRequest(unqualified, newToken(e.shopLive, e.c.Now()), "createSoazOrder", "api30Req", bad))
+		if r.status() != "1" || !strings.Contains(r.fields["errMessage"], "addresseeName") || !strings.Contains(r.fields["errMessage"], "itemHSCode1") {
+			t.Errorf("a SOAZ order without addressee name and HS code: %s %q", r.status(), r.fields["errMessage"])
+		}
+	})
 }
