@@ -11,7 +11,6 @@ import (
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/errs"
-	"github.com/ecship/ecship/internal/money"
 )
 
 // Filter narrows a sender's list of shipments.
@@ -151,28 +150,13 @@ func (s *Service) CreateOnce(ctx context.Context, o Owner, list []*Shipment, dra
 }
 
 // Fingerprint is a hash of what a create request asks for: two requests with the same fingerprint
-// ask for the same shipments.
+// ask for the same shipments. It is taken of the shipments as the request gives them, before they
+// are prepared (no id, price or number yet).
 func Fingerprint(list []*Shipment, draft bool) string {
-	type input struct {
-		Service    string
-		Reference  string
-		WeightG    int
-		Dimensions *catalog.Dimensions
-		Sender     Address
-		Recipient  Address
-		Contents   *Contents
-		Insurance  money.Cents
-		Collect    *Collection
-		Notice     *Notice
-	}
-	in := make([]input, len(list))
-	for i, sh := range list {
-		in[i] = input{sh.Service, sh.Reference, sh.WeightG, sh.Dimensions, sh.Sender, sh.Recipient, sh.Contents, sh.Insurance, sh.Collect, sh.Notice}
-	}
 	b, _ := json.Marshal(struct {
 		Draft bool
-		List  []input
-	}{draft, in}) // plain values: cannot fail
+		List  []*Shipment
+	}{draft, list}) // plain values: cannot fail
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }

@@ -127,22 +127,8 @@ func phone(area, number string) string {
 // a number, an unknown country code) are field errors; the rest is the domain's to check.
 func (e *ECShip) order(c *ecCall) (*shipment.Shipment, errs.Fields) {
 	var fe errs.Fields
-	sh := &shipment.Shipment{Reference: c.get("refNo")}
-
-	if code := c.get("shipCode"); code == "" {
-		fe.Add("shipCode", "soap.ecship.required", nil)
-	} else if svc, ok := e.Catalog.Service(code); ok {
-		sh.Service = svc.Code
-	} else {
-		fe.Add("shipCode", "quote.service.unknown", errs.Args{"value": code})
-	}
-
-	country := c.get("countryCode")
-	if d, ok := e.Catalog.Destination(country); ok && country != "" {
-		country = d.Code
-	} else if country != "" {
-		fe.Add("countryCode", "quote.destination.unknown", errs.Args{"value": country})
-	}
+	sh := &shipment.Shipment{Reference: c.get("refNo"), Service: e.serviceField(c, "shipCode", &fe)}
+	country := e.countryField(c, "countryCode", &fe)
 	sh.Recipient = shipment.Address{Name: c.get("recipientName"), Lines: addressLines(c.get("recipientAddress")), City: c.get("recipientCity"),
 		PostalCode: c.get("recipientPostalNo"), Country: country, Email: c.get("recipientEmail"),
 		Phone: phone(c.get("recipientContactNoAreaCode"), c.get("recipientContactNo"))}
@@ -185,39 +171,83 @@ func (e *ECShip) order(c *ecCall) (*shipment.Shipment, errs.Fields) {
 	}
 	for i, p := range prods {
 		path := fmt.Sprintf("products.item[%d].", i)
-		a := shipment.Article{Description: p.desc, HSCode: p.tariff, Currency: strings.ToUpper(p.currency)}
-		if a.Currency == "" {
-			a.Currency = "HKD"
-		}
-		if p.country != "" {
-			if d, ok := e.Catalog.Destination(p.country); ok {
-				a.Origin = d.Code
-			} else {
-				a.Origin = p.country // the domain names it wrong
-			}
-		}
-		if n, err := strconv.Atoi(p.qty); err == nil {
-			a.Quantity = n
-		} else {
-			fe.Add(path+"productQty", "shipment.contents.quantity", nil)
-		}
-		if g, ok := kilograms(p.weight); ok {
-			a.WeightG = g
-			sh.WeightG += g
-		} else {
-			fe.Add(path+"productWeight", "soap.ecship.weight", errs.Args{"max": catalog.MaxInputWeightG / 1000})
-		}
-		if v, err := money.Parse(p.value); err == nil && v >= 0 {
-			a.Value = v
-		} else {
-			fe.Add(path+"productValue", "shipment.contents.value", nil)
-		}
+		a := e.article(articleIn{desc: p.desc, qty: p.qty, weight: p.weight, value: p.value, hs: p.tariff, origin: p.country, currency: p.currency,
+			qtyField: path + "productQty", weightField: path + "productWeight", valueField: path + "productValue"}, &fe)
+		sh.WeightG += a.WeightG
 		contents.Items = append(contents.Items, a)
 	}
 	if len(prods) > 0 || cat != "" {
 		sh.Contents = contents
 	}
 	return sh, fe
+}
+
+// serviceField reads a service's code (EC-Ship's ship codes are the catalogue's codes and aliases).
+func (e *ECShip) serviceField(c *ecCall, name string, fe *errs.Fields) string {
+	code := c.get(name)
+	if code == "" {
+		fe.Add(name, "soap.ecship.required", nil)
+		return ""
+	}
+	svc, ok := e.Catalog.Service(code)
+	if !ok {
+		fe.Add(name, "quote.service.unknown", errs.Args{"value": code})
+		return ""
+	}
+	return svc.Code
+}
+
+// countryField reads a destination by Hongkong Post's code or ISO code, answered as the ISO code;
+// empty stays empty, for the domain's checks to name.
+func (e *ECShip) countryField(c *ecCall, name string, fe *errs.Fields) string {
+	code := c.get(name)
+	if code == "" {
+		return ""
+	}
+	d, ok := e.Catalog.Destination(code)
+	if !ok {
+		fe.Add(name, "quote.destination.unknown", errs.Args{"value": code})
+		return code
+	}
+	return d.Code
+}
+
+// articleIn is one customs line as a request sends it, and the request's names of its quantity,
+// weight and value fields.
+type articleIn struct {
+	desc, qty, weight, value, hs, origin, currency string
+	qtyField, weightField, valueField              string
+}
+
+// article reads one customs line: quantity, weight (kg) and value are the wire's to check, the
+// rest the domain's. An origin is a Hongkong Post or ISO code.
+func (e *ECShip) article(in articleIn, fe *errs.Fields) shipment.Article {
+	a := shipment.Article{Description: in.desc, HSCode: in.hs, Currency: strings.ToUpper(in.currency)}
+	if a.Currency == "" {
+		a.Currency = "HKD"
+	}
+	if in.origin != "" {
+		a.Origin = in.origin // the domain names a wrong one
+		if d, ok := e.Catalog.Destination(in.origin); ok {
+			a.Origin = d.Code
+		}
+	}
+	if n, err := strconv.Atoi(in.qty); err == nil {
+		a.Quantity = n
+	} else {
+		fe.Add(in.qtyField, "shipment.contents.quantity", nil)
+	}
+	if g, ok := kilograms(in.weight); ok {
+		a.WeightG = g
+	} else {
+		fe.Add(in.weightField, "soap.ecship.weight", errs.Args{"max": catalog.MaxInputWeightG / 1000})
+	}
+	if v, err := money.Parse(in.value); err == nil && v >= 0 {
+		a.Value = v
+	} else {
+		fe.Add(in.valueField, "shipment.contents.value", nil)
+	}
+	return a
 }
 
 // readCollection reads mailType and the place of collection: a post office counter (CC, with

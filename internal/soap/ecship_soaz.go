@@ -7,9 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/errs"
-	"github.com/ecship/ecship/internal/money"
 	"github.com/ecship/ecship/internal/shipment"
 )
 
@@ -19,20 +17,8 @@ import (
 // soazOrder reads createSoazOrder's fields onto a shipment.
 func (e *ECShip) soazOrder(c *ecCall) (*shipment.Shipment, errs.Fields) {
 	var fe errs.Fields
-	sh := &shipment.Shipment{Reference: c.get("custOrdRef")}
-	if code := c.get("service"); code == "" {
-		fe.Add("service", "soap.ecship.required", nil)
-	} else if svc, ok := e.Catalog.Service(code); ok {
-		sh.Service = svc.Code
-	} else {
-		fe.Add("service", "quote.service.unknown", errs.Args{"value": code})
-	}
-	country := c.get("addresseeCountry")
-	if d, ok := e.Catalog.Destination(country); ok && country != "" {
-		country = d.Code
-	} else if country != "" {
-		fe.Add("addresseeCountry", "quote.destination.unknown", errs.Args{"value": country})
-	}
+	sh := &shipment.Shipment{Reference: c.get("custOrdRef"), Service: e.serviceField(c, "service", &fe)}
+	country := e.countryField(c, "addresseeCountry", &fe)
 	lines := func(prefix string) []string {
 		var parts []string
 		for i := 1; i <= 4; i++ {
@@ -72,30 +58,10 @@ func (e *ECShip) soazOrder(c *ecCall) (*shipment.Shipment, errs.Fields) {
 		if desc == "" && c.get("itemWgt"+n) == "" && c.get("itemValue"+n) == "" {
 			continue
 		}
-		a := shipment.Article{Description: desc, HSCode: c.get("itemHSCode" + n), Currency: currency}
-		if o := c.get("itemCtyCode" + n); o != "" {
-			if d, ok := e.Catalog.Destination(o); ok {
-				a.Origin = d.Code
-			} else {
-				a.Origin = o
-			}
-		}
-		if q, err := strconv.Atoi(c.get("itemQty" + n)); err == nil {
-			a.Quantity = q
-		} else {
-			fe.Add("itemQty"+n, "shipment.contents.quantity", nil)
-		}
-		if g, ok := kilograms(c.get("itemWgt" + n)); ok {
-			a.WeightG = g
-			sh.WeightG += g
-		} else {
-			fe.Add("itemWgt"+n, "soap.ecship.weight", errs.Args{"max": catalog.MaxInputWeightG / 1000})
-		}
-		if v, err := money.Parse(c.get("itemValue" + n)); err == nil && v >= 0 {
-			a.Value = v
-		} else {
-			fe.Add("itemValue"+n, "shipment.contents.value", nil)
-		}
+		a := e.article(articleIn{desc: desc, qty: c.get("itemQty" + n), weight: c.get("itemWgt" + n), value: c.get("itemValue" + n),
+			hs: c.get("itemHSCode" + n), origin: c.get("itemCtyCode" + n), currency: currency,
+			qtyField: "itemQty" + n, weightField: "itemWgt" + n, valueField: "itemValue" + n}, &fe)
+		sh.WeightG += a.WeightG
 		contents.Items = append(contents.Items, a)
 	}
 	if len(contents.Items) == 0 {
