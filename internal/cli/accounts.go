@@ -165,11 +165,7 @@ func apikeyCreate(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	mode, err := modeAndUser(name, modeText, who)
-	if err != nil {
-		return err
-	}
-	a, u, err := appForUser(ctx, env, name, cfg, who)
+	a, u, mode, err := appForUserIn(ctx, env, name, cfg, modeText, who)
 	if err != nil {
 		return err
 	}
@@ -180,6 +176,16 @@ func apikeyCreate(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintln(env.Stdout, secret)
 	return nil
+}
+
+// appForUserIn checks --mode and --user, then opens the app and finds the user.
+func appForUserIn(ctx context.Context, env *Env, name string, cfg config.Config, modeText, who string) (*app.App, *account.User, account.Mode, error) {
+	mode, err := modeAndUser(name, modeText, who)
+	if err != nil {
+		return nil, nil, mode, err
+	}
+	a, u, err := appForUser(ctx, env, name, cfg, who)
+	return a, u, mode, err
 }
 
 // optionalString is a string flag that knows whether it was given.

@@ -44,11 +44,7 @@ func depositOpen(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	mode, err := modeAndUser(name, modeText, who)
-	if err != nil {
-		return err
-	}
-	a, u, err := appForUser(ctx, env, name, cfg, who)
+	a, u, mode, err := appForUserIn(ctx, env, name, cfg, modeText, who)
 	if err != nil {
 		return err
 	}
