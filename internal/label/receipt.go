@@ -34,7 +34,7 @@ type Receipt struct {
 	// dated Closed (the posting), its items without the payments.
 	Certificate bool
 	Items       []ReceiptItem
-	Payments      []ReceiptPayment
+	Payments    []ReceiptPayment
 }
 
 // ReceiptItem is one accepted item.
