@@ -48,8 +48,15 @@ type ECShip struct {
 	Guard          Guard          // Reuse is each credential's own token reuse window
 	TrustedProxies []netip.Prefix // X-Forwarded-For is believed only from these
 	Secure         bool           // the public address is https
-	Log            *slog.Logger
-	Now            func() time.Time
+	// CredentialTTL is how long a credential, and the sender a request names, are reused once
+	// looked up: a revoked credential or an unlinked account still works for that long in processes
+	// that had it. 0 means DefaultCredentialTTL; negative, no reuse.
+	CredentialTTL time.Duration
+	Log           *slog.Logger
+	Now           func() time.Time
+
+	creds   ttlCache[string, account.Integrator]
+	senders ttlCache[[2]string, *account.User] // by credential id and the name sent
 }
 
 // Register adds the four services' routes, live and trial, to mux: the WSDL on GET and the SOAP
@@ -60,6 +67,9 @@ func (e *ECShip) Register(mux *http.ServeMux) {
 	}
 	if e.Now == nil {
 		e.Now = time.Now
+	}
+	if e.CredentialTTL == 0 {
+		e.CredentialTTL = DefaultCredentialTTL
 	}
 	if e.Guard.Reuse == nil {
 		e.Guard.Reuse = func(in account.Integrator) time.Duration { return in.TokenReuse }
@@ -97,13 +107,19 @@ type ecCall struct {
 	op     *ecOp
 	in     account.Integrator
 	owner  shipment.Owner
-	fields map[string]string // the request's own fields (group 0), first value of each
-	leaves []leaf
+	leaves []leaf // the request's fields, in order; group 0 are its own (see get)
 	now    time.Time
 }
 
 // get is a field of the request, trimmed.
-func (c *ecCall) get(name string) string { return strings.TrimSpace(c.fields[name]) }
+func (c *ecCall) get(name string) string {
+	for _, l := range c.leaves {
+		if l.group == 0 && l.name == name {
+			return strings.TrimSpace(l.value)
+		}
+	}
+	return ""
+}
 
 // ecReply is an operation's answer: a status and the Return's own fields.
 type ecReply struct {
@@ -142,15 +158,7 @@ func (e *ECShip) serve(w http.ResponseWriter, r *http.Request, service string, m
 		e.fault(w, "soapenv:Client", "no operation "+env.Op+" in service "+service)
 		return
 	}
-	c := &ecCall{op: op, fields: map[string]string{}, leaves: env.Leaves, now: e.Now()}
-	for _, l := range env.Leaves {
-		if l.group != 0 {
-			continue
-		}
-		if _, seen := c.fields[l.name]; !seen {
-			c.fields[l.name] = l.value
-		}
-	}
+	c := &ecCall{op: op, leaves: env.Leaves, now: e.Now()}
 	if st, why := e.authenticate(ctx, r, env, c, mode); st != ecOK {
 		e.writeReply(w, op, ecReply{status: st, msg: why})
 		return
@@ -183,7 +191,7 @@ func (e *ECShip) authenticate(ctx context.Context, r *http.Request, env *envelop
 	if strings.TrimSpace(env.Token.Username) != username {
 		return deny("UsernameToken names another user")
 	}
-	in, err := e.Integrators.Integrator(ctx, username)
+	in, err := cachedCredential(ctx, &e.creds, e.Integrators, e.CredentialTTL, username, c.now)
 	switch {
 	case errs.CodeOf(err) == errs.NotFound:
 		return deny("no credential of that username")
@@ -206,7 +214,7 @@ func (e *ECShip) authenticate(ctx context.Context, r *http.Request, env *envelop
 	if name == "" {
 		return ecInvalid, c.senderField() + " is required"
 	}
-	u, err := e.Senders.IntegratorSender(ctx, in, name)
+	u, err := e.sender(ctx, in, name, c.now)
 	if err != nil {
 		if errs.CodeOf(err) == errs.NotFound || errs.CodeOf(err) == errs.Forbidden {
 			return ecInvalid, c.senderField() + " " + name + " is not an account this integrator acts for"
@@ -215,6 +223,21 @@ func (e *ECShip) authenticate(ctx context.Context, r *http.Request, env *envelop
 	}
 	c.owner = shipment.Owner{User: u, Mode: in.Mode}
 	return ecOK, ""
+}
+
+// sender is the sender an integrator acts for, reusing one found within CredentialTTL.
+func (e *ECShip) sender(ctx context.Context, in account.Integrator, name string, now time.Time) (*account.User, error) {
+	key := [2]string{in.ID, strings.ToLower(name)}
+	if e.CredentialTTL > 0 {
+		if u, ok := e.senders.get(key, now); ok {
+			return u, nil
+		}
+	}
+	u, err := e.Senders.IntegratorSender(ctx, in, name)
+	if err == nil && e.CredentialTTL > 0 {
+		e.senders.put(key, u, now, now.Add(e.CredentialTTL))
+	}
+	return u, err
 }
 
 // senderName is the sender's account the request names: ecshipUsername, hkpId or hkpid, or

@@ -68,7 +68,7 @@ type MailTrack struct {
 
 	once    sync.Once
 	handler *http.ServeMux
-	creds   *credCache
+	creds   ttlCache[string, account.Integrator]
 	// Elements written once per code and choice of languages; country names in upper-case English
 	// as the seed shows them ("HONG KONG").
 	origin, dest, location, dropOff, milestone, message *fragments
@@ -104,7 +104,6 @@ func (m *MailTrack) init() {
 		if m.CredentialTTL == 0 {
 			m.CredentialTTL = DefaultCredentialTTL
 		}
-		m.creds = &credCache{m: map[string]cachedCredential{}}
 		m.initFragments()
 		m.handler = http.NewServeMux()
 		m.register(m.handler)
@@ -385,39 +384,22 @@ func itemNumber(raw string) (string, bool) {
 	return n.String(), true
 }
 
-// credCache keeps looked-up credentials for a short while: most requests would otherwise spend a
-// database round trip on finding the same credential again.
-type credCache struct {
-	mu sync.Mutex
-	m  map[string]cachedCredential
-}
-
-type cachedCredential struct {
-	in    account.Integrator
-	until time.Time
-}
-
-// maxCachedCredentials bounds the cache; when full it starts again empty.
-const maxCachedCredentials = 10_000
-
+// credential finds a live credential by username, reusing one looked up within CredentialTTL.
 func (m *MailTrack) credential(ctx context.Context, username string, now time.Time) (account.Integrator, error) {
-	if m.CredentialTTL > 0 {
-		m.creds.mu.Lock()
-		c, ok := m.creds.m[username]
-		m.creds.mu.Unlock()
-		if ok && now.Before(c.until) && !now.Before(c.until.Add(-m.CredentialTTL)) {
-			return c.in, nil
+	return cachedCredential(ctx, &m.creds, m.Integrators, m.CredentialTTL, username, now)
+}
+
+// cachedCredential finds a credential by username, reusing one looked up within ttl (none when ttl
+// is negative).
+func cachedCredential(ctx context.Context, c *ttlCache[string, account.Integrator], src Integrators, ttl time.Duration, username string, now time.Time) (account.Integrator, error) {
+	if ttl > 0 {
+		if in, ok := c.get(username, now); ok {
+			return in, nil
 		}
 	}
-	in, err := m.Integrators.Integrator(ctx, username)
-	if err != nil || m.CredentialTTL <= 0 {
-		return in, err
+	in, err := src.Integrator(ctx, username)
+	if err == nil && ttl > 0 {
+		c.put(username, in, now, now.Add(ttl))
 	}
-	m.creds.mu.Lock()
-	if len(m.creds.m) >= maxCachedCredentials {
-		clear(m.creds.m)
-	}
-	m.creds.m[username] = cachedCredential{in: in, until: now.Add(m.CredentialTTL)}
-	m.creds.mu.Unlock()
-	return in, nil
+	return in, err
 }

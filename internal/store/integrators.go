@@ -86,23 +86,23 @@ func boolInt(b bool) int {
 // (when the token's Created stops being acceptable), and answers whether the use is allowed: the
 // first one, or another within reuse of the first (0: never again). One statement decides, so two
 // processes receiving the same token at once cannot both take it as first.
-func (s *Store) UseNonce(ctx context.Context, integratorID, nonce string, now, expires time.Time, reuse time.Duration) (bool, error) {
+func (s *Store) UseNonce(ctx context.Context, integratorID, nonce string, now, expires time.Time, reuse time.Duration) (time.Time, bool, error) {
 	res, err := s.db.ExecContext(ctx, `INSERT INTO wsse_nonces (integrator_id, nonce, first_at, expires_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (integrator_id, nonce) DO NOTHING`, integratorID, nonce, ts(now), ts(expires))
 	if err != nil {
-		return false, fmt.Errorf("store: nonce: %w", err)
+		return time.Time{}, false, fmt.Errorf("store: nonce: %w", err)
 	}
 	if one(res) == nil {
-		return true, nil
+		return now, true, nil
 	}
 	if reuse <= 0 {
-		return false, nil
+		return time.Time{}, false, nil
 	}
 	var first ts
 	if err := s.db.QueryRowContext(ctx, `SELECT first_at FROM wsse_nonces WHERE integrator_id = $1 AND nonce = $2`, integratorID, nonce).Scan(&first); err != nil {
-		return false, fmt.Errorf("store: nonce: %w", err)
+		return time.Time{}, false, fmt.Errorf("store: nonce: %w", err)
 	}
-	return now.Sub(time.Time(first)) <= reuse, nil
+	return time.Time(first), now.Sub(time.Time(first)) <= reuse, nil
 }
 
 // DeleteExpiredNonces forgets nonces whose tokens can no longer be accepted anyway.
