@@ -2,7 +2,6 @@ package soap
 
 import (
 	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -82,31 +81,35 @@ type envelope struct {
 	NotUnderstood string
 }
 
-// readEnvelope parses a SOAP 1.1 (or 1.2) envelope. encoding/xml expands no entities but the five
-// predefined ones and, with no CharsetReader, refuses any encoding but UTF-8; a DOCTYPE is refused
-// outright and nesting is bounded, so no input costs more than its size. Raw tokens are read, as
-// namespaces are not looked at: end tags are matched to start tags here.
+// readEnvelope parses a SOAP 1.1 (or 1.2) envelope with the xmlScanner, which expands no entities
+// but the five predefined ones, refuses any encoding but UTF-8 and any DOCTYPE; nesting is bounded,
+// so no input costs more than its size. Namespaces are not looked at: end tags are matched to start
+// tags here, by the names as written.
 func readEnvelope(body []byte) (*envelope, error) {
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
-	d := xml.NewDecoder(bytes.NewReader(body))
+	sc, err := newXMLScanner(body)
+	if err != nil {
+		return nil, formatErr("not XML: %v", err)
+	}
 	rd := &envelopeReader{env: &envelope{}}
 	for {
-		tok, err := d.RawToken()
+		t, err := sc.next()
 		if err == io.EOF {
 			return rd.finish()
+		}
+		if errors.Is(err, errDirective) {
+			return nil, formatErr("%v", err)
 		}
 		if err != nil {
 			return nil, formatErr("not XML: %v", err)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
+		switch t.kind {
+		case xmlStart:
 			err = rd.start(t)
-		case xml.EndElement:
+		case xmlEnd:
 			err = rd.end(t)
-		case xml.CharData:
-			err = rd.chars(t)
-		case xml.Directive:
-			err = formatErr("DOCTYPE and other declarations are not accepted")
+		case xmlText:
+			err = rd.chars(t.text)
 		}
 		if err != nil {
 			return nil, err
@@ -117,9 +120,10 @@ func readEnvelope(body []byte) (*envelope, error) {
 // envelopeReader is where readEnvelope stands in the document.
 type envelopeReader struct {
 	env      *envelope
-	path     [MaxDepth]xml.Name // element names (prefix and local name) from the root down
-	ord      [MaxDepth]int      // each open element's number among the operation's nested elements
-	elems    int                // elements opened below the request wrapper so far
+	path     [MaxDepth]string // element names as written (prefix and local name) from the root down
+	locals   [MaxDepth]string // and without their prefixes
+	ord      [MaxDepth]int    // each open element's number among the operation's nested elements
+	elems    int              // elements opened below the request wrapper so far
 	depth    int
 	section  int    // 0 none, 1 Header, 2 Body
 	inOp     bool   // inside the operation element
@@ -130,11 +134,11 @@ type envelopeReader struct {
 }
 
 // start opens an element: the Envelope, its Header or Body, the operation, or one inside them.
-func (rd *envelopeReader) start(t xml.StartElement) error {
+func (rd *envelopeReader) start(t *xmlToken) error {
 	if rd.depth == MaxDepth {
 		return formatErr("elements nested deeper than %d", MaxDepth)
 	}
-	name := t.Name.Local
+	name := t.local
 	switch {
 	case rd.depth == 0:
 		if rd.sawRoot {
@@ -167,32 +171,32 @@ func (rd *envelopeReader) start(t xml.StartElement) error {
 		rd.ord[rd.depth] = rd.elems
 	}
 	if rd.section == 1 && name == "Password" {
-		for _, a := range t.Attr {
-			if a.Name.Local == "Type" {
-				rd.env.Token.PasswordType = a.Value
+		for _, a := range t.attrs {
+			if a.local == "Type" {
+				rd.env.Token.PasswordType = a.value
 			}
 		}
 	}
-	rd.path[rd.depth] = t.Name
+	rd.path[rd.depth], rd.locals[rd.depth] = t.name, t.local
 	rd.depth++
 	rd.hasChild, rd.text = false, rd.text[:0]
 	return nil
 }
 
 // end closes an element; a leaf's text goes to the UsernameToken or to the operation's values.
-func (rd *envelopeReader) end(t xml.EndElement) error {
-	if rd.depth == 0 || t.Name != rd.path[rd.depth-1] {
-		return formatErr("end tag </%s> does not close an open element", t.Name.Local)
+func (rd *envelopeReader) end(t *xmlToken) error {
+	if rd.depth == 0 || t.name != rd.path[rd.depth-1] {
+		return formatErr("end tag </%s> does not close an open element", t.name)
 	}
 	rd.depth--
-	name := rd.path[rd.depth].Local
+	name := rd.locals[rd.depth]
 	if !rd.hasChild {
 		switch {
-		case rd.section == 1 && rd.depth >= 3 && rd.path[rd.depth-1].Local == "UsernameToken":
+		case rd.section == 1 && rd.depth >= 3 && rd.locals[rd.depth-1] == "UsernameToken":
 			rd.env.Token.set(name, string(rd.text))
 		case rd.inOp && rd.depth >= 3:
 			rd.env.Leaves = append(rd.env.Leaves, leaf{name: name, value: string(rd.text),
-				parent: rd.path[rd.depth-1].Local, group: rd.ord[rd.depth-1]})
+				parent: rd.locals[rd.depth-1], group: rd.ord[rd.depth-1]})
 		}
 	}
 	if rd.depth == 2 && rd.inOp {
@@ -207,7 +211,7 @@ func (rd *envelopeReader) end(t xml.EndElement) error {
 }
 
 // chars keeps the text of a leaf of the header's token or of the operation.
-func (rd *envelopeReader) chars(t xml.CharData) error {
+func (rd *envelopeReader) chars(t []byte) error {
 	if rd.depth == 0 {
 		if len(bytes.TrimSpace(t)) > 0 {
 			return formatErr("text outside the root element")
@@ -236,10 +240,10 @@ func (rd *envelopeReader) finish() (*envelope, error) {
 }
 
 // mustUnderstand reports whether a header block carries mustUnderstand="1" (or "true").
-func mustUnderstand(t xml.StartElement) bool {
-	for _, a := range t.Attr {
-		if a.Name.Local == "mustUnderstand" {
-			v := bytes.TrimSpace([]byte(a.Value))
+func mustUnderstand(t *xmlToken) bool {
+	for _, a := range t.attrs {
+		if a.local == "mustUnderstand" {
+			v := bytes.TrimSpace([]byte(a.value))
 			return string(v) == "1" || string(v) == "true"
 		}
 	}
