@@ -33,6 +33,8 @@ type RetentionStore interface {
 	DeleteIncomplete(ctx context.Context, now time.Time) (int, error)
 	// DeleteExpiredNonces forgets WS-Security nonces whose tokens can no longer be accepted.
 	DeleteExpiredNonces(ctx context.Context, now time.Time) (int, error)
+	// DeleteStaleCreateKeys forgets create keys past the day they are honoured.
+	DeleteStaleCreateKeys(ctx context.Context, now time.Time) (int, error)
 }
 
 // Store is everything the jobs need; *store.Store is one.
@@ -172,7 +174,11 @@ func Retention(store RetentionStore) Job {
 			return fmt.Sprintf("%d labels expired", expired), err
 		}
 		nonces, err := store.DeleteExpiredNonces(ctx, now)
-		return fmt.Sprintf("%d labels expired, %d incomplete deleted, %d nonces forgotten", expired, deleted, nonces), err
+		if err != nil {
+			return fmt.Sprintf("%d labels expired, %d incomplete deleted", expired, deleted), err
+		}
+		keys, err := store.DeleteStaleCreateKeys(ctx, now)
+		return fmt.Sprintf("%d labels expired, %d incomplete deleted, %d nonces and %d create keys forgotten", expired, deleted, nonces, keys), err
 	}}
 }
 

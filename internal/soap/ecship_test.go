@@ -238,8 +238,11 @@ func TestECShipCreateOrderRetryCountsOnce(t *testing.T) {
 		if diff.status() != "0" || diff.fields["orderNo"] == first.fields["orderNo"] {
 			t.Errorf("other content under the same refNo: %v", diff.fields)
 		}
-		// A day later the same request is a new order.
+		// A day later the same request is a new order, and the retention job forgets the old keys.
 		e.c.Add(25 * time.Hour)
+		if n, err := st.DeleteStaleCreateKeys(ctx, e.c.Now()); err != nil || n != 2 {
+			t.Errorf("stale create keys deleted: %d, %v; want the two of the day before", n, err)
+		}
 		later := e.do(t, e.shopLive, soap.ServicePosting, "createOrder", "api02Req", usOrder("SHOP-77")...)
 		if later.status() != "0" || later.fields["orderNo"] == first.fields["orderNo"] {
 			t.Errorf("a day later: %v", later.fields)

@@ -380,3 +380,14 @@ func (s *Store) CreateShipmentsOnce(ctx context.Context, k shipment.CreateKey, l
 	})
 	return prior, err
 }
+
+// DeleteStaleCreateKeys forgets the create keys older than shipment.KeyWindow: no request can be
+// answered from them any more.
+func (s *Store) DeleteStaleCreateKeys(ctx context.Context, now time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM create_keys WHERE created_at < $1`, ts(now.Add(-shipment.KeyWindow)))
+	if err != nil {
+		return 0, fmt.Errorf("store: stale create keys: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
