@@ -21,6 +21,7 @@ command -v zbarimg >/dev/null || need+=(zbar-tools)
 command -v qpdf >/dev/null || need+=(qpdf) # checks the structure of the PDFs ecship writes
 command -v php >/dev/null || need+=(php-cli) # PHP's SoapClient, as EC-Ship shop plugins call the SOAP API
 php -r 'exit(class_exists("SoapClient") ? 0 : 1);' 2>/dev/null || need+=(php-soap)
+{ command -v wsdl && command -v svcutil && command -v mcs; } >/dev/null || need+=(mono-devel) # .NET's WSDL importers (ASMX and WCF) and a C# compiler
 [ -e /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || need+=(fonts-droid-fallback)
 command -v pg_ctlcluster >/dev/null || need+=(postgresql)
 command -v psql >/dev/null || need+=(postgresql-client)

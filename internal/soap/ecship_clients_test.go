@@ -94,3 +94,38 @@ func TestECShipRealClients(t *testing.T) {
 		}
 	})
 }
+
+// rule: API-1
+// .NET's toolkits (Mono's wsdl, for ASMX clients, and svcutil, for WCF) import every service's
+// WSDL without a warning, and the proxies they write compile.
+func TestECShipDotNetProxies(t *testing.T) {
+	for _, tool := range []string{"wsdl", "svcutil", "mcs"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			testenv.Missing(t, tool+" (Mono)", "apt-get install -y mono-devel")
+		}
+	}
+	st := storetest.Open(t, storetest.DSNs(t)["sqlite"])
+	e := newECEnv(t, st, monday)
+	srv := httptest.NewServer(e.mux)
+	defer srv.Close()
+	for _, svc := range []string{soap.ServiceCalculator, soap.ServicePosting, soap.ServiceTracking, soap.ServiceSoazPosting} {
+		dir := t.TempDir()
+		url := srv.URL + soap.ECShipLivePath + "/" + svc + "?wsdl"
+		for _, step := range []struct {
+			name string
+			args []string
+		}{
+			{"wsdl", []string{"-nologo", "-out:asmx.cs", url}},
+			{"svcutil", []string{url}},
+			{"mcs", []string{"-nologo", "-target:library", "-r:System.Web.Services", "-r:System.Xml", "-out:asmx.dll", "asmx.cs"}},
+			{"mcs", []string{"-nologo", "-target:library", "-r:System.ServiceModel", "-r:System.Runtime.Serialization", "-r:System.Xml", "-out:wcf.dll", "output.cs"}},
+		} {
+			cmd := exec.Command(step.name, step.args...)
+			cmd.Dir = dir
+			out, err := cmd.CombinedOutput()
+			if err != nil || strings.Contains(strings.ToLower(string(out)), "warning") || strings.Contains(strings.ToLower(string(out)), "error") {
+				t.Errorf("%s: %s %s: %v\n%s", svc, step.name, strings.Join(step.args, " "), err, out)
+			}
+		}
+	}
+}
