@@ -2,7 +2,6 @@ package soap_test
 
 import (
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/xml"
 	"fmt"
 	"log/slog"
@@ -17,6 +16,7 @@ import (
 	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/soap"
 	"github.com/ecship/ecship/internal/store"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 // ecEnv is the Mail Tracking env's data with the EC-Ship API over it, and credentials that reuse a
@@ -81,13 +81,7 @@ func newToken(in account.Integrator, now time.Time) token {
 	return token{user: in.Username, password: in.Password, nonce: n, created: now.UTC().Format(time.RFC3339)}
 }
 
-func (t token) header() string {
-	return `<soapenv:Header><wsse:Security soapenv:mustUnderstand="1" xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd" xmlns:wsu="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"><wsse:UsernameToken>` +
-		`<wsse:Username>` + esc(t.user) + `</wsse:Username>` +
-		`<wsse:Password Type="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordDigest">` + digest(t.nonce, t.created, t.password) + `</wsse:Password>` +
-		`<wsse:Nonce>` + base64.StdEncoding.EncodeToString(t.nonce) + `</wsse:Nonce><wsu:Created>` + esc(t.created) + `</wsu:Created>` +
-		`</wsse:UsernameToken></wsse:Security></soapenv:Header>`
-}
+func (t token) header() string { return testenv.SecurityHeader(t.user, t.password, t.nonce, t.created) }
 
 // kv is one field of a request: a value, or a list of products or item numbers.
 type kv struct {
