@@ -283,48 +283,68 @@ func TestECShipCredentials(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		e := newECEnv(t, st, monday)
 		quote := []kv{{name: "countryCode", value: "JPA"}, {name: "shipCode", value: "EMS"}, {name: "weight", value: "0.5"}}
-		call := func(path string, tok token, integrator, sender string) ecReturn {
+		ask := func(path string, tok token, integrator, sender string) ecReturn {
 			t.Helper()
 			body := ecRequest(prefixed, tok, "getTotalPostage", "api01Req",
 				append([]kv{{name: "ecshipUsername", value: sender}, {name: "integratorUsername", value: integrator}}, quote...))
 			return e.ecPost(t, path+"/Calculator", "getTotalPostage", body)
 		}
 		now := e.c.Now()
-		if r := call(soap.ECShipLivePath, newToken(e.shopTrial, now), e.shopTrial.Username, "shop"); r.status() != "9992" {
+		if r := ask(soap.ECShipLivePath, newToken(e.shopTrial, now), e.shopTrial.Username, "shop"); r.status() != "9992" {
 			t.Errorf("a test credential on the live endpoint: %s", r.status())
 		}
-		if r := call(soap.ECShipTrialPath, newToken(e.shopTrial, now), e.shopTrial.Username, "shop"); r.status() != "0" {
+		if r := ask(soap.ECShipTrialPath, newToken(e.shopTrial, now), e.shopTrial.Username, "shop"); r.status() != "0" {
 			t.Errorf("a test credential on the trial endpoint: %s %q", r.status(), r.fields["errMessage"])
 		}
-		if r := call(soap.ECShipLivePath, newToken(e.rivalLive, now), e.rivalLive.Username, "shop"); r.status() != "1" || !strings.Contains(r.fields["errMessage"], "ecshipUsername") {
+		if r := ask(soap.ECShipLivePath, newToken(e.rivalLive, now), e.rivalLive.Username, "shop"); r.status() != "1" || !strings.Contains(r.fields["errMessage"], "ecshipUsername") {
 			t.Errorf("the rival's integrator acting for the shop: %s %q", r.status(), r.fields["errMessage"])
 		}
 		wrong := newToken(e.shopLive, now)
 		wrong.password = "not-the-key"
-		if r := call(soap.ECShipLivePath, wrong, e.shopLive.Username, "shop"); r.status() != "9992" {
+		if r := ask(soap.ECShipLivePath, wrong, e.shopLive.Username, "shop"); r.status() != "9992" {
 			t.Errorf("a wrong key: %s", r.status())
 		}
 		mismatch := newToken(e.shopLive, now)
-		if r := call(soap.ECShipLivePath, mismatch, e.shopStrict.Username, "shop"); r.status() != "9992" {
+		if r := ask(soap.ECShipLivePath, mismatch, e.shopStrict.Username, "shop"); r.status() != "9992" {
 			t.Errorf("a body naming another integrator than the token: %s", r.status())
+		}
+
+		// Real clients send Hong Kong time marked Z (eight hours ahead), some on a 12-hour clock.
+		hkAsZ := newToken(e.shopLive, now)
+		hkAsZ.created = now.Add(8 * time.Hour).UTC().Format(time.RFC3339)
+		if r := ask(soap.ECShipLivePath, hkAsZ, e.shopLive.Username, "shop"); r.status() != "0" {
+			t.Errorf("Created in Hong Kong time marked Z: %s", r.status())
+		}
+		tooFar := newToken(e.shopLive, now)
+		tooFar.created = now.Add(9 * time.Hour).UTC().Format(time.RFC3339)
+		if r := ask(soap.ECShipLivePath, tooFar, e.shopLive.Username, "shop"); r.status() != "9992" {
+			t.Errorf("Created nine hours ahead: %s", r.status())
+		}
+		// A 64-character key and a username with underscores.
+		long := e.integratorWith(t, e.shop, account.Integrator{Username: "shop_long_key", Password: strings.Repeat("k1_", 21) + "z", Mode: account.Live}, "192.0.2.1")
+		if r := ask(soap.ECShipLivePath, newToken(long, now), long.Username, "shop"); r.status() != "0" || len(long.Password) != 64 {
+			t.Errorf("a 64-character key: %s", r.status())
+		}
+		if r := e.env.do(t, e.m, call{cred: long, items: []string{e.delivered}}); r.Status != 9992 {
+			t.Errorf("the Mail Tracking API took a key over its 20 characters: %d", r.Status)
 		}
 
 		// One token, several calls in a row: within the window, by the same credential.
 		tok := newToken(e.shopLive, now)
 		for i := range 3 {
-			if r := call(soap.ECShipLivePath, tok, e.shopLive.Username, "shop"); r.status() != "0" {
+			if r := ask(soap.ECShipLivePath, tok, e.shopLive.Username, "shop"); r.status() != "0" {
 				t.Errorf("use %d of one token: %s", i+1, r.status())
 			}
 		}
 		e.c.Add(account.DefaultTokenReuse + time.Second)
-		if r := call(soap.ECShipLivePath, tok, e.shopLive.Username, "shop"); r.status() != "9992" {
+		if r := ask(soap.ECShipLivePath, tok, e.shopLive.Username, "shop"); r.status() != "9992" {
 			t.Errorf("the token after its window: %s", r.status())
 		}
 		strict := newToken(e.shopStrict, e.c.Now())
-		if r := call(soap.ECShipLivePath, strict, e.shopStrict.Username, "shop"); r.status() != "0" {
+		if r := ask(soap.ECShipLivePath, strict, e.shopStrict.Username, "shop"); r.status() != "0" {
 			t.Errorf("a strict credential's first use: %s", r.status())
 		}
-		if r := call(soap.ECShipLivePath, strict, e.shopStrict.Username, "shop"); r.status() != "9992" {
+		if r := ask(soap.ECShipLivePath, strict, e.shopStrict.Username, "shop"); r.status() != "9992" {
 			t.Errorf("a strict credential's token again: %s", r.status())
 		}
 
