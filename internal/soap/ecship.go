@@ -158,6 +158,12 @@ func (e *ECShip) serve(w http.ResponseWriter, r *http.Request, service string, m
 		e.fault(w, "soapenv:Client", "no operation "+env.Op+" in service "+service)
 		return
 	}
+	for _, l := range env.Leaves {
+		if l.group == 0 && l.parent != op.req && l.parent != op.name {
+			e.fault(w, "soapenv:Client", "operation "+op.name+" takes its fields in "+op.req+", not in "+l.parent)
+			return
+		}
+	}
 	c := &ecCall{op: op, leaves: env.Leaves, now: e.Now()}
 	if st, why := e.authenticate(ctx, r, env, c, mode); st != ecOK {
 		e.writeReply(w, op, ecReply{status: st, msg: why})

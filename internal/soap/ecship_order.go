@@ -155,7 +155,7 @@ func (e *ECShip) order(c *ecCall) (*shipment.Shipment, errs.Fields) {
 
 	// The products are the customs lines and, together, the item's weight.
 	prods := c.products()
-	if len(prods) == 0 {
+	if len(prods) == 0 && c.op.name != "createTemporaryOrder" { // a temporary order is kept with what it lacks
 		fe.Add("products", "soap.ecship.products_required", nil)
 	}
 	cat := c.get("itemCategory")
