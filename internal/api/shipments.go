@@ -204,10 +204,18 @@ func (d *Deps) createShipments(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, err)
 		return
 	}
-	c := caller(r)
-	if err := d.Shipments.Create(r.Context(), shipment.Owner{User: c.User, Mode: c.Key.Mode}, list, draft); err != nil {
+	key, err := idempotencyKey(r)
+	if err != nil {
 		WriteError(w, r, err)
 		return
+	}
+	list, replayed, err := d.Shipments.CreateOnce(r.Context(), d.owner(r), list, draft, key)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	if replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
 	}
 	l := Lang(r)
 	if single {
