@@ -186,6 +186,9 @@ func (s *Store) TrackedItems(ctx context.Context, itemNos []string) (map[string]
 // trackedRows runs a look-up query (the IN list is added for itemNos) whose rows are item number,
 // packed events, owner, mode, destination, posting time and office, and adds them to out.
 func (s *Store) trackedRows(ctx context.Context, query string, itemNos []string, out map[string]*tracking.Item) error {
+	if len(itemNos) == 0 { // every item was found already (the list may name one twice); IN () is no SQL
+		return nil
+	}
 	args := make([]any, len(itemNos))
 	for i, n := range itemNos {
 		args[i] = n

@@ -141,3 +141,22 @@ func TestTrackingIsOverSixMonthsAfterPosting(t *testing.T) {
 		}
 	}
 }
+
+// A look-up may name one item twice: each is answered, in the order asked (both databases; an
+// empty IN () once failed on PostgreSQL).
+func TestLookupNamesAnItemTwice(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		s := service(t, st)
+		e, fe := s.Check(tracking.Input{ItemNo: "EE123456785HK", Code: "EMA", Time: "2026-11-23 10:00", Office: "GPO"}, tracking.FromImport)
+		if len(fe) > 0 {
+			t.Fatal(fe.Err())
+		}
+		if _, err := s.Record(ctx, []tracking.Event{e}); err != nil {
+			t.Fatal(err)
+		}
+		items, err := s.Lookup(ctx, []string{"EE123456785HK", "EE123456785HK"})
+		if err != nil || len(items) != 2 || len(items[0].Events) != 1 || len(items[1].Events) != 1 {
+			t.Fatalf("look-up: %v, %+v", err, items)
+		}
+	})
+}
