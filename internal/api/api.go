@@ -79,6 +79,7 @@ func register(mux *http.ServeMux, d *Deps) *router {
 	rt.handle("POST", "/api/v1/counter/sessions/{id}/payments", d.withKey(d.counterPayment))
 	rt.handle("POST", "/api/v1/counter/sessions/{id}/close", d.withKey(d.closeCounterSession))
 	rt.handle("GET", "/api/v1/counter/sessions/{id}/receipt", d.withKey(d.counterReceipt))
+	rt.handle("GET", "/api/v1/tracking", d.withKey(d.listTracking))
 	rt.handle("GET", "/api/v1/tracking/{itemNo}", d.withKey(d.getTracking))
 	rt.handle("POST", "/api/v1/tracking/events", d.withKey(d.postTrackingEvents))
 	rt.handle("GET", "/api/v1/templates/batch.csv", d.open(batchTemplate("csv")))
