@@ -21,7 +21,9 @@ func TestTrackingSeveralItemsAndTestJourneys(t *testing.T) {
 			testKey := apiKey(t, a.Accounts, "journeyshop", account.Test)
 			otherKey := apiKey(t, a.Accounts, "othershop", account.Test)
 			b := newClient(t, base)
-			auth := func(k string) []string { return []string{"Authorization", "Bearer " + k, "Content-Type", "application/json"} }
+			auth := func(k string) []string {
+				return []string{"Authorization", "Bearer " + k, "Content-Type", "application/json"}
+			}
 			itemNo := regexp.MustCompile(`"item_no":"([A-Z0-9]+)"`)
 			label := func(k, zip string) string {
 				code, _, out := b.doJSON("POST", "/api/v1/shipments", fmt.Sprintf(exampleShipment, zip), auth(k)...)
