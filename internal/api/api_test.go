@@ -32,6 +32,7 @@ func do(t testing.TB, h http.Handler, method, path, body string, hdr ...string) 
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
+	testenv.CheckOpenAPI(t, "openapi.json", req, rec.Code, rec.Header(), rec.Body.Bytes())
 	var out map[string]any
 	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
 		t.Fatalf("%s %s: body is not JSON: %v\n%s", method, path, err, rec.Body.String())

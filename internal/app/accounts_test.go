@@ -303,6 +303,7 @@ func (b *browserish) doJSON(method, path, body string, hdr ...string) (int, stri
 	}
 	defer resp.Body.Close()
 	data := readAll(b.t, resp.Body)
+	testenv.CheckOpenAPI(b.t, "../api/openapi.json", req, resp.StatusCode, resp.Header, data)
 	return resp.StatusCode, resp.Header.Get("Location"), string(data)
 }
 
