@@ -22,6 +22,7 @@ command -v qpdf >/dev/null || need+=(qpdf) # checks the structure of the PDFs ec
 command -v php >/dev/null || need+=(php-cli) # PHP's SoapClient, as EC-Ship shop plugins call the SOAP API
 php -r 'exit(class_exists("SoapClient") ? 0 : 1);' 2>/dev/null || need+=(php-soap)
 { command -v wsdl && command -v svcutil && command -v mcs; } >/dev/null || need+=(mono-devel) # .NET's WSDL importers (ASMX and WCF) and a C# compiler
+command -v npm >/dev/null || need+=(npm) # to install Redocly's CLI, which lints the OpenAPI document
 [ -e /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || need+=(fonts-droid-fallback)
 command -v pg_ctlcluster >/dev/null || need+=(postgresql)
 command -v psql >/dev/null || need+=(postgresql-client)
@@ -105,6 +106,23 @@ go vet ./...
 
 say "staticcheck"
 "$tools/staticcheck" ./...
+
+# The REST API's OpenAPI document against Redocly's recommended rules (errors fail; the one warning
+# left is the document's missing licence, as the project has chosen none yet). Redocly's CLI comes
+# from the npm registry, pinned, installed once into a cache folder.
+redocly_version=2.77.0
+redocly_dir="${XDG_CACHE_HOME:-$HOME/.cache}/ecship-redocly-$redocly_version"
+if command -v npm >/dev/null; then
+  [ -x "$redocly_dir/node_modules/.bin/redocly" ] ||
+    { mkdir -p "$redocly_dir" && npm install --silent --prefix "$redocly_dir" "@redocly/cli@$redocly_version" >/dev/null; }
+  say "redocly lint"
+  REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true "$redocly_dir/node_modules/.bin/redocly" lint internal/api/openapi.json --format=stylish 2>&1 |
+    grep -E "error|warning|valid" | grep -v "Node.js" || true
+  REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true "$redocly_dir/node_modules/.bin/redocly" lint internal/api/openapi.json >/dev/null 2>&1 ||
+    { echo "redocly lint found errors in internal/api/openapi.json"; exit 1; }
+elif [ -n "${CI:-}" ]; then
+  echo "npm is missing: the OpenAPI lint needs it (apt-get install -y npm)"; exit 1
+fi
 
 say "go test"
 go test -count=1 ./...
