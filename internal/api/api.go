@@ -86,6 +86,7 @@ func register(mux *http.ServeMux, d *Deps) *router {
 	rt.handle("GET", "/api/v1/templates/batch.xlsx", d.open(batchTemplate("xlsx")))
 	rt.handle("GET", "/api/v1/openapi.json", d.open(serveOpenAPI("application/json")))
 	rt.handle("GET", "/api/v1/openapi.yaml", d.open(serveOpenAPI("application/yaml")))
+	rt.handle("GET", "/api/v1/docs", d.open(serveDocs))
 	rt.finish(d.open)
 	return rt
 }

@@ -227,3 +227,31 @@ func BenchmarkQuoteHandler(b *testing.B) {
 		}
 	}
 }
+
+// The reference at /api/v1/docs lists every operation of openapi.json, public ones marked, with no
+// script and nothing from elsewhere.
+func TestDocsPage(t *testing.T) {
+	mux := newMux(t)
+	req := httptest.NewRequest("GET", "/api/v1/docs", nil)
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, req)
+	testenv.CheckOpenAPI(t, "openapi.json", req, rec.Code, rec.Header(), rec.Body.Bytes())
+	page := rec.Body.String()
+	if rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+		t.Fatalf("HTTP %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	for _, route := range Routes() {
+		method, path, _ := strings.Cut(route, " ")
+		if !strings.Contains(page, `<span class="method">`+method+`</span> <code>`+path+`</code>`) {
+			t.Errorf("the reference lacks %s", route)
+		}
+	}
+	for _, bad := range []string{"<script", "http://", "https://"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("the reference has %q", bad)
+		}
+	}
+	if !strings.Contains(page, `<code>/api/v1/quotes</code><span class="tag">public</span>`) || !strings.Contains(page, `id="schema-Shipment"`) {
+		t.Error("public operations or schemas are not shown")
+	}
+}

@@ -33,6 +33,8 @@ func contract(path string) (*apiContract, error) {
 	if c, ok := contracts[path]; ok {
 		return c, nil
 	}
+	// HTML pages (the API reference) are text, as text/plain is.
+	openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.RegisteredBodyDecoder("text/plain"))
 	doc, err := openapi3.NewLoader().LoadFromFile(path)
 	if err != nil {
 		return nil, err
