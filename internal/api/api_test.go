@@ -27,6 +27,9 @@ func newMux(t testing.TB) *http.ServeMux {
 func do(t testing.TB, h http.Handler, method, path, body string, hdr ...string) (int, map[string]any) {
 	t.Helper()
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json") // as a client sending JSON says; hdr may say otherwise
+	}
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
@@ -253,5 +256,22 @@ func TestDocsPage(t *testing.T) {
 	}
 	if !strings.Contains(page, `<code>/api/v1/quotes</code><span class="tag">public</span>`) || !strings.Contains(page, `id="schema-Shipment"`) {
 		t.Error("public operations or schemas are not shown")
+	}
+}
+
+// A body not sent as JSON is a 415, whatever it holds: curl's -d sends a form type unless told.
+func TestJSONBodiesMustSayJSON(t *testing.T) {
+	mux := newMux(t)
+	body := `{"destination":"JP","weight_g":20}`
+	for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", "application/xml"} {
+		code, out := do(t, mux, "POST", "/api/v1/quotes", body, "Content-Type", ct)
+		if code != 415 || out["error"].(map[string]any)["code"] != "unsupported_media_type" {
+			t.Errorf("%s: %d %v", ct, code, out)
+		}
+	}
+	for _, ct := range []string{"application/json", "application/json; charset=utf-8", "application/problem+json"} {
+		if code, out := do(t, mux, "POST", "/api/v1/quotes", body, "Content-Type", ct); code != 200 {
+			t.Errorf("%s: %d %v", ct, code, out)
+		}
 	}
 }

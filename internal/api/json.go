@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 
@@ -25,6 +26,9 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 // decode reads a JSON body strictly into v: unknown fields, wrong types and trailing data are errors
 // that name the field.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
+	if err := jsonBody(r); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
@@ -87,3 +91,17 @@ type Money struct {
 
 // HKD returns the JSON form of an amount of Hong Kong dollars.
 func HKD(c money.Cents) *Money { return &Money{Amount: c.String(), Currency: "HKD"} }
+
+// jsonBody refuses a body that does not say it is JSON (Content-Type application/json, or a
+// +json type) with 415: a form or text body is not read as JSON by mistake (curl's -d sends
+// application/x-www-form-urlencoded unless told otherwise).
+func jsonBody(r *http.Request) error {
+	if r.ContentLength == 0 { // nothing to read: the decoder says the body is empty
+		return nil
+	}
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json")) {
+		return nil
+	}
+	return errs.New(errs.MediaType, "error.json_content_type", errs.Args{"type": r.Header.Get("Content-Type")})
+}

@@ -294,6 +294,9 @@ func clientFor() account.Client { return account.Client{IP: "127.0.0.1"} }
 func (b *browserish) doJSON(method, path, body string, hdr ...string) (int, string, string) {
 	b.t.Helper()
 	req := newRequest(b.t, method, b.base+path, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json") // as a client sending JSON says; hdr may say otherwise
+	}
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}

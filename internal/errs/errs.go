@@ -12,16 +12,17 @@ type Code string
 
 // Error codes. Transports map each to exactly one status in one place.
 const (
-	Invalid      Code = "invalid"            // the caller's input is wrong; Fields say where
-	NotFound     Code = "not_found"          // no such thing, or not the caller's
-	Unauthorized Code = "unauthorized"       // no or bad credentials
-	Forbidden    Code = "forbidden"          // credentials fine, not allowed
-	Conflict     Code = "conflict"           // the state does not allow it
-	BadMethod    Code = "method_not_allowed" // the resource exists, not with this method
-	Declined     Code = "payment_declined"   // the card was declined; nothing changed
-	RateLimited  Code = "rate_limited"       // too many requests
-	Unavailable  Code = "unavailable"        // a dependency is down
-	Internal     Code = "internal"           // a bug; never shown in detail
+	Invalid      Code = "invalid"                // the caller's input is wrong; Fields say where
+	NotFound     Code = "not_found"              // no such thing, or not the caller's
+	Unauthorized Code = "unauthorized"           // no or bad credentials
+	Forbidden    Code = "forbidden"              // credentials fine, not allowed
+	Conflict     Code = "conflict"               // the state does not allow it
+	BadMethod    Code = "method_not_allowed"     // the resource exists, not with this method
+	MediaType    Code = "unsupported_media_type" // the body is not of a type the resource takes
+	Declined     Code = "payment_declined"       // the card was declined; nothing changed
+	RateLimited  Code = "rate_limited"           // too many requests
+	Unavailable  Code = "unavailable"            // a dependency is down
+	Internal     Code = "internal"               // a bug; never shown in detail
 )
 
 // Message is a translatable message: a key into the i18n catalogue and its arguments.

@@ -11,6 +11,7 @@ var httpStatus = map[Code]int{
 	Forbidden:    http.StatusForbidden,
 	Conflict:     http.StatusConflict,
 	BadMethod:    http.StatusMethodNotAllowed,
+	MediaType:    http.StatusUnsupportedMediaType,
 	Declined:     http.StatusPaymentRequired,
 	RateLimited:  http.StatusTooManyRequests,
 	Unavailable:  http.StatusServiceUnavailable,
