@@ -68,15 +68,16 @@ func firstContent(v map[string]any) string {
 	for t := range content {
 		types = append(types, t)
 	}
-	sort.Strings(types)
-	for _, t := range types {
-		m, _ := content[t].(map[string]any)
-		if s, ok := m["schema"].(map[string]any); ok {
-			return t + ": " + schemaRef(s)
-		}
-		return t
+	if len(types) == 0 {
+		return ""
 	}
-	return ""
+	sort.Strings(types)
+	t := types[0]
+	m, _ := content[t].(map[string]any)
+	if s, ok := m["schema"].(map[string]any); ok {
+		return t + ": " + schemaRef(s)
+	}
+	return t
 }
 
 var docsPage = sync.OnceValues(func() ([]byte, error) {
