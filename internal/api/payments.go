@@ -131,7 +131,7 @@ func (d *Deps) listDeposits(w http.ResponseWriter, r *http.Request) {
 	for _, dp := range list {
 		out = append(out, depositJSON(dp))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"deposits": out})
+	writeJSON(w, http.StatusOK, map[string]any{"data": out, "next_cursor": ""}) // every account: a sender has few
 }
 
 // getDeposit answers one of the caller's deposit accounts with its statement, newest first.
