@@ -90,6 +90,9 @@ func TestPaymentsAPI(t *testing.T) {
 			if code, _, out := b.doJSON("GET", "/api/v1/deposits/"+dep.ID, "", h...); code != 200 || !strings.Contains(out, `"balance":{"amount":"30.00"`) || strings.Count(out, `"kind":`) != 2 {
 				t.Errorf("statement: %d %s", code, out)
 			}
+			if code, _, out := b.doJSON("GET", "/api/v1/deposits", "", h...); code != 200 || !strings.HasPrefix(out, `{"data":[{"id":"`+dep.ID+`"`) || !strings.Contains(out, `"next_cursor":""`) {
+				t.Errorf("the caller's deposit accounts: %d %s", code, out)
+			}
 			report, err := a.LedgerCheck(context.Background())
 			if err != nil || len(report.Problems) > 0 {
 				t.Errorf("ledger check: %v %v", err, report.Problems)
