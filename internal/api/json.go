@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/ecship/ecship/internal/errs"
@@ -104,4 +105,17 @@ func jsonBody(r *http.Request) error {
 		return nil
 	}
 	return errs.New(errs.MediaType, "error.json_content_type", errs.Args{"type": r.Header.Get("Content-Type")})
+}
+
+// listLimit reads a list's ?limit=: def when absent, else 1 to max.
+func listLimit(r *http.Request, def, max int) (int, error) {
+	v := r.URL.Query().Get("limit")
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > max {
+		return 0, errs.Field("limit", "api.limit", errs.Args{"max": max})
+	}
+	return n, nil
 }

@@ -49,7 +49,12 @@ func (d *Deps) createRefund(w http.ResponseWriter, r *http.Request) {
 
 // listRefunds answers the caller's applications.
 func (d *Deps) listRefunds(w http.ResponseWriter, r *http.Request) {
-	list, err := d.Refunds.Mine(r.Context(), d.owner(r))
+	limit, err := listLimit(r, 50, 100)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	list, next, err := d.Refunds.Page(r.Context(), d.owner(r), r.URL.Query().Get("cursor"), limit)
 	if err != nil {
 		WriteError(w, r, err)
 		return
@@ -58,7 +63,7 @@ func (d *Deps) listRefunds(w http.ResponseWriter, r *http.Request) {
 	for i, ref := range list {
 		out[i] = refundJSON(ref)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": out, "next_cursor": ""})
+	writeJSON(w, http.StatusOK, map[string]any{"data": out, "next_cursor": next})
 }
 
 // vetRefund is an admin's decision: POST /api/v1/refunds/{id}/approve or /reject {"note": "..."}.

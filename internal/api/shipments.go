@@ -263,13 +263,10 @@ func (d *Deps) listShipments(w http.ResponseWriter, r *http.Request) {
 			f.Statuses = append(f.Statuses, shipment.Status(st))
 		}
 	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			WriteError(w, r, errs.Field("limit", "shipment.limit", nil))
-			return
-		}
-		f.Limit = n
+	var err error
+	if f.Limit, err = listLimit(r, 0, 500); err != nil {
+		WriteError(w, r, err)
+		return
 	}
 	list, next, err := d.Shipments.List(r.Context(), d.owner(r), f)
 	if err != nil {

@@ -50,6 +50,9 @@ type Refund struct {
 // RefundStore is what refunds need from the database.
 type RefundStore interface {
 	Refunds(ctx context.Context, owner string, mode account.Mode) ([]*Refund, error)
+	// RefundsPage lists up to limit of the owner's applications, newest first, after the cursor
+	// before, and the next page's cursor ("" at the end).
+	RefundsPage(ctx context.Context, owner string, mode account.Mode, before string, limit int) ([]*Refund, string, error)
 	// RefundsToVet lists the applications of a mode in a status, for operations.
 	RefundsToVet(ctx context.Context, mode account.Mode, status RefundStatus) ([]*Refund, error)
 	// RefundByID returns an application of a mode: one of the other mode is not found.
@@ -214,6 +217,11 @@ func (rf *Refunds) markRefunded(ctx context.Context, r *Refund, txn Txn, now tim
 		return nil
 	}
 	return err
+}
+
+// Page lists a page of the owner's refund applications, newest first (see RefundStore.RefundsPage).
+func (rf *Refunds) Page(ctx context.Context, o shipment.Owner, before string, limit int) ([]*Refund, string, error) {
+	return rf.Store.RefundsPage(ctx, o.User.ID, o.Mode, before, limit)
 }
 
 // Mine lists the owner's refund applications, newest first.

@@ -135,3 +135,39 @@ func TestApprovedRefundIsSentWhenTheGatewayIsBack(t *testing.T) {
 		e.checkBooks(t)
 	})
 }
+
+// A sender's refund applications come in pages, newest first, each page's cursor leading on;
+// another sender's cursor is refused.
+func TestRefundPages(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		rf := &payment.Refunds{Store: st, Payments: st, Gateway: e.pay.Gateway, Now: e.c.Now}
+		e.c.Set(hkt(23, 10, 0))
+		ids := e.labels(t, e.a, 3)
+		e.payCard(t, e.a, ids)
+		e.c.Set(hkt(23, 21, 0))
+		if _, _, _, err := e.pay.Settle(ctx, hkt(23, 21, 0)); err != nil {
+			t.Fatal(err)
+		}
+		var applied []string
+		for _, id := range ids {
+			e.c.Add(1)
+			r, err := applyRefund(e, e.a, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			applied = append(applied, r.ID)
+		}
+		first, next, err := rf.Page(ctx, e.a, "", 2)
+		if err != nil || len(first) != 2 || first[0].ID != applied[2] || first[1].ID != applied[1] || next != applied[1] {
+			t.Fatalf("first page: %v, %d, next %q", err, len(first), next)
+		}
+		rest, next, err := rf.Page(ctx, e.a, next, 2)
+		if err != nil || len(rest) != 1 || rest[0].ID != applied[0] || next != "" {
+			t.Fatalf("last page: %v, %d, next %q", err, len(rest), next)
+		}
+		if _, _, err := rf.Page(ctx, e.b, applied[1], 2); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("another sender's cursor: %v", err)
+		}
+	})
+}

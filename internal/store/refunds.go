@@ -50,6 +50,33 @@ func (s *Store) Refunds(ctx context.Context, owner string, mode account.Mode) ([
 	return s.refunds(ctx, `owner_id = $1 AND mode = $2`, owner, string(mode))
 }
 
+// RefundsPage lists up to limit of the owner's applications, newest first, after the one named by
+// before (a cursor: an application's id; "" starts at the newest), and the cursor of the next page
+// ("" when there is none). A cursor that is not the owner's is a field error.
+func (s *Store) RefundsPage(ctx context.Context, owner string, mode account.Mode, before string, limit int) ([]*payment.Refund, string, error) {
+	where, args := `owner_id = $1 AND mode = $2`, []any{owner, string(mode)}
+	if before != "" {
+		var created ts
+		if err := s.db.QueryRowContext(ctx, `SELECT created_at FROM refunds WHERE id = $1 AND owner_id = $2 AND mode = $3`, before, owner, string(mode)).Scan(&created); err != nil {
+			return nil, "", errs.Field("cursor", "shipment.cursor", nil)
+		}
+		args = append(args, ts(time.Time(created)), before)
+		where += ` AND (created_at < $3 OR (created_at = $3 AND id < $4))`
+	}
+	args = append(args, limit+1)
+	out, err := queryAll(ctx, s.db, "refunds", scanRefund, `SELECT `+refundColumns+` FROM refunds WHERE `+where+
+		fmt.Sprintf(` ORDER BY created_at DESC, id DESC LIMIT $%d`, len(args)), args...)
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = out[len(out)-1].ID
+	}
+	return out, next, nil
+}
+
 // RefundsToVet lists a mode's applications in a status, for operations.
 func (s *Store) RefundsToVet(ctx context.Context, mode account.Mode, status payment.RefundStatus) ([]*payment.Refund, error) {
 	return s.refunds(ctx, `mode = $1 AND status = $2`, string(mode), string(status))
