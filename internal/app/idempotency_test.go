@@ -74,7 +74,7 @@ func TestCreateShipmentsIdempotencyKey(t *testing.T) {
 				t.Errorf("%d labels made by %d tries (%v); want 20", len(list), tries, err)
 			}
 			code, _, text := newClient(t, base).doJSON("POST", "/api/v1/shipments", fmt.Sprintf(exampleShipment, "10118"), hdr...)
-			if code != 409 {
+			if code != 409 || !strings.Contains(text, `"code":"idempotency_mismatch"`) {
 				t.Errorf("the key with another body: %d %s", code, text)
 			}
 		})

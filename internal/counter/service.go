@@ -359,7 +359,7 @@ func (s *Service) Pay(ctx context.Context, c Clerk, id, method string, amount mo
 		for _, p := range sess.Payments {
 			if p.Key == key {
 				if p.Method != method || p.Amount != amount {
-					return nil, errs.New(errs.Conflict, "payment.idempotency_mismatch", nil)
+					return nil, errs.New(errs.Mismatch, "payment.idempotency_mismatch", nil)
 				}
 				return nil, nil // the same payment again: already taken
 			}

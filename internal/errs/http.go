@@ -12,6 +12,7 @@ var httpStatus = map[Code]int{
 	Conflict:     http.StatusConflict,
 	BadMethod:    http.StatusMethodNotAllowed,
 	MediaType:    http.StatusUnsupportedMediaType,
+	Mismatch:     http.StatusConflict,
 	Declined:     http.StatusPaymentRequired,
 	RateLimited:  http.StatusTooManyRequests,
 	Unavailable:  http.StatusServiceUnavailable,

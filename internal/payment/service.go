@@ -119,7 +119,7 @@ func (s *Service) replay(ctx context.Context, o shipment.Owner, ids []string, ke
 	case err != nil:
 		return nil, true, err
 	case !sameShipments(p, ids):
-		return nil, true, errs.New(errs.Conflict, "payment.idempotency_mismatch", nil)
+		return nil, true, errs.New(errs.Mismatch, "payment.idempotency_mismatch", nil)
 	case p.Status == Pending:
 		p, err = s.await(ctx, o, key)
 		return p, true, err
@@ -213,7 +213,7 @@ func (s *Service) begin(ctx context.Context, o shipment.Owner, ids []string, met
 		if key != "" && errs.CodeOf(err) == errs.Conflict {
 			if won, e := s.Store.PaymentByKey(ctx, o.User.ID, o.Mode, key); e == nil {
 				if !sameShipments(won, ids) {
-					return nil, false, errs.New(errs.Conflict, "payment.idempotency_mismatch", nil)
+					return nil, false, errs.New(errs.Mismatch, "payment.idempotency_mismatch", nil)
 				}
 				return won, true, nil
 			}

@@ -143,7 +143,7 @@ func (s *Service) CreateOnce(ctx context.Context, o Owner, list []*Shipment, dra
 		return list, false, err
 	}
 	if prior.Fingerprint != k.Fingerprint {
-		return nil, false, errs.New(errs.Conflict, "shipment.key_reused", nil)
+		return nil, false, errs.New(errs.Mismatch, "shipment.key_reused", nil)
 	}
 	out, err = s.GetMany(ctx, o, prior.IDs)
 	return out, true, err

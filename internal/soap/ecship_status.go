@@ -62,7 +62,7 @@ func replyErr(err error, rename func(string) string) ecReply {
 		rep.msg = strings.Join(parts, "; ")
 	case errs.NotFound, errs.Forbidden:
 		rep.status = ecNotFound
-	case errs.Conflict:
+	case errs.Conflict, errs.Mismatch:
 		rep.status, rep.msg = ecConflict, translate(e.Message)
 	case errs.Declined:
 		rep.status, rep.msg = ecDeclined, translate(e.Message)
