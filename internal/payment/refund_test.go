@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/errs"
@@ -151,7 +152,7 @@ func TestRefundPages(t *testing.T) {
 		}
 		var applied []string
 		for _, id := range ids {
-			e.c.Add(1)
+			e.c.Add(time.Second) // created one after another: the newest comes first
 			r, err := applyRefund(e, e.a, id)
 			if err != nil {
 				t.Fatal(err)
