@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/i18n"
@@ -118,4 +119,32 @@ func listLimit(r *http.Request, def, max int) (int, error) {
 		return 0, errs.Field("limit", "api.limit", errs.Args{"max": max})
 	}
 	return n, nil
+}
+
+// createdRange reads a list's ?created_after= and ?created_before= (RFC 3339 times): created at
+// or after the first, and before the second; zero where not given.
+func createdRange(r *http.Request) (after, before time.Time, err error) {
+	var fe errs.Fields
+	for _, p := range []struct {
+		name string
+		at   *time.Time
+	}{{"created_after", &after}, {"created_before", &before}} {
+		v := r.URL.Query().Get(p.name)
+		if v == "" {
+			continue
+		}
+		t, perr := time.Parse(time.RFC3339, v)
+		if perr != nil {
+			fe.Add(p.name, "api.time", nil)
+			continue
+		}
+		*p.at = t
+	}
+	if err := fe.Err(); err != nil {
+		return after, before, err
+	}
+	if !after.IsZero() && !before.IsZero() && !after.Before(before) {
+		return after, before, errs.Field("created_before", "api.time_range", nil)
+	}
+	return after, before, nil
 }

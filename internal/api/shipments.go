@@ -268,6 +268,10 @@ func (d *Deps) listShipments(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, err)
 		return
 	}
+	if f.From, f.To, err = createdRange(r); err != nil {
+		WriteError(w, r, err)
+		return
+	}
 	list, next, err := d.Shipments.List(r.Context(), d.owner(r), f)
 	if err != nil {
 		WriteError(w, r, err)

@@ -3,10 +3,12 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/shipment"
@@ -78,5 +80,33 @@ func TestCreateShipmentsIdempotencyKey(t *testing.T) {
 				t.Errorf("the key with another body: %d %s", code, text)
 			}
 		})
+	}
+}
+
+// GET /api/v1/shipments filters by creation time.
+func TestListShipmentsByCreationTime(t *testing.T) {
+	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	key := apiKey(t, a.Accounts, "timeshop", account.Live)
+	b := newClient(t, base)
+	hdr := []string{"Authorization", "Bearer " + key}
+	if code, _, out := b.doJSON("POST", "/api/v1/shipments", fmt.Sprintf(exampleShipment, "10118"), hdr...); code != 201 {
+		t.Fatalf("create: %d %s", code, out)
+	}
+	hour := func(h int) string {
+		return url.QueryEscape(a.Now().Add(time.Duration(h) * time.Hour).Format(time.RFC3339))
+	}
+	for _, c := range []struct {
+		query string
+		n     int
+	}{{"created_after=" + hour(-1), 1}, {"created_after=" + hour(1), 0}, {"created_before=" + hour(1), 1}, {"created_after=" + hour(-2) + "&created_before=" + hour(-1), 0}} {
+		code, _, out := b.doJSON("GET", "/api/v1/shipments?"+c.query, "", hdr...)
+		if code != 200 || strings.Count(out, `"id":"shp_`) != c.n {
+			t.Errorf("%s: %d, want %d shipments: %.200s", c.query, code, c.n, out)
+		}
+	}
+	for query, field := range map[string]string{"created_after=yesterday": "created_after", "created_after=" + hour(1) + "&created_before=" + hour(-1): "created_before"} {
+		if code, _, out := b.doJSON("GET", "/api/v1/shipments?"+query, "", hdr...); code != 400 || !strings.Contains(out, `"field":"`+field+`"`) {
+			t.Errorf("%s: %d %s", query, code, out)
+		}
 	}
 }
