@@ -29,6 +29,8 @@ type Store interface {
 	// CreateShipmentsOnce stores shipments under a key, in one transaction with the key: when the
 	// owner used the key since notBefore, nothing is stored and the earlier use is answered.
 	CreateShipmentsOnce(ctx context.Context, k CreateKey, list []*Shipment, prefix func(service string) string, now, notBefore time.Time) (*KeyUse, error)
+	// ForgetCreateKey drops a key if it still names these shipments.
+	ForgetCreateKey(ctx context.Context, k CreateKey, ids []string) error
 	Shipment(ctx context.Context, owner string, mode account.Mode, id string) (*Shipment, error)
 	ShipmentsByID(ctx context.Context, owner string, mode account.Mode, ids []string) ([]*Shipment, error)
 	Shipments(ctx context.Context, owner string, mode account.Mode, f Filter) ([]*Shipment, string, error)
@@ -134,19 +136,42 @@ func (s *Service) CreateOnce(ctx context.Context, o Owner, list []*Shipment, dra
 		return list, false, s.Create(ctx, o, list, draft)
 	}
 	k := CreateKey{OwnerID: o.User.ID, Mode: o.Mode, Key: key, Fingerprint: Fingerprint(list, draft)}
-	now := s.Now()
-	if err := s.check(o, list, draft, now); err != nil {
-		return nil, false, err
+	// A key whose shipments were deleted or cancelled since is taken over: the request is made
+	// anew (an EC-Ship shop re-creating a cancelled order under its order number). Twice at most:
+	// a request racing this one to take the key over is answered by it.
+	for range 2 {
+		now := s.Now()
+		if err := s.check(o, list, draft, now); err != nil {
+			return nil, false, err
+		}
+		prior, err := s.Store.CreateShipmentsOnce(ctx, k, list, s.Prefix(o.Mode), now, now.Add(-KeyWindow))
+		if err != nil || prior == nil {
+			return list, false, err
+		}
+		if prior.Fingerprint != k.Fingerprint {
+			return nil, false, errs.New(errs.Mismatch, "shipment.key_reused", nil)
+		}
+		out, err = s.GetMany(ctx, o, prior.IDs)
+		if err == nil && !anyCancelled(out) {
+			return out, true, nil
+		}
+		if err != nil && errs.CodeOf(err) != errs.NotFound {
+			return nil, false, err
+		}
+		if err := s.Store.ForgetCreateKey(ctx, k, prior.IDs); err != nil {
+			return nil, false, err
+		}
 	}
-	prior, err := s.Store.CreateShipmentsOnce(ctx, k, list, s.Prefix(o.Mode), now, now.Add(-KeyWindow))
-	if err != nil || prior == nil {
-		return list, false, err
+	return nil, false, errs.New(errs.Conflict, "shipment.key_busy", nil)
+}
+
+func anyCancelled(list []*Shipment) bool {
+	for _, sh := range list {
+		if sh.Status == Cancelled {
+			return true
+		}
 	}
-	if prior.Fingerprint != k.Fingerprint {
-		return nil, false, errs.New(errs.Mismatch, "shipment.key_reused", nil)
-	}
-	out, err = s.GetMany(ctx, o, prior.IDs)
-	return out, true, err
+	return false
 }
 
 // Fingerprint is a hash of what a create request asks for: two requests with the same fingerprint

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +38,7 @@ func newECEnv(t testing.TB, st *store.Store, now time.Time) *ecEnv {
 	e.ship = &shipment.Service{Store: st, Catalog: e.cat, Now: e.c.Now}
 	e.pay = &payment.Service{Store: st, Deposits: st, Gateway: &payment.TestGateway{Book: st, Now: e.c.Now}, Log: slog.New(slog.DiscardHandler), Now: e.c.Now}
 	e.api = &soap.ECShip{Integrators: e.acc, Senders: e.acc, Catalog: e.cat, Shipments: e.ship, Payments: e.pay, Tracking: e.trk,
-		Guard: soap.Guard{Nonces: st, Log: e.acc}, Log: slog.New(slog.NewTextHandler(os.Stderr, nil)), Now: e.c.Now}
+		Guard: soap.Guard{Nonces: st, Log: e.acc}, Log: slog.New(slog.DiscardHandler), Now: e.c.Now}
 	e.mux = http.NewServeMux()
 	e.api.Register(e.mux)
 	reuse := account.DefaultTokenReuse

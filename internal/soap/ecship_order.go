@@ -26,7 +26,7 @@ func (c *ecCall) products() []product {
 	var out []product
 	group := -1
 	for _, l := range c.leaves {
-		if l.group == 0 || l.parent == "products" {
+		if l.parent != "item" || l.grand != "products" { // anything else nested is not a product
 			continue
 		}
 		if l.group != group {

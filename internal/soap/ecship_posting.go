@@ -3,6 +3,8 @@ package soap
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"strings"
 	"time"
@@ -37,7 +39,8 @@ func (e *ECShip) create(ctx context.Context, c *ecCall, sh *shipment.Shipment, f
 	}
 	key := ""
 	if sh.Reference != "" {
-		key = "ecship-ref:" + c.op.name + ":" + sh.Reference + ":" + shipment.Fingerprint([]*shipment.Shipment{sh}, temporary)
+		ref := sha256.Sum256([]byte(sh.Reference)) // any length of reference makes a key of one size
+		key = "ecship-ref:" + c.op.name + ":" + hex.EncodeToString(ref[:]) + ":" + shipment.Fingerprint([]*shipment.Shipment{sh}, temporary)
 	}
 	list, _, err := e.Shipments.CreateOnce(ctx, c.owner, []*shipment.Shipment{sh}, temporary, key)
 	if err != nil {

@@ -60,8 +60,10 @@ func replyErr(err error, rename func(string) string) ecReply {
 			parts = append(parts, translate(e.Message))
 		}
 		rep.msg = strings.Join(parts, "; ")
-	case errs.NotFound, errs.Forbidden:
+	case errs.NotFound:
 		rep.status = ecNotFound
+	case errs.Forbidden: // the sender may not do it yet (an email not verified)
+		rep.status, rep.msg = ecInvalid, translate(e.Message)
 	case errs.Conflict, errs.Mismatch:
 		rep.status, rep.msg = ecConflict, translate(e.Message)
 	case errs.Declined:

@@ -239,10 +239,22 @@ func TestECShipCreateOrderRetryCountsOnce(t *testing.T) {
 		if diff.status() != "0" || diff.fields["orderNo"] == first.fields["orderNo"] {
 			t.Errorf("other content under the same refNo: %v", diff.fields)
 		}
+		// An order cancelled, or a temporary order deleted, is made anew by the same request.
+		e.do(t, e.shopLive, soap.ServicePosting, "cancelOrder", "api03Req", kv{name: "orderNo", value: diff.fields["orderNo"]})
+		anew := e.do(t, e.shopLive, soap.ServicePosting, "createOrder", "api02Req", other...)
+		if anew.status() != "0" || anew.fields["orderNo"] == diff.fields["orderNo"] || e.shopLabel(t, anew.fields["orderNo"]).Status != shipment.Ready {
+			t.Errorf("the same order after cancelling it: %v", anew.fields)
+		}
+		tmp := e.do(t, e.shopLive, soap.ServicePosting, "createTemporaryOrder", "api02Req", usOrder("TMP-1")[:6]...)
+		e.do(t, e.shopLive, soap.ServicePosting, "cancelTemporaryOrder", "api12Req", kv{name: "orderNo", value: tmp.fields["orderNo"]})
+		if again := e.do(t, e.shopLive, soap.ServicePosting, "createTemporaryOrder", "api02Req", usOrder("TMP-1")[:6]...); again.status() != "0" || again.fields["orderNo"] == tmp.fields["orderNo"] {
+			t.Errorf("the same temporary order after deleting it: %s %v", again.status(), again.fields)
+		}
+
 		// A day later the same request is a new order, and the retention job forgets the old keys.
 		e.c.Add(25 * time.Hour)
-		if n, err := st.DeleteStaleCreateKeys(ctx, e.c.Now()); err != nil || n != 2 {
-			t.Errorf("stale create keys deleted: %d, %v; want the two of the day before", n, err)
+		if n, err := st.DeleteStaleCreateKeys(ctx, e.c.Now()); err != nil || n != 3 {
+			t.Errorf("stale create keys deleted: %d, %v; want the three of the day before", n, err)
 		}
 		later := e.do(t, e.shopLive, soap.ServicePosting, "createOrder", "api02Req", usOrder("SHOP-77")...)
 		if later.status() != "0" || later.fields["orderNo"] == first.fields["orderNo"] {
@@ -291,8 +303,13 @@ func TestECShipCredentials(t *testing.T) {
 			return e.ecPost(t, path+"/Calculator", "getTotalPostage", body)
 		}
 		now := e.c.Now()
-		if r := ask(soap.ECShipLivePath, newToken(e.shopTrial, now), e.shopTrial.Username, "shop"); r.status() != "9992" {
-			t.Errorf("a test credential on the live endpoint: %s", r.status())
+		if r := ask(soap.ECShipLivePath, newToken(e.shopTrial, now), e.shopTrial.Username, "shop"); r.status() != "0" {
+			t.Errorf("a test credential quoting on the live endpoint (quotes touch no data): %s", r.status())
+		}
+		info := ecRequest(prefixed, newToken(e.shopTrial, now), "getOrderInfo", "api07Req", []kv{{name: "ecshipUsername", value: "shop"},
+			{name: "integratorUsername", value: e.shopTrial.Username}, {name: "orderNo", value: "shp_x"}})
+		if r := e.ecPost(t, soap.ECShipLivePath+"/Posting", "getOrderInfo", info); r.status() != "9992" {
+			t.Errorf("a test credential on the live Posting endpoint: %s", r.status())
 		}
 		if r := ask(soap.ECShipTrialPath, newToken(e.shopTrial, now), e.shopTrial.Username, "shop"); r.status() != "0" {
 			t.Errorf("a test credential on the trial endpoint: %s %q", r.status(), r.fields["errMessage"])
@@ -559,6 +576,40 @@ func TestECShipEveryOperationInEveryStyle(t *testing.T) {
 		e.mux.ServeHTTP(w, r)
 		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "api07Req") {
 			t.Errorf("a wrong wrapper: HTTP %d %s", w.Code, w.Body.String())
+		}
+	})
+}
+
+// Review findings: an unknown nested field is ignored, not read as a product; a live credential
+// may quote on the trial Calculator; an over-long nonce is refused; a long reference is a field
+// problem, not a failure of the database.
+func TestECShipLenientButBounded(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		e := newECEnv(t, st, monday)
+		extra := append(usOrder("EXTRA-1"), kv{name: "extra", items: []string{"x"}})
+		if r := e.do(t, e.shopLive, soap.ServicePosting, "createOrder", "api02Req", extra...); r.status() != "0" {
+			t.Errorf("an unknown nested field: %s %q", r.status(), r.fields["errMessage"])
+		}
+		quote := ecRequest(prefixed, newToken(e.shopLive, e.c.Now()), "getTotalPostage", "api01Req", []kv{
+			{name: "ecshipUsername", value: "shop"}, {name: "integratorUsername", value: e.shopLive.Username},
+			{name: "countryCode", value: "JPA"}, {name: "shipCode", value: "EMS"}, {name: "weight", value: "1"}})
+		if r := e.ecPost(t, soap.ECShipTrialPath+"/Calculator", "getTotalPostage", quote); r.status() != "0" {
+			t.Errorf("a live credential quoting on the trial Calculator: %s", r.status())
+		}
+		order := ecRequest(prefixed, newToken(e.shopLive, e.c.Now()), "createOrder", "api02Req",
+			append([]kv{{name: "ecshipUsername", value: "shop"}, {name: "integratorUsername", value: e.shopLive.Username}}, usOrder("LIVE-ON-TRIAL")...))
+		if r := e.ecPost(t, soap.ECShipTrialPath+"/Posting", "createOrder", order); r.status() != "9992" {
+			t.Errorf("a live credential ordering on the trial endpoint: %s", r.status())
+		}
+		tok := newToken(e.shopLive, e.c.Now())
+		tok.nonce = make([]byte, 3000)
+		if r := e.doStyle(t, prefixed, tok, e.shopLive, soap.ServiceCalculator, "getTotalPostage", "api01Req",
+			kv{name: "countryCode", value: "JPA"}, kv{name: "shipCode", value: "EMS"}, kv{name: "weight", value: "1"}); r.status() != "9992" {
+			t.Errorf("a 3,000-byte nonce: %s", r.status())
+		}
+		long := usOrder(strings.Repeat("R", 5300))
+		if r := e.do(t, e.shopLive, soap.ServicePosting, "createTemporaryOrder", "api02Req", long...); r.status() != "0" || !strings.Contains(r.fields["errMessage"], "refNo") {
+			t.Errorf("a 5,300-character refNo on a temporary order: %s %q", r.status(), r.fields["errMessage"])
 		}
 	})
 }

@@ -67,6 +67,7 @@ type usernameToken struct {
 type leaf struct {
 	name, value string
 	parent      string
+	grand       string // the parent's parent
 	group       int
 }
 
@@ -196,7 +197,7 @@ func (rd *envelopeReader) end(t *xmlToken) error {
 			rd.env.Token.set(name, string(rd.text))
 		case rd.inOp && rd.depth >= 3:
 			rd.env.Leaves = append(rd.env.Leaves, leaf{name: name, value: string(rd.text),
-				parent: rd.locals[rd.depth-1], group: rd.ord[rd.depth-1]})
+				parent: rd.locals[rd.depth-1], grand: rd.locals[rd.depth-2], group: rd.ord[rd.depth-1]})
 		}
 	}
 	if rd.depth == 2 && rd.inOp {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha1"
 	"crypto/subtle"
 	"encoding/base64"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,6 +40,9 @@ func parseCreated(s string) (time.Time, bool) {
 	}
 	return time.Time{}, false
 }
+
+// MaxNonce is the longest nonce taken, in bytes (clients send 16): nonces are kept for hours.
+const MaxNonce = 64
 
 const (
 	typeDigest = "#PasswordDigest"
@@ -110,8 +114,10 @@ func (g *Guard) Check(ctx context.Context, tok *usernameToken, in account.Integr
 	if tok.Nonce == "" || tok.Created == "" {
 		return "digest without Nonce or Created", nil
 	}
-	if _, err := base64.StdEncoding.DecodeString(strings.TrimSpace(tok.Nonce)); err != nil {
+	if b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(tok.Nonce)); err != nil {
 		return "Nonce not base64", nil
+	} else if len(b) > MaxNonce {
+		return refusal("Nonce longer than " + strconv.Itoa(MaxNonce) + " bytes"), nil
 	}
 	if !digest {
 		return "wrong password digest", nil

@@ -100,7 +100,9 @@ func (s *Store) RenewBatch(ctx context.Context, id string, now time.Time) error 
 // FinishBatch stores the batch's shipments (numbering the ready ones) and its result in one
 // transaction: a crash leaves the batch processing with nothing created, never half a file.
 func (s *Store) FinishBatch(ctx context.Context, b *batch.Batch, list []*shipment.Shipment, prefix func(string) string, now time.Time) error {
+	renumber := numbering(list)
 	return s.Transact(ctx, func(tx *sql.Tx) error {
+		renumber()
 		if err := s.insertShipments(ctx, tx, list, prefix, now); err != nil {
 			return err
 		}

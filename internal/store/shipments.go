@@ -73,7 +73,29 @@ func scanShipment(row scanner) (*shipment.Shipment, error) {
 // CreateShipments stores shipments in one transaction: all or none. Ready ones get their UPU item
 // numbers (prefix gives each service's S10 letter) in the same transaction.
 func (s *Store) CreateShipments(ctx context.Context, list []*shipment.Shipment, prefix func(service string) string, now time.Time) error {
-	return s.Transact(ctx, func(tx *sql.Tx) error { return s.insertShipments(ctx, tx, list, prefix, now) })
+	renumber := numbering(list)
+	return s.Transact(ctx, func(tx *sql.Tx) error {
+		renumber()
+		return s.insertShipments(ctx, tx, list, prefix, now)
+	})
+}
+
+// numbering remembers which shipments have no item number yet and returns what forgets the
+// numbers they were given: called as a transaction starts, so that an attempt Transact retries
+// (after a deadlock or a busy database) allocates anew instead of keeping a number whose
+// allocation was rolled back with the failed attempt, which another label would then be given.
+func numbering(list []*shipment.Shipment) func() {
+	var unnumbered []*shipment.Shipment
+	for _, sh := range list {
+		if sh.ItemNo == "" {
+			unnumbered = append(unnumbered, sh)
+		}
+	}
+	return func() {
+		for _, sh := range unnumbered {
+			sh.ItemNo = ""
+		}
+	}
 }
 
 // insertShipments numbers the ready shipments of a list and inserts them all.
@@ -252,7 +274,9 @@ func (s *Store) Shipments(ctx context.Context, owner string, mode account.Mode, 
 // from; else it is a conflict naming the state it is in. A shipment turning ready gets its item
 // number now.
 func (s *Store) UpdateShipment(ctx context.Context, sh *shipment.Shipment, prefix func(string) string, now time.Time) error {
+	renumber := numbering([]*shipment.Shipment{sh})
 	return s.Transact(ctx, func(tx *sql.Tx) error {
+		renumber()
 		if err := s.numberIfReady(ctx, tx, sh, prefix, now); err != nil {
 			return err
 		}
@@ -352,8 +376,10 @@ func (s *Store) CreateShipmentsOnce(ctx context.Context, k shipment.CreateKey, l
 		ids[i] = sh.ID
 	}
 	var prior *shipment.KeyUse
+	renumber := numbering(list)
 	err := s.Transact(ctx, func(tx *sql.Tx) error {
 		prior = nil
+		renumber()
 		res, err := tx.ExecContext(ctx, `INSERT INTO create_keys (owner_id, mode, key, fingerprint, shipment_ids, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6)
 			ON CONFLICT (owner_id, mode, key) DO UPDATE SET fingerprint = excluded.fingerprint, shipment_ids = excluded.shipment_ids,
@@ -390,4 +416,15 @@ func (s *Store) DeleteStaleCreateKeys(ctx context.Context, now time.Time) (int, 
 	}
 	n, err := res.RowsAffected()
 	return int(n), err
+}
+
+// ForgetCreateKey drops a create key if it still names these shipments (a request taking it over
+// meanwhile keeps it).
+func (s *Store) ForgetCreateKey(ctx context.Context, k shipment.CreateKey, ids []string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM create_keys WHERE owner_id = $1 AND mode = $2 AND key = $3 AND shipment_ids = $4`,
+		k.OwnerID, string(k.Mode), k.Key, strings.Join(ids, ","))
+	if err != nil {
+		return fmt.Errorf("store: forget create key: %w", err)
+	}
+	return nil
 }
