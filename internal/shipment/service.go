@@ -15,12 +15,14 @@ import (
 
 // Filter narrows a sender's list of shipments.
 type Filter struct {
-	Statuses []Status
-	Search   string    // part of an item number, recipient name or reference
-	From, To time.Time // created between (zero: open)
-	Since    time.Time // never older than this (the sender's 6-month history)
-	Before   string    // cursor: continue after this id (lists are newest first)
-	Limit    int
+	Statuses  []Status
+	Search    string    // part of an item number, recipient name or reference
+	Reference string    // exactly this reference ("" : any)
+	ItemNo    string    // exactly this item number ("" : any)
+	From, To  time.Time // created between (zero: open)
+	Since     time.Time // never older than this (the sender's 6-month history)
+	Before    string    // cursor: continue after this id (lists are newest first)
+	Limit     int
 }
 
 // Store is what the shipment service needs from the database (implemented by internal/store).

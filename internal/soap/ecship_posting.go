@@ -100,7 +100,7 @@ func (e *ECShip) byItemNo(ctx context.Context, c *ecCall, raw string) (*shipment
 	if err != nil {
 		return nil, errs.Field("itemNo", "soap.ecship.item_no", errs.Args{"value": raw})
 	}
-	list, _, err := e.Shipments.List(ctx, c.owner, shipment.Filter{Search: no.String(), Limit: 5})
+	list, _, err := e.Shipments.List(ctx, c.owner, shipment.Filter{ItemNo: no.String(), Limit: 1})
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +275,7 @@ func (e *ECShip) getItemNo(ctx context.Context, c *ecCall) ecReply {
 	if ref == "" {
 		return ecReply{status: ecInvalid, msg: "searchParam: " + translate(errs.Message{Key: "soap.ecship.required"}), values: map[string]string{}}
 	}
-	list, _, err := e.Shipments.List(ctx, c.owner, shipment.Filter{Search: ref, Limit: MaxAddressPack})
+	list, _, err := e.Shipments.List(ctx, c.owner, shipment.Filter{Reference: ref, Limit: MaxAddressPack})
 	if err != nil {
 		return replyErr(err, orderField)
 	}

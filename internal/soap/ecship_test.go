@@ -613,3 +613,18 @@ func TestECShipLenientButBounded(t *testing.T) {
 		}
 	})
 }
+
+// getItemNo finds a reference exactly, however many others contain it.
+func TestECShipItemNoByExactReference(t *testing.T) {
+	st := storetest.Open(t, storetest.DSNs(t)["sqlite"])
+	e := newECEnv(t, st, monday)
+	want := e.do(t, e.shopLive, soap.ServicePosting, "createOrder", "api02Req", usOrder("77")...)
+	for i := range 51 {
+		e.c.Add(time.Second)
+		e.do(t, e.shopLive, soap.ServicePosting, "createOrder", "api02Req", usOrder(fmt.Sprintf("ORD-77-%d", i))...)
+	}
+	r := e.do(t, e.shopLive, soap.ServicePosting, "getItemNo", "api26Req", kv{name: "searchParam", value: "77"})
+	if got := r.items["itemNo"]; r.status() != "0" || len(got) != 1 || got[0] != want.fields["itemNo"] {
+		t.Errorf("getItemNo 77 among 51 ORD-77-n: %s %v", r.status(), got)
+	}
+}

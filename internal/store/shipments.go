@@ -238,6 +238,12 @@ func (s *Store) Shipments(ctx context.Context, owner string, mode account.Mode, 
 	if q := strings.TrimSpace(f.Search); q != "" {
 		add(`(LOWER(COALESCE(item_no, '')) LIKE ? ESCAPE '\' OR LOWER(recipient_name) LIKE ? ESCAPE '\' OR LOWER(reference) LIKE ? ESCAPE '\')`, "%"+strings.ToLower(likeEscape(q))+"%")
 	}
+	if f.Reference != "" {
+		add("reference = ?", f.Reference)
+	}
+	if f.ItemNo != "" {
+		add("item_no = ?", f.ItemNo)
+	}
 	if !f.From.IsZero() {
 		add("created_at >= ?", ts(f.From))
 	}
