@@ -241,34 +241,75 @@ func (s *xmlScanner) instruction() error {
 	if string(target) != "xml" {
 		return nil
 	}
-	if v := piParam(body, "version"); v != "" && v != "1.0" {
-		return s.errorf("unsupported version %q; only version 1.0 is supported", v)
+	// Each parameter is read twice: as the declaration's name = "value" pairs, and as encoding/xml
+	// reads it (the first "name=" in the text), so neither reading lets another encoding through.
+	params, _ := declParams(body)
+	for _, v := range []string{params["version"], firstParam(body, "version")} {
+		if v != "" && v != "1.0" {
+			return s.errorf("unsupported version %q; only version 1.0 is supported", v)
+		}
 	}
-	if enc := piParam(body, "encoding"); enc != "" && !strings.EqualFold(enc, "utf-8") && !strings.EqualFold(enc, "utf8") {
-		return s.errorf("encoding %q declared but only UTF-8 is read", enc)
+	for _, enc := range []string{params["encoding"], firstParam(body, "encoding")} {
+		if enc != "" && !strings.EqualFold(enc, "utf-8") {
+			return s.errorf("encoding %q declared but only UTF-8 is read", enc)
+		}
 	}
 	return nil
 }
 
-// piParam is the quoted value of name= in an XML declaration, "" when there is none.
-func piParam(body []byte, name string) string {
-	j := bytes.Index(body, []byte(name))
-	if j < 0 {
-		return ""
+// firstParam is a declaration parameter as encoding/xml reads it: the first `name=` followed at
+// once by a quote, and the text up to the same quote; "" when there is none.
+func firstParam(body []byte, name string) string {
+	param := []byte(name + "=")
+	for rest := body; ; {
+		k := bytes.Index(rest, param)
+		if k < 0 || k+len(param) >= len(rest) {
+			return ""
+		}
+		rest = rest[k+len(param):]
+		if q := rest[0]; q == '"' || q == '\'' {
+			end := bytes.IndexByte(rest[1:], q)
+			if end < 0 {
+				return ""
+			}
+			return string(rest[1 : 1+end])
+		}
 	}
-	v := bytes.TrimLeft(body[j+len(name):], " \t\r\n")
-	if len(v) == 0 || v[0] != '=' {
-		return ""
+}
+
+// declParams reads an XML declaration's parameters (after its target) as name = "value" pairs;
+// false when they do not read so.
+func declParams(body []byte) (map[string]string, bool) {
+	params := map[string]string{}
+	rest := body[3:] // after "xml"
+	for {
+		rest = bytes.TrimLeft(rest, " \t\r\n")
+		if len(rest) == 0 {
+			return params, true
+		}
+		n := 0
+		for n < len(rest) && isNameByte(rest[n], n == 0) {
+			n++
+		}
+		if n == 0 {
+			return nil, false
+		}
+		name := string(rest[:n])
+		v := bytes.TrimLeft(rest[n:], " \t\r\n")
+		if len(v) == 0 || v[0] != '=' {
+			return nil, false
+		}
+		v = bytes.TrimLeft(v[1:], " \t\r\n")
+		if len(v) == 0 || v[0] != '"' && v[0] != '\'' {
+			return nil, false
+		}
+		k := bytes.IndexByte(v[1:], v[0])
+		if k < 0 {
+			return nil, false
+		}
+		params[name] = string(v[1 : 1+k])
+		rest = v[1+k+1:]
 	}
-	v = bytes.TrimLeft(v[1:], " \t\r\n")
-	if len(v) == 0 || v[0] != '"' && v[0] != '\'' {
-		return ""
-	}
-	k := bytes.IndexByte(v[1:], v[0])
-	if k < 0 {
-		return ""
-	}
-	return string(v[1 : 1+k])
 }
 
 func isNameByte(c byte, first bool) bool {

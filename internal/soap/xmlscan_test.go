@@ -114,7 +114,7 @@ var xmlSeeds = []string{
 	`<a></b>`,
 	`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><op><x>1</x></op></s:Body></s:Envelope>`,
 	// Found by fuzzing against encoding/xml.
-	`<?0?>`, `<?A!?>`, `<?xml version="0"?>`, `<::>`, `<:a><a:/>`, `&#000100000;`, `<!----->`, `<!-- a--b -->`,
+	`<?0?>`, `<?A!?>`, `<?xml version="0"?>`, `<?xml version="1.0" encodingfoo="x" encoding="ISO-8859-1"?><a/>`, `<?xml 0encoding="0"?>`, `<?xml 0?>`, `<?xml encoding="UTF8"?>`, `<?xml encodingencoding="0"?>`, `<::>`, `<:a><a:/>`, `&#000100000;`, `<!----->`, `<!-- a--b -->`,
 }
 
 // The scanner reads what encoding/xml reads, token for token, and refuses what it refuses; the
