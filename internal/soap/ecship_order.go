@@ -64,6 +64,10 @@ var itemCategories = map[string]string{
 	"OTHER": "other", "OTHERS": "other",
 }
 
+// maxAddressField bounds the address text split into lines (the splitting is quadratic in a
+// line's length without spaces); three lines of 60 characters fit many times over.
+const maxAddressField = 1000
+
 var lineBreaks = regexp.MustCompile(`[\r\n]+`)
 
 // addressLines splits an address sent in one field into the label's lines of at most
@@ -71,6 +75,9 @@ var lineBreaks = regexp.MustCompile(`[\r\n]+`)
 // they fit) or, for a part still too long, at spaces. More lines than a label takes join the last,
 // which the checks then find too long.
 func addressLines(s string) []string {
+	if len(s) > maxAddressField { // no address is this long: one line, which the checks find too long
+		return []string{s}
+	}
 	var lines []string
 	for _, line := range lineBreaks.Split(s, -1) {
 		var cur string

@@ -18,6 +18,7 @@ func TestAddressLines(t *testing.T) {
 		{"  ,, ", nil},
 		{strings.Repeat("x", 70), []string{strings.Repeat("x", 60), strings.Repeat("x", 10)}},
 		{"a\nb\nc\nd", []string{"a", "b", "c, d"}},
+		{strings.Repeat("x", 1001), []string{strings.Repeat("x", 1001)}},
 	} {
 		if got := addressLines(tc.in); !slices.Equal(got, tc.want) {
 			t.Errorf("addressLines(%q) = %q, want %q", tc.in, got, tc.want)
