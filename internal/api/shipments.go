@@ -264,7 +264,7 @@ func (d *Deps) listShipments(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var err error
-	if f.Limit, err = listLimit(r, 0, 500); err != nil {
+	if f.Limit, err = listLimit(r, 50, 100); err != nil {
 		WriteError(w, r, err)
 		return
 	}

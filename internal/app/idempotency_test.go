@@ -104,7 +104,7 @@ func TestListShipmentsByCreationTime(t *testing.T) {
 			t.Errorf("%s: %d, want %d shipments: %.200s", c.query, code, c.n, out)
 		}
 	}
-	for query, field := range map[string]string{"created_after=yesterday": "created_after", "created_after=" + hour(1) + "&created_before=" + hour(-1): "created_before"} {
+	for query, field := range map[string]string{"limit=101": "limit", "limit=0": "limit", "created_after=yesterday": "created_after", "created_after=" + hour(1) + "&created_before=" + hour(-1): "created_before"} {
 		if code, _, out := b.doJSON("GET", "/api/v1/shipments?"+query, "", hdr...); code != 400 || !strings.Contains(out, `"field":"`+field+`"`) {
 			t.Errorf("%s: %d %s", query, code, out)
 		}
