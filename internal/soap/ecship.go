@@ -81,22 +81,14 @@ func (e *ECShip) Register(mux *http.ServeMux) {
 		}
 		for _, svc := range ecServices {
 			path := base + "/" + svc
-			mux.HandleFunc("POST "+path, func(w http.ResponseWriter, r *http.Request) { e.serve(w, r, svc, mode) })
-			mux.HandleFunc("GET "+path, func(w http.ResponseWriter, r *http.Request) { e.serveWSDL(w, r, svc, path) })
-			mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Allow", "GET, HEAD, POST")
-				http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			})
+			route(mux, path, func(w http.ResponseWriter, r *http.Request) { e.serve(w, r, svc, mode) },
+				func(w http.ResponseWriter, r *http.Request) { e.serveWSDL(w, r, svc, path) })
 		}
 	}
 }
 
 func (e *ECShip) serveWSDL(w http.ResponseWriter, r *http.Request, service, path string) {
-	scheme := "http"
-	if r.TLS != nil || e.Secure {
-		scheme = "https"
-	}
-	body := wsdlAt(service, scheme+"://"+r.Host+path)
+	body := wsdlAt(service, endpoint(r, e.Secure, path))
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.Write(body)
@@ -294,7 +286,7 @@ func (e *ECShip) dispatch(ctx context.Context, c *ecCall) ecReply {
 	case "getSoazAddressPack":
 		return e.getSoazAddressPack(ctx, c)
 	case "getMcnInfo":
-		return ecReply{status: ecNotSupported, values: map[string]string{},
+		return ecReply{status: ecNotSupported,
 			msg: "MCN look-up is not supported: this server holds no merchant customer numbers"}
 	case "getMTTInfo":
 		return e.getMTTInfo(ctx, c)

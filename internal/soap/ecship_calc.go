@@ -84,7 +84,7 @@ func (e *ECShip) getTotalPostage(c *ecCall) ecReply {
 		return replyErr(errs.Field("shipCode", "quote.service.unknown", errs.Args{"value": q.Service}), calcField)
 	}
 	if !opt.Available {
-		rep := ecReply{status: ecInvalid, values: map[string]string{}, msg: "shipCode: " + opt.Service.Code}
+		rep := ecReply{status: ecInvalid, msg: "shipCode: " + opt.Service.Code}
 		if opt.Reason != nil {
 			rep.msg = "shipCode: " + translate(*opt.Reason)
 		}

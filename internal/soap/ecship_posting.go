@@ -23,7 +23,7 @@ import (
 // the first order instead of creating a second (shipment.CreateOnce).
 func (e *ECShip) createOrder(ctx context.Context, c *ecCall, temporary bool) ecReply {
 	if pf := strings.ToUpper(c.get("payFlag")); pf == "OC" || c.get("creditCardNo") != "" {
-		return ecReply{status: ecNotSupported, values: map[string]string{},
+		return ecReply{status: ecNotSupported,
 			msg: "payFlag: card payment over SOAP is not offered; the order is paid in the portal, over the REST API or at the counter"}
 	}
 	sh, fe := e.order(c)
@@ -81,7 +81,7 @@ func (e *ECShip) findOrder(ctx context.Context, c *ecCall, orderNo, itemNo strin
 			return nil, replyErr(err, orderField), false
 		}
 		if itemNo != "" && !strings.EqualFold(strings.ReplaceAll(itemNo, " ", ""), sh.ItemNo) {
-			return nil, ecReply{status: ecNotFound, msg: "itemNo is not the order's", values: map[string]string{}}, false
+			return nil, ecReply{status: ecNotFound, msg: "itemNo is not the order's"}, false
 		}
 		return sh, ecReply{}, true
 	case itemNo != "":
@@ -91,7 +91,7 @@ func (e *ECShip) findOrder(ctx context.Context, c *ecCall, orderNo, itemNo strin
 		}
 		return sh, ecReply{}, true
 	}
-	return nil, ecReply{status: ecInvalid, msg: "orderNo: " + translate(errs.Message{Key: "soap.ecship.required"}), values: map[string]string{}}, false
+	return nil, fieldErr("orderNo", "soap.ecship.required", nil), false
 }
 
 // byItemNo finds one of the sender's labels by its item number.
@@ -207,13 +207,13 @@ func (e *ECShip) addressPack(ctx context.Context, c *ecCall, nos []string) ecRep
 	case "2":
 		layout = "a4"
 	default:
-		return ecReply{status: ecInvalid, msg: "printMode: " + translate(errs.Message{Key: "soap.ecship.print_mode", Args: errs.Args{"value": pm}}), values: map[string]string{}}
+		return fieldErr("printMode", "soap.ecship.print_mode", errs.Args{"value": pm})
 	}
 	switch {
 	case len(nos) == 0:
-		return ecReply{status: ecInvalid, msg: "itemNo: " + translate(errs.Message{Key: "soap.ecship.required"}), values: map[string]string{}}
+		return fieldErr("itemNo", "soap.ecship.required", nil)
 	case len(nos) > MaxAddressPack:
-		return ecReply{status: ecInvalid, msg: "itemNo: " + translate(errs.Message{Key: "soap.ecship.too_many", Args: errs.Args{"max": MaxAddressPack}}), values: map[string]string{}}
+		return fieldErr("itemNo", "soap.ecship.too_many", errs.Args{"max": MaxAddressPack})
 	}
 	ids := make([]string, len(nos))
 	for i, no := range nos {
@@ -244,7 +244,7 @@ func (e *ECShip) addressPack(ctx context.Context, c *ecCall, nos []string) ecRep
 func (e *ECShip) getCOP(ctx context.Context, c *ecCall) ecReply {
 	no := c.get("itemNo")
 	if no == "" {
-		return ecReply{status: ecInvalid, msg: "itemNo: " + translate(errs.Message{Key: "soap.ecship.required"}), values: map[string]string{}}
+		return fieldErr("itemNo", "soap.ecship.required", nil)
 	}
 	sh, err := e.byItemNo(ctx, c, no)
 	if err != nil {
@@ -269,11 +269,11 @@ func (e *ECShip) getItemNo(ctx context.Context, c *ecCall) ecReply {
 	switch t := strings.ToUpper(c.get("searchType")); t {
 	case "", "REF_NO":
 	default:
-		return ecReply{status: ecInvalid, msg: "searchType: " + translate(errs.Message{Key: "soap.ecship.search_type", Args: errs.Args{"value": t}}), values: map[string]string{}}
+		return fieldErr("searchType", "soap.ecship.search_type", errs.Args{"value": t})
 	}
 	ref := c.get("searchParam")
 	if ref == "" {
-		return ecReply{status: ecInvalid, msg: "searchParam: " + translate(errs.Message{Key: "soap.ecship.required"}), values: map[string]string{}}
+		return fieldErr("searchParam", "soap.ecship.required", nil)
 	}
 	list, _, err := e.Shipments.List(ctx, c.owner, shipment.Filter{Reference: ref, Limit: MaxAddressPack})
 	if err != nil {
@@ -290,7 +290,7 @@ func (e *ECShip) getItemNo(ctx context.Context, c *ecCall) ecReply {
 		slices.Reverse(nos)
 	}
 	if len(nos) == 0 {
-		return ecReply{status: ecNotFound, values: map[string]string{}}
+		return ecReply{status: ecNotFound}
 	}
 	rep.lists = map[string][]string{"itemNo": nos}
 	return rep

@@ -48,7 +48,7 @@ func (s ecStatus) Message() string {
 // unexpected is 9999, its text for the log only.
 func replyErr(err error, rename func(string) string) ecReply {
 	e := errs.As(err)
-	rep := ecReply{values: map[string]string{}}
+	var rep ecReply
 	switch e.Code {
 	case errs.Invalid:
 		rep.status = ecInvalid
@@ -72,6 +72,11 @@ func replyErr(err error, rename func(string) string) ecReply {
 		rep.status, rep.msg = ecUnavailable, err.Error()
 	}
 	return rep
+}
+
+// fieldErr is the reply to one request field at fault, named as the request names it.
+func fieldErr(field, key string, args errs.Args) ecReply {
+	return replyErr(errs.Field(field, key, args), func(f string) string { return f })
 }
 
 // translate is a domain message in English, the API's language.

@@ -22,21 +22,21 @@ var ttStatuses = map[string]string{
 func (e *ECShip) trackedItem(ctx context.Context, c *ecCall) (*tracking.Item, ecReply, bool) {
 	raw := c.get("itemNo")
 	if raw == "" {
-		return nil, ecReply{status: ecInvalid, msg: "itemNo: " + translate(errs.Message{Key: "soap.ecship.required"}), values: map[string]string{}}, false
+		return nil, fieldErr("itemNo", "soap.ecship.required", nil), false
 	}
 	no, ok := itemNumber(raw)
 	if !ok {
-		return nil, ecReply{status: ecInvalid, msg: "itemNo: " + translate(errs.Message{Key: "soap.ecship.item_no", Args: errs.Args{"value": raw}}), values: map[string]string{}}, false
+		return nil, fieldErr("itemNo", "soap.ecship.item_no", errs.Args{"value": raw}), false
 	}
 	found, err := e.Tracking.Lookup(ctx, []string{no})
 	if err != nil {
 		return nil, replyErr(err, orderField), false
 	}
 	if len(found) == 0 || found[0] == nil || found[0].OwnerID != c.owner.User.ID || found[0].Mode != c.owner.Mode {
-		return nil, ecReply{status: ecNotFound, values: map[string]string{}}, false
+		return nil, ecReply{status: ecNotFound}, false
 	}
 	if len(found[0].Events) == 0 {
-		return nil, ecReply{status: ecNotFound, msg: "No tracking information yet: the item has not been posted", values: map[string]string{}}, false
+		return nil, ecReply{status: ecNotFound, msg: "No tracking information yet: the item has not been posted"}, false
 	}
 	return found[0], ecReply{}, true
 }
@@ -63,7 +63,7 @@ func (e *ECShip) getTTInfo(ctx context.Context, c *ecCall) ecReply {
 		lang = "E"
 	case "E", "C", "S":
 	default:
-		return ecReply{status: ecInvalid, msg: "language: " + translate(errs.Message{Key: "soap.ecship.language", Args: errs.Args{"value": lang}}), values: map[string]string{}}
+		return fieldErr("language", "soap.ecship.language", errs.Args{"value": lang})
 	}
 	it, rep, ok := e.trackedItem(ctx, c)
 	if !ok {

@@ -84,13 +84,26 @@ func RegisterMailTrack(mux *http.ServeMux, m *MailTrack) {
 	m.register(mux)
 }
 
-func (m *MailTrack) register(mux *http.ServeMux) {
-	mux.HandleFunc("POST "+MailTrackPath, m.serve)
-	mux.HandleFunc("GET "+MailTrackPath, m.serveWSDL)
-	mux.HandleFunc(MailTrackPath, func(w http.ResponseWriter, r *http.Request) {
+func (m *MailTrack) register(mux *http.ServeMux) { route(mux, MailTrackPath, m.serve, m.serveWSDL) }
+
+// route serves a SOAP endpoint at path: post takes the SOAP requests, get answers the WSDL (both
+// with or without ?wsdl), and other methods are a 405.
+func route(mux *http.ServeMux, path string, post, get http.HandlerFunc) {
+	mux.HandleFunc("POST "+path, post)
+	mux.HandleFunc("GET "+path, get)
+	mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", "GET, HEAD, POST")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 	})
+}
+
+// endpoint is the address a client reached an endpoint at, for the WSDL's soap:address.
+func endpoint(r *http.Request, secure bool, path string) string {
+	scheme := "http"
+	if r.TLS != nil || secure {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + path
 }
 
 func (m *MailTrack) init() {
@@ -121,12 +134,8 @@ var mailTrackWSDL []byte
 
 // serveWSDL answers the WSDL, its endpoint address being the one the client reached.
 func (m *MailTrack) serveWSDL(w http.ResponseWriter, r *http.Request) {
-	scheme := "http"
-	if r.TLS != nil || m.Secure {
-		scheme = "https"
-	}
 	var loc bytes.Buffer
-	xml.EscapeText(&loc, []byte(scheme+"://"+r.Host+MailTrackPath))
+	xml.EscapeText(&loc, []byte(endpoint(r, m.Secure, MailTrackPath)))
 	body := bytes.Replace(mailTrackWSDL, []byte("{{LOCATION}}"), loc.Bytes(), 1)
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	w.Write(body)
