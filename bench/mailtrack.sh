@@ -33,8 +33,9 @@ pid=$!
 until curl -sf -o /dev/null http://127.0.0.1:18090/healthz; do kill -0 "$pid" 2>/dev/null || { cat "$work/serve.log"; exit 1; }; sleep 0.01; done
 url=http://127.0.0.1:18090/HKP_MailTrack_API/services
 # Warm up, then measure.
-BODY="$work/body.xml" wrk -t1 -c"$conns" -d2s -s internal/soap/testdata/wrk_mailtrack.lua "$url" >/dev/null
-out=$(BODY="$work/body.xml" wrk -t1 -c"$conns" -d"${secs}s" --latency -s internal/soap/testdata/wrk_mailtrack.lua "$url")
+export BODY="$work/body.xml" OK="<status>0</status><errMsg/><itemCount>30</itemCount>"
+wrk -t1 -c"$conns" -d2s -s bench/soap.lua "$url" >/dev/null
+out=$(wrk -t1 -c"$conns" -d"${secs}s" --latency -s bench/soap.lua "$url")
 rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
 p50=$(awk '$1=="50%" {print $2}' <<<"$out")
 p99=$(awk '$1=="99%" {print $2}' <<<"$out")

@@ -14,7 +14,7 @@ import (
 )
 
 var (
-	loadDB   = flag.String("load-db", "", "seed this database for a load test of the Mail Tracking API (see testdata/wrk_mailtrack.lua)")
+	loadDB   = flag.String("load-db", "", "seed this database for a load test of the Mail Tracking API (see bench/mailtrack.sh)")
 	loadUser = flag.String("load-user", "", "the sender (email) whose posted items are seeded")
 	loadCred = flag.String("load-cred", "", "the integrator credential (username:password, made with ecship integrator create) that signs the body")
 	loadBody = flag.String("load-body", "", "where to write the 30-item request body")
@@ -22,7 +22,7 @@ var (
 
 // TestLoadSeed prepares a load test, only when asked with -load-db: 30 posted items of six events
 // each for the sender, and a getItemDeliveryStatus body (lang A, PasswordText: wrk sends the same
-// bytes each time, and a digest's nonce may be used once) for testdata/wrk_mailtrack.lua.
+// bytes each time, and a digest's nonce may be used once) for bench/soap.lua.
 func TestLoadSeed(t *testing.T) {
 	if *loadDB == "" {
 		t.Skip("no -load-db")

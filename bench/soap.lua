@@ -1,6 +1,9 @@
--- Load test of the EC-Ship API's getTotalPostage: wrk posts one body again and again (its token
--- reused within the credential's window, as plugins that sign once do) and counts the answers
--- whose status is not 0. BODY names the body's file; bench/ecship.sh makes it.
+-- Load test of a SOAP endpoint: wrk posts one body again and again and counts the answers that are
+-- not HTTP 200 with the text OK in them (a status 0).
+--
+--   BODY=body.xml OK='<status>0</status>' wrk -t1 -c16 -d30s --latency -s bench/soap.lua URL
+--
+-- bench/mailtrack.sh and bench/ecship.sh make the bodies and run it.
 local f = assert(io.open(os.getenv("BODY") or "body.xml", "rb"))
 wrk.method = "POST"
 wrk.body = f:read("*a")
@@ -8,6 +11,7 @@ f:close()
 wrk.headers["Content-Type"] = "text/xml; charset=utf-8"
 wrk.headers["SOAPAction"] = '""'
 
+local ok = assert(os.getenv("OK"), "OK names the text of a good answer")
 local threads = {}
 
 function setup(thread)
@@ -19,7 +23,7 @@ function init(args)
 end
 
 function response(status, headers, body)
-  if status ~= 200 or not string.find(body, "<o:status>0</o:status>", 1, true) then
+  if status ~= 200 or not string.find(body, ok, 1, true) then
     bad = bad + 1
   end
 end
