@@ -12,6 +12,7 @@ import (
 	"github.com/ecship/ecship/internal/store/storetest"
 )
 
+// rule: TRK-1, TRK-10
 // A test key plays a journey through on its own test label (events), and GET /api/v1/tracking
 // answers several items at once, each not the caller's with its own not_found.
 func TestTrackingSeveralItemsAndTestJourneys(t *testing.T) {

@@ -147,6 +147,7 @@ func TestECShipOrderToLabel(t *testing.T) {
 	})
 }
 
+// rule: LBL-11
 // Bad orders get a status naming the request's field, and nothing is created.
 func TestECShipOrderRefusalsNameTheField(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
@@ -288,7 +289,7 @@ func TestECShipCreateOrderRetryCountsOnce(t *testing.T) {
 	})
 }
 
-// rule: API-3
+// rule: API-3, TRK-4
 // Credentials: live ones on /API, test ones on /API-trial (test-mode labels); the sender named
 // must be one the integrator acts for; a token may be reused within the credential's window by
 // that credential only.
