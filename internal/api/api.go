@@ -15,6 +15,7 @@ import (
 	"github.com/ecship/ecship/internal/counter"
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/i18n"
+	"github.com/ecship/ecship/internal/idempotency"
 	"github.com/ecship/ecship/internal/metrics"
 	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/server"
@@ -32,6 +33,7 @@ type Deps struct {
 	Refunds   *payment.Refunds
 	Counter   *counter.Service
 	Tracking  *tracking.Service
+	Requests  *idempotency.Service // Idempotency-Key of the changes other than creating shipments
 	Metrics   *metrics.Metrics
 	Log       *slog.Logger
 	Now       func() time.Time
@@ -55,33 +57,33 @@ func register(mux *http.ServeMux, d *Deps) *router {
 	rt.handle("POST", "/api/v1/shipments", d.withKey(d.createShipments))
 	rt.handle("GET", "/api/v1/shipments", d.withKey(d.listShipments))
 	rt.handle("GET", "/api/v1/shipments/{id}", d.withKey(d.getShipment))
-	rt.handle("PUT", "/api/v1/shipments/{id}", d.withKey(d.updateShipment))
-	rt.handle("DELETE", "/api/v1/shipments/{id}", d.withKey(d.deleteShipment))
-	rt.handle("POST", "/api/v1/shipments/{id}/cancel", d.withKey(d.cancelShipment))
+	rt.handle("PUT", "/api/v1/shipments/{id}", d.change(d.updateShipment))
+	rt.handle("DELETE", "/api/v1/shipments/{id}", d.change(d.deleteShipment))
+	rt.handle("POST", "/api/v1/shipments/{id}/cancel", d.change(d.cancelShipment))
 	rt.handle("GET", "/api/v1/shipments/{id}/label", d.withKey(d.shipmentLabel))
-	rt.handle("POST", "/api/v1/shipments/{id}/print", d.withKey(d.printShipment))
-	rt.handle("POST", "/api/v1/labels", d.withKey(d.printLabels))
-	rt.handle("POST", "/api/v1/payments", d.withKey(d.createPayment))
+	rt.handle("POST", "/api/v1/shipments/{id}/print", d.change(d.printShipment))
+	rt.handle("POST", "/api/v1/labels", d.change(d.printLabels))
+	rt.handle("POST", "/api/v1/payments", d.change(d.createPayment))
 	rt.handle("GET", "/api/v1/payments/{id}", d.withKey(d.getPayment))
-	rt.handle("POST", "/api/v1/refunds", d.withKey(d.createRefund))
+	rt.handle("POST", "/api/v1/refunds", d.change(d.createRefund))
 	rt.handle("GET", "/api/v1/refunds", d.withKey(d.listRefunds))
-	rt.handle("POST", "/api/v1/refunds/{id}/approve", d.withKey(d.vetRefund(true)))
-	rt.handle("POST", "/api/v1/refunds/{id}/reject", d.withKey(d.vetRefund(false)))
-	rt.handle("POST", "/api/v1/batches", d.withKey(d.createBatch))
+	rt.handle("POST", "/api/v1/refunds/{id}/approve", d.change(d.vetRefund(true)))
+	rt.handle("POST", "/api/v1/refunds/{id}/reject", d.change(d.vetRefund(false)))
+	rt.handle("POST", "/api/v1/batches", d.change(d.createBatch))
 	rt.handle("GET", "/api/v1/batches/{id}", d.withKey(d.getBatch))
 	rt.handle("GET", "/api/v1/deposits", d.withKey(d.listDeposits))
 	rt.handle("GET", "/api/v1/deposits/{id}", d.withKey(d.getDeposit))
-	rt.handle("POST", "/api/v1/batches/{id}/mapping", d.withKey(d.remapBatch))
-	rt.handle("POST", "/api/v1/counter/sessions", d.withKey(d.openCounterSession))
+	rt.handle("POST", "/api/v1/batches/{id}/mapping", d.change(d.remapBatch))
+	rt.handle("POST", "/api/v1/counter/sessions", d.change(d.openCounterSession))
 	rt.handle("GET", "/api/v1/counter/sessions/{id}", d.withKey(d.counterSession))
-	rt.handle("POST", "/api/v1/counter/sessions/{id}/items", d.withKey(d.scanCounterItem))
-	rt.handle("DELETE", "/api/v1/counter/sessions/{id}/items/{itemNo}", d.withKey(d.removeCounterItem))
-	rt.handle("POST", "/api/v1/counter/sessions/{id}/payments", d.withKey(d.counterPayment))
-	rt.handle("POST", "/api/v1/counter/sessions/{id}/close", d.withKey(d.closeCounterSession))
+	rt.handle("POST", "/api/v1/counter/sessions/{id}/items", d.change(d.scanCounterItem))
+	rt.handle("DELETE", "/api/v1/counter/sessions/{id}/items/{itemNo}", d.change(d.removeCounterItem))
+	rt.handle("POST", "/api/v1/counter/sessions/{id}/payments", d.change(d.counterPayment))
+	rt.handle("POST", "/api/v1/counter/sessions/{id}/close", d.change(d.closeCounterSession))
 	rt.handle("GET", "/api/v1/counter/sessions/{id}/receipt", d.withKey(d.counterReceipt))
 	rt.handle("GET", "/api/v1/tracking", d.withKey(d.listTracking))
 	rt.handle("GET", "/api/v1/tracking/{itemNo}", d.withKey(d.getTracking))
-	rt.handle("POST", "/api/v1/tracking/events", d.withKey(d.postTrackingEvents))
+	rt.handle("POST", "/api/v1/tracking/events", d.change(d.postTrackingEvents))
 	rt.handle("GET", "/api/v1/templates/batch.csv", d.open(batchTemplate("csv")))
 	rt.handle("GET", "/api/v1/templates/batch.xlsx", d.open(batchTemplate("xlsx")))
 	rt.handle("GET", "/api/v1/openapi.json", d.open(serveOpenAPI("application/json")))

@@ -3,6 +3,8 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -108,5 +110,104 @@ func TestListShipmentsByCreationTime(t *testing.T) {
 		if code, _, out := b.doJSON("GET", "/api/v1/shipments?"+query, "", hdr...); code != 400 || !strings.Contains(out, `"field":"`+field+`"`) {
 			t.Errorf("%s: %d %s", query, code, out)
 		}
+	}
+}
+
+// Every other change counts once under its Idempotency-Key: a refund application and a batch
+// upload (its multipart boundary drawn anew for each try) retried ten times at once make one
+// refund and one batch, every retry answered the first answer, marked replayed; a kept refusal
+// is answered again; the key with another body is a conflict. On both databases.
+func TestChangesIdempotencyKey(t *testing.T) {
+	for name, dsn := range storetest.DSNs(t) {
+		t.Run(name, func(t *testing.T) {
+			a, base := start(t, dsn, nil)
+			key := apiKey(t, a.Accounts, "keyedshop", account.Live)
+			sender := shipment.Owner{User: userByLogin(t, a, "keyedshop"), Mode: account.Live}
+			paid := counterParcel(t, a, sender.User, 500, true)
+			if _, _, _, err := a.Payments.Settle(context.Background(), time.Now().Add(48*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			auth := []string{"Authorization", "Bearer " + key}
+
+			type answer struct {
+				code     int
+				replayed bool
+				body     string
+			}
+			parallel := func(tries int, send func() *http.Response) []answer {
+				out := make([]answer, tries)
+				var wg sync.WaitGroup
+				for i := range tries {
+					wg.Go(func() {
+						resp := send()
+						out[i] = answer{resp.StatusCode, resp.Header.Get("Idempotent-Replayed") == "true", string(readAll(t, resp.Body))}
+					})
+				}
+				wg.Wait()
+				return out
+			}
+			sameAnswers := func(what string, list []answer, code int) {
+				t.Helper()
+				replays := 0
+				for i, an := range list {
+					if an.code != code || an.body != list[0].body {
+						t.Errorf("%s, try %d: %d %s; first answer %d %s", what, i, an.code, an.body, list[0].code, list[0].body)
+					}
+					if an.replayed {
+						replays++
+					}
+				}
+				if replays != len(list)-1 {
+					t.Errorf("%s: %d answers marked replayed; want %d", what, replays, len(list)-1)
+				}
+			}
+			send := func(method, path, contentType string, body func() io.Reader, hdr ...string) func() *http.Response {
+				return func() *http.Response {
+					req := newRequest(t, method, base+path, body())
+					req.Header.Set("Content-Type", contentType)
+					for j := 0; j+1 < len(hdr); j += 2 {
+						req.Header.Set(hdr[j], hdr[j+1])
+					}
+					resp, err := http.DefaultClient.Do(req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					t.Cleanup(func() { resp.Body.Close() })
+					return resp
+				}
+			}
+			jsonBody := func(s string) func() io.Reader { return func() io.Reader { return strings.NewReader(s) } }
+
+			refund := fmt.Sprintf(`{"shipment_id":%q}`, paid.ID)
+			list := parallel(10, send("POST", "/api/v1/refunds", "application/json", jsonBody(refund), append(auth, "Idempotency-Key", "refund-1")...))
+			sameAnswers("refund", list, 201)
+			refunds, _, err := a.Refunds.Page(context.Background(), sender, "", 100)
+			if err != nil || len(refunds) != 1 {
+				t.Errorf("%d refunds after ten tries (%v); want 1", len(refunds), err)
+			}
+			code, _, text := newClient(t, base).doJSON("POST", "/api/v1/refunds", `{"shipment_id":"shp_other"}`, append(auth, "Idempotency-Key", "refund-1")...)
+			if code != 409 || !strings.Contains(text, `"code":"idempotency_mismatch"`) {
+				t.Errorf("the key with another body: %d %s", code, text)
+			}
+			// A refusal is an answer too: the retry is told the same.
+			missing := jsonBody(`{"shipment_id":"shp_missing"}`)
+			list = parallel(3, send("POST", "/api/v1/refunds", "application/json", missing, append(auth, "Idempotency-Key", "refund-2")...))
+			sameAnswers("refund of a missing label", list, 404)
+
+			file := batchHeader + batchRow("KEY-1", "10118") + batchRow("KEY-2", "10118")
+			// Each try draws its own multipart boundary, as an HTTP client does.
+			list = parallel(10, func() *http.Response {
+				ct, body := multipartFile(t, "orders.csv", file)
+				return send("POST", "/api/v1/batches", ct, func() io.Reader { return body }, append(auth, "Idempotency-Key", "upload-1")...)()
+			})
+			sameAnswers("batch", list, 201)
+			if ids := regexp.MustCompile(`"id":"bat_[a-z0-9]+"`).FindAllString(list[0].body, -1); len(ids) != 1 {
+				t.Errorf("batch answer: %s", list[0].body)
+			}
+			shipments, _, err := a.Shipments.List(context.Background(), sender, shipment.Filter{Limit: 100})
+			if err != nil || len(shipments) != 3 { // the counter parcel and the batch's two
+				t.Errorf("%d labels after ten uploads (%v); want 3", len(shipments), err)
+			}
+		})
 	}
 }

@@ -35,6 +35,8 @@ type RetentionStore interface {
 	DeleteExpiredNonces(ctx context.Context, now time.Time) (int, error)
 	// DeleteStaleCreateKeys forgets create keys past the day they are honoured.
 	DeleteStaleCreateKeys(ctx context.Context, now time.Time) (int, error)
+	// DeleteStaleRequestKeys forgets the REST API's other idempotency keys past their day.
+	DeleteStaleRequestKeys(ctx context.Context, now time.Time) (int, error)
 }
 
 // Store is everything the jobs need; *store.Store is one.
@@ -178,7 +180,12 @@ func Retention(store RetentionStore) Job {
 			return fmt.Sprintf("%d labels expired, %d incomplete deleted", expired, deleted), err
 		}
 		keys, err := store.DeleteStaleCreateKeys(ctx, now)
-		return fmt.Sprintf("%d labels expired, %d incomplete deleted, %d nonces and %d create keys forgotten", expired, deleted, nonces, keys), err
+		if err != nil {
+			return fmt.Sprintf("%d labels expired, %d incomplete deleted, %d nonces forgotten", expired, deleted, nonces), err
+		}
+		requests, err := store.DeleteStaleRequestKeys(ctx, now)
+		return fmt.Sprintf("%d labels expired, %d incomplete deleted, %d nonces, %d create keys and %d request keys forgotten",
+			expired, deleted, nonces, keys, requests), err
 	}}
 }
 

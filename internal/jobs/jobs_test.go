@@ -99,16 +99,16 @@ func TestRetentionRunsOnceAcrossProcesses(t *testing.T) {
 					t.Fatalf("runner %d: %+v; want one retention result without error", i, res)
 				}
 				switch {
-				case res[0].Ran && res[0].Summary == "7 labels expired, 4 incomplete deleted, 0 nonces and 0 create keys forgotten":
+				case res[0].Ran && res[0].Summary == "7 labels expired, 4 incomplete deleted, 0 nonces, 0 create keys and 0 request keys forgotten":
 					did++
-				case res[0].Ran && res[0].Summary != "0 labels expired, 0 incomplete deleted, 0 nonces and 0 create keys forgotten":
+				case res[0].Ran && res[0].Summary != "0 labels expired, 0 incomplete deleted, 0 nonces, 0 create keys and 0 request keys forgotten":
 					t.Errorf("runner %d did part of the work: %q", i, res[0].Summary)
 				}
 			}
 			if did != 1 {
 				t.Errorf("%d runs did the retention work; want exactly 1: %+v", did, results)
 			}
-			if n := strings.Count(logs.String(), "retention: 7 labels expired, 4 incomplete deleted, 0 nonces and 0 create keys forgotten"); n != 1 {
+			if n := strings.Count(logs.String(), "retention: 7 labels expired, 4 incomplete deleted, 0 nonces, 0 create keys and 0 request keys forgotten"); n != 1 {
 				t.Errorf("the log tells the work %d times; want once:\n%s", n, logs.String())
 			}
 			got := count(t, a, owner)

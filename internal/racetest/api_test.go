@@ -24,6 +24,7 @@ type reply struct {
 	Method, Path string
 	Code         int
 	Body         []byte
+	Replayed     bool // Idempotent-Replayed: true
 }
 
 // Error describes the reply with its status and body.
@@ -91,7 +92,7 @@ func (c client) call(ctx context.Context, method, path string, in any, header ..
 	if err != nil {
 		return reply{}, fmt.Errorf("%s %s: reading the answer: %w", method, path, err)
 	}
-	return reply{Method: method, Path: path, Code: resp.StatusCode, Body: b}, nil
+	return reply{Method: method, Path: path, Code: resp.StatusCode, Body: b, Replayed: resp.Header.Get("Idempotent-Replayed") == "true"}, nil
 }
 
 // The JSON the tests send and read (internal/api: shipments.go, payments.go, refunds.go, counter.go).

@@ -25,7 +25,7 @@ const (
 
 // results is what the races saw: their tallies, and the ids the SQL checks look at afterwards.
 type results struct {
-	settlement, counter, edit, vetting tally
+	settlement, counter, edit, vetting, keyed tally
 
 	cancelledBySettlement ids // labels of the settlement race whose cancellation answered 200
 	counterCancelled      ids // labels of the counter race whose cancellation answered 200
@@ -109,6 +109,14 @@ func TestRaceTwoProcesses(t *testing.T) {
 			}
 			r.vetting.report(t, "two admins vetting one refund")
 		})
+		t.Run("KeyedRetriesOnBothServers", func(t *testing.T) {
+			for round := range multiplier {
+				if err := h.keyedRetriesOnBothServers(ctx, round, keyedRounds, r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r.keyed.report(t, "one key on both servers")
+		})
 	}
 	t.Run("Invariants", func(t *testing.T) { h.checkInvariants(ctx, t, r) })
 	t.Logf("the races and checks took %s in all", time.Since(began).Round(time.Millisecond))
@@ -155,6 +163,9 @@ func (h *harness) soak(ctx context.Context, t *testing.T, d time.Duration, r *re
 		}},
 		{"two admins vetting one refund", &r.vetting, func(ctx context.Context, tb testing.TB, round int, r *results) error {
 			return h.adminsRacingOnRefund(ctx, round, vettingRounds, r)
+		}},
+		{"one key on both servers", &r.keyed, func(ctx context.Context, tb testing.TB, round int, r *results) error {
+			return h.keyedRetriesOnBothServers(ctx, round, keyedRounds, r)
 		}},
 	}
 	var wg sync.WaitGroup

@@ -1,0 +1,62 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/i18n"
+	"github.com/ecship/ecship/internal/idempotency"
+	"github.com/ecship/ecship/internal/store/storetest"
+)
+
+// A keyed change whose handler fails on the server's side (5xx), is turned away for its rate (429)
+// or panics keeps nothing: the retry runs anew. A kept answer is replayed byte for byte.
+func TestOnceKeepsOnlyAnswers(t *testing.T) {
+	s := storetest.Open(t, storetest.DSNs(t)["sqlite"])
+	u := &account.User{ID: account.NewID("usr"), LoginName: "oncekeeper", Email: "oncekeeper@example.com", Role: account.Sender, Lang: i18n.English,
+		PasswordHash: "x", CreatedAt: monday}
+	if err := s.CreateUser(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	d := &Deps{Requests: &idempotency.Service{Store: s, Now: func() time.Time { return monday }}}
+	var runs int
+	answers := []func(w http.ResponseWriter){
+		func(w http.ResponseWriter) { w.WriteHeader(503) },
+		func(w http.ResponseWriter) { w.WriteHeader(429) },
+		func(http.ResponseWriter) { panic("broken") },
+		func(w http.ResponseWriter) {
+			w.Header().Set("Location", "/api/v1/things/1")
+			writeJSON(w, 201, map[string]string{"id": "thing-1"})
+		},
+	}
+	h := d.once(func(w http.ResponseWriter, r *http.Request) {
+		runs++
+		answers[min(runs, len(answers))-1](w)
+	})
+	send := func() *httptest.ResponseRecorder {
+		req := httptest.NewRequest("POST", "/api/v1/things", strings.NewReader(`{"a":1}`))
+		req.Header.Set("Idempotency-Key", "k-1")
+		req = req.WithContext(context.WithValue(req.Context(), callerKey{}, Caller{Key: account.APIKey{Mode: account.Live}, User: u}))
+		rec := httptest.NewRecorder()
+		func() {
+			defer func() { recover() }()
+			h(rec, req)
+		}()
+		return rec
+	}
+	for i, want := range []int{503, 429, 200, 201} { // the panic leaves the recorder's 200
+		if rec := send(); rec.Code != want || rec.Header().Get("Idempotent-Replayed") != "" {
+			t.Errorf("try %d: %d replayed %q; want %d run anew", i+1, rec.Code, rec.Header().Get("Idempotent-Replayed"), want)
+		}
+	}
+	rec := send()
+	if runs != 4 || rec.Code != 201 || rec.Header().Get("Idempotent-Replayed") != "true" || rec.Header().Get("Location") != "/api/v1/things/1" ||
+		rec.Body.String() != "{\"id\":\"thing-1\"}\n" || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+		t.Errorf("replay after %d runs: %d %v %q", runs, rec.Code, rec.Header(), rec.Body.String())
+	}
+}
