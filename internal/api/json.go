@@ -121,6 +121,17 @@ func listLimit(r *http.Request, def, max int) (int, error) {
 	return n, nil
 }
 
+// statusList reads a list's ?status=a,b filter.
+func statusList(r *http.Request) []string {
+	var out []string
+	for _, st := range strings.Split(r.URL.Query().Get("status"), ",") {
+		if st = strings.TrimSpace(st); st != "" {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
 // createdRange reads a list's ?created_after= and ?created_before= (RFC 3339 times): created at
 // or after the first, and before the second; zero where not given.
 func createdRange(r *http.Request) (after, before time.Time, err error) {

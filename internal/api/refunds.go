@@ -47,14 +47,22 @@ func (d *Deps) createRefund(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, refundJSON(c.Refund))
 }
 
-// listRefunds answers the caller's applications.
+// listRefunds answers the caller's applications, newest first: ?status=submitted,approved&
+// created_after=&created_before=&limit=&cursor=.
 func (d *Deps) listRefunds(w http.ResponseWriter, r *http.Request) {
-	limit, err := listLimit(r, 50, 100)
+	f := payment.RefundFilter{Before: r.URL.Query().Get("cursor")}
+	for _, st := range statusList(r) {
+		f.Statuses = append(f.Statuses, payment.RefundStatus(st))
+	}
+	var err error
+	if f.Limit, err = listLimit(r, 50, 100); err == nil {
+		f.From, f.To, err = createdRange(r)
+	}
 	if err != nil {
 		WriteError(w, r, err)
 		return
 	}
-	list, next, err := d.Refunds.Page(r.Context(), d.owner(r), r.URL.Query().Get("cursor"), limit)
+	list, next, err := d.Refunds.Page(r.Context(), d.owner(r), f)
 	if err != nil {
 		WriteError(w, r, err)
 		return

@@ -258,10 +258,8 @@ func (d *Deps) getShipment(w http.ResponseWriter, r *http.Request) {
 func (d *Deps) listShipments(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := shipment.Filter{Search: q.Get("q"), Before: q.Get("cursor")}
-	for _, st := range strings.Split(q.Get("status"), ",") {
-		if st = strings.TrimSpace(st); st != "" {
-			f.Statuses = append(f.Statuses, shipment.Status(st))
-		}
+	for _, st := range statusList(r) {
+		f.Statuses = append(f.Statuses, shipment.Status(st))
 	}
 	var err error
 	if f.Limit, err = listLimit(r, 50, 100); err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/store/storetest"
 )
@@ -106,7 +107,7 @@ func TestListShipmentsByCreationTime(t *testing.T) {
 			t.Errorf("%s: %d, want %d shipments: %.200s", c.query, code, c.n, out)
 		}
 	}
-	for query, field := range map[string]string{"limit=101": "limit", "limit=0": "limit", "created_after=yesterday": "created_after", "created_after=" + hour(1) + "&created_before=" + hour(-1): "created_before"} {
+	for query, field := range map[string]string{"status=bogus": "status", "cursor=bm90LWEtY3Vyc29y": "cursor", "limit=101": "limit", "limit=0": "limit", "created_after=yesterday": "created_after", "created_after=" + hour(1) + "&created_before=" + hour(-1): "created_before"} {
 		if code, _, out := b.doJSON("GET", "/api/v1/shipments?"+query, "", hdr...); code != 400 || !strings.Contains(out, `"field":"`+field+`"`) {
 			t.Errorf("%s: %d %s", query, code, out)
 		}
@@ -181,7 +182,7 @@ func TestChangesIdempotencyKey(t *testing.T) {
 			refund := fmt.Sprintf(`{"shipment_id":%q}`, paid.ID)
 			list := parallel(10, send("POST", "/api/v1/refunds", "application/json", jsonBody(refund), append(auth, "Idempotency-Key", "refund-1")...))
 			sameAnswers("refund", list, 201)
-			refunds, _, err := a.Refunds.Page(context.Background(), sender, "", 100)
+			refunds, _, err := a.Refunds.Page(context.Background(), sender, payment.RefundFilter{Limit: 100})
 			if err != nil || len(refunds) != 1 {
 				t.Errorf("%d refunds after ten tries (%v); want 1", len(refunds), err)
 			}
@@ -209,5 +210,45 @@ func TestChangesIdempotencyKey(t *testing.T) {
 				t.Errorf("%d labels after ten uploads (%v); want 3", len(shipments), err)
 			}
 		})
+	}
+}
+
+// GET /api/v1/refunds filters by status and time and pages with an opaque cursor.
+func TestListRefundsFilters(t *testing.T) {
+	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	key := apiKey(t, a.Accounts, "refundlist", account.Live)
+	sender := userByLogin(t, a, "refundlist")
+	first, second := counterParcel(t, a, sender, 500, true), counterParcel(t, a, sender, 600, true)
+	if _, _, _, err := a.Payments.Settle(context.Background(), time.Now().Add(48*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	b := newClient(t, base)
+	hdr := []string{"Authorization", "Bearer " + key}
+	for _, sh := range []string{first.ID, second.ID} {
+		if code, _, out := b.doJSON("POST", "/api/v1/refunds", fmt.Sprintf(`{"shipment_id":%q}`, sh), hdr...); code != 201 {
+			t.Fatalf("refund: %d %s", code, out)
+		}
+	}
+	hour := func(h int) string {
+		return url.QueryEscape(time.Now().Add(time.Duration(h) * time.Hour).Format(time.RFC3339))
+	}
+	code, _, out := b.doJSON("GET", "/api/v1/refunds?limit=1&status=submitted,approved&created_after="+hour(-1), "", hdr...)
+	cursor := regexp.MustCompile(`"next_cursor":"([^"]+)"`).FindStringSubmatch(out)
+	if code != 200 || strings.Count(out, `"id":"ref_`) != 1 || cursor == nil {
+		t.Fatalf("first page: %d %s", code, out)
+	}
+	code, _, out = b.doJSON("GET", "/api/v1/refunds?limit=1&status=submitted,approved&created_after="+hour(-1)+"&cursor="+cursor[1], "", hdr...)
+	if code != 200 || strings.Count(out, `"id":"ref_`) != 1 || !strings.Contains(out, `"next_cursor":""`) {
+		t.Errorf("second page: %d %s", code, out)
+	}
+	for query, n := range map[string]int{"status=refunded": 0, "created_before=" + hour(-1): 0, "created_before=" + hour(1): 2} {
+		if code, _, out := b.doJSON("GET", "/api/v1/refunds?"+query, "", hdr...); code != 200 || strings.Count(out, `"id":"ref_`) != n {
+			t.Errorf("%s: %d, want %d: %.300s", query, code, n, out)
+		}
+	}
+	for query, field := range map[string]string{"status=paid": "status", "cursor=x": "cursor", "limit=0": "limit", "created_after=today": "created_after"} {
+		if code, _, out := b.doJSON("GET", "/api/v1/refunds?"+query, "", hdr...); code != 400 || !strings.Contains(out, `"field":"`+field+`"`) {
+			t.Errorf("%s: %d %s", query, code, out)
+		}
 	}
 }

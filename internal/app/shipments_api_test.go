@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -96,8 +98,14 @@ func TestShipmentsAPI(t *testing.T) {
 				t.Errorf("20 in one call: %d", code)
 			}
 			code, _, body = b.doJSON("GET", "/api/v1/shipments?limit=5", "", auth(keyA)...)
-			if code != 200 || strings.Count(body, `"id":"shp_`) != 5 || !strings.Contains(body, `"next_cursor":"shp_`) {
-				t.Errorf("list: %d %s", code, body[:min(len(body), 300)])
+			cursor := regexp.MustCompile(`"next_cursor":"([A-Za-z0-9_-]+)"`).FindStringSubmatch(body)
+			if code != 200 || strings.Count(body, `"id":"shp_`) != 5 || cursor == nil {
+				t.Fatalf("list: %d %s", code, body[:min(len(body), 300)])
+			}
+			code, _, next := b.doJSON("GET", "/api/v1/shipments?limit=5&cursor="+cursor[1], "", auth(keyA)...)
+			firstIDs, nextIDs := shipmentIDs.FindAllString(body, -1), shipmentIDs.FindAllString(next, -1)
+			if code != 200 || len(nextIDs) != 5 || slices.ContainsFunc(nextIDs, func(id string) bool { return slices.Contains(firstIDs, id) }) {
+				t.Errorf("the next page: %d %v after %v", code, nextIDs, firstIDs)
 			}
 			if code, _, body = b.doJSON("GET", "/api/v1/shipments", "", auth(keyB)...); code != 200 || !strings.Contains(body, `"data":[]`) {
 				t.Errorf("B's list is not empty: %d %s", code, body)

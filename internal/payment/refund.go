@@ -52,7 +52,7 @@ type RefundStore interface {
 	Refunds(ctx context.Context, owner string, mode account.Mode) ([]*Refund, error)
 	// RefundsPage lists up to limit of the owner's applications, newest first, after the cursor
 	// before, and the next page's cursor ("" at the end).
-	RefundsPage(ctx context.Context, owner string, mode account.Mode, before string, limit int) ([]*Refund, string, error)
+	RefundsPage(ctx context.Context, owner string, mode account.Mode, f RefundFilter) ([]*Refund, string, error)
 	// RefundsToVet lists the applications of a mode in a status, for operations.
 	RefundsToVet(ctx context.Context, mode account.Mode, status RefundStatus) ([]*Refund, error)
 	// RefundByID returns an application of a mode: one of the other mode is not found.
@@ -219,9 +219,28 @@ func (rf *Refunds) markRefunded(ctx context.Context, r *Refund, txn Txn, now tim
 	return err
 }
 
+// RefundFilter narrows a sender's list of refund applications.
+type RefundFilter struct {
+	Statuses []RefundStatus
+	From, To time.Time // applied between (zero: open)
+	Before   string    // cursor: continue after the page that gave it
+	Limit    int
+}
+
 // Page lists a page of the owner's refund applications, newest first (see RefundStore.RefundsPage).
-func (rf *Refunds) Page(ctx context.Context, o shipment.Owner, before string, limit int) ([]*Refund, string, error) {
-	return rf.Store.RefundsPage(ctx, o.User.ID, o.Mode, before, limit)
+// A status that is not one is a field error.
+func (rf *Refunds) Page(ctx context.Context, o shipment.Owner, f RefundFilter) ([]*Refund, string, error) {
+	for _, st := range f.Statuses {
+		switch st {
+		case RefundSubmitted, RefundApproved, RefundRejected, RefundRefunded:
+		default:
+			return nil, "", errs.Field("status", "refund.status_unknown", errs.Args{"status": string(st)})
+		}
+	}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	return rf.Store.RefundsPage(ctx, o.User.ID, o.Mode, f)
 }
 
 // Mine lists the owner's refund applications, newest first.

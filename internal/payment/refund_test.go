@@ -137,21 +137,22 @@ func TestApprovedRefundIsSentWhenTheGatewayIsBack(t *testing.T) {
 	})
 }
 
-// A sender's refund applications come in pages, newest first, each page's cursor leading on;
-// another sender's cursor is refused.
+// A sender's refund applications come in pages, newest first, each page's cursor leading on, and
+// an application made meanwhile does not shift the next page; they filter by status and time; a
+// cursor or status that is not one is a field error.
 func TestRefundPages(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
 		rf := &payment.Refunds{Store: st, Payments: st, Gateway: e.pay.Gateway, Now: e.c.Now}
 		e.c.Set(hkt(23, 10, 0))
-		ids := e.labels(t, e.a, 3)
+		ids := e.labels(t, e.a, 4)
 		e.payCard(t, e.a, ids)
 		e.c.Set(hkt(23, 21, 0))
 		if _, _, _, err := e.pay.Settle(ctx, hkt(23, 21, 0)); err != nil {
 			t.Fatal(err)
 		}
 		var applied []string
-		for _, id := range ids {
+		for _, id := range ids[:3] {
 			e.c.Add(time.Second) // created one after another: the newest comes first
 			r, err := applyRefund(e, e.a, id)
 			if err != nil {
@@ -159,16 +160,33 @@ func TestRefundPages(t *testing.T) {
 			}
 			applied = append(applied, r.ID)
 		}
-		first, next, err := rf.Page(ctx, e.a, "", 2)
-		if err != nil || len(first) != 2 || first[0].ID != applied[2] || first[1].ID != applied[1] || next != applied[1] {
+		first, next, err := rf.Page(ctx, e.a, payment.RefundFilter{Limit: 2})
+		if err != nil || len(first) != 2 || first[0].ID != applied[2] || first[1].ID != applied[1] || next == "" {
 			t.Fatalf("first page: %v, %d, next %q", err, len(first), next)
 		}
-		rest, next, err := rf.Page(ctx, e.a, next, 2)
-		if err != nil || len(rest) != 1 || rest[0].ID != applied[0] || next != "" {
-			t.Fatalf("last page: %v, %d, next %q", err, len(rest), next)
+		e.c.Add(time.Second)
+		if _, err := applyRefund(e, e.a, ids[3]); err != nil { // newer than every page
+			t.Fatal(err)
 		}
-		if _, _, err := rf.Page(ctx, e.b, applied[1], 2); errs.CodeOf(err) != errs.Invalid {
-			t.Errorf("another sender's cursor: %v", err)
+		rest, last, err := rf.Page(ctx, e.a, payment.RefundFilter{Limit: 2, Before: next})
+		if err != nil || len(rest) != 1 || rest[0].ID != applied[0] || last != "" {
+			t.Fatalf("last page: %v, %d, next %q", err, len(rest), last)
+		}
+		// Another sender's list is theirs whatever the cursor.
+		if other, _, err := rf.Page(ctx, e.b, payment.RefundFilter{Limit: 2, Before: next}); err != nil || len(other) != 0 {
+			t.Errorf("another sender with this cursor: %v %d", err, len(other))
+		}
+		if got, _, err := rf.Page(ctx, e.a, payment.RefundFilter{Statuses: []payment.RefundStatus{payment.RefundSubmitted}, Limit: 10,
+			From: hkt(23, 21, 0).Add(2 * time.Second), To: hkt(23, 21, 0).Add(4 * time.Second)}); err != nil || len(got) != 2 || got[0].ID != applied[2] || got[1].ID != applied[1] {
+			t.Errorf("submitted between 21:00:02 and 21:00:04: %v %d", err, len(got))
+		}
+		if got, _, err := rf.Page(ctx, e.a, payment.RefundFilter{Statuses: []payment.RefundStatus{payment.RefundRefunded}, Limit: 10}); err != nil || len(got) != 0 {
+			t.Errorf("refunded: %v %d", err, len(got))
+		}
+		for _, f := range []payment.RefundFilter{{Before: applied[1], Limit: 2}, {Before: "bm90IGEgY3Vyc29y", Limit: 2}, {Statuses: []payment.RefundStatus{"paid"}}} {
+			if _, _, err := rf.Page(ctx, e.a, f); errs.CodeOf(err) != errs.Invalid {
+				t.Errorf("%+v: %v", f, err)
+			}
 		}
 	})
 }

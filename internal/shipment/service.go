@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
@@ -220,6 +221,11 @@ func (s *Service) GetMany(ctx context.Context, o Owner, ids []string) ([]*Shipme
 
 // List returns the owner's shipments, newest first, never older than six months (HIS-1).
 func (s *Service) List(ctx context.Context, o Owner, f Filter) ([]*Shipment, string, error) {
+	for _, st := range f.Statuses {
+		if !slices.Contains(Statuses, st) {
+			return nil, "", errs.Field("status", "shipment.status_unknown", errs.Args{"status": string(st)})
+		}
+	}
 	f.Since = s.Now().AddDate(0, -HistoryMonths, 0)
 	return s.Store.Shipments(ctx, o.User.ID, o.Mode, f)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
@@ -50,29 +51,38 @@ func (s *Store) Refunds(ctx context.Context, owner string, mode account.Mode) ([
 	return s.refunds(ctx, `owner_id = $1 AND mode = $2`, owner, string(mode))
 }
 
-// RefundsPage lists up to limit of the owner's applications, newest first, after the one named by
-// before (a cursor: an application's id; "" starts at the newest), and the cursor of the next page
-// ("" when there is none). A cursor that is not the owner's is a field error.
-func (s *Store) RefundsPage(ctx context.Context, owner string, mode account.Mode, before string, limit int) ([]*payment.Refund, string, error) {
-	where, args := `owner_id = $1 AND mode = $2`, []any{owner, string(mode)}
-	if before != "" {
-		var created ts
-		if err := s.db.QueryRowContext(ctx, `SELECT created_at FROM refunds WHERE id = $1 AND owner_id = $2 AND mode = $3`, before, owner, string(mode)).Scan(&created); err != nil {
-			return nil, "", errs.Field("cursor", "shipment.cursor", nil)
-		}
-		args = append(args, ts(time.Time(created)), before)
-		where += ` AND (created_at < $3 OR (created_at = $3 AND id < $4))`
+// RefundsPage lists up to f.Limit of the owner's applications that pass the filter, newest first,
+// after the cursor f.Before ("" starts at the newest), and the cursor of the next page ("" when
+// there is none).
+func (s *Store) RefundsPage(ctx context.Context, owner string, mode account.Mode, f payment.RefundFilter) ([]*payment.Refund, string, error) {
+	where, args := []string{`owner_id = $1`, `mode = $2`}, []any{owner, string(mode)}
+	if len(f.Statuses) > 0 {
+		where = append(where, "status IN ("+bind(&args, f.Statuses)+")")
 	}
-	args = append(args, limit+1)
-	out, err := queryAll(ctx, s.db, "refunds", scanRefund, `SELECT `+refundColumns+` FROM refunds WHERE `+where+
+	if !f.From.IsZero() {
+		args = append(args, ts(f.From))
+		where = append(where, fmt.Sprintf("created_at >= $%d", len(args)))
+	}
+	if !f.To.IsZero() {
+		args = append(args, ts(f.To))
+		where = append(where, fmt.Sprintf("created_at < $%d", len(args)))
+	}
+	if f.Before != "" {
+		if err := afterCursor(f.Before, &where, &args); err != nil {
+			return nil, "", err
+		}
+	}
+	args = append(args, f.Limit+1)
+	out, err := queryAll(ctx, s.db, "refunds", scanRefund, `SELECT `+refundColumns+` FROM refunds WHERE `+strings.Join(where, " AND ")+
 		fmt.Sprintf(` ORDER BY created_at DESC, id DESC LIMIT $%d`, len(args)), args...)
 	if err != nil {
 		return nil, "", err
 	}
 	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[len(out)-1].ID
+	if len(out) > f.Limit {
+		out = out[:f.Limit]
+		last := out[len(out)-1]
+		next = encodeCursor(last.CreatedAt, last.ID)
 	}
 	return out, next, nil
 }

@@ -254,12 +254,9 @@ func (s *Store) Shipments(ctx context.Context, owner string, mode account.Mode, 
 		add("created_at >= ?", ts(f.Since))
 	}
 	if f.Before != "" {
-		var created ts
-		if err := s.db.QueryRowContext(ctx, `SELECT created_at FROM shipments WHERE id = $1 AND owner_id = $2 AND mode = $3`, f.Before, owner, string(mode)).Scan(&created); err != nil {
-			return nil, "", errs.Field("cursor", "shipment.cursor", nil)
+		if err := afterCursor(f.Before, &where, &args); err != nil {
+			return nil, "", err
 		}
-		args = append(args, ts(time.Time(created)), f.Before)
-		where = append(where, fmt.Sprintf("(created_at < $%d OR (created_at = $%d AND id < $%d))", len(args)-1, len(args)-1, len(args)))
 	}
 	args = append(args, f.Limit+1)
 	out, err := queryAll(ctx, s.db, "shipments", scanShipment, `SELECT `+shipmentColumns+` FROM shipments WHERE `+strings.Join(where, " AND ")+
@@ -270,7 +267,8 @@ func (s *Store) Shipments(ctx context.Context, owner string, mode account.Mode, 
 	next := ""
 	if len(out) > f.Limit {
 		out = out[:f.Limit]
-		next = out[len(out)-1].ID
+		last := out[len(out)-1]
+		next = encodeCursor(last.CreatedAt, last.ID)
 	}
 	return out, next, nil
 }
