@@ -35,20 +35,8 @@ func (c *canvas) barcode(x, y, w, h float64, content string, textSize float64) e
 	module := min(0.5, w/float64(len(bars)+2*quietModules))
 	bw := module * float64(len(bars))
 	x0 := x + (w-bw)/2
-	if c.pdf != nil {
-		c.pdf.setFillColor(0, 0, 0)
-		for i := 0; i < len(bars); {
-			if !bars[i] {
-				i++
-				continue
-			}
-			j := i
-			for j < len(bars) && bars[j] {
-				j++
-			}
-			c.fill(x0+float64(i)*module, y, float64(j-i)*module, h)
-			i = j
-		}
+	if c.out != nil {
+		c.out.code128(c.ox+x0, c.oy+y, module, h, bars, content)
 	}
 	c.textIn(x, y+h+textSize*ptToMM*1.05, w, content, textStyle{size: textSize, min: textSize * 0.7, bold: true, align: center})
 	return nil

@@ -8,18 +8,18 @@ import (
 const ptToMM = 25.4 / 72
 
 // canvas draws in millimetres relative to the ply being drawn (origin ox, oy on the page).
-// A document is drawn twice: first with no pdf, only recording which runes it draws so that
+// A PDF is drawn twice: first with no surface, only recording which runes it draws so that
 // it can embed just those glyphs, then for real. Widths come from the parsed fonts, so both
-// passes lay out the same.
+// passes lay out the same, and so does a raster or thermal page.
 type canvas struct {
-	pdf    *pdfWriter // nil in the recording pass
+	out    surface // nil in the recording pass
 	fonts  *fontSet
 	used   map[rune]bool
 	ox, oy float64
 }
 
-// Bold is drawn by also stroking the glyph outlines (text render mode 2) of the regular
-// fonts: a bold font would be one more font in every document.
+// Bold is drawn by also stroking the glyph outlines of the regular fonts (0.05 em wide): a bold
+// font would be one more font in every document.
 const boldStroke = 0.05 // outline stroke width for bold, in em
 
 // clean makes s printable on one line: control characters become spaces, runs of spaces
@@ -59,20 +59,13 @@ func (c *canvas) width(s string, size float64, bold bool) float64 {
 
 // text draws s with its baseline at y, starting at x.
 func (c *canvas) text(x, y float64, s string, size float64, bold bool) {
-	if c.pdf == nil {
+	if c.out == nil {
 		for _, r := range s {
 			c.used[r] = true
 		}
 		return
 	}
-	if bold {
-		c.pdf.setLineWidth(boldStroke * size * ptToMM)
-		c.pdf.raw("2 Tr")
-	}
-	c.pdf.text(c.ox+x, c.oy+y, size, s)
-	if bold {
-		c.pdf.raw("0 Tr")
-	}
+	c.out.text(c.ox+x, c.oy+y, size, s, bold)
 }
 
 type align int
@@ -227,26 +220,26 @@ func (c *canvas) block(x, y, w, h float64, paras []para, size, minSize float64) 
 }
 
 func (c *canvas) rect(x, y, w, h, lineWidth float64) {
-	if c.pdf == nil {
+	if c.out == nil {
 		return
 	}
-	c.pdf.setLineWidth(lineWidth)
-	c.pdf.rect(c.ox+x, c.oy+y, w, h, false)
+	c.out.setLineWidth(lineWidth)
+	c.out.rect(c.ox+x, c.oy+y, w, h, false)
 }
 
 func (c *canvas) fill(x, y, w, h float64) {
-	if c.pdf == nil {
+	if c.out == nil {
 		return
 	}
-	c.pdf.rect(c.ox+x, c.oy+y, w, h, true)
+	c.out.rect(c.ox+x, c.oy+y, w, h, true)
 }
 
 func (c *canvas) line(x1, y1, x2, y2, lineWidth float64) {
-	if c.pdf == nil {
+	if c.out == nil {
 		return
 	}
-	c.pdf.setLineWidth(lineWidth)
-	c.pdf.line(c.ox+x1, c.oy+y1, c.ox+x2, c.oy+y2)
+	c.out.setLineWidth(lineWidth)
+	c.out.line(c.ox+x1, c.oy+y1, c.ox+x2, c.oy+y2)
 }
 
 // watermark draws s large, light and at an angle across a W×H ply: a preview is for looking
@@ -261,19 +254,19 @@ func (c *canvas) watermark(s string, W, H float64) {
 		size = 72
 	}
 	tw := c.width(s, size, true)
-	if c.pdf == nil {
+	if c.out == nil {
 		c.text(0, 0, s, size, true)
 		return
 	}
 	cx, cy := c.ox+W/2, c.oy+H/2
-	c.pdf.setAlpha(0.3)
-	c.pdf.setTextColor(200, 0, 0)
-	c.pdf.setDrawColor(200, 0, 0)
-	c.pdf.save()
-	c.pdf.rotate(30, cx, cy)
+	c.out.setAlpha(0.3)
+	c.out.setTextColor(200, 0, 0)
+	c.out.setDrawColor(200, 0, 0)
+	c.out.save()
+	c.out.rotate(30, cx, cy)
 	c.text(W/2-tw/2, H/2+size*ptToMM/3, s, size, true)
-	c.pdf.restore()
-	c.pdf.setTextColor(0, 0, 0)
-	c.pdf.setDrawColor(0, 0, 0)
-	c.pdf.setAlpha(1)
+	c.out.restore()
+	c.out.setTextColor(0, 0, 0)
+	c.out.setDrawColor(0, 0, 0)
+	c.out.setAlpha(1)
 }

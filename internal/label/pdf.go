@@ -241,9 +241,6 @@ func (p *pdfWriter) op(s string) {
 	p.content = append(p.content, '\n')
 }
 
-// raw writes content stream operators as they are, e.g. "2 Tr".
-func (p *pdfWriter) raw(ops string) { p.op(ops) }
-
 // setLineWidth sets the width of lines, in mm.
 func (p *pdfWriter) setLineWidth(w float64) {
 	if w == p.cur.lineWidth {
@@ -375,6 +372,29 @@ func (p *pdfWriter) rotate(deg, x, y float64) {
 	p.op("cm")
 }
 
+// fit places a ply on the page (see surface.fit) with the transformation matrix: page point
+// (X, Y) in mm from the top left is (x + s*px, y + s*py) for ply point (px, py), or
+// (x + s*(plyH - py), y + s*px) turned; the content stream's points are in pt from the bottom.
+func (p *pdfWriter) fit(x, y, s float64, turn bool, plyH float64) {
+	k, h := mmToPt, p.pageH
+	m := []float64{s, 0, 0, s, k * x, k * (h - y - s*h)}
+	if turn {
+		m = []float64{0, -s, s, 0, k * (x + s*plyH - s*h), k * (h - y)}
+	}
+	b := p.content
+	for _, v := range m {
+		b = num(b, v, 5)
+		b = append(b, ' ')
+	}
+	p.content = b
+	p.op("cm")
+}
+
+// code128 draws the bars as filled rectangles.
+func (p *pdfWriter) code128(x, y, module, h float64, bars []bool, _ string) {
+	fillBars(p, x, y, module, h, bars)
+}
+
 // rect draws the rectangle x, y (its top left corner), w, h: filled or outlined.
 func (p *pdfWriter) rect(x, y, w, h float64, fill bool) {
 	b := p.xy(p.content, x, y)
@@ -401,12 +421,18 @@ func (p *pdfWriter) line(x1, y1, x2, y2 float64) {
 
 const hexDigits = "0123456789ABCDEF"
 
-// text draws s at size points with its baseline starting at (x, y), in the text colour.
-// Each rune is drawn by the font docFonts picks for it, in runs that switch font where the
-// script changes; runes that font lacks are drawn as its .notdef glyph.
-func (p *pdfWriter) text(x, y, size float64, s string) {
+// text draws s at size points with its baseline starting at (x, y), in the text colour;
+// bold also strokes the glyphs' outlines (text render mode 2). Each rune is drawn by the font
+// docFonts picks for it, in runs that switch font where the script changes; runes that font
+// lacks are drawn as its .notdef glyph.
+func (p *pdfWriter) text(x, y, size float64, s string, bold bool) {
 	if s == "" {
 		return
+	}
+	if bold {
+		p.setLineWidth(boldStroke * size * ptToMM)
+		p.op("2 Tr")
+		defer p.op("0 Tr")
 	}
 	colored := p.textColor != p.cur.fill
 	if colored {

@@ -226,7 +226,7 @@ func RenderReceipt(w io.Writer, r Receipt) error {
 		created = pdfEpoch
 	}
 	pdf := newDocument(fonts, rec.used, r.t(r.key("title_short"), nil)+" "+r.No, created, len(pages))
-	c := &canvas{pdf: pdf, fonts: fonts}
+	c := &canvas{out: pdf, fonts: fonts}
 	for i, p := range pages {
 		pdf.addPage(a4W, a4H)
 		if err := drawReceiptPage(c, &r, p, i, len(pages)); err != nil {
@@ -339,10 +339,10 @@ func (c *canvas) receiptCells(y, h float64, cells []string, bold bool) {
 // receiptTableHead is the items table's header row on a light grey band.
 func (c *canvas) receiptTableHead(r *Receipt, y float64) {
 	iw := a4W - 2*rcptMargin
-	if c.pdf != nil {
-		c.pdf.setFillColor(230, 230, 230)
+	if c.out != nil {
+		c.out.setFillColor(230, 230, 230)
 		c.fill(rcptMargin, y, iw, rcptHeadH)
-		c.pdf.setFillColor(0, 0, 0)
+		c.out.setFillColor(0, 0, 0)
 	}
 	heads := make([]string, len(receiptColumns))
 	for i, col := range receiptColumns {

@@ -102,7 +102,7 @@ func Render(w io.Writer, labels []Label, layout Layout) error {
 		pages = len(sheets)
 	}
 	pdf := newDocument(fonts, rec.used, "Shipping labels", created, pages)
-	c := &canvas{pdf: pdf, fonts: fonts}
+	c := &canvas{out: pdf, fonts: fonts}
 	switch layout {
 	case A4Sheet:
 		for _, page := range sheets {
