@@ -37,6 +37,9 @@ type Deps struct {
 	Metrics   *metrics.Metrics
 	Log       *slog.Logger
 	Now       func() time.Time
+	// BaseURL is the public address links in answers start with (ECSHIP_BASE_URL); nil leaves
+	// them relative.
+	BaseURL func() string
 	// IPLimit limits requests without a valid key per client address; KeyLimit limits each key.
 	// Either may be nil (off).
 	IPLimit  *server.PerIP
@@ -134,6 +137,13 @@ func (rt *router) finish(open func(http.HandlerFunc) http.HandlerFunc) {
 	rt.mux.HandleFunc("/api/", open(func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, notFound())
 	}))
+}
+
+func (d *Deps) baseURL() string {
+	if d.BaseURL == nil {
+		return ""
+	}
+	return d.BaseURL()
 }
 
 // Lang is the language of an API caller: ?lang=, else Accept-Language, else English.

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -139,7 +138,7 @@ func (d *Deps) shipmentOut(s *shipment.Shipment, l i18n.Lang) shipmentOut {
 			out.Premium = HKD(s.Premium)
 		}
 		if s.Status == shipment.Ready || s.Status == shipment.Paid {
-			out.LabelURL = "/api/v1/shipments/" + s.ID + "/label"
+			out.LabelURL = d.baseURL() + "/api/v1/shipments/" + s.ID + "/label"
 		}
 	}
 	for _, p := range s.Problems {
@@ -321,33 +320,56 @@ func (d *Deps) cancelShipment(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, d.shipmentOut(c.Shipment, Lang(r)))
 }
 
-// shipmentLabel answers one label's PDF (?layout=a4 for an A4 sheet). Looking changes nothing: a
-// label never printed comes back as a preview, marked PREVIEW; POST .../print prints it.
+// shipmentLabel answers one label as PDF, PNG or ZPL (see labelQuery and negotiate). Looking
+// changes nothing: a label never printed comes back as a preview, marked PREVIEW; POST .../print
+// prints it.
 func (d *Deps) shipmentLabel(w http.ResponseWriter, r *http.Request) {
+	o, err := labelQuery(r)
+	if err == nil {
+		err = negotiate(r, &o)
+	}
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
 	list, err := d.Shipments.Printable(r.Context(), d.owner(r), []string{r.PathValue("id")})
 	if err != nil {
 		WriteError(w, r, err)
 		return
 	}
-	d.writePDF(w, r, list, r.URL.Query().Get("layout"), shipment.Unprinted(list))
+	d.writeLabels(w, r, list, shipment.Unprinted(list), o)
 }
 
 // printShipment prints one label: recorded as printed (the sender can no longer edit it, LBL-9),
-// answered as its PDF.
+// answered in the format asked, as shipmentLabel's.
 func (d *Deps) printShipment(w http.ResponseWriter, r *http.Request) {
-	d.printIDs(w, r, []string{r.PathValue("id")}, r.URL.Query().Get("layout"))
+	o, err := labelQuery(r)
+	if err == nil {
+		err = negotiate(r, &o)
+	}
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	d.printIDs(w, r, []string{r.PathValue("id")}, o)
 }
 
-// printLabels answers several labels as one PDF: {"shipment_ids":[...],"layout":"a4"|"label"}.
+// printLabels prints several labels as one document: {"shipment_ids":[...],"layout":"a4"|"label",
+// "format":"pdf"|"png"|"zpl","size":"service"|"a6"|"4x6","dpi":203|300,"page":N}.
 func (d *Deps) printLabels(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		IDs    []string `json:"shipment_ids"`
 		Layout string   `json:"layout"`
+		Format string   `json:"format"`
+		Size   string   `json:"size"`
+		DPI    int      `json:"dpi"`
+		Page   int      `json:"page"`
 	}
 	if err := decode(w, r, &in); err != nil {
 		WriteError(w, r, err)
 		return
 	}
+	o := shipment.LabelOptions{Format: in.Format, Size: in.Size, Layout: in.Layout, DPI: in.DPI, Page: in.Page}
 	switch {
 	case len(in.IDs) == 0:
 		WriteError(w, r, errs.Field("shipment_ids", "labels.ids_required", nil))
@@ -355,30 +377,33 @@ func (d *Deps) printLabels(w http.ResponseWriter, r *http.Request) {
 	case len(in.IDs) > 500:
 		WriteError(w, r, errs.Field("shipment_ids", "labels.too_many", errs.Args{"max": 500}))
 		return
-	case in.Layout != "" && in.Layout != "a4" && in.Layout != "label":
-		WriteError(w, r, errs.Field("layout", "labels.layout_unknown", nil))
+	}
+	if err := negotiate(r, &o); err != nil {
+		WriteError(w, r, err)
 		return
 	}
-	d.printIDs(w, r, in.IDs, in.Layout)
+	d.printIDs(w, r, in.IDs, o)
 }
 
-// printIDs prints labels (the Print transition) and answers them as one PDF.
-func (d *Deps) printIDs(w http.ResponseWriter, r *http.Request, ids []string, layout string) {
+// printIDs prints labels (the Print transition) and answers them. The options are checked first:
+// a request that cannot be answered prints nothing.
+func (d *Deps) printIDs(w http.ResponseWriter, r *http.Request, ids []string, o shipment.LabelOptions) {
+	err := o.Check()
+	if err == nil && o.Page > 1 {
+		// The page of a PNG is checked against the labels before they are printed.
+		var list []*shipment.Shipment
+		if list, err = d.Shipments.Printable(r.Context(), d.owner(r), ids); err == nil {
+			err = shipment.CheckLabelPage(d.Catalog, list, o)
+		}
+	}
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
 	list, err := d.Shipments.Print(r.Context(), d.owner(r), ids)
 	if err != nil {
 		WriteError(w, r, err)
 		return
 	}
-	d.writePDF(w, r, list, layout, false)
-}
-
-func (d *Deps) writePDF(w http.ResponseWriter, r *http.Request, list []*shipment.Shipment, layout string, preview bool) {
-	pdf, err := shipment.RenderLabels(d.Catalog, list, layout, preview)
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Length", strconv.Itoa(len(pdf)))
-	w.Write(pdf)
+	d.writeLabels(w, r, list, false, o)
 }

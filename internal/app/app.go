@@ -152,8 +152,8 @@ func (a *App) routes() error {
 	}
 	perIP := server.NewPerIP(a.Config.PublicRateLimit, a.Config.TrustedProxies, deny)
 	api.Register(mux, &api.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Counter: a.Counter, Tracking: a.Tracking, Metrics: a.Metrics, Log: a.Log, Now: now,
-		Requests: &idempotency.Service{Store: a.Store, Now: now},
-		IPLimit:  perIP, KeyLimit: server.NewPerKey(a.Config.APIRateLimit)})
+		Requests: &idempotency.Service{Store: a.Store, Now: now}, BaseURL: func() string { return a.Accounts.BaseURL },
+		IPLimit: perIP, KeyLimit: server.NewPerKey(a.Config.APIRateLimit)})
 	soap.RegisterMailTrack(mux, &soap.MailTrack{Integrators: a.Accounts, Tracking: a.Tracking, Catalog: a.Catalog, Usage: a.Store, MinInterval: a.Config.MailTrackMinInterval, DailyLimit: a.Config.MailTrackDailyLimit,
 		TrustedProxies: a.Config.TrustedProxies, Secure: strings.HasPrefix(a.Config.BaseURL, "https://"), Log: a.Log, Now: now,
 		Guard: soap.Guard{Window: a.Config.WSSECreatedWindow, Nonces: a.Store, Log: a.Accounts}})

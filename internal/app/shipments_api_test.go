@@ -60,11 +60,11 @@ func TestShipmentsAPI(t *testing.T) {
 				t.Fatalf("answer: %v\n%s", err, body)
 			}
 			if _, err := s10.Parse(s.ItemNo); err != nil || !strings.HasPrefix(s.ItemNo, "L") || s.Status != "ready" || s.ExpiresAt == "" ||
-				s.LabelURL != "/api/v1/shipments/"+s.ID+"/label" || s.USExchange != "JFK" || s.CustomsForm != "CN22" || s.Total.Currency != "HKD" {
+				s.LabelURL != base+"/api/v1/shipments/"+s.ID+"/label" || s.USExchange != "JFK" || s.CustomsForm != "CN22" || s.Total.Currency != "HKD" {
 				t.Errorf("answer: %+v\n%s", s, body)
 			}
 			// The label's barcode scans back to the item number.
-			if code, _, pdf := b.doJSON("GET", s.LabelURL, "", auth(keyA)...); code != 200 || !strings.HasPrefix(pdf, "%PDF") {
+			if code, _, pdf := b.doJSON("GET", strings.TrimPrefix(s.LabelURL, base), "", auth(keyA)...); code != 200 || !strings.HasPrefix(pdf, "%PDF") {
 				t.Errorf("label: %d", code)
 			} else if got := scanBarcode(t, []byte(pdf)); got != "" && got != s.ItemNo {
 				t.Errorf("barcode reads %q; want %q", got, s.ItemNo)

@@ -19,6 +19,7 @@ const (
 	Conflict     Code = "conflict"               // the state does not allow it
 	BadMethod    Code = "method_not_allowed"     // the resource exists, not with this method
 	MediaType    Code = "unsupported_media_type" // the body is not of a type the resource takes
+	NotAccepted  Code = "not_acceptable"         // no answer of a type the Accept header asks for
 	Mismatch     Code = "idempotency_mismatch"   // an Idempotency-Key used before for another request
 	Declined     Code = "payment_declined"       // the card was declined; nothing changed
 	RateLimited  Code = "rate_limited"           // too many requests

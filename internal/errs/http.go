@@ -12,6 +12,7 @@ var httpStatus = map[Code]int{
 	Conflict:     http.StatusConflict,
 	BadMethod:    http.StatusMethodNotAllowed,
 	MediaType:    http.StatusUnsupportedMediaType,
+	NotAccepted:  http.StatusNotAcceptable,
 	Mismatch:     http.StatusConflict,
 	Declined:     http.StatusPaymentRequired,
 	RateLimited:  http.StatusTooManyRequests,

@@ -45,3 +45,30 @@ func BenchmarkRender500A4(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkThermal renders the first page of a Chinese e-Express+ label on a 4x6 inch label, as
+// a PNG and as ZPL (each page of the label), at 203 and 300 dpi.
+func BenchmarkThermal(b *testing.B) {
+	if _, err := loadRasterFaces(); err != nil {
+		b.Fatal(err)
+	}
+	l := samples()[1]
+	for _, bc := range []struct {
+		name string
+		o    Options
+	}{
+		{"PNG-203dpi", Options{Format: PNG, Size: FourBySix, DPI: 203}},
+		{"PNG-300dpi", Options{Format: PNG, Size: FourBySix, DPI: 300}},
+		{"ZPL-203dpi-3pages", Options{Format: ZPL, Size: FourBySix, DPI: 203}},
+		{"PDF-4x6-3pages", Options{Size: FourBySix}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Write(io.Discard, []Label{l}, bc.o); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

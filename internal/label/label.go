@@ -1,5 +1,6 @@
-// Package label draws shipping labels as PDF: each ply at the size Hongkong Post fixes for the
-// service (LBL-2), one per page or several on an A4 sheet (LBL-3), with the sender and
+// Package label draws shipping labels as PDF, PNG or ZPL II (for Zebra thermal printers): each
+// ply at the size Hongkong Post fixes for the service (LBL-2) or fitted to an A6 or 4 x 6 inch
+// label, one per page or several on an A4 sheet (LBL-3), with the sender and
 // recipient (Chinese, Japanese and Korean included), the item number as a Code 128 barcode,
 // the postage paid (LBL-12), the air mail impression, the US office of exchange (LBL-7) and
 // the CN22/CN23 customs declaration (LBL-11).

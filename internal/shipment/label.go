@@ -2,6 +2,7 @@ package shipment
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
 	"github.com/ecship/ecship/internal/account"
@@ -55,6 +56,74 @@ const (
 // (LBL-3); anything else gives each ply a page of the label's own size (LBL-2). A preview is
 // marked as such across every page, since looking at it does not lock the label (LBL-9).
 func RenderLabels(cat *catalog.Catalog, list []*Shipment, layout string, preview bool) ([]byte, error) {
+	data, _, err := RenderLabelsAs(cat, list, preview, LabelOptions{Layout: layout})
+	return data, err
+}
+
+// LabelOptions are how labels are printed: Format "pdf" (the default), "png" or "zpl" (ZPL II,
+// for Zebra thermal printers); Size "service" (each ply at the service's own size, the
+// default), "a6" or "4x6" (a 4 x 6 inch thermal label); DPI 203 (the default) or 300, for PNG
+// and ZPL; Page, the page a PNG shows, from 1; Layout "a4" for A4 sheets of PDF labels.
+type LabelOptions struct {
+	Format, Size, Layout string
+	DPI, Page            int
+}
+
+// Label formats, sizes and layouts as LabelOptions name them.
+var (
+	LabelFormats = []string{"pdf", "png", "zpl"}
+	LabelSizes   = []string{"service", "a6", "4x6"}
+)
+
+// options checks o, naming the field at fault, and gives the renderer's options.
+func (o LabelOptions) options() (label.Options, error) {
+	var out label.Options
+	var fe errs.Fields
+	switch o.Format {
+	case "", "pdf":
+	case "png":
+		out.Format = label.PNG
+	case "zpl":
+		out.Format = label.ZPL
+	default:
+		fe.Add("format", "labels.format_unknown", errs.Args{"formats": strings.Join(LabelFormats, ", ")})
+	}
+	switch o.Size {
+	case "", "service":
+	case "a6":
+		out.Size = label.A6
+	case "4x6":
+		out.Size = label.FourBySix
+	default:
+		fe.Add("size", "labels.size_unknown", errs.Args{"sizes": strings.Join(LabelSizes, ", ")})
+	}
+	switch o.Layout {
+	case "", "label":
+	case "a4":
+		out.Layout = label.A4Sheet
+		if out.Format != label.PDF || out.Size != label.ServiceSize {
+			fe.Add("layout", "labels.a4_pdf_only", nil)
+		}
+	default:
+		fe.Add("layout", "labels.layout_unknown", nil)
+	}
+	if o.DPI != 0 && !slices.Contains(label.DPIs, o.DPI) {
+		fe.Add("dpi", "labels.dpi", nil)
+	}
+	if o.Page < 0 {
+		fe.Add("page", "labels.page", errs.Args{"pages": 1})
+	}
+	out.DPI, out.Page = o.DPI, o.Page
+	return out, fe.Err()
+}
+
+// RenderLabelsAs renders shipments' labels as o asks, and says how many pages they make (a PNG
+// shows one of them). A preview is marked as such across every page.
+func RenderLabelsAs(cat *catalog.Catalog, list []*Shipment, preview bool, o LabelOptions) ([]byte, int, error) {
+	opts, err := o.options()
+	if err != nil {
+		return nil, 0, err
+	}
 	labels := make([]label.Label, len(list))
 	for i, s := range list {
 		labels[i] = s.Label(cat)
@@ -62,15 +131,15 @@ func RenderLabels(cat *catalog.Catalog, list []*Shipment, layout string, preview
 			labels[i].Watermark = strings.TrimSpace(labels[i].Watermark + " " + PreviewMark)
 		}
 	}
-	l := label.OnePerPage
-	if layout == "a4" {
-		l = label.A4Sheet
+	if err := checkPage(labels, o); err != nil {
+		return nil, 0, err
 	}
 	var buf bytes.Buffer
-	if err := label.Render(&buf, labels, l); err != nil {
-		return nil, err
+	pages, err := label.Write(&buf, labels, opts)
+	if err != nil {
+		return nil, pages, err
 	}
-	return buf.Bytes(), nil
+	return buf.Bytes(), pages, nil
 }
 
 // Unprinted reports whether any of the labels was never printed: looked at, they are a preview.
@@ -110,4 +179,34 @@ func (s *Shipment) Certificate(cat *catalog.Catalog, l i18n.Lang) (label.Receipt
 	}
 	r.Items = []label.ReceiptItem{it}
 	return r, nil
+}
+
+// Check says whether the options are ones labels can be printed with (but for a PNG's page,
+// which depends on the labels), naming the field at fault.
+func (o LabelOptions) Check() error {
+	_, err := o.options()
+	return err
+}
+
+// CheckLabelPage says whether the page a PNG is asked for is one of the labels'.
+func CheckLabelPage(cat *catalog.Catalog, list []*Shipment, o LabelOptions) error {
+	labels := make([]label.Label, len(list))
+	for i, s := range list {
+		labels[i] = s.Label(cat)
+	}
+	return checkPage(labels, o)
+}
+
+func checkPage(labels []label.Label, o LabelOptions) error {
+	if o.Format != "png" || o.Page <= 1 {
+		return nil
+	}
+	pages := 0
+	for _, l := range labels {
+		pages += len(label.PageSizes(l))
+	}
+	if o.Page > pages {
+		return errs.Field("page", "labels.page", errs.Args{"pages": pages})
+	}
+	return nil
 }

@@ -35,6 +35,8 @@ func contract(path string) (*apiContract, error) {
 	}
 	// HTML pages (the API reference) are text, as text/plain is.
 	openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.RegisteredBodyDecoder("text/plain"))
+	// ZPL labels are printer commands in ASCII.
+	openapi3filter.RegisterBodyDecoder("application/zpl", openapi3filter.RegisteredBodyDecoder("text/plain"))
 	doc, err := openapi3.NewLoader().LoadFromFile(path)
 	if err != nil {
 		return nil, err

@@ -46,7 +46,25 @@ func Barcodes(tb testing.TB, pdf []byte, page int) []string {
 	if out, err := exec.Command("pdftoppm", "-r", "300", "-gray", "-png", "-singlefile", "-f", p, "-l", p, writePDF(tb, pdf), prefix).CombinedOutput(); err != nil {
 		tb.Fatalf("pdftoppm: %v\n%s", err, out)
 	}
-	out, err := exec.Command("zbarimg", "-q", "--raw", "-Sdisable", "-Scode128.enable", prefix+".png").Output()
+	return scanCode128(tb, prefix+".png")
+}
+
+// ImageBarcodes decodes the Code 128 symbols of an image (PNG bytes).
+func ImageBarcodes(tb testing.TB, png []byte) []string {
+	tb.Helper()
+	if _, err := exec.LookPath("zbarimg"); err != nil {
+		Missing(tb, "zbarimg", "apt-get install -y zbar-tools")
+	}
+	path := filepath.Join(tb.TempDir(), "image.png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return scanCode128(tb, path)
+}
+
+func scanCode128(tb testing.TB, path string) []string {
+	tb.Helper()
+	out, err := exec.Command("zbarimg", "-q", "--raw", "-Sdisable", "-Scode128.enable", path).Output()
 	if err != nil && len(out) == 0 {
 		return nil // zbarimg exits 4 when it finds nothing
 	}
