@@ -63,6 +63,7 @@ func register(mux *http.ServeMux, d *Deps) *router {
 	rt.handle("PUT", "/api/v1/shipments/{id}", d.change(d.updateShipment))
 	rt.handle("DELETE", "/api/v1/shipments/{id}", d.change(d.deleteShipment))
 	rt.handle("POST", "/api/v1/shipments/{id}/cancel", d.change(d.cancelShipment))
+	rt.handle("POST", "/api/v1/shipments/{id}/buy", d.change(d.buyShipment))
 	rt.handle("GET", "/api/v1/shipments/{id}/label", d.withKey(d.shipmentLabel))
 	rt.handle("POST", "/api/v1/shipments/{id}/print", d.change(d.printShipment))
 	rt.handle("POST", "/api/v1/labels", d.change(d.printLabels))

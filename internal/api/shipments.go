@@ -43,31 +43,32 @@ type (
 		Origin      string `json:"origin_country"`
 	}
 	shipmentOut struct {
-		ID          string      `json:"id"`
-		ItemNo      string      `json:"item_no,omitempty"`
-		Status      string      `json:"status"`
-		Mode        string      `json:"mode"`
-		Service     string      `json:"service"`
-		Reference   string      `json:"reference"`
-		WeightG     int         `json:"weight_g"`
-		Dimensions  *dimsJSON   `json:"dimensions_mm,omitempty"`
-		Sender      addressJSON `json:"sender"`
-		Recipient   addressJSON `json:"recipient"`
-		Contents    *contentsIn `json:"contents,omitempty"`
-		Insurance   *Money      `json:"insurance,omitempty"`
-		Format      string      `json:"format,omitempty"`
-		Postage     *Money      `json:"postage,omitempty"`
-		Fees        *Money      `json:"fees,omitempty"`
-		Premium     *Money      `json:"insurance_premium,omitempty"`
-		Total       *Money      `json:"total,omitempty"`
-		Sample      bool        `json:"sample"`
-		CustomsForm string      `json:"customs_form,omitempty"`
-		USExchange  string      `json:"us_office_of_exchange,omitempty"`
-		Problems    []fieldJSON `json:"problems,omitempty"`
-		CreatedAt   string      `json:"created_at"`
-		ExpiresAt   string      `json:"expires_at,omitempty"`
-		DeleteAfter string      `json:"delete_after,omitempty"`
-		LabelURL    string      `json:"label_url,omitempty"`
+		ID          string       `json:"id"`
+		ItemNo      string       `json:"item_no,omitempty"`
+		Status      string       `json:"status"`
+		Mode        string       `json:"mode"`
+		Service     string       `json:"service"`
+		Reference   string       `json:"reference"`
+		WeightG     int          `json:"weight_g"`
+		Dimensions  *dimsJSON    `json:"dimensions_mm,omitempty"`
+		Sender      addressJSON  `json:"sender"`
+		Recipient   addressJSON  `json:"recipient"`
+		Contents    *contentsIn  `json:"contents,omitempty"`
+		Insurance   *Money       `json:"insurance,omitempty"`
+		Format      string       `json:"format,omitempty"`
+		Postage     *Money       `json:"postage,omitempty"`
+		Fees        *Money       `json:"fees,omitempty"`
+		Premium     *Money       `json:"insurance_premium,omitempty"`
+		Total       *Money       `json:"total,omitempty"`
+		Sample      bool         `json:"sample"`
+		CustomsForm string       `json:"customs_form,omitempty"`
+		USExchange  string       `json:"us_office_of_exchange,omitempty"`
+		Problems    []fieldJSON  `json:"problems,omitempty"`
+		CreatedAt   string       `json:"created_at"`
+		ExpiresAt   string       `json:"expires_at,omitempty"`
+		DeleteAfter string       `json:"delete_after,omitempty"`
+		LabelURL    string       `json:"label_url,omitempty"`
+		Rates       []optionJSON `json:"rates,omitempty"`
 	}
 )
 
@@ -82,7 +83,8 @@ func addressOut(a shipment.Address) addressJSON {
 // domain turns the JSON into a shipment, with the wire's own mistakes (amounts that are not amounts).
 func (in *shipmentIn) domain(prefix string) (*shipment.Shipment, errs.Fields) {
 	var fe errs.Fields
-	s := &shipment.Shipment{Service: in.Service, Reference: in.Reference, WeightG: in.WeightG, Sender: in.Sender, Recipient: in.Recipient}
+	s := &shipment.Shipment{Service: in.Service, Reference: in.Reference, WeightG: in.WeightG, Sender: in.Sender, Recipient: in.Recipient,
+		ChooseLater: in.Service == ""}
 	if d := in.Dimensions; d != nil {
 		s.Dimensions = &catalog.Dimensions{Length: d.Length, Width: d.Width, Height: d.Height}
 	}
@@ -143,6 +145,11 @@ func (d *Deps) shipmentOut(s *shipment.Shipment, l i18n.Lang) shipmentOut {
 	}
 	for _, p := range s.Problems {
 		out.Problems = append(out.Problems, fieldJSON{Field: p.Field, Message: i18n.T(l, p.Key, p.Args)})
+	}
+	if s.Service == "" && s.Status == shipment.Incomplete {
+		for _, o := range shipment.Rates(d.Catalog, s, d.Now()) {
+			out.Rates = append(out.Rates, optionOf(&o, l))
+		}
 	}
 	return out
 }

@@ -85,6 +85,7 @@ func TestTestKeysNeverTouchLiveData(t *testing.T) {
 				"/api/v1/shipments/{id}/cancel":                paid.ID,
 				"/api/v1/shipments/{id}/label":                 paid.ID,
 				"/api/v1/shipments/{id}/print":                 ready.ID,
+				"/api/v1/shipments/{id}/buy":                   ready.ID,
 				"/api/v1/payments/{id}":                        pay.ID,
 				"/api/v1/refunds/{id}/approve":                 refund.ID,
 				"/api/v1/refunds/{id}/reject":                  refund.ID,
@@ -102,6 +103,7 @@ func TestTestKeysNeverTouchLiveData(t *testing.T) {
 			bodies := map[string]string{
 				"PUT /api/v1/shipments/{id}":                  localParcel("TEST-KEY"),
 				"POST /api/v1/refunds/{id}/reject":            `{"note":"test key"}`,
+				"POST /api/v1/shipments/{id}/buy":             `{"service":"LRM"}`,
 				"POST /api/v1/counter/sessions/{id}/items":    fmt.Sprintf(`{"item_no":%q,"weight_g":100}`, paid.ItemNo),
 				"POST /api/v1/counter/sessions/{id}/payments": `{"method":"cash","amount":{"amount":"1.00","currency":"HKD"}}`,
 				"POST /api/v1/batches/{id}/mapping":           `{"mapping":{"reference":"reference"}}`,

@@ -19,7 +19,7 @@ func Prepare(cat *catalog.Catalog, s *Shipment, now time.Time, draft bool) error
 	}
 	s.UpdatedAt = now
 	if len(fe) > 0 {
-		if !draft {
+		if !draft && !(s.ChooseLater && onlyServiceMissing(fe)) {
 			return fe.Err()
 		}
 		s.Status, s.Problems = Incomplete, problems(fe)
@@ -35,6 +35,11 @@ func Prepare(cat *catalog.Catalog, s *Shipment, now time.Time, draft bool) error
 		s.ExpiresAt = &exp
 	}
 	return nil
+}
+
+// onlyServiceMissing says whether the one problem is that no service was named.
+func onlyServiceMissing(fe errs.Fields) bool {
+	return len(fe) == 1 && fe[0].Field == "service" && fe[0].Key == "shipment.service.required"
 }
 
 func problems(fe errs.Fields) []Problem {

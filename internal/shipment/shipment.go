@@ -117,6 +117,11 @@ type Shipment struct {
 	Collect    *Collection // collected by the recipient instead of delivered; nil for delivery
 	Notice     *Notice     // how the recipient is to be told; nil when not asked
 
+	// ChooseLater keeps a shipment sent without a service incomplete, instead of refusing it,
+	// when the service is all it lacks: its Rates are offered and Choose picks one. A request's
+	// wish, not stored.
+	ChooseLater bool `json:"-"`
+
 	// Filled in when the shipment is complete and checked.
 	Format      string
 	Postage     money.Cents
