@@ -21,10 +21,12 @@ func TestBook(t *testing.T) {
 		ctx := context.Background()
 		now := func() time.Time { return time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC) }
 		acc := testenv.Accounts(t, st, now)
-		shop := testenv.User(t, acc, "bookshop", "book@example.hk", account.Sender)
-		other := testenv.User(t, acc, "othershop", "other@example.hk", account.Sender)
+		shopUser := testenv.User(t, acc, "bookshop", "book@example.hk", account.Sender)
+		shop := shipment.Owner{User: shopUser, Mode: account.Live}
+		other := shipment.Owner{User: testenv.User(t, acc, "othershop", "other@example.hk", account.Sender), Mode: account.Live}
+		shopTest := shipment.Owner{User: shopUser, Mode: account.Test}
 		b := &addressbook.Book{Store: st, Now: now}
-		if got, err := b.DefaultSender(ctx, shop); err != nil || got.Name != shop.Name() || got.Country != "HK" || got.Email != shop.Email {
+		if got, err := b.DefaultSender(ctx, shop); err != nil || got.Name != shopUser.Name() || got.Country != "HK" || got.Email != shopUser.Email {
 			t.Errorf("default sender of an empty book: %+v %v", got, err)
 		}
 		home := shipment.Address{Name: "Book Shop", Lines: []string{"1 Queen's Road"}, City: "Central", Country: "HK", Phone: "21234567"}
@@ -44,6 +46,27 @@ func TestBook(t *testing.T) {
 		if err := b.Delete(ctx, other, id); errs.CodeOf(err) != errs.NotFound {
 			t.Errorf("another sender deletes the address: %v", err)
 		}
+		// Test mode has a book of its own.
+		if _, err := b.Get(ctx, shopTest, id); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("test mode reads the live address: %v", err)
+		}
+		if list, err := b.List(ctx, shopTest, ""); err != nil || len(list) != 0 {
+			t.Errorf("test mode's book: %v %v", list, err)
+		}
+		if err := b.Update(ctx, shopTest, addressbook.Entry{ID: id, Kind: addressbook.Sender, Address: home}); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("test mode updates the live address: %v", err)
+		}
+		moved := home
+		moved.Lines = []string{"2 Queen's Road"}
+		if err := b.Update(ctx, shop, addressbook.Entry{ID: id, Kind: addressbook.Recipient, Address: moved}); err != nil {
+			t.Fatal(err)
+		}
+		if e, err := b.Get(ctx, shop, id); err != nil || e.Kind != addressbook.Recipient || e.Address.Lines[0] != "2 Queen's Road" {
+			t.Errorf("updated: %+v %v", e, err)
+		}
+		if err := b.Update(ctx, shop, addressbook.Entry{ID: id, Kind: addressbook.Sender, Address: home}); err != nil {
+			t.Fatal(err)
+		}
 		if list, err := b.List(ctx, shop, addressbook.Recipient); err != nil || len(list) != 0 {
 			t.Errorf("recipients: %v %v", list, err)
 		}
@@ -52,6 +75,39 @@ func TestBook(t *testing.T) {
 		}
 		if list, err := b.List(ctx, shop, addressbook.Sender); err != nil || len(list) != 0 {
 			t.Errorf("after deleting: %v %v", list, err)
+		}
+	})
+}
+
+// The book pages by name with a cursor that holds its place while entries are added.
+func TestBookPages(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		now := func() time.Time { return time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC) }
+		acc := testenv.Accounts(t, st, now)
+		o := shipment.Owner{User: testenv.User(t, acc, "pageshop", "page@example.hk", account.Sender), Mode: account.Live}
+		b := &addressbook.Book{Store: st, Now: now}
+		for _, name := range []string{"Betty", "Alice", "Dora", "Carol"} {
+			if _, err := b.Save(ctx, o, addressbook.Recipient, shipment.Address{Name: name, Lines: []string{"1 Main St"}, City: "Sydney", Country: "AU"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		first, next, err := b.Page(ctx, o, "", "", 2)
+		if err != nil || len(first) != 2 || first[0].Address.Name != "Alice" || first[1].Address.Name != "Betty" || next == "" {
+			t.Fatalf("first page: %v %v %q", first, err, next)
+		}
+		if _, err := b.Save(ctx, o, addressbook.Recipient, shipment.Address{Name: "Abby", Lines: []string{"1 Main St"}, City: "Sydney", Country: "AU"}); err != nil {
+			t.Fatal(err)
+		}
+		rest, last, err := b.Page(ctx, o, "", next, 2)
+		if err != nil || len(rest) != 2 || rest[0].Address.Name != "Carol" || rest[1].Address.Name != "Dora" || last != "" {
+			t.Errorf("second page: %v %v %q", rest, err, last)
+		}
+		if _, _, err := b.Page(ctx, o, "", "%%%", 2); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("a bad cursor: %v", err)
+		}
+		if _, _, err := b.Page(ctx, o, "friend", "", 2); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("a bad kind: %v", err)
 		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/addressbook"
 	"github.com/ecship/ecship/internal/batch"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/counter"
@@ -27,6 +28,7 @@ import (
 type Deps struct {
 	Catalog   *catalog.Catalog
 	Accounts  *account.Service
+	Addresses *addressbook.Book
 	Shipments *shipment.Service
 	Batches   *batch.Service
 	Payments  *payment.Service
@@ -85,6 +87,12 @@ func register(mux *http.ServeMux, d *Deps) *router {
 	rt.handle("POST", "/api/v1/counter/sessions/{id}/payments", d.change(d.counterPayment))
 	rt.handle("POST", "/api/v1/counter/sessions/{id}/close", d.change(d.closeCounterSession))
 	rt.handle("GET", "/api/v1/counter/sessions/{id}/receipt", d.withKey(d.counterReceipt))
+	rt.handle("GET", "/api/v1/addresses", d.withKey(d.listAddresses))
+	rt.handle("POST", "/api/v1/addresses", d.change(d.createAddress))
+	rt.handle("POST", "/api/v1/addresses/check", d.withKey(d.checkAddress))
+	rt.handle("GET", "/api/v1/addresses/{id}", d.withKey(d.getAddress))
+	rt.handle("PUT", "/api/v1/addresses/{id}", d.change(d.updateAddress))
+	rt.handle("DELETE", "/api/v1/addresses/{id}", d.change(d.deleteAddress))
 	rt.handle("GET", "/api/v1/tracking", d.withKey(d.listTracking))
 	rt.handle("GET", "/api/v1/tracking/{itemNo}", d.withKey(d.getTracking))
 	rt.handle("POST", "/api/v1/tracking/events", d.change(d.postTrackingEvents))

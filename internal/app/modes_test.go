@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/addressbook"
 	"github.com/ecship/ecship/internal/app"
 	"github.com/ecship/ecship/internal/counter"
 	"github.com/ecship/ecship/internal/shipment"
@@ -78,6 +79,10 @@ func TestTestKeysNeverTouchLiveData(t *testing.T) {
 				t.Fatal(err)
 			}
 			batchID := liveBatch(t, a, base, sender)
+			addrID, err := a.Addresses.Save(ctx, live, addressbook.Recipient, shipment.Address{Name: "Live Friend", Lines: []string{"1 Main St"}, City: "Sydney", PostalCode: "2000", Country: "AU"})
+			if err != nil {
+				t.Fatal(err)
+			}
 			before := liveSnapshot(t, a, live, sess.ID, dep.ID, refund.ID, ready.ID, paid.ID, waiting.ID)
 
 			ids := map[string]string{
@@ -86,6 +91,7 @@ func TestTestKeysNeverTouchLiveData(t *testing.T) {
 				"/api/v1/shipments/{id}/label":                 paid.ID,
 				"/api/v1/shipments/{id}/print":                 ready.ID,
 				"/api/v1/shipments/{id}/buy":                   ready.ID,
+				"/api/v1/addresses/{id}":                       addrID,
 				"/api/v1/payments/{id}":                        pay.ID,
 				"/api/v1/refunds/{id}/approve":                 refund.ID,
 				"/api/v1/refunds/{id}/reject":                  refund.ID,
@@ -104,6 +110,7 @@ func TestTestKeysNeverTouchLiveData(t *testing.T) {
 				"PUT /api/v1/shipments/{id}":                  localParcel("TEST-KEY"),
 				"POST /api/v1/refunds/{id}/reject":            `{"note":"test key"}`,
 				"POST /api/v1/shipments/{id}/buy":             `{"service":"LRM"}`,
+				"PUT /api/v1/addresses/{id}":                  `{"kind":"recipient","address":{"name":"Test","address_lines":["1 Main St"],"city":"Sydney","postal_code":"2000","country":"AU"}}`,
 				"POST /api/v1/counter/sessions/{id}/items":    fmt.Sprintf(`{"item_no":%q,"weight_g":100}`, paid.ItemNo),
 				"POST /api/v1/counter/sessions/{id}/payments": `{"method":"cash","amount":{"amount":"1.00","currency":"HKD"}}`,
 				"POST /api/v1/batches/{id}/mapping":           `{"mapping":{"reference":"reference"}}`,
@@ -228,6 +235,10 @@ func liveSnapshot(t *testing.T, a *app.App, o shipment.Owner, sessID, depID, ref
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Fprintf(&b, "deposit %v; refund %s; ledger %v", d.Balance, r.Status, bal)
+	book, err := a.Addresses.List(ctx, o, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(&b, "deposit %v; refund %s; ledger %v; address book %v", d.Balance, r.Status, bal, book)
 	return b.String()
 }

@@ -46,7 +46,7 @@ type Service struct {
 	Now       func() time.Time
 	// Sender is the address empty sender columns take (addressbook.Book.DefaultSender); nil: the
 	// owner's name, phone and email.
-	Sender func(ctx context.Context, u *account.User) (shipment.Address, error)
+	Sender func(ctx context.Context, o shipment.Owner) (shipment.Address, error)
 	// Progress, when set, hears how far a batch's checking has come (the command line's bar).
 	Progress func(id string, done, total int)
 	// Heartbeat is how often Process renews its lease on a batch; 0 means HeartbeatEvery.
@@ -172,7 +172,7 @@ func (s *Service) Process(ctx context.Context, o shipment.Owner, b *Batch) error
 	sender := shipment.Address{Name: o.User.Name(), Phone: o.User.Phone, Email: o.User.Email, Country: "HK"}
 	if s.Sender != nil {
 		var err error
-		if sender, err = s.Sender(ctx, o.User); err != nil {
+		if sender, err = s.Sender(ctx, o); err != nil {
 			return err
 		}
 	}

@@ -178,7 +178,7 @@ func TestFiveHundredOneRowsRefusedWhole(t *testing.T) {
 func TestEmptySenderTakesTheSavedSender(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
-		if _, err := (&addressbook.Book{Store: st, Now: func() time.Time { return e.now }}).Save(bg, e.o.User, addressbook.Sender,
+		if _, err := (&addressbook.Book{Store: st, Now: func() time.Time { return e.now }}).Save(bg, e.o, addressbook.Sender,
 			shipment.Address{Name: "Bulk Shop", Lines: []string{"1 Queen's Road"}, City: "Central", Country: "HK", Phone: "21234567"}); err != nil {
 			t.Fatal(err)
 		}
@@ -266,7 +266,7 @@ func TestProcessRenewsItsLease(t *testing.T) {
 		}
 		later := e.now.Add(time.Minute)
 		var seen time.Time
-		svc.Sender = func(ctx context.Context, u *account.User) (shipment.Address, error) {
+		svc.Sender = func(ctx context.Context, o shipment.Owner) (shipment.Address, error) {
 			clock.Store(later.UnixNano()) // a minute passes while this batch is being worked on
 			time.Sleep(60 * time.Millisecond)
 			got, err := st.Batch(ctx, e.o.User.ID, e.o.Mode, b.ID)

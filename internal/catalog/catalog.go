@@ -54,6 +54,9 @@ type Destination struct {
 	Airmail  bool     // false for Macao: no air mail goes there
 	Served   bool     // false for places with no postal service at all
 	HKPCodes []string // Hongkong Post's 3-letter codes used by the EC-Ship SOAP API
+
+	postcode   *PostcodeFormat // how its postcodes are written; nil when the catalogue does not say
+	noPostcode bool            // it has no postcodes (Hong Kong, Macao)
 }
 
 // Local reports whether the destination is Hong Kong.
@@ -208,6 +211,7 @@ type Catalog struct {
 	offices       []*Office
 	officeByCode  map[string]*Office
 	officesSample bool
+	districts     []*District // Hong Kong's
 	cal           atomic.Pointer[Calendar]
 }
 

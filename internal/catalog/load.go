@@ -184,7 +184,7 @@ func Load(fsys fs.FS) (*Catalog, error) {
 		fees:         map[string]*Fee{},
 		holidays:     map[string]Names{},
 	}
-	for _, step := range []func(fs.FS) error{c.loadFormats, c.loadDestinations, c.loadRates, c.loadFees, c.loadHolidays, c.loadServices, c.loadCustoms, c.loadOffices} {
+	for _, step := range []func(fs.FS) error{c.loadFormats, c.loadDestinations, c.loadRates, c.loadFees, c.loadHolidays, c.loadServices, c.loadCustoms, c.loadOffices, c.loadPostcodes, c.loadDistricts} {
 		if err := step(fsys); err != nil {
 			return nil, err
 		}

@@ -212,6 +212,20 @@ func hasField(fe errs.Fields, prefix string) bool {
 	return false
 }
 
+// CheckAddress makes the label's checks of one address (a sender's is in Hong Kong, LBL-8), its
+// fields named as in an address ("name", "address_lines", "city"...).
+func CheckAddress(cat *catalog.Catalog, a *Address, sender bool) errs.Fields {
+	var fe errs.Fields
+	checkAddress(&fe, cat, "a", a, sender)
+	if sender && a.Country != "" && a.Country != "HK" {
+		fe.Add("a.country", "shipment.sender.hong_kong", nil)
+	}
+	for i := range fe {
+		fe[i].Field = strings.TrimPrefix(fe[i].Field, "a.")
+	}
+	return fe
+}
+
 func checkAddress(fe *errs.Fields, cat *catalog.Catalog, who string, a *Address, sender bool) {
 	if a.Name == "" {
 		fe.Add(who+".name", "shipment.address.name_required", nil)

@@ -16,13 +16,14 @@ import (
 
 // SaveAddress adds an address to the owner's book, unless the same one is there already, and
 // refuses a book that holds max entries already.
-func (s *Store) SaveAddress(ctx context.Context, owner string, kind addressbook.Kind, a shipment.Address, max int, now time.Time) (string, error) {
+func (s *Store) SaveAddress(ctx context.Context, owner string, mode account.Mode, kind addressbook.Kind, a shipment.Address, max int, now time.Time) (string, error) {
 	b, err := json.Marshal(a)
 	if err != nil {
 		return "", err
 	}
 	var id string
-	err = s.db.QueryRowContext(ctx, `SELECT id FROM address_book WHERE owner_id = $1 AND kind = $2 AND address = $3`, owner, string(kind), string(b)).Scan(&id)
+	err = s.db.QueryRowContext(ctx, `SELECT id FROM address_book WHERE owner_id = $1 AND mode = $2 AND kind = $3 AND address = $4`,
+		owner, string(mode), string(kind), string(b)).Scan(&id)
 	if err == nil {
 		return id, nil
 	}
@@ -30,30 +31,41 @@ func (s *Store) SaveAddress(ctx context.Context, owner string, kind addressbook.
 		return "", fmt.Errorf("store: save address: %w", err)
 	}
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM address_book WHERE owner_id = $1`, owner).Scan(&n); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM address_book WHERE owner_id = $1 AND mode = $2`, owner, string(mode)).Scan(&n); err != nil {
 		return "", fmt.Errorf("store: save address: %w", err)
 	}
 	if n >= max {
 		return "", errs.New(errs.Conflict, "addressbook.full", errs.Args{"max": max})
 	}
 	id = account.NewID("adr")
-	_, err = s.db.ExecContext(ctx, `INSERT INTO address_book (id, owner_id, kind, name, country, address, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		id, owner, string(kind), a.Name, a.Country, string(b), ts(now))
+	_, err = s.db.ExecContext(ctx, `INSERT INTO address_book (id, owner_id, mode, kind, name, country, address, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		id, owner, string(mode), string(kind), a.Name, a.Country, string(b), ts(now))
 	if err != nil {
 		return "", fmt.Errorf("store: save address: %w", err)
 	}
 	return id, nil
 }
 
-// Addresses lists the owner's saved addresses of a kind, by name.
-func (s *Store) Addresses(ctx context.Context, owner string, kind addressbook.Kind) ([]addressbook.Entry, error) {
-	return queryAll(ctx, s.db, "addresses", scanAddress, `SELECT id, kind, address FROM address_book WHERE owner_id = $1 AND kind = $2 ORDER BY name, id`, owner, string(kind))
+// Addresses lists the owner's saved addresses of a kind in a mode, by name ("" kind: both).
+func (s *Store) Addresses(ctx context.Context, owner string, mode account.Mode, kind addressbook.Kind) ([]addressbook.Entry, error) {
+	return queryAll(ctx, s.db, "addresses", scanAddress, `SELECT id, kind, address FROM address_book
+		WHERE owner_id = $1 AND mode = $2 AND (kind = $3 OR $3 = '') ORDER BY name, id`, owner, string(mode), string(kind))
 }
 
-// Address returns one of the owner's saved addresses; anyone else's is not found.
-func (s *Store) Address(ctx context.Context, owner, id string) (addressbook.Entry, error) {
-	a, err := scanAddress(s.db.QueryRowContext(ctx, `SELECT id, kind, address FROM address_book WHERE id = $1 AND owner_id = $2`, id, owner))
+// Address returns one of the owner's saved addresses in a mode; anyone else's is not found.
+func (s *Store) Address(ctx context.Context, owner string, mode account.Mode, id string) (addressbook.Entry, error) {
+	a, err := scanAddress(s.db.QueryRowContext(ctx, `SELECT id, kind, address FROM address_book WHERE id = $1 AND owner_id = $2 AND mode = $3`, id, owner, string(mode)))
 	return a, notFound(err)
+}
+
+// UpdateAddress replaces one of the owner's saved addresses (and its kind).
+func (s *Store) UpdateAddress(ctx context.Context, owner string, mode account.Mode, e addressbook.Entry) error {
+	b, err := json.Marshal(e.Address)
+	if err != nil {
+		return err
+	}
+	return s.exec1(ctx, `UPDATE address_book SET kind = $4, name = $5, country = $6, address = $7 WHERE id = $1 AND owner_id = $2 AND mode = $3`,
+		e.ID, owner, string(mode), string(e.Kind), e.Address.Name, e.Address.Country, string(b))
 }
 
 func scanAddress(row scanner) (addressbook.Entry, error) {
@@ -67,6 +79,6 @@ func scanAddress(row scanner) (addressbook.Entry, error) {
 }
 
 // DeleteAddress removes one of the owner's saved addresses.
-func (s *Store) DeleteAddress(ctx context.Context, owner, id string) error {
-	return s.exec1(ctx, `DELETE FROM address_book WHERE id = $1 AND owner_id = $2`, id, owner)
+func (s *Store) DeleteAddress(ctx context.Context, owner string, mode account.Mode, id string) error {
+	return s.exec1(ctx, `DELETE FROM address_book WHERE id = $1 AND owner_id = $2 AND mode = $3`, id, owner, string(mode))
 }

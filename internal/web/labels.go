@@ -113,8 +113,8 @@ func (p *Portal) newLabelPage(w http.ResponseWriter, r *http.Request, f labelFor
 	}
 	u := currentUser(r)
 	var err error
-	if pg.Senders, err = p.Addresses.List(r.Context(), u, addressbook.Sender); err == nil {
-		pg.Recipients, err = p.Addresses.List(r.Context(), u, addressbook.Recipient)
+	if pg.Senders, err = p.Addresses.List(r.Context(), owner(r), addressbook.Sender); err == nil {
+		pg.Recipients, err = p.Addresses.List(r.Context(), owner(r), addressbook.Recipient)
 	}
 	if err != nil {
 		p.Log.Error("address book", "user", u.ID, "err", err) // the form works without it
@@ -128,13 +128,12 @@ func (p *Portal) labelNew(w http.ResponseWriter, r *http.Request) {
 	n, _ := strconv.Atoi(q.Get("n"))
 	f := newLabelForm(n)
 	f.Values["country"], f.Values["service"] = q.Get("to"), q.Get("service")
-	u := currentUser(r)
 	// The sender chosen from the book, else the default: the first saved sender, else the account
 	// holder's name, phone and email.
-	sender, err := p.Addresses.DefaultSender(r.Context(), u)
+	sender, err := p.Addresses.DefaultSender(r.Context(), owner(r))
 	if id := q.Get("sender"); id != "" && err == nil {
 		var e addressbook.Entry
-		if e, err = p.Addresses.Get(r.Context(), u, id); err == nil {
+		if e, err = p.Addresses.Get(r.Context(), owner(r), id); err == nil {
 			sender = e.Address
 		}
 	}
@@ -144,7 +143,7 @@ func (p *Portal) labelNew(w http.ResponseWriter, r *http.Request) {
 	}
 	f.fillSender(sender)
 	if id := q.Get("recipient"); id != "" {
-		e, err := p.Addresses.Get(r.Context(), u, id)
+		e, err := p.Addresses.Get(r.Context(), owner(r), id)
 		if err != nil {
 			p.fail(w, r, err)
 			return
@@ -227,7 +226,7 @@ func (pg *labelNewPage) refuse(err error) int {
 func (p *Portal) saveToBook(r *http.Request, f labelForm, list []*shipment.Shipment) {
 	u := currentUser(r)
 	save := func(kind addressbook.Kind, a shipment.Address) {
-		if _, err := p.Addresses.Save(r.Context(), u, kind, a); err != nil {
+		if _, err := p.Addresses.Save(r.Context(), owner(r), kind, a); err != nil {
 			p.Log.Warn("address not kept", "user", u.ID, "err", err)
 		}
 	}
@@ -467,11 +466,10 @@ type addressesPage struct {
 }
 
 func (p *Portal) addresses(w http.ResponseWriter, r *http.Request) {
-	u := currentUser(r)
 	pg := &addressesPage{page: p.page(w, r, "addresses.title"), Catalog: p.Catalog}
 	var err error
-	if pg.Senders, err = p.Addresses.List(r.Context(), u, addressbook.Sender); err == nil {
-		pg.Recipients, err = p.Addresses.List(r.Context(), u, addressbook.Recipient)
+	if pg.Senders, err = p.Addresses.List(r.Context(), owner(r), addressbook.Sender); err == nil {
+		pg.Recipients, err = p.Addresses.List(r.Context(), owner(r), addressbook.Recipient)
 	}
 	if err != nil {
 		p.fail(w, r, err)
@@ -481,7 +479,7 @@ func (p *Portal) addresses(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Portal) deleteAddress(w http.ResponseWriter, r *http.Request) {
-	if err := p.Addresses.Delete(r.Context(), currentUser(r), r.PathValue("id")); err != nil {
+	if err := p.Addresses.Delete(r.Context(), owner(r), r.PathValue("id")); err != nil {
 		p.fail(w, r, err)
 		return
 	}
