@@ -115,3 +115,33 @@ func TestPortalLabelJourney(t *testing.T) {
 		t.Error("draft page lacks its problem")
 	}
 }
+
+// The label form writes a recipient's postcode and state as the address check does, and the
+// label page shows what the check doubts (a Hong Kong district misspelt), in the sender's language.
+func TestPortalLabelAddressCheck(t *testing.T) {
+	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	b := signedIn(t, base, a.Accounts, "tidyshop")
+	us := labelFormValues("10118 0110")
+	us.Set("r0_state", "ny")
+	code, loc, _ := b.do("POST", "/labels", us)
+	if code != 303 {
+		t.Fatalf("create: %d", code)
+	}
+	s := shipmentByID(t, a, strings.TrimPrefix(strings.Split(loc, "?")[0], "/labels/"))
+	if s.Recipient.PostalCode != "10118-0110" || s.Recipient.State != "NY" {
+		t.Errorf("recipient kept as %q %q; want 10118-0110 NY", s.Recipient.PostalCode, s.Recipient.State)
+	}
+	local := url.Values{"n": {"1"}, "service": {"LPL"}, "country": {"HK"},
+		"sender_name": {"陳大文"}, "sender_line1": {"8 Nathan Road"}, "sender_city": {"Kowloon"}, "sender_phone": {"85291234567"},
+		"r0_name": {"李小明"}, "r0_line1": {"1 Argyle Street"}, "r0_city": {"Mongkok"}, "r0_weight": {"800"}, "action": {"create"}}
+	code, loc, _ = b.do("POST", "/labels", local)
+	if code != 303 {
+		t.Fatalf("create a local parcel: %d", code)
+	}
+	if _, _, page := b.do("GET", loc+"&lang=en", nil); !strings.Contains(page, "may be incomplete") || !strings.Contains(page, "Did you mean Mong Kok (Yau Tsim Mong district)?") {
+		t.Errorf("the label page shows no doubt about Mongkok")
+	}
+	if _, _, page := b.do("GET", loc+"&lang=zh-Hant", nil); !strings.Contains(page, "你是否指 Mong Kok（油尖旺）？") {
+		t.Errorf("the doubt is not in Chinese")
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/addressbook"
+	"github.com/ecship/ecship/internal/addresscheck"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/i18n"
@@ -184,6 +185,9 @@ func (p *Portal) labelCreate(w http.ResponseWriter, r *http.Request) {
 		p.render(w, r, http.StatusBadRequest, "label_new", pg)
 		return
 	}
+	for _, sh := range list {
+		tidyRecipient(p.Catalog, sh)
+	}
 	if err := p.Shipments.Create(r.Context(), owner(r), list, draft); err != nil {
 		pg := p.newLabelPage(w, r, f)
 		p.render(w, r, pg.refuse(err), "label_new", pg)
@@ -203,6 +207,15 @@ func (p *Portal) labelCreate(w http.ResponseWriter, r *http.Request) {
 		tab = "incomplete"
 	}
 	http.Redirect(w, r, "/labels?tab="+tab+"&notice="+notice, http.StatusSeeOther)
+}
+
+// tidyRecipient writes the recipient's postcode and state as the address check would (a UK
+// postcode with its space, a Japanese one with its hyphen, a US state in capitals, none in Hong
+// Kong); the sender's other words stay as typed, and the label page shows the check's doubts.
+func tidyRecipient(cat *catalog.Catalog, sh *shipment.Shipment) {
+	if s := addresscheck.Check(cat, sh.Recipient, false).Suggested; s != nil {
+		sh.Recipient.PostalCode, sh.Recipient.State = s.PostalCode, s.State
+	}
 }
 
 // refuse puts the service's messages beside their inputs (the label form's inputs are not named as
@@ -246,6 +259,7 @@ type labelPage struct {
 	Plies    []label.PlySize
 	Expired  bool
 	Problems []string
+	Doubts   []string      // what the address check finds doubtful in the recipient's address
 	Timeline *timelineView // the tracking history of a posted label
 }
 
@@ -261,6 +275,13 @@ func (p *Portal) labelView(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, pr := range s.Problems {
 		pg.Problems = append(pg.Problems, pr.Field+": "+i18n.T(pg.Lang, pr.Key, pr.Args))
+	}
+	if s.Editable() {
+		for _, f := range addresscheck.Check(p.Catalog, s.Recipient, false).Findings {
+			if f.Severity == addresscheck.Warning {
+				pg.Doubts = append(pg.Doubts, i18n.T(pg.Lang, f.Key, f.Args))
+			}
+		}
 	}
 	if pg.Timeline, err = p.labelTimeline(r.Context(), pg.Lang, s.OwnerID, s.ItemNo, s.PostedAt, s.PostedOffice); err != nil {
 		p.fail(w, r, err)
