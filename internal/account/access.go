@@ -8,7 +8,7 @@ const (
 	Public       Access = iota // anyone, signed in or not
 	Anonymous                  // only visitors not signed in (registration, sign-in)
 	SignedIn                   // any signed-in user
-	Verified                   // signed in with a verified email (RULES ACC-1: to pay or ship)
+	Verified                   // signed in with a verified email (rule ACC-1: to pay or ship)
 	CounterStaff               // counter staff and admins
 	AdminOnly                  // admins
 )

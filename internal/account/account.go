@@ -1,6 +1,6 @@
 // Package account is the Hongkong Post ID: users and their roles, registration rules, passwords,
 // sessions, verification and reset tokens, API keys and SOAP integrator credentials, legacy accounts
-// and their links (RULES ACC-*). It knows nothing of HTTP or SQL.
+// and their links (rule ACC-*). It knows nothing of HTTP or SQL.
 package account
 
 import (
@@ -12,7 +12,7 @@ import (
 	"github.com/ecship/ecship/internal/i18n"
 )
 
-// Role is what a user may do (RULES ACC-11).
+// Role is what a user may do (rule ACC-11).
 type Role string
 
 // The roles. API integrators are credentials owned by a sender, not a role.
@@ -49,7 +49,7 @@ func (u *User) Verified() bool { return u != nil && u.EmailVerifiedAt != nil }
 // Name is how the user is addressed.
 func (u *User) Name() string { return strings.TrimSpace(u.FirstName + " " + u.LastName) }
 
-// Field limits of RULES ACC-2..5.
+// Field limits of rule ACC-2..5.
 const (
 	LoginMin    = 3
 	LoginMax    = 50
@@ -90,7 +90,7 @@ func (p *Profile) Normalize() {
 	p.Phone = strings.TrimSpace(p.Phone)
 }
 
-// Validate checks every field of the form and reports all that are wrong (RULES ACC-2..6, ACC-10).
+// Validate checks every field of the form and reports all that are wrong (rule ACC-2..6, ACC-10).
 func (r *Registration) Validate() error {
 	var fe errs.Fields
 	CheckLoginName(&fe, "login_name", r.LoginName)

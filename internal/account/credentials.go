@@ -8,7 +8,7 @@ import (
 	"github.com/ecship/ecship/internal/errs"
 )
 
-// Mode separates test data from live data: a test credential sees only test data (RULES TRK-10).
+// Mode separates test data from live data: a test credential sees only test data (rule TRK-10).
 type Mode string
 
 // The two modes.
@@ -51,7 +51,7 @@ func NewAPIKey(userID, name string, mode Mode, now time.Time) (APIKey, string) {
 // KeyNameMax bounds an API key's name.
 const KeyNameMax = 60
 
-// Integrator limits of the Mail Tracking API (RULES TRK-1, TRK-4).
+// Integrator limits of the Mail Tracking API (rule TRK-1, TRK-4).
 // The Mail Tracking API takes usernames and passwords of up to 20 characters (seed 001); EC-Ship
 // integrator keys are longer (25-character keys and 36-character UUIDs are common), so a key may
 // have up to 64, and such a credential works on the EC-Ship API only.
@@ -91,7 +91,7 @@ type Integrator struct {
 	RevokedAt  *time.Time
 }
 
-// Allowed reports whether a caller's address may use the credential (RULES TRK-5). An empty list
+// Allowed reports whether a caller's address may use the credential (rule TRK-5). An empty list
 // allows no one: integrators must say where they call from.
 func (in *Integrator) Allowed(ip netip.Addr) bool {
 	ip = ip.Unmap()

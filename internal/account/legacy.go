@@ -9,7 +9,7 @@ import (
 // (Stamp OnNet's LSOS and OMOS) or links (EC-Ship, My Speedpost, Circular Service).
 type LegacySystem string
 
-// The legacy systems (RULES ACC-7, ACC-8).
+// The legacy systems (rule ACC-7, ACC-8).
 const (
 	LSOS      LegacySystem = "lsos"      // Stamp OnNet local standing order service
 	OMOS      LegacySystem = "omos"      // Stamp OnNet overseas standing order service

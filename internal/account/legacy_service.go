@@ -102,7 +102,7 @@ func ParseLegacyCSV(r io.Reader) ([]LegacyAccount, []RowError, error) {
 }
 
 // LegacySignIn authenticates a legacy account with its old login and password, throttled like
-// sign-in. A 9-digit membership number is not a login name (RULES ACC-10), so it never signs in.
+// sign-in. A 9-digit membership number is not a login name (rule ACC-10), so it never signs in.
 func (s *Service) LegacySignIn(ctx context.Context, system LegacySystem, login, password string, c Client) (LegacyAccount, error) {
 	at, err := s.claimAttempt(ctx, "legacy:"+string(system)+":"+Key(login), c, false)
 	if err != nil {
@@ -134,7 +134,7 @@ type UpgradeForm struct {
 	Profile
 }
 
-// Upgrade turns an authenticated Stamp OnNet member into a Hongkong Post ID (RULES ACC-7): their data
+// Upgrade turns an authenticated Stamp OnNet member into a Hongkong Post ID (rule ACC-7): their data
 // comes over, the old password stays theirs, and the new user is returned to be signed in once.
 func (s *Service) Upgrade(ctx context.Context, a LegacyAccount, f UpgradeForm, c Client) (*User, error) {
 	if !a.System.Upgradable() {
@@ -175,7 +175,7 @@ func (s *Service) Upgrade(ctx context.Context, a LegacyAccount, f UpgradeForm, c
 }
 
 // Link authenticates an EC-Ship, My Speedpost or Circular Service account and links it to the user
-// (RULES ACC-8).
+// (rule ACC-8).
 func (s *Service) Link(ctx context.Context, u *User, system LegacySystem, login, password string, c Client) (LegacyAccount, error) {
 	if !system.Linkable() {
 		return LegacyAccount{}, errs.Field("system", "account.legacy.not_linkable", nil)

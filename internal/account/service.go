@@ -98,7 +98,7 @@ func (s *Service) SecurityEvent(ctx context.Context, ev Event, userID, ip, detai
 	s.audit(ctx, ev, userID, "", Client{IP: ip}, detail)
 }
 
-// Register creates a sender's Hongkong Post ID and emails the verification link (RULES ACC-1..6).
+// Register creates a sender's Hongkong Post ID and emails the verification link (rule ACC-1..6).
 // Anyone with an email address may register; a failed registration writes nothing.
 func (s *Service) Register(ctx context.Context, r Registration, c Client) (*User, error) {
 	r.Normalize()

@@ -186,7 +186,7 @@ func (a *App) routes() error {
 	return nil
 }
 
-// settlementJob captures the card payments authorised before the latest 20:00 cut-off (RULES PAY-3).
+// settlementJob captures the card payments authorised before the latest 20:00 cut-off (rule PAY-3).
 // Each round settles whatever is due, so a server that was down at 20:00 settles when it is back;
 // the lease and the payments' own states make it happen once.
 func (a *App) settlementJob() jobs.Job {

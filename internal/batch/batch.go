@@ -17,7 +17,7 @@ const (
 	Failed       Status = "failed"        // the file was refused (too many rows, not a spreadsheet...)
 )
 
-// Batch is one uploaded file and what became of it (RULES BAT-1..3).
+// Batch is one uploaded file and what became of it (rule BAT-1..3).
 type Batch struct {
 	ID          string
 	OwnerID     string

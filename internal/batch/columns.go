@@ -1,4 +1,4 @@
-// Package batch reads the batch-upload files of RULES BAT-1 to BAT-3 (CSV in UTF-8, UTF-16, Big5
+// Package batch reads the batch-upload files of rule BAT-1 to BAT-3 (CSV in UTF-8, UTF-16, Big5
 // or GB18030, and Excel .xlsx) into rows keyed by the template's canonical columns, and writes the
 // CSV and Excel templates. It is pure: no storage, no HTTP. Validating a row and turning it into a
 // shipment is the caller's job.

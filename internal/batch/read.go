@@ -15,7 +15,7 @@ import (
 
 // Defaults of Options.
 const (
-	DefaultMaxRows     = 500      // RULES BAT-1
+	DefaultMaxRows     = 500      // rule BAT-1
 	DefaultMaxBytes    = 5 << 20  // an upload larger than this is refused
 	DefaultMaxUnzipped = 32 << 20 // an .xlsx unpacking to more than this is refused
 )
@@ -102,7 +102,7 @@ var errTooLarge = errors.New("batch: upload larger than the limit")
 //
 // A file with more than opt.MaxRows shipment rows is refused with KeyTooManyRows when the first row
 // past the limit is seen, after the rows before it went to each: callers collect or validate rows
-// in each and create nothing unless Read returns nil (RULES BAT-1: nothing from a refused file).
+// in each and create nothing unless Read returns nil (rule BAT-1: nothing from a refused file).
 //
 // The header is returned even with an error once it was read, so that a user can fix the column
 // mapping. Excel cells give what the spreadsheet shows (text as typed, ZIP codes with their leading

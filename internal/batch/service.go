@@ -161,7 +161,7 @@ func (s *Service) Get(ctx context.Context, o shipment.Owner, id string) (*Batch,
 
 // Process reads the batch's file, checks every row as a single label would be checked, and stores all
 // its shipments with the result in one transaction: rows that pass become ready labels, rows that do
-// not become incomplete labels with their problems, each named by row and column (RULES BAT-2). A file
+// not become incomplete labels with their problems, each named by row and column (rule BAT-2). A file
 // over 500 rows, or that is not a spreadsheet, is refused whole (BAT-1). sender is the address that
 // empty sender columns take.
 func (s *Service) Process(ctx context.Context, o shipment.Owner, b *Batch) error {

@@ -15,7 +15,7 @@ func mustZone(name string) *time.Location {
 }
 
 // WeatherDay is a day on which Black Rainstorm Warning or Typhoon Signal No. 8 or above was hoisted;
-// it is not a working day for delivery standards (RULES SVC-7).
+// it is not a working day for delivery standards (rule SVC-7).
 type WeatherDay struct {
 	Date   string // "2006-01-02", Hong Kong
 	Signal string // "T8", "T9", "T10", "BLACK"

@@ -33,7 +33,7 @@ func (n Names) In(l i18n.Lang) string {
 // Group says where a service goes.
 type Group string
 
-// Service groups (RULES SVC-1).
+// Service groups (rule SVC-1).
 const (
 	Local    Group = "local"
 	NonLocal Group = "nonlocal"
@@ -98,7 +98,7 @@ type Limits struct {
 	MaxLengthGirthMM int // length + 2 x (width + height)
 }
 
-// InsuranceRule is a service's optional insurance (RULES INS-1..3).
+// InsuranceRule is a service's optional insurance (rule INS-1..3).
 type InsuranceRule struct {
 	Kind         string // "flat" or "stepped"
 	Premium      money.Cents
@@ -108,7 +108,7 @@ type InsuranceRule struct {
 	EachPremium  money.Cents
 	MaxCover     money.Cents
 	NotTo        map[string]bool
-	// TotalLossOnly: indemnity is paid only when the item is lost entirely (RULES INS-4).
+	// TotalLossOnly: indemnity is paid only when the item is lost entirely (rule INS-4).
 	TotalLossOnly bool
 	Sample        bool
 }
@@ -143,7 +143,7 @@ func (d *Delivery) For(z Zone) (lo, hi int, ok bool) {
 	return 0, 0, false
 }
 
-// LatestPosting is a service's latest posting time (RULES SVC-8).
+// LatestPosting is a service's latest posting time (rule SVC-8).
 type LatestPosting struct {
 	MinItems int    // the time applies when posting at least this many items
 	Time     string // "16:00", Hong Kong time
@@ -255,7 +255,7 @@ func (c *Catalog) Fee(id string) (*Fee, bool) {
 // Calendar returns the working-day calendar in force now (holidays plus recorded weather days).
 func (c *Catalog) Calendar() *Calendar { return c.cal.Load() }
 
-// SetWeatherDays replaces the days of Black Rainstorm or Typhoon Signal No. 8 or above (RULES SVC-7).
+// SetWeatherDays replaces the days of Black Rainstorm or Typhoon Signal No. 8 or above (rule SVC-7).
 func (c *Catalog) SetWeatherDays(days []WeatherDay) {
 	c.cal.Store(newCalendar(c.holidays, days))
 }

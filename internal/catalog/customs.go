@@ -10,7 +10,7 @@ import (
 	"github.com/ecship/ecship/internal/money"
 )
 
-// customsData is the SDR rate and currency rates that decide CN22 or CN23 (RULES LBL-11).
+// customsData is the SDR rate and currency rates that decide CN22 or CN23 (rule LBL-11).
 type customsData struct {
 	sdr        []sdrVersion
 	currencies map[string]float64 // HKD per unit
@@ -82,7 +82,7 @@ func (c *Catalog) ToHKD(amount money.Cents, currency string) (money.Cents, bool)
 }
 
 // CustomsForm says which declaration contents of a value (in HKD) need on a date: CN22 up to 300 SDR,
-// CN23 above (RULES LBL-11).
+// CN23 above (rule LBL-11).
 func (c *Catalog) CustomsForm(valueHKD money.Cents, date string) (form string, thresholdHKD money.Cents) {
 	v := c.customs.sdr[0]
 	for _, s := range c.customs.sdr {

@@ -5,7 +5,7 @@ import (
 	"io/fs"
 )
 
-// OfficeKind says what an office does with EC-Ship items (RULES CTR-1).
+// OfficeKind says what an office does with EC-Ship items (rule CTR-1).
 type OfficeKind string
 
 // Kinds of office.

@@ -43,7 +43,7 @@ type QuoteRequest struct {
 	Format      string      // optional: price this format only (small_letter, packet, ...)
 	Service     string      // optional: price this service only
 	Insurance   money.Cents // declared value to insure; 0 for none
-	At          time.Time   // when the item is posted; selects the rates in force (RULES SVC-6)
+	At          time.Time   // when the item is posted; selects the rates in force (rule SVC-6)
 }
 
 // Option is one service's answer: its price and delivery, or why it cannot take the item.
@@ -78,7 +78,7 @@ type InsuranceQuote struct {
 	Premium   money.Cents // for Value, or the least premium when none was asked
 	MaxCover  money.Cents
 	Flat      bool
-	TotalLoss bool // indemnity for total loss only (e-Express+, RULES INS-4)
+	TotalLoss bool // indemnity for total loss only (e-Express+, rule INS-4)
 	Sample    bool
 }
 
@@ -146,7 +146,7 @@ func (c *Catalog) Check(r *QuoteRequest) (*Destination, error) {
 	return dest, nil
 }
 
-// Quote compares every service for an item (RULES SVC-2): each option has a price, format, delivery
+// Quote compares every service for an item (rule SVC-2): each option has a price, format, delivery
 // standard and insurance, or the reason the service cannot take it. Services of the other side of the
 // border (local for abroad, abroad for Hong Kong) and bulk services are left out. The result depends
 // only on the request, the catalogue data and its calendar.
@@ -269,7 +269,7 @@ func (c *Catalog) price(o *Option, dest *Destination, r *QuoteRequest, date stri
 	o.Available = true
 }
 
-// insure answers what insurance the service offers for a declared value (RULES INS-1..3).
+// insure answers what insurance the service offers for a declared value (rule INS-1..3).
 func insure(s *Service, dest *Destination, value money.Cents) *InsuranceQuote {
 	rule := s.Insurance
 	if rule == nil {

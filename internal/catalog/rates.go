@@ -6,7 +6,7 @@ import (
 	"github.com/ecship/ecship/internal/money"
 )
 
-// RateTable is one rate table (e.g. "air-mail") with its dated versions (RULES SVC-6).
+// RateTable is one rate table (e.g. "air-mail") with its dated versions (rule SVC-6).
 type RateTable struct {
 	ID       string
 	Versions []*RateVersion // sorted by EffectiveFrom

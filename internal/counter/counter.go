@@ -1,4 +1,4 @@
-// Package counter is acceptance over a post office counter (RULES CTR-1..6, LBL-9, PAY-7): a
+// Package counter is acceptance over a post office counter (rule CTR-1..6, LBL-9, PAY-7): a
 // session is one customer's visit at one office. Staff scan each label, enter the scale's weight
 // (it prevails), change the insurance if asked; the postage is worked out again. An item is
 // posted as soon as nothing is due on it: a higher postage waits for a make-up payment by a

@@ -17,7 +17,7 @@ import (
 // Lang is one of the languages ecship speaks.
 type Lang string
 
-// The three languages (RULES ACC-6). English is the default.
+// The three languages (rule ACC-6). English is the default.
 const (
 	English            Lang = "en"
 	TraditionalChinese Lang = "zh-Hant"

@@ -29,7 +29,7 @@ type Receipt struct {
 	Closed        time.Time // when it closed: the receipt's date
 	SpeedpostCard string    // Speedpost authorisation card shown, "" if none (PAY-7)
 	Watermark     string    // e.g. "TEST - NOT A RECEIPT" for test-mode sessions; "" for none
-	Lang          i18n.Lang // the language it is printed in (RULES ACC-6); "" is English
+	Lang          i18n.Lang // the language it is printed in (rule ACC-6); "" is English
 	// Certificate makes it a certificate of posting: titled so, numbered by No (the item number),
 	// dated Closed (the posting), its items without the payments.
 	Certificate bool

@@ -1,7 +1,7 @@
 // Package payment is money: card payments through a gateway (authorise at payment, capture in the
 // daily settlement at 20:00 Hong Kong time, void before it, refund after), deposit accounts, refund
 // applications, and a double-entry ledger in integer cents that every movement goes through
-// (RULES PAY-1..7). Only a card's brand, last four digits and expiry are ever kept.
+// (rule PAY-1..7). Only a card's brand, last four digits and expiry are ever kept.
 package payment
 
 import (

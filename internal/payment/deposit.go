@@ -11,7 +11,7 @@ import (
 	"github.com/ecship/ecship/internal/shipment"
 )
 
-// Deposit is a permit mailing deposit account (RULES PAY-1): operations open it for a sender and
+// Deposit is a permit mailing deposit account (rule PAY-1): operations open it for a sender and
 // top it up; the sender pays labels from it; it never goes below zero.
 type Deposit struct {
 	ID        string

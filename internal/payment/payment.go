@@ -29,7 +29,7 @@ const (
 	ByDeposit Method = "deposit" // from a permit mailing deposit account (PAY-1)
 )
 
-// Payment pays for one or several labels at once (RULES PAY-1, PAY-2).
+// Payment pays for one or several labels at once (rule PAY-1, PAY-2).
 type Payment struct {
 	ID             string
 	OwnerID        string
@@ -83,7 +83,7 @@ func (p *Payment) PaidFor(shipmentID string) money.Cents {
 	return 0
 }
 
-// SettlementHour is when the day's card payments are captured, Hong Kong time (RULES PAY-3).
+// SettlementHour is when the day's card payments are captured, Hong Kong time (rule PAY-3).
 const SettlementHour = 20
 
 // Cutoff is the settlement cut-off in force at t: today's 20:00 in Hong Kong if t is past it, else

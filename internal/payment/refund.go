@@ -13,7 +13,7 @@ import (
 	"github.com/ecship/ecship/internal/shipment"
 )
 
-// RefundStatus is where a refund application is (RULES PAY-5: vetted before the card is refunded).
+// RefundStatus is where a refund application is (rule PAY-5: vetted before the card is refunded).
 type RefundStatus string
 
 // Refund states.
@@ -24,7 +24,7 @@ const (
 	RefundRefunded  RefundStatus = "refunded"
 )
 
-// Refund reasons (RULES PAY-4).
+// Refund reasons (rule PAY-4).
 const (
 	ReasonCancelled   = "cancelled"   // a label cancelled after its payment was settled
 	ReasonOverpayment = "overpayment" // the counter's scale found less postage due than paid

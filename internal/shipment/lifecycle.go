@@ -105,7 +105,7 @@ func CheckPayable(s *Shipment, now time.Time) error {
 }
 
 // LatePosting answers the services of a list of labels prepared together that miss their latest
-// posting time today (RULES SVC-8): a service whose catalogue entry says that posting at least so
+// posting time today (rule SVC-8): a service whose catalogue entry says that posting at least so
 // many items at once must be done by a time (e-Express+ and Air Registered Mail: 20 items by 4 p.m.,
 // Hong Kong time). Services whose time varies by destination (Speedpost) are not judged here.
 func LatePosting(cat *catalog.Catalog, list []*Shipment, now time.Time) []string {

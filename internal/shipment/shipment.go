@@ -1,6 +1,6 @@
 // Package shipment is a shipping label's life: what it carries (addresses, contents, customs,
 // insurance), the checks a postal clerk would make, its price and item number, and its states from
-// incomplete to delivered (RULES LBL-*, HIS-*). Time comes from the caller, so rules about days hold
+// incomplete to delivered (rule LBL-*, HIS-*). Time comes from the caller, so rules about days hold
 // under test.
 package shipment
 
@@ -32,7 +32,7 @@ const (
 // Statuses lists every state.
 var Statuses = []Status{Incomplete, Ready, Paid, Posted, InTransit, Delivered, Cancelled, Expired, Returned}
 
-// Lifetimes of RULES LBL-5 and LBL-6 and the history window of HIS-1.
+// Lifetimes of rule LBL-5 and LBL-6 and the history window of HIS-1.
 const (
 	LabelValidity   = 90 * 24 * time.Hour // a ready label expires 90 days after creation
 	IncompleteKept  = 90 * 24 * time.Hour // an incomplete one is deleted 90 days after first saved
@@ -90,7 +90,7 @@ type Article struct {
 	Origin      string      `json:"origin_country"`
 }
 
-// Contents is what is inside: the customs category and articles (RULES LBL-11).
+// Contents is what is inside: the customs category and articles (rule LBL-11).
 type Contents struct {
 	Category    string    `json:"category"`
 	Explanation string    `json:"explanation"`

@@ -8,7 +8,7 @@ import (
 // US offices of exchange by ZIP3 prefix (reference/postal-facts.md, USPS International Service Centers).
 // New York (JFK) takes the listed ranges; every other valid ZIP goes to one of the others (LAX, ORD, MIA;
 // San Francisco merged into LAX in 2022). The label shows JFK or OTHERS so senders can segregate
-// New York's items from the rest (RULES LBL-7).
+// New York's items from the rest (rule LBL-7).
 var jfkZIP3 = [][2]int{{5, 5}, {10, 89}, {100, 212}, {214, 268}, {270, 297}, {400, 418}, {420, 427}, {470, 477}}
 
 // reservedZIP3 are prefixes that never name a US delivery address: 000 is a placeholder, 001, 002 and

@@ -11,7 +11,7 @@ import (
 	"github.com/ecship/ecship/internal/errs"
 )
 
-// Status is a Mail Tracking status code (seed 001, appendix A; RULES TRK-3). The top-level status
+// Status is a Mail Tracking status code (seed 001, appendix A; rule TRK-3). The top-level status
 // says whether the request was processed; each item then carries its own.
 type Status int
 

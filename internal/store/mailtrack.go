@@ -10,7 +10,7 @@ import (
 
 // CountMailTrackRequest checks and counts one Mail Tracking request of an integrator credential at
 // now, day being now's date in Hong Kong ("2006-01-02"). A request is accepted when at least
-// minInterval has passed since the credential's last accepted request (RULES TRK-7) and fewer than
+// minInterval has passed since the credential's last accepted request (rule TRK-7) and fewer than
 // dailyLimit were accepted that day (TRK-6); 0 turns either check off. When refused, tooSoon says
 // whether the interval was the reason (else the daily limit).
 //

@@ -66,7 +66,7 @@ func (p *Portal) saveProfile(w http.ResponseWriter, r *http.Request) {
 		p.renderAccount(w, r, http.StatusBadRequest, func(pg *accountPage) { pg.Profile = f; pg.Profile.fail(pg.Lang, err) })
 		return
 	}
-	// The chosen language is the site's language from now on (RULES ACC-6).
+	// The chosen language is the site's language from now on (rule ACC-6).
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(prof.Language()), Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: p.SecureCookies})
 	http.Redirect(w, r, "/account?notice=profile_saved&lang="+string(prof.Language()), http.StatusSeeOther)
 }
@@ -136,7 +136,7 @@ func (p *Portal) revokeIntegrator(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/account?notice=integrator_revoked#integrators", http.StatusSeeOther)
 }
 
-// link authenticates an EC-Ship, My Speedpost or Circular Service account and links it (RULES ACC-8).
+// link authenticates an EC-Ship, My Speedpost or Circular Service account and links it (rule ACC-8).
 func (p *Portal) link(w http.ResponseWriter, r *http.Request) {
 	f := readForm(r, "system", "login", "password")
 	sys, _ := account.ParseLegacySystem(f.V("system"))

@@ -32,7 +32,7 @@ func (p *Portal) registerForm(w http.ResponseWriter, r *http.Request) {
 	p.render(w, r, http.StatusOK, "register", pg)
 }
 
-// register creates a Hongkong Post ID (RULES ACC-1..6); every field's problem shows next to it, and
+// register creates a Hongkong Post ID (rule ACC-1..6); every field's problem shows next to it, and
 // nothing is created until all are right.
 func (p *Portal) register(w http.ResponseWriter, r *http.Request) {
 	f := readForm(r, registerFields...)

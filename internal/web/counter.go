@@ -17,7 +17,7 @@ import (
 	"github.com/ecship/ecship/internal/shipment"
 )
 
-// The counter pages are for post office counter staff (RULES CTR-1..6): a session is one
+// The counter pages are for post office counter staff (rule CTR-1..6): a session is one
 // customer's visit. They are built for a keyboard-wedge barcode scanner: the item number field
 // has the focus, and the scanner's Enter sends it; the label's data comes up with the focus on
 // the scale's weight, whose Enter accepts the item. The portal works on live sessions only.

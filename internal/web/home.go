@@ -37,7 +37,7 @@ type optionView struct {
 }
 
 // home is the postage comparison: the form, and for a filled-in form every service's price and
-// delivery, cheapest first, then the services that cannot take the item and why (RULES SVC-2).
+// delivery, cheapest first, then the services that cannot take the item and why (rule SVC-2).
 func (p *Portal) home(w http.ResponseWriter, r *http.Request) {
 	pg := &homePage{page: p.page(w, r, "home.title"), Errors: map[string]string{}}
 	q := r.URL.Query()

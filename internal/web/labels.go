@@ -22,7 +22,7 @@ func owner(r *http.Request) shipment.Owner {
 	return shipment.Owner{User: currentUser(r), Mode: account.Live}
 }
 
-// tabs are the label lists by state (RULES HIS-2).
+// tabs are the label lists by state (rule HIS-2).
 var tabs = []struct {
 	Key      string
 	Statuses []shipment.Status

@@ -20,7 +20,7 @@ type payPage struct {
 	Deposits []*payment.Deposit // the sender's deposit accounts, to pay from instead of a card
 }
 
-// payForm shows the labels chosen and the card form (RULES PAY-1, PAY-2: any card, each time).
+// payForm shows the labels chosen and the card form (rule PAY-1, PAY-2: any card, each time).
 func (p *Portal) payForm(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	ids := r.Form["id"]
