@@ -116,8 +116,8 @@ func TestPortalRegisterVerifySignInSignOut(t *testing.T) {
 		t.Errorf("wrong password: %d", code)
 	}
 	code, loc, _ = b.do("POST", "/login", url.Values{"login": {"TM@EXAMPLE.HK"}, "password": {"harbour-view-8"}, "next": {"//evil.example/"}})
-	if code != 303 || loc != "/account" {
-		t.Errorf("sign in with an off-site next: %d %s", code, loc)
+	if code != 303 || loc != "/labels" {
+		t.Errorf("sign in with an off-site next: %d %s; want the sender's labels", code, loc)
 	}
 	// Language change on the profile.
 	code, _, _ = b.do("POST", "/account/profile", url.Values{"first_name": {"Tai Man"}, "last_name": {"Chan"}, "phone": {"91234567"}, "lang": {"zh-Hans"}})
@@ -195,6 +195,8 @@ func TestRoleByRouteMatrix(t *testing.T) {
 	if len(routes) < 25 {
 		t.Fatalf("only %d routes registered", len(routes))
 	}
+	// Where each role starts when signed in.
+	home := map[account.Role]string{account.Sender: "/labels", account.Counter: "/counter", account.Admin: "/admin"}
 	// Signing out ends the walk's sessions: walk it last.
 	sort.SliceStable(routes, func(i, j int) bool { return routes[j].Path == "/logout" && routes[i].Path != "/logout" })
 	for _, rt := range routes {
@@ -212,8 +214,8 @@ func TestRoleByRouteMatrix(t *testing.T) {
 				t.Errorf("%s %s as %s: %d %s; the route should let them in", rt.Method, path, rl.name, code, loc)
 			case !allowed && rl.u == nil && !gateSaysLogin:
 				t.Errorf("%s %s anonymous: %d %s; want a redirect to sign in", rt.Method, path, code, loc)
-			case !allowed && rl.u != nil && rt.Access == account.Anonymous && (code != 303 || loc != "/account"):
-				t.Errorf("%s %s as %s: %d %s; want /account", rt.Method, path, rl.name, code, loc)
+			case !allowed && rl.u != nil && rt.Access == account.Anonymous && (code != 303 || loc != home[rl.u.Role]):
+				t.Errorf("%s %s as %s: %d %s; want their start page %s", rt.Method, path, rl.name, code, loc, home[rl.u.Role])
 			case !allowed && rl.u != nil && rt.Access != account.Anonymous && code != 403:
 				t.Errorf("%s %s as %s: %d; want 403", rt.Method, path, rl.name, code)
 			case code >= 500:

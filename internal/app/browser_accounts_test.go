@@ -54,6 +54,8 @@ func TestBrowserHongkongPostID(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("login")),
 		fill("login", "chansiuming"), fill("password", "harbour-view-8"),
 		click(`form[action="/login"] button[type=submit]`),
+		chromedp.WaitVisible(chromedp.CSS(`.tabs`)), // a sender starts at their labels
+		chromedp.Navigate(base+"/account"),
 		chromedp.WaitVisible(chromedp.ID("profile-h")),
 	)
 	if err != nil {

@@ -29,7 +29,7 @@ func TestBrowserPrepareLabel(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("login")),
 		fill("login", "shopper"), fill("password", "harbour-view-8"),
 		chromedp.Click(chromedp.CSS(`form[action="/login"] button`)),
-		chromedp.WaitVisible(chromedp.ID("profile-h")),
+		chromedp.WaitVisible(chromedp.CSS(`.tabs`)), // a sender starts at their labels
 		chromedp.Navigate(base + "/labels/new?to=US&service=AEX"),
 		chromedp.WaitVisible(chromedp.CSS(`form.labelform`)),
 	}

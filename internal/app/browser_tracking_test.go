@@ -113,7 +113,7 @@ func TestBrowserTracking(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("login"), "kyotoshop"),
 		chromedp.SendKeys(chromedp.ID("password"), "harbour-view-8"),
 		chromedp.Click(chromedp.CSS(`form[action="/login"] button`)),
-		chromedp.WaitVisible(chromedp.ID("profile-h")),
+		chromedp.WaitVisible(chromedp.CSS(`.tabs`)), // a sender starts at their labels
 		chromedp.Navigate(base+"/labels/"+s.ID),
 		chromedp.WaitVisible(chromedp.CSS(`.timeline`)),
 	)

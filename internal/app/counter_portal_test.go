@@ -162,7 +162,7 @@ func TestPortalCounterSession(t *testing.T) {
 	}
 	due := heavier - s.Total
 	_, _, page = clerk.do("GET", loc+"&lang=en", nil)
-	if !strings.Contains(page, `<p class="notice" role="status">`+s.ItemNo+" needs HK$"+due.Display()+" more postage") {
+	if !strings.Contains(page, `<p class="notice warn" role="status">`+s.ItemNo+" needs HK$"+due.Display()+" more postage") {
 		t.Errorf("no notice of the HK$%s due", due.Display())
 	}
 	if !strings.Contains(page, `<p class="due-now" id="due-now">HK$`+due.Display()+`</p>`) || !strings.Contains(page, `name="amount" value="`+due.String()+`"`) ||

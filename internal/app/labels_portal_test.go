@@ -111,8 +111,11 @@ func TestPortalLabelJourney(t *testing.T) {
 	if code, loc, _ = b.do("POST", "/labels", v); code != 303 {
 		t.Fatalf("draft: %d", code)
 	}
-	if _, _, page = b.do("GET", strings.Split(loc, "?")[0]+"?lang=en", nil); !strings.Contains(page, "recipient.postal_code: e-Express&#43; to the US needs the recipient&#39;s ZIP code") {
-		t.Error("draft page lacks its problem")
+	if _, _, page = b.do("GET", loc+"&lang=en", nil); !strings.Contains(page, "Recipient · Postal code: e-Express&#43; to the US needs the recipient&#39;s ZIP code") {
+		t.Error("draft page lacks its problem, in the form's words")
+	}
+	if !strings.Contains(page, `<p class="notice warn" role="status">Saved as a draft.`) {
+		t.Error("a draft is announced as prepared")
 	}
 }
 

@@ -107,7 +107,7 @@ func (p *Portal) login(w http.ResponseWriter, r *http.Request) {
 	if !p.signIn(w, r, u) {
 		return
 	}
-	http.Redirect(w, r, safeNext(f.V("next")), http.StatusSeeOther)
+	http.Redirect(w, r, safeNext(f.V("next"), homeOf(u)), http.StatusSeeOther)
 }
 
 func (p *Portal) logout(w http.ResponseWriter, r *http.Request) {

@@ -175,7 +175,7 @@ func (p *Portal) counterSession(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case q.Get("scanned") != "":
 			if it := itemByNo(sess, q.Get("scanned")); it != nil {
-				pg.Notice = scannedNotice(pg.Lang, it)
+				pg.Notice, pg.NoticeWarn = scannedNotice(pg.Lang, it), it.Status == counter.AwaitingPayment
 			}
 		case q.Get("done") != "" && i18n.Has(i18n.English, "counter.notice."+q.Get("done")):
 			pg.Notice = pg.T("counter.notice." + q.Get("done"))

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/csv"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -195,7 +196,10 @@ func (p *Portal) labelCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	p.saveToBook(r, f, list)
 	notice := "labels_created"
-	if len(shipment.LatePosting(p.Catalog, list, p.Now())) > 0 {
+	switch {
+	case slices.ContainsFunc(list, func(s *shipment.Shipment) bool { return s.Status == shipment.Incomplete }):
+		notice = "draft_saved"
+	case len(shipment.LatePosting(p.Catalog, list, p.Now())) > 0:
 		notice = "late_posting"
 	}
 	if len(list) == 1 {
@@ -207,6 +211,38 @@ func (p *Portal) labelCreate(w http.ResponseWriter, r *http.Request) {
 		tab = "incomplete"
 	}
 	http.Redirect(w, r, "/labels?tab="+tab+"&notice="+notice, http.StatusSeeOther)
+}
+
+// fieldParts name a problem's field for people, by the label form's words: "recipient.city" is
+// "Recipient · City".
+var fieldParts = map[string]string{
+	"sender": "labels.sender", "recipient": "labels.recipient", "contents": "labels.customs", "items": "labels.article",
+	"name": "labels.name", "company": "labels.company", "address_lines": "labels.address", "city": "labels.city",
+	"state": "labels.state", "postal_code": "labels.postal", "country": "home.to", "phone": "field.phone",
+	"email": "field.email", "service": "home.col.service", "weight_g": "labels.weight_g", "reference": "labels.reference",
+	"category": "labels.category", "explanation": "labels.explanation", "description": "labels.art.desc",
+	"quantity": "labels.art.qty", "value": "labels.art.value", "hs_code": "labels.art.hs", "origin": "labels.art.origin",
+	"dimensions_mm": "home.size", "insurance": "home.insure",
+}
+
+// fieldName is a problem's field in words: each known part by its form label, an article by
+// its number ("items[1]" is the customs declaration's second article).
+func fieldName(l i18n.Lang, field string) string {
+	var parts []string
+	for _, part := range strings.Split(field, ".") {
+		name, idx, indexed := strings.Cut(part, "[")
+		word := name
+		if key, ok := fieldParts[name]; ok && i18n.Has(l, key) {
+			word = i18n.T(l, key, nil)
+		}
+		if indexed {
+			if n, err := strconv.Atoi(strings.TrimSuffix(idx, "]")); err == nil {
+				word += " " + strconv.Itoa(n+1)
+			}
+		}
+		parts = append(parts, word)
+	}
+	return strings.Join(parts, " · ")
 }
 
 // tidyRecipient writes the recipient's postcode and state as the address check would (a UK
@@ -274,7 +310,7 @@ func (p *Portal) labelView(w http.ResponseWriter, r *http.Request) {
 		pg.Plies = label.Size(s.Service, s.Recipient.Country)
 	}
 	for _, pr := range s.Problems {
-		pg.Problems = append(pg.Problems, pr.Field+": "+i18n.T(pg.Lang, pr.Key, pr.Args))
+		pg.Problems = append(pg.Problems, fieldName(pg.Lang, pr.Field)+": "+i18n.T(pg.Lang, pr.Key, pr.Args))
 	}
 	if s.Editable() {
 		for _, f := range addresscheck.Check(p.Catalog, s.Recipient, false).Findings {
@@ -416,8 +452,12 @@ func (p *Portal) writePDF(w http.ResponseWriter, r *http.Request, list []*shipme
 		p.fail(w, r, err)
 		return
 	}
+	name := "labels"
+	if len(list) == 1 && list[0].ItemNo != "" {
+		name = list[0].ItemNo
+	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `inline; filename="labels.pdf"`)
+	w.Header().Set("Content-Disposition", `inline; filename="`+name+`.pdf"`)
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.Write(pdf)
 }

@@ -29,7 +29,7 @@ func (p *Portal) payForm(w http.ResponseWriter, r *http.Request) {
 
 func (p *Portal) renderPay(w http.ResponseWriter, r *http.Request, status int, ids []string, f form) {
 	if len(ids) == 0 {
-		http.Redirect(w, r, "/labels?tab=pending&notice=choose_labels", http.StatusSeeOther)
+		http.Redirect(w, r, "/labels?tab=pending&notice=choose_labels_to_pay", http.StatusSeeOther)
 		return
 	}
 	list, err := p.Shipments.GetMany(r.Context(), owner(r), ids)

@@ -126,7 +126,7 @@ func (p *Portal) handle(mux *http.ServeMux, method, path string, access account.
 		case account.Allows(u, access):
 			h(w, r)
 		case access == account.Anonymous:
-			http.Redirect(w, r, "/account", http.StatusSeeOther)
+			http.Redirect(w, r, homeOf(u), http.StatusSeeOther)
 		case u == nil:
 			next := r.URL.Path
 			if r.Method == http.MethodGet && r.URL.RawQuery != "" {
@@ -142,9 +142,21 @@ func (p *Portal) handle(mux *http.ServeMux, method, path string, access account.
 	})
 }
 
-// safeNext keeps a post-sign-in destination on this site: a path, never another host.
-func safeNext(next string) string {
-	const home = "/account"
+// homeOf is where a signed-in user starts: a sender at their labels, counter staff at the
+// counter, an admin at the admin pages.
+func homeOf(u *account.User) string {
+	switch u.Role {
+	case account.Counter:
+		return "/counter"
+	case account.Admin:
+		return "/admin"
+	}
+	return "/labels"
+}
+
+// safeNext keeps a post-sign-in destination on this site: next when it is a path here, never
+// another host; else home.
+func safeNext(next, home string) string {
 	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
 		strings.ContainsAny(next, "\\") || strings.IndexFunc(next, unicode.IsControl) >= 0 {
 		return home

@@ -207,7 +207,12 @@ type page struct {
 	Path      string
 	User      *account.User
 	Notice    string // a message after a redirect ("Profile saved."), from ?notice=
+	// NoticeWarn shows Notice as something to act on (amber), not as done (green).
+	NoticeWarn bool
 }
+
+// warnNotices are the ?notice= messages that ask the person to do something.
+var warnNotices = map[string]bool{"late_posting": true, "draft_saved": true, "choose_labels": true, "choose_labels_to_pay": true}
 
 type langLink struct {
 	Lang    i18n.Lang
@@ -261,7 +266,7 @@ func (p *Portal) page(w http.ResponseWriter, r *http.Request, titleKey string) p
 	l := Lang(r)
 	pg := page{Lang: l, TitleKey: titleKey, StaticVer: p.staticHash, Path: r.URL.Path, User: currentUser(r)}
 	if n := r.URL.Query().Get("notice"); n != "" && i18n.Has(i18n.English, "notice."+n) {
-		pg.Notice = i18n.T(l, "notice."+n, nil)
+		pg.Notice, pg.NoticeWarn = i18n.T(l, "notice."+n, nil), warnNotices[n]
 	}
 	for _, other := range i18n.Langs {
 		q := r.URL.Query()

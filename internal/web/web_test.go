@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ecship/ecship/internal/catalog"
+	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/metrics"
 	"github.com/ecship/ecship/internal/testenv"
 )
@@ -172,18 +173,35 @@ func BenchmarkHomeWithQuote(b *testing.B) {
 func TestSafeNext(t *testing.T) {
 	for next, want := range map[string]string{
 		"/labels?page=2":        "/labels?page=2",
-		"":                      "/account",
-		"https://evil.example/": "/account",
-		"//evil.example/":       "/account",
-		"/\\evil.example/":      "/account",
-		"/\t/evil.example/":     "/account",
+		"":                      "/home",
+		"https://evil.example/": "/home",
+		"//evil.example/":       "/home",
+		"/\\evil.example/":      "/home",
+		"/\t/evil.example/":     "/home",
 		"/%0a/evil":             "/%0a/evil",
-		"/x\r\nSet-Cookie: a=b": "/account",
-		"javascript:alert(1)":   "/account",
+		"/x\r\nSet-Cookie: a=b": "/home",
+		"javascript:alert(1)":   "/home",
 		"/ok#frag":              "/ok#frag",
 	} {
-		if got := safeNext(next); got != want {
+		if got := safeNext(next, "/home"); got != want {
 			t.Errorf("safeNext(%q) = %q; want %q", next, got, want)
 		}
+	}
+}
+
+// A problem's field is named in the form's words, not the API's.
+func TestFieldName(t *testing.T) {
+	for field, want := range map[string]string{
+		"recipient.address_lines":   "Recipient · Address",
+		"weight_g":                  "Weight (g)",
+		"contents.items[1].hs_code": "Customs declaration · Article 2 · HS code",
+		"unknown_thing":             "unknown_thing",
+	} {
+		if got := fieldName(i18n.English, field); got != want {
+			t.Errorf("%s: %q, want %q", field, got, want)
+		}
+	}
+	if got := fieldName(i18n.TraditionalChinese, "recipient.city"); got != "收件人 · 城市" {
+		t.Errorf("in Chinese: %q", got)
 	}
 }
