@@ -72,7 +72,7 @@ func (b *Book) List(ctx context.Context, o shipment.Owner, kind Kind) ([]Entry, 
 	return b.Store.Addresses(ctx, o.User.ID, o.Mode, kind)
 }
 
-// Page is a page of the owner's addresses of a kind ("" for both), by name: up to limit after
+// Page is a page of the owner's addresses of a kind ("" for both), by name (as bytes compare): up to limit after
 // the cursor ("" for the first page), and the next page's cursor ("" after the last). A cursor
 // names the last entry given, so entries added meanwhile never shift the next page.
 func (b *Book) Page(ctx context.Context, o shipment.Owner, kind Kind, cursor string, limit int) ([]Entry, string, error) {
@@ -80,6 +80,11 @@ func (b *Book) Page(ctx context.Context, o shipment.Owner, kind Kind, cursor str
 	if err != nil {
 		return nil, "", err
 	}
+	// The database orders names by its collation; the cursor compares bytes: order by bytes here.
+	sort.SliceStable(all, func(i, j int) bool {
+		a, b := all[i], all[j]
+		return a.Address.Name < b.Address.Name || a.Address.Name == b.Address.Name && a.ID < b.ID
+	})
 	start := 0
 	if cursor != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(cursor)

@@ -58,7 +58,7 @@ func (d *Deps) once(h http.HandlerFunc) http.HandlerFunc {
 		}
 		// The answer is kept (or the key let go) even if the caller hangs up or the handler panics.
 		ctx := context.WithoutCancel(r.Context())
-		rec := &recorder{ResponseWriter: w}
+		rec := &recorder{ResponseWriter: w, final: true}
 		finished := false
 		defer func() {
 			if !finished {
@@ -69,14 +69,38 @@ func (d *Deps) once(h http.HandlerFunc) http.HandlerFunc {
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
-		if idempotency.Kept(rec.status) {
-			d.logErr(r, "keep idempotent answer", claim.Finish(ctx, rec.answer()))
-			finished = true
+		if idempotency.Kept(rec.status) && rec.final {
+			err := claim.Finish(ctx, rec.answer())
+			d.logErr(r, "keep idempotent answer", err)
+			// A claim taken over is another request's now; any other failure lets the key go, so
+			// a retry runs anew rather than waiting on a key left pending.
+			finished = err == nil || errs.CodeOf(err) == errs.Conflict
 		}
 	}
 }
 
-// fingerprint is a hash of what a request asks: its method, path, query, media type and body. A
+// notFinal marks the answer being written as one a retry must not be given again: it says how
+// things stand for now (a payment still waiting for the gateway), and a retry should look anew.
+func notFinal(w http.ResponseWriter) {
+	for {
+		if rc, ok := w.(*recorder); ok {
+			rc.final = false
+			return
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return
+		}
+		w = u.Unwrap()
+	}
+}
+
+// keptHeaders are the headers, beside Content-Type, Location and Content-Disposition, that a
+// replay sends again.
+var keptHeaders = []string{"Label-Pages", "Vary"}
+
+// fingerprint is a hash of what a request asks: its method, path, query, media type, the media
+// types it accepts and its body. A
 // multipart body's boundary is left out, since a client draws a new one for each try.
 func fingerprint(r *http.Request, body []byte) string {
 	h := sha256.New()
@@ -84,7 +108,8 @@ func fingerprint(r *http.Request, body []byte) string {
 	if b := params["boundary"]; b != "" {
 		body = bytes.ReplaceAll(body, []byte(b), []byte("boundary"))
 	}
-	for _, s := range []string{r.Method, r.URL.Path, r.URL.RawQuery, mt} {
+	// Accept too: with no ?format=, it chooses what a label comes as.
+	for _, s := range []string{r.Method, r.URL.Path, r.URL.RawQuery, mt, r.Header.Get("Accept")} {
 		h.Write([]byte(strconv.Itoa(len(s)) + ":" + s))
 	}
 	h.Write(body)
@@ -99,6 +124,9 @@ func replay(w http.ResponseWriter, a *idempotency.Answer) {
 			hd.Set(name, v)
 		}
 	}
+	for name, v := range a.Headers {
+		hd.Set(name, v)
+	}
 	hd.Set("Idempotent-Replayed", "true")
 	hd.Set("Content-Length", strconv.Itoa(len(a.Body)))
 	w.WriteHeader(a.Status)
@@ -110,6 +138,7 @@ type recorder struct {
 	http.ResponseWriter
 	status int
 	body   bytes.Buffer
+	final  bool // the answer may be kept for retries (see notFinal)
 }
 
 func (rc *recorder) WriteHeader(code int) {
@@ -131,8 +160,14 @@ func (rc *recorder) Unwrap() http.ResponseWriter { return rc.ResponseWriter }
 
 func (rc *recorder) answer() idempotency.Answer {
 	hd := rc.Header()
-	return idempotency.Answer{Status: rc.status, ContentType: hd.Get("Content-Type"), Location: hd.Get("Location"),
-		Disposition: hd.Get("Content-Disposition"), Body: rc.body.Bytes()}
+	a := idempotency.Answer{Status: rc.status, ContentType: hd.Get("Content-Type"), Location: hd.Get("Location"),
+		Disposition: hd.Get("Content-Disposition"), Headers: map[string]string{}, Body: rc.body.Bytes()}
+	for _, name := range keptHeaders {
+		if v := hd.Get(name); v != "" {
+			a.Headers[name] = v
+		}
+	}
+	return a
 }
 
 // logErr logs what went wrong keeping a key; the request itself was answered.

@@ -15,8 +15,9 @@ import (
 	"github.com/ecship/ecship/internal/store/storetest"
 )
 
-// A keyed change whose handler fails on the server's side (5xx), is turned away for its rate (429)
-// or panics keeps nothing: the retry runs anew. A kept answer is replayed byte for byte.
+// A keyed change whose handler fails on the server's side (5xx), is turned away for its rate (429),
+// panics or answers how things stand for now (notFinal) keeps nothing: the retry runs anew. A kept
+// answer is replayed byte for byte, with its headers.
 func TestOnceKeepsOnlyAnswers(t *testing.T) {
 	s := storetest.Open(t, storetest.DSNs(t)["sqlite"])
 	u := &account.User{ID: account.NewID("usr"), LoginName: "oncekeeper", Email: "oncekeeper@example.com", Role: account.Sender, Lang: i18n.English,
@@ -31,7 +32,12 @@ func TestOnceKeepsOnlyAnswers(t *testing.T) {
 		func(w http.ResponseWriter) { w.WriteHeader(429) },
 		func(http.ResponseWriter) { panic("broken") },
 		func(w http.ResponseWriter) {
+			notFinal(w) // pending: how things stand for now
+			writeJSON(w, 201, map[string]string{"status": "pending"})
+		},
+		func(w http.ResponseWriter) {
 			w.Header().Set("Location", "/api/v1/things/1")
+			w.Header().Set("Label-Pages", "3")
 			writeJSON(w, 201, map[string]string{"id": "thing-1"})
 		},
 	}
@@ -50,13 +56,14 @@ func TestOnceKeepsOnlyAnswers(t *testing.T) {
 		}()
 		return rec
 	}
-	for i, want := range []int{503, 429, 200, 201} { // the panic leaves the recorder's 200
+	for i, want := range []int{503, 429, 200, 201, 201} { // the panic leaves the recorder's 200
 		if rec := send(); rec.Code != want || rec.Header().Get("Idempotent-Replayed") != "" {
 			t.Errorf("try %d: %d replayed %q; want %d run anew", i+1, rec.Code, rec.Header().Get("Idempotent-Replayed"), want)
 		}
 	}
 	rec := send()
-	if runs != 4 || rec.Code != 201 || rec.Header().Get("Idempotent-Replayed") != "true" || rec.Header().Get("Location") != "/api/v1/things/1" ||
+	if runs != 5 || rec.Code != 201 || rec.Header().Get("Idempotent-Replayed") != "true" || rec.Header().Get("Location") != "/api/v1/things/1" ||
+		rec.Header().Get("Label-Pages") != "3" ||
 		rec.Body.String() != "{\"id\":\"thing-1\"}\n" || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
 		t.Errorf("replay after %d runs: %d %v %q", runs, rec.Code, rec.Header(), rec.Body.String())
 	}

@@ -79,6 +79,9 @@ func (d *Deps) createPayment(w http.ResponseWriter, r *http.Request) {
 			WriteError(w, r, err)
 			return
 		}
+		if p.Status == payment.Pending {
+			notFinal(w) // the gateway has not answered yet: a retry looks again
+		}
 		writeJSON(w, http.StatusCreated, paymentJSON(p))
 	case "deposit":
 		p, err := d.Payments.PayByDeposit(r.Context(), d.owner(r), in.ShipmentIDs, in.Account, key)

@@ -300,6 +300,7 @@ func (d *Deps) updateShipment(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, err)
 		return
 	}
+	s.ChooseLater = false // an edit names its service (buy picks one for a shipment without)
 	got, err := d.Shipments.Update(r.Context(), d.owner(r), r.PathValue("id"), s, in.Draft)
 	if err != nil {
 		WriteError(w, r, err)

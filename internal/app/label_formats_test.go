@@ -106,6 +106,19 @@ func TestLabelFormats(t *testing.T) {
 	if code != 200 || h.Get("Content-Type") != "application/zpl" || !strings.Contains(string(data), "^FD"+itemNo+"^FS") || !strings.Contains(string(data), "^PW1200^LL1800") {
 		t.Errorf("print as ZPL: %d %s %.300s", code, h.Get("Content-Type"), data)
 	}
+	// Printed again under a key: the same format replayed with its page count; the key with another
+	// Accept (so another format) is another request.
+	body = []byte(fmt.Sprintf(`{"shipment_ids":[%q]}`, id))
+	for i := range 2 {
+		code, h, _ := call(t, base, key, "POST", "/api/v1/labels", string(body), "Accept", "image/png", "Idempotency-Key", "print-again")
+		if code != 200 || h.Get("Content-Type") != "image/png" || h.Get("Label-Pages") != "3" || (h.Get("Idempotent-Replayed") == "true") != (i == 1) {
+			t.Errorf("keyed print %d: %d %s pages %q replayed %q", i, code, h.Get("Content-Type"), h.Get("Label-Pages"), h.Get("Idempotent-Replayed"))
+		}
+	}
+	if code, _, data := call(t, base, key, "POST", "/api/v1/labels", string(body), "Accept", "application/zpl", "Idempotency-Key", "print-again"); code != 409 ||
+		!strings.Contains(string(data), "idempotency_mismatch") {
+		t.Errorf("the key with another Accept: %d %s", code, data)
+	}
 	code, h, data = call(t, base, key, "POST", "/api/v1/labels", fmt.Sprintf(`{"shipment_ids":[%q],"format":"png","page":2}`, id))
 	if code != 200 || h.Get("Content-Type") != "image/png" || h.Get("Label-Pages") != "3" {
 		t.Errorf("labels as PNG page 2: %d %s", code, h.Get("Content-Type"))

@@ -76,6 +76,14 @@ func TestRatesAndBuy(t *testing.T) {
 			card := func(number string) string {
 				return fmt.Sprintf(`"payment":{"method":"card","card":{"number":%q,"exp_month":12,"exp_year":%d,"cvc":"123","name":"Chan"}}`, number, time.Now().Year()+2)
 			}
+			// A card that cannot pay refuses the purchase before the label is touched.
+			expired := strings.Replace(card(payment.TestCardApprove), fmt.Sprint(time.Now().Year()+2), "2020", 1)
+			if code, _, got := call(t, base, key, "POST", path, fmt.Sprintf(`{"service":"AEX",%s}`, expired)); code != 400 || !strings.Contains(string(got), `"field":"payment.`) {
+				t.Errorf("an expired card: %d %s", code, got)
+			}
+			if s := shipmentByID(t, a, s.ID); s.Service != "" || string(s.Status) != "incomplete" {
+				t.Errorf("after a refused card the label is %s with %q", s.Status, s.Service)
+			}
 			cheapest := s.Rates[0].Service.Code
 			code, _, body = call(t, base, key, "POST", path, fmt.Sprintf(`{"service":%q,%s}`, cheapest, card(payment.TestCardApprove)))
 			var bought struct {
@@ -99,6 +107,10 @@ func TestRatesAndBuy(t *testing.T) {
 			}
 			if s := shipmentByID(t, a, other.ID); string(s.Status) != "ready" || s.Service != "AEX" || s.ItemNo == "" {
 				t.Errorf("after a declined card: %s %s %q", s.Status, s.Service, s.ItemNo)
+			}
+			// An edit without a service is refused: a ready label never falls back to choosing.
+			if code, _, got := call(t, base, key, "PUT", "/api/v1/shipments/"+other.ID, unrated); code != 400 || !strings.Contains(string(got), `"field":"service"`) {
+				t.Errorf("an edit without a service: %d %s", code, got)
 			}
 		})
 	}

@@ -35,6 +35,7 @@ type Answer struct {
 	ContentType string
 	Location    string
 	Disposition string
+	Headers     map[string]string // the other headers kept (see api's keptHeaders)
 	Body        []byte
 }
 

@@ -106,7 +106,7 @@ type zplBarcodeField struct {
 var (
 	zplPW      = regexp.MustCompile(`\^PW(\d+)`)
 	zplLL      = regexp.MustCompile(`\^LL(\d+)`)
-	zplGF      = regexp.MustCompile(`\^FO0,0\^GFA,(\d+),(\d+),(\d+),([^\^]*)\^FS`)
+	zplGF      = regexp.MustCompile(`\^FO0,(\d+)\^GFA,(\d+),(\d+),(\d+),([^\^]*)\^FS`)
 	zplBC      = regexp.MustCompile(`\^FO(\d+),(\d+)\^BY(\d+)\^BC([NR]),(\d+),N,N,N,A\^FD([^\^]*)\^FS`)
 	zplCommand = regexp.MustCompile(`[\^~][A-Z@][A-Z0-9@]?`)
 )
@@ -132,16 +132,24 @@ func parseZPL(t *testing.T, zpl string) []zplFormat {
 		var f zplFormat
 		f.width, _ = strconv.Atoi(zplPW.FindStringSubmatch(part)[1])
 		f.height, _ = strconv.Atoi(zplLL.FindStringSubmatch(part)[1])
-		gf := zplGF.FindStringSubmatch(part)
-		if gf == nil {
-			t.Fatalf("no ^GF graphic in %.200s", part)
+		// The picture comes in bands of whole rows, each at most 99,999 bytes, top to bottom.
+		f.graphic = image.NewGray(image.Rect(0, 0, f.width, f.height))
+		next := 0
+		for _, gf := range zplGF.FindAllStringSubmatch(part, -1) {
+			y, _ := strconv.Atoi(gf[1])
+			total, _ := strconv.Atoi(gf[2])
+			rowBytes, _ := strconv.Atoi(gf[4])
+			rows := total / rowBytes
+			if y != next || total%rowBytes != 0 || total > 99999 || rowBytes != (f.width+7)/8 || y+rows > f.height {
+				t.Fatalf("^GF band at row %d of %d bytes, %d a row, after row %d of %dx%d dots", y, total, rowBytes, next, f.width, f.height)
+			}
+			band := decodeGraphic(t, gf[5], rowBytes, f.width, rows)
+			copy(f.graphic.Pix[y*f.graphic.Stride:], band.Pix)
+			next = y + rows
 		}
-		total, _ := strconv.Atoi(gf[1])
-		rowBytes, _ := strconv.Atoi(gf[3])
-		if total != rowBytes*f.height || rowBytes != (f.width+7)/8 {
-			t.Fatalf("^GF of %d bytes, %d a row, for %dx%d dots", total, rowBytes, f.width, f.height)
+		if next != f.height {
+			t.Fatalf("the ^GF bands cover %d of %d rows", next, f.height)
 		}
-		f.graphic = decodeGraphic(t, gf[4], rowBytes, f.width, f.height)
 		for _, m := range zplBC.FindAllStringSubmatch(part, -1) {
 			var b zplBarcodeField
 			b.x, _ = strconv.Atoi(m[1])

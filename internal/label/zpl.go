@@ -46,10 +46,15 @@ func writeZPL(w io.Writer, fonts *fontSet, tiles []tile, o Options) error {
 		}
 		b := r.img.Bounds()
 		fmt.Fprintf(bw, "^XA\n^FX ecship %s page %d of %d, %d dpi\n^CI28^PON^LH0,0^PW%d^LL%d\n", t.label.ItemNo, i+1, len(tiles), o.DPI, b.Dx(), b.Dy())
+		// ^GF takes at most 99,999 bytes of picture: the page goes as bands of whole rows.
 		rowBytes := (b.Dx() + 7) / 8
-		fmt.Fprintf(bw, "^FO0,0^GFA,%d,%d,%d,", rowBytes*b.Dy(), rowBytes*b.Dy(), rowBytes)
-		writeGraphic(bw, r, rowBytes)
-		bw.WriteString("^FS\n")
+		band := maxGraphicBytes / rowBytes
+		for y := 0; y < b.Dy(); y += band {
+			rows := min(band, b.Dy()-y)
+			fmt.Fprintf(bw, "^FO0,%d^GFA,%d,%d,%d,", y, rowBytes*rows, rowBytes*rows, rowBytes)
+			writeGraphic(bw, r, rowBytes, y, y+rows)
+			bw.WriteString("^FS\n")
+		}
 		for _, bc := range page.barcodes {
 			orient := "N"
 			if bc.at.turned {
@@ -69,17 +74,20 @@ func zplField(s string) string {
 	return strings.NewReplacer("^", "", "~", "").Replace(s)
 }
 
-// writeGraphic writes the page's dots (grey darker than half is black) as ^GF's ASCII hex with
+// maxGraphicBytes is the most bytes of picture one ^GF field holds (ZPL II: 1 to 99,999).
+const maxGraphicBytes = 99999
+
+// writeGraphic writes the page's rows from y0 to y1 (grey darker than half is black) as ^GF's ASCII hex with
 // Zebra's compression: a row the same as the one before is ":", a row's trailing zeros are
 // ",", and a run of one digit is a count letter before it (G to Y for 1 to 19, g to z for 20
 // to 400 in twenties, added together).
-func writeGraphic(w *bufio.Writer, r *raster, rowBytes int) {
+func writeGraphic(w *bufio.Writer, r *raster, rowBytes, y0, y1 int) {
 	b := r.img.Bounds()
 	row := make([]byte, rowBytes*2)
-	var prev []byte
-	for y := b.Min.Y; y < b.Max.Y; y++ {
+	var prev []byte // a band starts afresh: ":" never reaches into the one before
+	for y := y0; y < y1; y++ {
 		clear(row)
-		line := r.img.Pix[(y-b.Min.Y)*r.img.Stride:]
+		line := r.img.Pix[y*r.img.Stride:]
 		for i := range rowBytes {
 			var v byte
 			for bit := range 8 {

@@ -381,3 +381,18 @@ func (s *Service) settleAtGateway(ctx context.Context, items []Settlement) ([]er
 func (s *Service) Get(ctx context.Context, o shipment.Owner, id string) (*Payment, error) {
 	return s.Store.Payment(ctx, o.User.ID, o.Mode, id)
 }
+
+// CheckMeans says whether a payment could be made by this card (nil: from the deposit account
+// accountID), without making one: the sender verified, the card valid, the account the sender's.
+// A caller that changes something before paying checks first, so that a refusal changes nothing.
+func (s *Service) CheckMeans(ctx context.Context, o shipment.Owner, card *Card, accountID string) error {
+	if !o.User.Verified() {
+		return errs.New(errs.Forbidden, "shipment.verify_first", nil)
+	}
+	if card != nil {
+		_, _, err := card.Check(s.Now(), catalog.HongKong)
+		return err
+	}
+	_, err := s.ownDeposit(ctx, o, accountID)
+	return err
+}

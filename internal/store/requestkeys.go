@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -20,7 +21,7 @@ func (s *Store) ClaimRequestKey(ctx context.Context, k idempotency.Key, fingerpr
 	res, err := s.db.ExecContext(ctx, `INSERT INTO request_keys (owner_id, mode, key, fingerprint, claim, state, created_at)
 		VALUES ($1, $2, $3, $4, $5, 'pending', $6)
 		ON CONFLICT (owner_id, mode, key) DO UPDATE SET fingerprint = excluded.fingerprint, claim = excluded.claim, state = 'pending',
-			status = 0, content_type = '', location = '', disposition = '', body = NULL, created_at = excluded.created_at
+			status = 0, content_type = '', location = '', disposition = '', headers = '{}', body = NULL, created_at = excluded.created_at
 		WHERE request_keys.created_at < $7 OR (request_keys.state = 'pending' AND request_keys.created_at < $8)`,
 		k.OwnerID, string(k.Mode), k.Key, fingerprint, claim, ts(now), ts(staleBefore), ts(abandonedBefore))
 	if err != nil {
@@ -33,10 +34,10 @@ func (s *Store) ClaimRequestKey(ctx context.Context, k idempotency.Key, fingerpr
 	}
 	var rec idempotency.Record
 	var a idempotency.Answer
-	var state string
-	err = s.db.QueryRowContext(ctx, `SELECT fingerprint, state, status, content_type, location, disposition, body
+	var state, headers string
+	err = s.db.QueryRowContext(ctx, `SELECT fingerprint, state, status, content_type, location, disposition, headers, body
 		FROM request_keys WHERE owner_id = $1 AND mode = $2 AND key = $3`, k.OwnerID, string(k.Mode), k.Key).
-		Scan(&rec.Fingerprint, &state, &a.Status, &a.ContentType, &a.Location, &a.Disposition, &a.Body)
+		Scan(&rec.Fingerprint, &state, &a.Status, &a.ContentType, &a.Location, &a.Disposition, &headers, &a.Body)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Released between the two statements: the caller claims again.
 		return &idempotency.Record{Fingerprint: fingerprint}, nil
@@ -45,6 +46,9 @@ func (s *Store) ClaimRequestKey(ctx context.Context, k idempotency.Key, fingerpr
 		return nil, fmt.Errorf("store: read request key: %w", err)
 	}
 	if rec.Done = state == "done"; rec.Done {
+		if err := json.Unmarshal([]byte(headers), &a.Headers); err != nil {
+			return nil, fmt.Errorf("store: request key headers: %w", err)
+		}
 		rec.Answer = &a
 	}
 	return &rec, nil
@@ -57,9 +61,14 @@ func (s *Store) FinishRequestKey(ctx context.Context, k idempotency.Key, claim s
 	if body == nil {
 		body = []byte{}
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE request_keys SET state = 'done', status = $5, content_type = $6, location = $7, disposition = $8, body = $9
+	headers, err := json.Marshal(a.Headers)
+	if err != nil || a.Headers == nil {
+		headers = []byte("{}")
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE request_keys SET state = 'done', status = $5, content_type = $6, location = $7, disposition = $8,
+		headers = $9, body = $10
 		WHERE owner_id = $1 AND mode = $2 AND key = $3 AND claim = $4 AND state = 'pending'`,
-		k.OwnerID, string(k.Mode), k.Key, claim, a.Status, a.ContentType, a.Location, a.Disposition, body)
+		k.OwnerID, string(k.Mode), k.Key, claim, a.Status, a.ContentType, a.Location, a.Disposition, string(headers), body)
 	if err != nil {
 		return fmt.Errorf("store: finish request key: %w", err)
 	}
