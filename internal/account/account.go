@@ -7,6 +7,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/i18n"
@@ -46,8 +47,23 @@ type User struct {
 // Verified reports whether the email address is verified: only then may the account pay or ship (ACC-1).
 func (u *User) Verified() bool { return u != nil && u.EmailVerifiedAt != nil }
 
-// Name is how the user is addressed.
-func (u *User) Name() string { return strings.TrimSpace(u.FirstName + " " + u.LastName) }
+// Name is how the user is addressed: a Chinese, Japanese or Korean name family name first,
+// without a space (陳大文); others given name first (Tai Man Chan).
+func (u *User) Name() string {
+	if hasCJK(u.FirstName) || hasCJK(u.LastName) {
+		return strings.TrimSpace(u.LastName) + strings.TrimSpace(u.FirstName)
+	}
+	return strings.TrimSpace(u.FirstName + " " + u.LastName)
+}
+
+func hasCJK(s string) bool {
+	for _, r := range s {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+			return true
+		}
+	}
+	return false
+}
 
 // Field limits of rule ACC-2..5.
 const (

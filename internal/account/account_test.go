@@ -109,3 +109,14 @@ func TestAccessByRole(t *testing.T) {
 		}
 	}
 }
+
+// Chinese names are written family name first; others given name first.
+func TestUserName(t *testing.T) {
+	for _, c := range []struct{ first, last, want string }{
+		{"大文", "陳", "陳大文"}, {"Tai Man", "Chan", "Tai Man Chan"}, {"太郎", "山田", "山田太郎"}, {"", "Chan", "Chan"}, {"Mei", "", "Mei"},
+	} {
+		if got := (&User{FirstName: c.first, LastName: c.last}).Name(); got != c.want {
+			t.Errorf("%q %q: %q, want %q", c.first, c.last, got, c.want)
+		}
+	}
+}

@@ -148,3 +148,21 @@ func TestPortalLabelAddressCheck(t *testing.T) {
 		t.Errorf("the doubt is not in Chinese")
 	}
 }
+
+// From a compared price to a label: each service's row links to the label form with its
+// destination, service and weight filled in; the address book is in the navigation.
+func TestPortalCompareToLabel(t *testing.T) {
+	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	b := signedIn(t, base, a.Accounts, "comparer")
+	_, _, page := b.do("GET", "/?to=JP&weight=450&lang=en", nil)
+	link := `href="/labels/new?to=JP&amp;service=EMS&amp;weight=450"`
+	if !strings.Contains(page, link) || !strings.Contains(page, `href="/addresses"`) {
+		t.Fatalf("the compared EMS price links nowhere, or the address book is not in the navigation")
+	}
+	_, _, form := b.do("GET", "/labels/new?to=JP&service=EMS&weight=450&lang=en", nil)
+	for _, want := range []string{`name="r0_weight" type="text" value="450"`, `<option value="EMS" selected`, `<option value="JP" selected`} {
+		if !strings.Contains(form, want) {
+			t.Errorf("the label form lacks %s", want)
+		}
+	}
+}

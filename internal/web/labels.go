@@ -130,6 +130,9 @@ func (p *Portal) labelNew(w http.ResponseWriter, r *http.Request) {
 	n, _ := strconv.Atoi(q.Get("n"))
 	f := newLabelForm(n)
 	f.Values["country"], f.Values["service"] = q.Get("to"), q.Get("service")
+	if g, err := strconv.Atoi(q.Get("weight")); err == nil && g > 0 {
+		f.Values["r0_weight"] = strconv.Itoa(g) // from a compared price: the weight it was for
+	}
 	// The sender chosen from the book, else the default: the first saved sender, else the account
 	// holder's name, phone and email.
 	sender, err := p.Addresses.DefaultSender(r.Context(), owner(r))

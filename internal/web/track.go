@@ -221,9 +221,11 @@ func (p *Portal) timeline(l i18n.Lang, it *tracking.Item, postedAt *time.Time, o
 	if postedAt != nil {
 		v.Posted = p.postedLine(l, *postedAt, office)
 	}
+	// An item within Hong Kong never leaves it: its journey has no departure and no arrival.
+	local := it.Destination == "HK"
 	var steps []string
 	for _, m := range tracking.Milestones {
-		if journey[m] {
+		if journey[m] && !(local && (m == "left_hk" || m == "arrived")) {
 			steps = append(steps, m)
 		}
 	}

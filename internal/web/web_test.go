@@ -14,6 +14,7 @@ import (
 	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/metrics"
 	"github.com/ecship/ecship/internal/testenv"
+	"github.com/ecship/ecship/internal/tracking"
 )
 
 var monday = time.Date(2026, 11, 23, 10, 0, 0, 0, catalog.HongKong)
@@ -203,5 +204,27 @@ func TestFieldName(t *testing.T) {
 	}
 	if got := fieldName(i18n.TraditionalChinese, "recipient.city"); got != "收件人 · 城市" {
 		t.Errorf("in Chinese: %q", got)
+	}
+}
+
+// An item within Hong Kong is never shown leaving Hong Kong or arriving abroad; one abroad is.
+func TestLocalJourney(t *testing.T) {
+	p, err := New(&Deps{Catalog: testenv.Catalog(t), Metrics: metrics.New(), Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return monday }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	posted := monday.Add(-time.Hour)
+	for dest, want := range map[string][]string{
+		"HK": {"Posted", "Out for delivery", "Delivered"},
+		"JP": {"Posted", "Left Hong Kong", "Arrived at the destination", "Out for delivery", "Delivered"},
+	} {
+		v := p.timeline(i18n.English, &tracking.Item{ItemNo: "CL000042439HK", Destination: dest}, &posted, "GPO")
+		var got []string
+		for _, s := range v.Steps {
+			got = append(got, s.Name)
+		}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("%s: steps %q, want %q", dest, got, want)
+		}
 	}
 }
