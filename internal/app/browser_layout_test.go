@@ -57,7 +57,7 @@ func TestBrowserPagesFitTheScreen(t *testing.T) {
 	}{
 		{"", "", []string{"/", "/?to=JP&weight=450", "/track", "/login", "/register", "/forgot-password"}},
 		{"sender@demo.ecship.hk", "demo-sender-pw", []string{"/", "/labels", "/labels?tab=pending", "/labels/new?to=US&service=AEX", "/labels/new?n=3&to=JP",
-			"/labels/" + ready, "/labels/" + ready + "/edit", "/batches/new", "/history", "/addresses", "/account", "/refunds", "/deposits", "/track?item_no=" + labels[0].ItemNo}},
+			"/labels/" + ready, "/labels/" + ready + "/edit", "/labels/" + ready + "/cancel", "/batches/new", "/history", "/addresses", "/account", "/refunds", "/deposits", "/track?item_no=" + labels[0].ItemNo}},
 		{"counter@demo.ecship.hk", "demo-counter-pw", []string{"/counter"}},
 		{"admin@demo.ecship.hk", "demo-admin-pw", []string{"/admin", "/admin/refunds", "/admin/deposits", "/admin/outbox", "/admin/audit"}},
 	}

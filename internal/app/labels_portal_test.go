@@ -1,10 +1,12 @@
 package app_test
 
 import (
+	"context"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/store/storetest"
@@ -164,5 +166,40 @@ func TestPortalCompareToLabel(t *testing.T) {
 		if !strings.Contains(form, want) {
 			t.Errorf("the label form lacks %s", want)
 		}
+	}
+}
+
+// Cancelling or deleting a label asks first, and says what becomes of its money: an unpaid label
+// costs nothing, a paid one not yet settled is never charged, a settled one gets a refund
+// application for what was paid. Asking changes nothing.
+func TestPortalConfirmBeforeCancel(t *testing.T) {
+	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	b := signedIn(t, base, a.Accounts, "careful")
+	sender := userByLogin(t, a, "careful")
+	unpaid, paid := counterParcel(t, a, sender, 500, false), counterParcel(t, a, sender, 600, true)
+	_, _, page := b.do("GET", "/labels/"+paid.ID+"?lang=en", nil)
+	if !strings.Contains(page, `href="/labels/`+paid.ID+`/cancel"`) || strings.Contains(page, `action="/labels/`+paid.ID+`/cancel"`) {
+		t.Fatalf("the label page cancels without asking")
+	}
+	for _, c := range []struct {
+		id, what, want string
+	}{
+		{unpaid.ID, "cancel", "It is not paid: nothing is charged."},
+		{paid.ID, "cancel", "your card will never be charged the HK$" + paid.Total.Display()},
+		{unpaid.ID, "delete", "A deleted label is gone for good"},
+	} {
+		code, _, page := b.do("GET", "/labels/"+c.id+"/"+c.what+"?lang=en", nil)
+		if code != 200 || !strings.Contains(page, c.want) || !strings.Contains(page, `<form method="post" action="/labels/`+c.id+`/`+c.what+`"`) {
+			t.Errorf("%s %s: %d, no %q", c.what, c.id, code, c.want)
+		}
+	}
+	if s := shipmentByID(t, a, paid.ID); string(s.Status) != "paid" {
+		t.Errorf("asking changed the label: %s", s.Status)
+	}
+	if _, _, _, err := a.Payments.Settle(context.Background(), time.Now().Add(48*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, page := b.do("GET", "/labels/"+paid.ID+"/cancel?lang=zh-Hant", nil); !strings.Contains(page, "系統會提交 HK$"+paid.Total.Display()+" 的退款申請") {
+		t.Errorf("a settled label's cancellation does not say a refund application opens")
 	}
 }

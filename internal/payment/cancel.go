@@ -6,13 +6,15 @@ import (
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/money"
 	"github.com/ecship/ecship/internal/shipment"
 )
 
 // Cancellation is what cancelling a label does to its money, decided from the label and its payment
 // as they stand, held, in the cancelling transaction.
 type Cancellation struct {
-	At time.Time
+	At     time.Time
+	Amount money.Cents // what was paid for the label (0 when unpaid)
 	// Void takes a label of an authorised payment out of the capture before the 20:00 settlement:
 	// the card is never charged for it (PAY-3).
 	Void *Txn
@@ -74,10 +76,25 @@ func (s *Service) decideCancel(o shipment.Owner, sh *shipment.Shipment, p *Payme
 	switch p.Status {
 	case Authorized:
 		txn := Move("void:"+p.ID+":"+sh.ID, "void", p.ID, PostageUnearned, CardAuthorized, amount, now)
-		return Cancellation{At: now, Void: &txn}, nil
+		return Cancellation{At: now, Amount: amount, Void: &txn}, nil
 	case Settling, Settled:
-		return Cancellation{At: now, Refund: &Refund{ID: account.NewID("ref"), OwnerID: o.User.ID, Mode: o.Mode, ShipmentID: sh.ID, PaymentID: p.ID,
+		return Cancellation{At: now, Amount: amount, Refund: &Refund{ID: account.NewID("ref"), OwnerID: o.User.ID, Mode: o.Mode, ShipmentID: sh.ID, PaymentID: p.ID,
 			Reason: ReasonCancelled, Amount: amount, Status: RefundSubmitted, CreatedAt: now}}, nil
 	}
 	return Cancellation{}, errs.New(errs.Conflict, "payment.pending", nil)
+}
+
+// CancelPreview says what cancelling one of the owner's labels would do now, without doing it:
+// Void set, the card is never charged for it; Refund set, a refund application opens for what was
+// paid; neither, nothing was paid. A settlement starting meanwhile may change the answer: Cancel
+// decides again, in its transaction.
+func (s *Service) CancelPreview(ctx context.Context, o shipment.Owner, sh *shipment.Shipment) (Cancellation, error) {
+	p, err := s.Store.PaymentOfShipment(ctx, o.User.ID, o.Mode, sh.ID)
+	switch {
+	case errs.CodeOf(err) == errs.NotFound:
+		p = nil
+	case err != nil:
+		return Cancellation{}, err
+	}
+	return s.decideCancel(o, sh, p)
 }

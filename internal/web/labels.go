@@ -389,6 +389,51 @@ func (p *Portal) labelCopy(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/labels/"+s.ID+"/edit?notice=label_copied", http.StatusSeeOther)
 }
 
+// confirmPage asks before something that cannot be undone, saying what it will do.
+type confirmPage struct {
+	page
+	Question, Money, Button, Action, Back string
+	Lines                                 []string
+	Danger                                bool
+}
+
+// labelConfirm asks before cancelling or deleting a label (what: "cancel" or "delete"), saying
+// what becomes of its money; the form posts to the same address.
+func (p *Portal) labelConfirm(what string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		o := owner(r)
+		s, err := p.Shipments.Get(r.Context(), o, r.PathValue("id"))
+		if err != nil {
+			p.fail(w, r, err)
+			return
+		}
+		name := s.ItemNo
+		if name == "" {
+			name = s.Reference
+		}
+		pg := &confirmPage{page: p.page(w, r, "confirm."+what+".title"), Action: "/labels/" + s.ID + "/" + what, Back: "/labels/" + s.ID, Danger: true}
+		pg.Question = pg.T("confirm."+what+".question", "label", name)
+		pg.Button = pg.T("labels." + what)
+		pg.Lines = []string{pg.T("confirm." + what + ".final")}
+		if what == "cancel" {
+			c, err := p.Payments.CancelPreview(r.Context(), o, s)
+			if err != nil {
+				p.fail(w, r, err)
+				return
+			}
+			switch {
+			case c.Void != nil:
+				pg.Money = pg.T("confirm.cancel.void", "amount", c.Amount.Display())
+			case c.Refund != nil:
+				pg.Money = pg.T("confirm.cancel.refund", "amount", c.Amount.Display())
+			default:
+				pg.Money = pg.T("confirm.cancel.unpaid")
+			}
+		}
+		p.render(w, r, http.StatusOK, "confirm", pg)
+	}
+}
+
 func (p *Portal) labelDelete(w http.ResponseWriter, r *http.Request) {
 	if err := p.Shipments.Delete(r.Context(), owner(r), r.PathValue("id")); err != nil {
 		p.fail(w, r, err)
