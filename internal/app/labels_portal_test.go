@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/app"
+	"github.com/ecship/ecship/internal/payment"
+	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/store/storetest"
 	"github.com/ecship/ecship/internal/testenv"
 )
@@ -202,4 +205,45 @@ func TestPortalConfirmBeforeCancel(t *testing.T) {
 	if _, _, page := b.do("GET", "/labels/"+paid.ID+"/cancel?lang=zh-Hant", nil); !strings.Contains(page, "系統會提交 HK$"+paid.Total.Display()+" 的退款申請") {
 		t.Errorf("a settled label's cancellation does not say a refund application opens")
 	}
+	// Cancelled after the settlement: the payment's page shows the refund application.
+	if code, _, _ := b.do("POST", "/labels/"+paid.ID+"/cancel", url.Values{}); code != 303 {
+		t.Fatalf("cancel: %d", code)
+	}
+	pay := paymentOf(t, a, sender, paid.ID)
+	if _, _, page := b.do("GET", "/payments/"+pay+"?lang=en", nil); !strings.Contains(page, "Refund of HK$"+paid.Total.Display()+": Submitted") {
+		t.Errorf("the payment page does not show the refund application")
+	}
+}
+
+// A payment's page shows what will not be charged: a label cancelled before the settlement is
+// struck through, and the amount to be charged is what is left.
+func TestPortalPaymentAfterCancel(t *testing.T) {
+	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	b := signedIn(t, base, a.Accounts, "halfcancel")
+	sender := userByLogin(t, a, "halfcancel")
+	o := shipment.Owner{User: sender, Mode: account.Live}
+	one, two := counterParcel(t, a, sender, 500, false), counterParcel(t, a, sender, 600, false)
+	card := payment.Card{Number: payment.TestCardApprove, ExpMonth: 12, ExpYear: time.Now().Year() + 2, CVC: "123"}
+	pay, err := a.Payments.PayByCard(context.Background(), o, []string{one.ID, two.ID}, card, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := b.do("POST", "/labels/"+one.ID+"/cancel", url.Values{}); code != 303 {
+		t.Fatalf("cancel: %d", code)
+	}
+	_, _, page := b.do("GET", "/payments/"+pay.ID+"?lang=en", nil)
+	if !strings.Contains(page, "Cancelled before the settlement: never charged") || !strings.Contains(page, "<s>HK$"+one.Total.Display()+"</s>") ||
+		!strings.Contains(page, "To be charged</dt><dd><strong>HK$"+two.Total.Display()+"</strong>") {
+		t.Errorf("the payment page does not show what will not be charged")
+	}
+}
+
+// paymentOf is the id of the live payment of one of a sender's labels.
+func paymentOf(t *testing.T, a *app.App, u *account.User, shipmentID string) string {
+	t.Helper()
+	p, err := a.Store.PaymentOfShipment(context.Background(), u.ID, account.Live, shipmentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.ID
 }

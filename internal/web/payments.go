@@ -18,6 +18,10 @@ type payPage struct {
 	Total    money.Cents
 	Payment  *payment.Payment
 	Deposits []*payment.Deposit // the sender's deposit accounts, to pay from instead of a card
+	// On a payment's page: its labels cancelled before the settlement (never charged), and the
+	// refund applications of those cancelled after, by label.
+	Voided  map[string]bool
+	Refunds map[string]*payment.Refund
 }
 
 // payForm shows the labels chosen and the card form (rule PAY-1, PAY-2: any card, each time).
@@ -111,7 +115,21 @@ func (p *Portal) paymentView(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	pg := &payPage{labelsPage: labelsPage{page: p.page(w, r, "payment.title"), Catalog: p.Catalog, Shipments: list}, Payment: pay, Total: pay.Amount}
+	pg := &payPage{labelsPage: labelsPage{page: p.page(w, r, "payment.title"), Catalog: p.Catalog, Shipments: list}, Payment: pay, Total: pay.Amount,
+		Voided: map[string]bool{}, Refunds: map[string]*payment.Refund{}}
+	for _, it := range pay.Items {
+		pg.Voided[it.ShipmentID] = it.Cancelled
+	}
+	refunds, err := p.Refunds.Mine(r.Context(), owner(r))
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	for _, rf := range refunds {
+		if rf.PaymentID == pay.ID {
+			pg.Refunds[rf.ShipmentID] = rf
+		}
+	}
 	p.render(w, r, http.StatusOK, "payment", pg)
 }
 
