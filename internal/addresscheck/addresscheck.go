@@ -108,8 +108,8 @@ func checkUS(r *Result, format *catalog.PostcodeFormat, a *shipment.Address) {
 	case strings.TrimSpace(a.PostalCode) == "":
 		r.fail("postal_code", "shipment.zip.required", nil)
 	default:
-		if _, canonical, ok := shipment.ParseZIP(a.PostalCode); !ok {
-			r.fail("postal_code", "shipment.zip.invalid", nil)
+		if _, canonical, problem := shipment.CheckZIP(a.PostalCode); problem != "" {
+			r.fail("postal_code", problem, errs.Args{"zip": a.PostalCode})
 		} else if format != nil {
 			a.PostalCode, _ = format.Normalize(canonical)
 		} else {

@@ -49,7 +49,7 @@ func TestPortalLabelJourney(t *testing.T) {
 
 	// A bad ZIP: the message sits beside the postal code input, nothing is created.
 	code, _, page := b.do("POST", "/labels?lang=en", labelFormValues("1011"))
-	if code != 400 || !strings.Contains(page, `id="r0_postal-error">A US ZIP code has 5 digits`) {
+	if code != 400 || !strings.Contains(page, `id="r0_postal-error">A US ZIP code is 5 digits`) {
 		t.Fatalf("bad ZIP: %d", code)
 	}
 	code, loc, _ := b.do("POST", "/labels", labelFormValues("10118"))

@@ -147,7 +147,7 @@ func TestQuoteListsEveryServiceWithPriceOrReason(t *testing.T) {
 // rule: SVC-3
 func TestEExpressDestinationsAreTheFAQList(t *testing.T) {
 	c := testenv.Catalog(t)
-	// The FAQ's list, name by name (seeds/000, "What are the destination countries/service areas").
+	// The FAQ's list, name by name (Hongkong Post's EC-Ship FAQ, "What are the destination countries/service areas").
 	faq := "CN IN ID JP KR MO MY PH SG TH AE VN AT BE DK FI FR DE HU LU NL NO PL PT RS ES SE CH TR GB " +
 		"AU NZ CA BR KH IE LV SI ZA IS MX IT SA CL GR PK HR RO MA EG MT LK LT EE LB US"
 	want := map[string]bool{}
@@ -210,7 +210,7 @@ func TestNoMinimumWeight(t *testing.T) {
 	}
 }
 
-// Every published rate of reference/postal-facts.md, quoted exactly: postage + the HK$15.50
+// Every rate Hongkong Post publishes, quoted exactly: postage + the HK$15.50
 // registration fee for registered mail, by zone, format and weight step.
 func TestPublishedLetterAndPacketRates(t *testing.T) {
 	c := testenv.Catalog(t)

@@ -44,7 +44,7 @@ func TestZIPsBothSidesOfTheJFKSplit(t *testing.T) {
 			t.Errorf("%s: %s; want %s", tc.zip, got, tc.want)
 		}
 	}
-	for _, bad := range []string{"", "1234", "123456", "ABCDE", "10118-12", "00012", "00123", "00234", "00345", "00456", "10118-ABCD"} {
+	for _, bad := range []string{"", "1234", "123456", "ABCDE", "10118-12", "00012", "00123", "00234", "00345", "00456", "10118-ABCD", "00000", "99999", "99999-1234"} {
 		if _, _, ok := ParseZIP(bad); ok {
 			t.Errorf("%q accepted as a ZIP", bad)
 		}

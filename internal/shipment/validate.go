@@ -144,12 +144,13 @@ func checkItem(fe *errs.Fields, s *Shipment) {
 // checkZIP: e-Express+ to the US needs a valid ZIP, which decides the office of exchange (LBL-7);
 // any other service to the US takes a ZIP written canonically when one is given.
 func checkZIP(fe *errs.Fields, s *Shipment) {
-	zip3, canonical, ok := ParseZIP(s.Recipient.PostalCode)
+	zip3, canonical, problem := CheckZIP(s.Recipient.PostalCode)
+	ok := problem == ""
 	switch {
 	case s.Recipient.PostalCode == "" && s.Service == "AEX":
 		fe.Add("recipient.postal_code", "shipment.zip.required", nil)
 	case s.Recipient.PostalCode != "" && !ok:
-		fe.Add("recipient.postal_code", "shipment.zip.invalid", nil)
+		fe.Add("recipient.postal_code", problem, errs.Args{"zip": s.Recipient.PostalCode})
 	case ok:
 		s.Recipient.PostalCode = canonical
 		if s.Service == "AEX" {
