@@ -22,7 +22,7 @@ const (
 )
 
 // placeholderZIPs are written where a ZIP code is not known; none is a delivery address.
-var placeholderZIPs = map[string]bool{"00000": true, "99999": true, "12345": true}
+var placeholderZIPs = map[string]bool{"00000": true, "99999": true}
 
 // ParseZIP reads a US ZIP code: 5 digits or ZIP+4 (12345-6789 or 123456789). It returns the ZIP3
 // prefix, or false for a malformed ZIP or one no address has.
