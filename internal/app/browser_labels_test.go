@@ -38,8 +38,15 @@ func TestBrowserPrepareLabel(t *testing.T) {
 			steps = append(steps, chromedp.SetValue(chromedp.CSS(`[name="`+k+`"]`), v[0]))
 		}
 	}
-	steps = append(steps, chromedp.Click(chromedp.CSS(`button[name=action][value=create]`)), chromedp.WaitVisible(chromedp.CSS(`.preview`)))
 	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+	// Enter in a field presses the form's first button: it prepares the labels, whatever
+	// address-book buttons come before the visible one.
+	if v := must(t, ctx, chromedp.Evaluate[string](`document.querySelector('form.labelform button[type=submit]').value`)); v != "create" {
+		t.Errorf("the form's default button does %q", v)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.actions button[name=action][value=create]`)), chromedp.WaitVisible(chromedp.CSS(`.preview`))); err != nil {
 		t.Fatal(err)
 	}
 	title := must(t, ctx, chromedp.Text(chromedp.CSS(`.titlebar h1 code`)))

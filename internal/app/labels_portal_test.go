@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/addressbook"
 	"github.com/ecship/ecship/internal/app"
 	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/shipment"
@@ -246,4 +247,34 @@ func paymentOf(t *testing.T, a *app.App, u *account.User, shipmentID string) str
 		t.Fatal(err)
 	}
 	return p.ID
+}
+
+// The label form's other buttons keep what was typed: adding a label for the country keeps the
+// first one, and picking a saved recipient or sender fills only their inputs.
+func TestPortalLabelFormKeepsTyping(t *testing.T) {
+	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	b := signedIn(t, base, a.Accounts, "typist")
+	o := shipment.Owner{User: userByLogin(t, a, "typist"), Mode: account.Live}
+	friend, err := a.Addresses.Save(context.Background(), o, addressbook.Recipient, shipment.Address{Name: "Saved Friend", Lines: []string{"9 Saved Road"}, City: "Boston", State: "MA", PostalCode: "02108", Country: "US"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := labelFormValues("10118")
+	v.Set("action", "add_one")
+	code, _, page := b.do("POST", "/labels?lang=en", v)
+	if code != 200 || !strings.Contains(page, `name="n" value="2"`) || !strings.Contains(page, `value="Jane Doe"`) || !strings.Contains(page, `name="r1_name"`) {
+		t.Errorf("add one: %d; the typed recipient or the second block is missing", code)
+	}
+	if n, _, _ := a.Shipments.List(context.Background(), o, shipment.Filter{Limit: 5}); len(n) != 0 {
+		t.Errorf("adding a block made %d labels", len(n))
+	}
+	v = labelFormValues("10118")
+	v.Del("action")
+	v.Set("use_recipient", friend)
+	_, _, page = b.do("POST", "/labels?lang=en", v)
+	for _, want := range []string{`value="Saved Friend"`, `value="02108"`, `name="r0_weight" type="text" value="450"`, `value="Silk scarf"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("after picking a saved recipient the form lacks %s", want)
+		}
+	}
 }

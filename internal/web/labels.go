@@ -179,8 +179,18 @@ func (f labelForm) senderAddress() shipment.Address {
 }
 
 // labelCreate prepares the labels of the form: all or none; "save as draft" keeps incomplete ones.
+// The form's other buttons keep what was typed: one more label for the country, or a sender or
+// the first recipient taken from the address book.
 func (p *Portal) labelCreate(w http.ResponseWriter, r *http.Request) {
 	f := readLabelForm(r)
+	if more, err := p.formChange(r, &f); more || err != nil {
+		if err != nil {
+			p.fail(w, r, err)
+			return
+		}
+		p.render(w, r, http.StatusOK, "label_new", p.newLabelPage(w, r, f))
+		return
+	}
 	draft := r.PostForm.Get("action") == "draft"
 	list := f.shipments()
 	if len(f.Errors) > 0 { // inputs that are not even numbers
@@ -246,6 +256,33 @@ func fieldName(l i18n.Lang, field string) string {
 		parts = append(parts, word)
 	}
 	return strings.Join(parts, " · ")
+}
+
+// formChange applies a label form's button that changes the form rather than sending it: "add
+// one" adds a label for the country, an address-book entry fills the sender or the first
+// recipient. Everything typed stays. It says whether there was such a button.
+func (p *Portal) formChange(r *http.Request, f *labelForm) (bool, error) {
+	switch {
+	case r.PostForm.Get("action") == "add_one":
+		more := newLabelForm(f.N + 1)
+		more.Values = f.Values
+		*f = more
+	case r.PostForm.Get("use_sender") != "":
+		e, err := p.Addresses.Get(r.Context(), owner(r), r.PostForm.Get("use_sender"))
+		if err != nil {
+			return true, err
+		}
+		f.fillSender(e.Address)
+	case r.PostForm.Get("use_recipient") != "":
+		e, err := p.Addresses.Get(r.Context(), owner(r), r.PostForm.Get("use_recipient"))
+		if err != nil {
+			return true, err
+		}
+		f.fillRecipient(0, e.Address)
+	default:
+		return false, nil
+	}
+	return true, nil
 }
 
 // tidyRecipient writes the recipient's postcode and state as the address check would (a UK

@@ -153,6 +153,24 @@ func (f *labelForm) shipments() []*shipment.Shipment {
 }
 
 // fill puts a shipment into block i (to edit or copy it).
+// fillRecipient puts an address in block i's recipient inputs (and the destination), leaving the
+// rest of the block as typed.
+func (f *labelForm) fillRecipient(i int, a shipment.Address) {
+	line := func(k int) string {
+		if k < len(a.Lines) {
+			return a.Lines[k]
+		}
+		return ""
+	}
+	for k, x := range map[string]string{"name": a.Name, "company": a.Company, "line1": line(0), "line2": line(1), "line3": line(2),
+		"city": a.City, "state": a.State, "postal": a.PostalCode, "phone": a.Phone, "email": a.Email} {
+		f.Values[f.In(i, k)] = x
+	}
+	if a.Country != "" {
+		f.Values["country"] = a.Country
+	}
+}
+
 func (f *labelForm) fill(i int, s *shipment.Shipment) {
 	v := f.Values
 	v["service"], v["country"] = s.Service, s.Recipient.Country
@@ -166,11 +184,8 @@ func (f *labelForm) fill(i int, s *shipment.Shipment) {
 		"line3": line(s.Sender.Lines, 2), "city": s.Sender.City, "phone": s.Sender.Phone, "email": s.Sender.Email} {
 		v["sender_"+k] = x
 	}
-	r := s.Recipient
-	for k, x := range map[string]string{"name": r.Name, "company": r.Company, "line1": line(r.Lines, 0), "line2": line(r.Lines, 1), "line3": line(r.Lines, 2),
-		"city": r.City, "state": r.State, "postal": r.PostalCode, "phone": r.Phone, "email": r.Email, "ref": s.Reference} {
-		v[f.In(i, k)] = x
-	}
+	f.fillRecipient(i, s.Recipient)
+	v[f.In(i, "ref")] = s.Reference
 	if s.WeightG > 0 {
 		v[f.In(i, "weight")] = strconv.Itoa(s.WeightG)
 	}
