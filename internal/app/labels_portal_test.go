@@ -53,6 +53,10 @@ func TestPortalLabelJourney(t *testing.T) {
 	if code != 400 || !strings.Contains(page, `id="r0_postal-error">A US ZIP code is 5 digits`) {
 		t.Fatalf("bad ZIP: %d", code)
 	}
+	// The summary lists each error once, linking to its input; the general line is not repeated.
+	if !strings.Contains(page, `<li><a href="#r0_postal">Recipient · A US ZIP code is 5 digits`) || strings.Count(page, "Please check the fields marked.") != 1 {
+		t.Errorf("the error summary does not link to the postal code, or says 'check the fields' twice")
+	}
 	code, loc, _ := b.do("POST", "/labels", labelFormValues("10118"))
 	if code != 303 || !strings.HasPrefix(loc, "/labels/shp_") {
 		t.Fatalf("create: %d %s", code, loc)
@@ -276,5 +280,23 @@ func TestPortalLabelFormKeepsTyping(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("after picking a saved recipient the form lacks %s", want)
 		}
+	}
+}
+
+// With a destination chosen, the label form offers only the services that go there, and says why
+// the others do not.
+func TestPortalServicesByDestination(t *testing.T) {
+	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	b := signedIn(t, base, a.Accounts, "chooser")
+	_, _, page := b.do("GET", "/labels/new?to=JP&lang=en", nil)
+	if !strings.Contains(page, `<option value="EMS"`) || strings.Contains(page, `<option value="LPL"`) || !strings.Contains(page, "services do not go there") {
+		t.Errorf("to Japan: the services offered are not Japan's")
+	}
+	_, _, page = b.do("GET", "/labels/new?to=HK&lang=en", nil)
+	if !strings.Contains(page, `<option value="LPL"`) || strings.Contains(page, `<option value="EMS"`) {
+		t.Errorf("within Hong Kong: the services offered are not local ones")
+	}
+	if _, _, page = b.do("GET", "/labels/new?lang=en", nil); !strings.Contains(page, `<option value="EMS"`) || !strings.Contains(page, `<option value="LPL"`) {
+		t.Errorf("no destination yet: every service should be offered")
 	}
 }

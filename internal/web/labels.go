@@ -95,6 +95,22 @@ type labelNewPage struct {
 	Recipients []addressbook.Entry
 	EditID     string
 	Catalog    *catalog.Catalog
+	NotOffered []string // the services that do not go to the chosen destination, and why
+}
+
+// notOffered is why a service does not go to a destination, as a message key; "" when it does.
+func notOffered(s *catalog.Service, dest *catalog.Destination) string {
+	switch {
+	case dest == nil:
+		return ""
+	case !dest.Served:
+		return "quote.reason.no_postal_service"
+	case (s.Group == catalog.Local) != dest.Local(), !s.Reaches(dest):
+		return "quote.reason.not_to_destination"
+	case s.Air && !dest.Airmail:
+		return "quote.reason.no_airmail"
+	}
+	return ""
 }
 
 // MsgFor translates a form message (field messages are kept as keys until the page's language is known).
@@ -108,10 +124,17 @@ func (pg *labelNewPage) msg(f *labelForm) {
 
 func (p *Portal) newLabelPage(w http.ResponseWriter, r *http.Request, f labelForm) *labelNewPage {
 	pg := &labelNewPage{page: p.page(w, r, "labels.new.title"), Form: f, Catalog: p.Catalog, Dests: p.Catalog.Destinations(Lang(r))}
+	// With a destination chosen, only the services that go there, and why the others do not.
+	dest, chosen := p.Catalog.Destination(f.Values["country"])
 	for _, s := range p.Catalog.Services() {
-		if s.Quotable() {
-			pg.Services = append(pg.Services, s)
+		if !s.Quotable() {
+			continue
 		}
+		if why := notOffered(s, dest); chosen && why != "" && s.Code != f.Values["service"] {
+			pg.NotOffered = append(pg.NotOffered, s.Names.In(pg.Lang)+": "+i18n.T(pg.Lang, why, errs.Args{"service": s.Names, "destination": dest.Names}))
+			continue
+		}
+		pg.Services = append(pg.Services, s)
 	}
 	u := currentUser(r)
 	var err error

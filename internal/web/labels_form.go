@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ecship/ecship/internal/i18n"
+
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/money"
 	"github.com/ecship/ecship/internal/shipment"
@@ -269,4 +271,41 @@ func (f labelForm) inputFor(path string) string {
 		return f.In(i, "category")
 	}
 	return ""
+}
+
+// errorLink is one line of a form's error summary: the message, linking to its input.
+type errorLink struct{ ID, Text string }
+
+// Summary lists the form's errors in the order of its inputs, each with where it is ("Label 2 ·")
+// and a link to the input, so that the first look shows every one.
+func (f labelForm) Summary(l i18n.Lang) []errorLink {
+	var out []errorLink
+	add := func(id, where string) {
+		if msg := f.Errors[id]; msg != "" {
+			if where != "" {
+				msg = where + " · " + msg
+			}
+			out = append(out, errorLink{ID: id, Text: msg})
+		}
+	}
+	add("country", "")
+	add("service", "")
+	for _, k := range senderInputs {
+		add("sender_"+k, i18n.T(l, "labels.sender", nil))
+	}
+	for i := range f.N {
+		where := i18n.T(l, "labels.recipient", nil)
+		if f.N > 1 {
+			where = i18n.T(l, "labels.label_n", map[string]any{"n": i + 1})
+		}
+		for _, k := range blockInputs {
+			add(f.In(i, k), where)
+		}
+		for j := range articlesPerLabel {
+			for _, k := range articleInputs {
+				add(f.Art(i, j, k), where)
+			}
+		}
+	}
+	return out
 }
