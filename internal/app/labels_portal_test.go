@@ -300,3 +300,25 @@ func TestPortalServicesByDestination(t *testing.T) {
 		t.Errorf("no destination yet: every service should be offered")
 	}
 }
+
+// "Check price" prices each label as typed, without script and without keeping anything.
+func TestPortalCheckPrice(t *testing.T) {
+	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	b := signedIn(t, base, a.Accounts, "pricer")
+	v := labelFormValues("10118")
+	v.Set("action", "price")
+	code, _, page := b.do("POST", "/labels?lang=en", v)
+	m := regexp.MustCompile(`This label costs <strong>HK\$([0-9,.]+)</strong>`).FindStringSubmatch(page)
+	if code != 200 || m == nil || !strings.Contains(page, `value="Jane Doe"`) {
+		t.Fatalf("check price: %d, no price or the typed values lost", code)
+	}
+	// The same label prepared costs what was shown.
+	v.Set("action", "create")
+	code, loc, _ := b.do("POST", "/labels", v)
+	if code != 303 {
+		t.Fatalf("create: %d", code)
+	}
+	if s := shipmentByID(t, a, strings.TrimPrefix(strings.Split(loc, "?")[0], "/labels/")); s.Total.Display() != m[1] {
+		t.Errorf("shown HK$%s, prepared at HK$%s", m[1], s.Total.Display())
+	}
+}

@@ -282,8 +282,8 @@ func fieldName(l i18n.Lang, field string) string {
 }
 
 // formChange applies a label form's button that changes the form rather than sending it: "add
-// one" adds a label for the country, an address-book entry fills the sender or the first
-// recipient. Everything typed stays. It says whether there was such a button.
+// one" adds a label for the country, "check price" prices each label as typed, an address-book
+// entry fills the sender or the first recipient. Everything typed stays. It says whether there was such a button.
 func (p *Portal) formChange(r *http.Request, f *labelForm) (bool, error) {
 	switch {
 	case r.PostForm.Get("action") == "add_one":
@@ -296,6 +296,15 @@ func (p *Portal) formChange(r *http.Request, f *labelForm) (bool, error) {
 			return true, err
 		}
 		f.fillSender(e.Address)
+	case r.PostForm.Get("action") == "price":
+		// What each label would cost as typed, checked as it would be prepared, nothing kept.
+		f.Prices = make([]string, f.N)
+		for i, sh := range f.shipments() {
+			shipment.Check(p.Catalog, sh, p.Now())
+			if sh.Total > 0 {
+				f.Prices[i] = "HK$" + sh.Total.Display()
+			}
+		}
 	case r.PostForm.Get("use_recipient") != "":
 		e, err := p.Addresses.Get(r.Context(), owner(r), r.PostForm.Get("use_recipient"))
 		if err != nil {

@@ -21,6 +21,9 @@ const articlesPerLabel = 3
 
 type labelForm struct {
 	form
+	// Prices are what each label would cost as the form stands, after "Check price" ("" where
+	// it cannot be priced yet).
+	Prices     []string
 	N          int
 	Blocks     []int
 	Articles   []int
