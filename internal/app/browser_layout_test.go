@@ -82,8 +82,11 @@ func TestBrowserPagesFitTheScreen(t *testing.T) {
 					if err := json.Unmarshal([]byte(raw), &m); err != nil {
 						t.Fatal(err)
 					}
-					if lang == "en" && size[0] == 390 && (page == "/" || strings.HasPrefix(page, "/labels/new?to=US")) {
-						screenshot(t, bctx, fmt.Sprintf("phone%s.png", strings.NewReplacer("/", "-", "?", "-", "&", "-", "=", "-").Replace(page)))
+					switch {
+					case lang == "en" && size[0] == 390 && strings.HasPrefix(page, "/labels/new?to=US"):
+						screenshot(t, bctx, "portal-label-form-phone.png")
+					case lang == "en" && size[0] == 1280 && page == "/" && role.email == "sender@demo.ecship.hk":
+						screenshot(t, bctx, "portal-dashboard.png")
 					}
 					if m.Scroll > m.Client {
 						failures = append(failures, fmt.Sprintf("%s at %dpx (%s): %dpx wide; %s", page, size[0], lang, m.Scroll, strings.Join(m.Wide, ", ")))

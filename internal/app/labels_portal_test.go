@@ -322,3 +322,28 @@ func TestPortalCheckPrice(t *testing.T) {
 		t.Errorf("shown HK$%s, prepared at HK$%s", m[1], s.Total.Display())
 	}
 }
+
+// A signed-in sender's start page: what waits for them, and this month's spend by service and by
+// destination as bars with their figures in a table.
+func TestPortalDashboard(t *testing.T) {
+	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	b := signedIn(t, base, a.Accounts, "dashing")
+	sender := userByLogin(t, a, "dashing")
+	counterParcel(t, a, sender, 500, false)
+	paid := counterParcel(t, a, sender, 600, true)
+	_, _, page := b.do("GET", "/?lang=en", nil)
+	for _, want := range []string{`<strong>1</strong> labels to pay`, `<strong>1</strong> paid labels to print`, `<strong>1</strong> paid labels to post`,
+		"<strong>HK$" + paid.Total.Display() + "</strong> · 1 items", `<th scope="row">Local Parcel</th><td class="num">1</td><td class="num">HK$` + paid.Total.Display(),
+		`<th scope="row">Hong Kong</th>`, `<rect width="100"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the dashboard lacks %s", want)
+		}
+	}
+	// Visitors, and a comparison asked for, get the comparison alone.
+	if _, _, page := newClient(t, base).do("GET", "/?lang=en", nil); strings.Contains(page, "labels to pay") {
+		t.Error("a visitor sees a dashboard")
+	}
+	if _, _, page := b.do("GET", "/?to=JP&weight=450&lang=en", nil); strings.Contains(page, "labels to pay") {
+		t.Error("a comparison shows the dashboard")
+	}
+}

@@ -37,6 +37,8 @@ type Store interface {
 	Shipment(ctx context.Context, owner string, mode account.Mode, id string) (*Shipment, error)
 	ShipmentsByID(ctx context.Context, owner string, mode account.Mode, ids []string) ([]*Shipment, error)
 	Shipments(ctx context.Context, owner string, mode account.Mode, f Filter) ([]*Shipment, string, error)
+	// ShipmentStats counts the owner's labels waiting for them and sums what they bought since.
+	ShipmentStats(ctx context.Context, owner string, mode account.Mode, since time.Time) (*Stats, error)
 	// UpdateShipment saves a sender's change (the Save transition) if the shipment is still
 	// editable at the version it was read: unprinted, held by no payment, incomplete or ready.
 	UpdateShipment(ctx context.Context, s *Shipment, prefix func(string) string, now time.Time) error

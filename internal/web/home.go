@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ecship/ecship/internal/account"
+
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/i18n"
@@ -27,6 +29,7 @@ type homePage struct {
 	Options      []optionView
 	Unavailable  []optionView
 	AnySample    bool
+	Dash         *dashView // a signed-in sender's dashboard, above the comparison
 }
 
 type optionView struct {
@@ -62,6 +65,13 @@ func (p *Portal) home(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 			status = http.StatusBadRequest
+		}
+	}
+	if u := currentUser(r); u != nil && u.Role == account.Sender && pg.Form.To == "" && pg.Form.Weight == "" {
+		var err error
+		if pg.Dash, err = p.dashboard(r.Context(), pg.Lang, owner(r)); err != nil {
+			p.fail(w, r, err)
+			return
 		}
 	}
 	p.render(w, r, status, "home", pg)
