@@ -2,12 +2,9 @@ package app_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +15,7 @@ import (
 	"github.com/ecship/ecship/internal/counter"
 	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/store/storetest"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 // Finding 4 (and Deliver 3 of issue 11): a test-mode key never reads or changes live data. Every
@@ -124,7 +122,7 @@ func TestTestKeysNeverTouchLiveData(t *testing.T) {
 
 			b := newClient(t, base)
 			walked := 0
-			for _, route := range openAPIRoutes(t) {
+			for _, route := range testenv.OpenAPIRoutes(t, "../api/openapi.json") {
 				method, path, _ := strings.Cut(route, " ")
 				if !strings.Contains(path, "{") && !byBody[route] {
 					continue
@@ -156,29 +154,6 @@ func TestTestKeysNeverTouchLiveData(t *testing.T) {
 			booksBalance(t, a)
 		})
 	}
-}
-
-// openAPIRoutes lists "METHOD /path" for every operation of the OpenAPI document, sorted.
-func openAPIRoutes(t *testing.T) []string {
-	t.Helper()
-	raw, err := os.ReadFile("../api/openapi.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc struct {
-		Paths map[string]map[string]json.RawMessage `json:"paths"`
-	}
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for path, ops := range doc.Paths {
-		for m := range ops {
-			out = append(out, strings.ToUpper(m)+" "+path)
-		}
-	}
-	sort.Strings(out)
-	return out
 }
 
 // liveBatch uploads a one-row batch with a live key of the sender and answers its id.

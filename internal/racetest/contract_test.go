@@ -7,9 +7,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"os"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -78,32 +76,6 @@ func (c *contract) field(data []byte, name string) string {
 		c.t.Fatalf("no %q in %s", name, data)
 	}
 	return string(m[1])
-}
-
-// documentRoutes are the document's operations as "METHOD /path".
-func documentRoutes(t *testing.T) []string {
-	t.Helper()
-	raw, err := os.ReadFile("../api/openapi.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc struct {
-		Paths map[string]map[string]json.RawMessage `json:"paths"`
-	}
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for path, ops := range doc.Paths {
-		for method := range ops {
-			switch method {
-			case "get", "post", "put", "delete", "patch":
-				out = append(out, strings.ToUpper(method)+" "+path)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
 }
 
 // TestContractOutOfProcess calls every route of the REST API on two `ecship serve` processes
@@ -256,7 +228,7 @@ func TestContractOutOfProcess(t *testing.T) {
 	c.call("/api/v1/services", "", "DELETE", "/api/v1/services", "", nil, 405)
 
 	var missed []string
-	for _, r := range documentRoutes(t) {
+	for _, r := range testenv.OpenAPIRoutes(t, "../api/openapi.json") {
 		if c.called[r] == 0 {
 			missed = append(missed, r)
 		}
@@ -264,5 +236,5 @@ func TestContractOutOfProcess(t *testing.T) {
 	if len(missed) > 0 {
 		t.Errorf("routes of the document never called: %s", strings.Join(missed, ", "))
 	}
-	t.Logf("%d calls on two servers, every answer held to the document; %d routes covered", c.n, len(documentRoutes(t))-len(missed))
+	t.Logf("%d calls on two servers, every answer held to the document; %d routes covered", c.n, len(testenv.OpenAPIRoutes(t, "../api/openapi.json"))-len(missed))
 }

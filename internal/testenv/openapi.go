@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -85,4 +87,31 @@ func CheckOpenAPI(tb testing.TB, docPath string, req *http.Request, status int, 
 	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
 		tb.Errorf("%s %s answered HTTP %d against %s: %v\n%.300s", req.Method, req.URL.Path, status, docPath, err, body)
 	}
+}
+
+// OpenAPIRoutes lists every operation of the OpenAPI document at docPath as "METHOD /path",
+// sorted.
+func OpenAPIRoutes(tb testing.TB, docPath string) []string {
+	tb.Helper()
+	raw, err := os.ReadFile(docPath)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		tb.Fatal(err)
+	}
+	var out []string
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			switch method {
+			case "get", "put", "post", "delete", "patch", "head", "options":
+				out = append(out, strings.ToUpper(method)+" "+path)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
