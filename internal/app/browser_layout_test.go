@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/store/storetest"
+	"github.com/ecship/ecship/internal/testenv"
 )
 
 // overflowJS measures a page: how wide it scrolls against the viewport, and the first elements
@@ -27,14 +29,36 @@ const overflowJS = `(() => {
   return JSON.stringify({scroll: document.documentElement.scrollWidth, client: w, wide: wide.slice(0, 6)});
 })()`
 
+// axeJS runs axe-core (injected before) on the page and answers its violations, a few nodes each.
+const axeJS = `axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(r.violations.map(v =>
+  v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))`
+
+// axeSource is axe-core's script (ECSHIP_AXE names axe.min.js; scripts/test.sh installs it from
+// npm), or "" when it is not there, outside CI.
+func axeSource(t *testing.T) string {
+	t.Helper()
+	path := os.Getenv("ECSHIP_AXE")
+	if path == "" {
+		testenv.Missing(t, "axe-core", "scripts/test.sh installs it from npm and sets ECSHIP_AXE")
+		return ""
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 type overflow struct {
 	Scroll, Client int
 	Wide           []string
 }
 
 // Every portal page fits a phone (390×844) and a desktop (1280×800) in every language: nothing
-// makes the page scroll sideways. Signed in as the demo's sender, counter clerk and admin.
+// makes the page scroll sideways, and axe-core finds no accessibility violation. Signed in as the
+// demo's sender, counter clerk and admin.
 func TestBrowserPagesFitTheScreen(t *testing.T) {
+	axe := axeSource(t)
 	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
 	ctx := context.Background()
 	if err := a.Demo(ctx, io.Discard); err != nil {
@@ -90,6 +114,16 @@ func TestBrowserPagesFitTheScreen(t *testing.T) {
 					}
 					if m.Scroll > m.Client {
 						failures = append(failures, fmt.Sprintf("%s at %dpx (%s): %dpx wide; %s", page, size[0], lang, m.Scroll, strings.Join(m.Wide, ", ")))
+					}
+					if axe != "" {
+						must(t, bctx, chromedp.Evaluate[bool](axe+";true"))
+						var violations []string
+						if err := json.Unmarshal([]byte(must(t, bctx, chromedp.Evaluate[string](axeJS, chromedp.EvalAwaitPromise))), &violations); err != nil {
+							t.Fatal(err)
+						}
+						for _, v := range violations {
+							failures = append(failures, fmt.Sprintf("%s at %dpx (%s): axe: %s", page, size[0], lang, v))
+						}
 					}
 				}
 			}
