@@ -27,6 +27,7 @@ import (
 	"github.com/ecship/ecship/internal/mail"
 	"github.com/ecship/ecship/internal/metrics"
 	"github.com/ecship/ecship/internal/payment"
+	"github.com/ecship/ecship/internal/report"
 	"github.com/ecship/ecship/internal/secretbox"
 	"github.com/ecship/ecship/internal/server"
 	"github.com/ecship/ecship/internal/shipment"
@@ -43,6 +44,7 @@ type App struct {
 	Accounts  *account.Service
 	Shipments *shipment.Service
 	Addresses *addressbook.Book
+	Report    *report.Service
 	Batches   *batch.Service
 	Payments  *payment.Service
 	Refunds   *payment.Refunds
@@ -83,6 +85,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Payments = &payment.Service{Store: st, Deposits: st, Gateway: &payment.TestGateway{Book: st, Now: func() time.Time { return a.Now() }}, Log: log, Now: func() time.Time { return a.Now() }}
 	a.Refunds = &payment.Refunds{Store: st, Payments: st, Deposits: st, Gateway: a.Payments.Gateway, Log: log, Now: func() time.Time { return a.Now() }}
 	a.Counter = &counter.Service{Store: st, Catalog: cat, Now: func() time.Time { return a.Now() }}
+	a.Report = &report.Service{Store: st, Now: func() time.Time { return a.Now() }}
 	a.Tracking = &tracking.Service{Store: st, Catalog: cat, Now: func() time.Time { return a.Now() }}
 	a.Addresses = &addressbook.Book{Store: st, Now: func() time.Time { return a.Now() }}
 	a.Batches = &batch.Service{Store: st, Shipments: a.Shipments, Log: log, Now: func() time.Time { return a.Now() }, Sender: a.Addresses.DefaultSender}
@@ -160,7 +163,7 @@ func (a *App) routes() error {
 	(&soap.ECShip{Integrators: a.Accounts, Senders: a.Accounts, Catalog: a.Catalog, Shipments: a.Shipments, Payments: a.Payments, Tracking: a.Tracking,
 		Guard:          soap.Guard{Window: a.Config.WSSECreatedWindow, Nonces: a.Store, Log: a.Accounts},
 		TrustedProxies: a.Config.TrustedProxies, Secure: strings.HasPrefix(a.Config.BaseURL, "https://"), Log: a.Log, Now: now}).Register(mux)
-	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Addresses: a.Addresses, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Counter: a.Counter, Tracking: a.Tracking, Metrics: a.Metrics, Log: a.Log, Now: now,
+	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Addresses: a.Addresses, Report: a.Report, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Counter: a.Counter, Tracking: a.Tracking, Metrics: a.Metrics, Log: a.Log, Now: now,
 		SecureCookies: strings.HasPrefix(a.Config.BaseURL, "https://"), TrustedProxies: a.Config.TrustedProxies, StateKey: a.stateKey,
 		MailDelivered: a.Mailer != nil && a.Mailer.SMTP != nil, Mail: a.Mailer})
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/app"
+	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/counter"
 	"github.com/ecship/ecship/internal/money"
 	"github.com/ecship/ecship/internal/payment"
@@ -319,3 +320,46 @@ func TestPortalCounterLighterAndRemove(t *testing.T) {
 
 // liveClerk is a member of staff at a live counter.
 func liveClerk(u *account.User) counter.Clerk { return counter.Clerk{User: u, Mode: account.Live} }
+
+// The operations report on /admin: items accepted at each office by Hong Kong day, the card
+// settlements by day, and the refund applications to vet and to pay. On both databases (each
+// works out the Hong Kong day its own way).
+func TestPortalOperationsReport(t *testing.T) {
+	for name, dsn := range storetest.DSNs(t) {
+		t.Run(name, func(t *testing.T) {
+			a, base := start(t, dsn, nil)
+			ctx := context.Background()
+			admin := signedInAs(t, base, a.Accounts, "opsadmin", account.Admin)
+			sender := testenv.User(t, a.Accounts, "opssender", "opssender@example.hk", account.Sender)
+			clerkUser := testenv.User(t, a.Accounts, "opsclerk", "opsclerk@example.hk", account.Counter)
+			posted, refunded := counterParcel(t, a, sender, 500, true), counterParcel(t, a, sender, 700, true)
+			clerk := counter.Clerk{User: clerkUser, Mode: account.Live}
+			sess, err := a.Counter.Open(ctx, clerk, "GPO", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.Counter.Scan(ctx, clerk, sess.ID, counter.ScanInput{ItemNo: posted.ItemNo, WeightG: 500}); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, _, err := a.Payments.Settle(ctx, time.Now().Add(48*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.Payments.Cancel(ctx, shipment.Owner{User: sender, Mode: account.Live}, refunded.ID, true); err != nil {
+				t.Fatal(err)
+			}
+			today := time.Now().In(catalog.HongKong).Format(time.DateOnly)
+			settledDay := today // the settlement books its capture when it runs
+			_, _, page := admin.do("GET", "/admin?lang=en", nil)
+			for _, want := range []string{"<strong>1</strong> refund applications to vet (HK$" + refunded.Total.Display() + ")",
+				`<th scope="row">` + today + `</th><td>GPO</td><td class="num">1</td>`,
+				`<th scope="row">` + settledDay + `</th><td class="num">2</td><td class="num">HK$` + (posted.Total + refunded.Total).Display() + `</td>`} {
+				if !strings.Contains(page, want) {
+					t.Errorf("the operations report lacks %s", want)
+				}
+			}
+			if code, _, _ := signedIn(t, base, a.Accounts, "nosy").do("GET", "/admin", nil); code != 403 {
+				t.Errorf("a sender reads the operations report: %d", code)
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/money"
+	"github.com/ecship/ecship/internal/report"
 	"github.com/ecship/ecship/internal/shipment"
 )
 
@@ -66,4 +67,59 @@ func (s *Store) ShipmentStats(ctx context.Context, owner string, mode account.Mo
 		st.Spent += t.Spent
 	}
 	return st, nil
+}
+
+// hkDay is an expression giving a timestamp column's day in Hong Kong (UTC+8 all year) as
+// "2006-01-02".
+func (s *Store) hkDay(col string) string {
+	if s.dialect == Postgres {
+		return "to_char(" + col + " AT TIME ZONE 'Asia/Hong_Kong', 'YYYY-MM-DD')"
+	}
+	return "date(substr(" + col + ", 1, 19), '+8 hours')" // stored as UTC text (tsLayout)
+}
+
+// OperationsReport sums the live service since a time: items posted by office and day, card
+// captures by day, and refund applications waiting to be vetted or paid.
+func (s *Store) OperationsReport(ctx context.Context, since time.Time) (*report.Operations, error) {
+	out := &report.Operations{Since: since}
+	var err error
+	out.Accepted, err = queryAll(ctx, s.db, "accepted by office", func(r scanner) (report.Count, error) {
+		var c report.Count
+		return c, r.Scan(&c.Office, &c.Day, &c.Items)
+	}, `SELECT posted_office, `+s.hkDay("posted_at")+`, COUNT(*) FROM shipments
+		WHERE mode = 'live' AND posted_at >= $1 AND posted_office <> '' GROUP BY 1, 2 ORDER BY 2, 1`, ts(since))
+	if err != nil {
+		return nil, err
+	}
+	out.Settled, err = queryAll(ctx, s.db, "settled by day", func(r scanner) (report.Sum, error) {
+		var x report.Sum
+		var cents int64
+		err := r.Scan(&x.Day, &x.Payments, &cents)
+		x.Amount = money.Cents(cents)
+		return x, err
+	}, `SELECT `+s.hkDay("settled_at")+`, COUNT(*), COALESCE(SUM(captured_cents), 0) FROM payments
+		WHERE mode = 'live' AND status = 'settled' AND settled_at >= $1 GROUP BY 1 ORDER BY 1`, ts(since))
+	if err != nil {
+		return nil, err
+	}
+	type due struct {
+		status string
+		n      int
+		cents  int64
+	}
+	list, err := queryAll(ctx, s.db, "refunds due", func(r scanner) (due, error) {
+		var d due
+		return d, r.Scan(&d.status, &d.n, &d.cents)
+	}, `SELECT status, COUNT(*), COALESCE(SUM(amount_cents), 0) FROM refunds WHERE mode = 'live' AND status IN ('submitted', 'approved') GROUP BY 1`)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range list {
+		if d.status == "submitted" {
+			out.Refunds.ToVet, out.Refunds.ToVetAmount = d.n, money.Cents(d.cents)
+		} else {
+			out.Refunds.ToPay, out.Refunds.ToPayAmount = d.n, money.Cents(d.cents)
+		}
+	}
+	return out, nil
 }

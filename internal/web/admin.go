@@ -3,6 +3,9 @@ package web
 import (
 	"net/http"
 
+	"github.com/ecship/ecship/internal/money"
+	"github.com/ecship/ecship/internal/report"
+
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/mail"
@@ -23,6 +26,45 @@ type adminPage struct {
 	Audit     []account.AuditEntry
 	Error     string
 	Section   string
+	Ops       *opsView // the operations report, above the users
+}
+
+// opsView is the operations report as the admin page shows it: bars in tables with their figures.
+type opsView struct {
+	R        *report.Operations
+	Accepted []dayBar
+	Settled  []dayBar
+}
+
+// dayBar is one row of a day chart.
+type dayBar struct {
+	Day, Office string
+	Count       int
+	Amount      money.Cents
+	Bar         int // 0 to 100
+}
+
+func newOpsView(r *report.Operations) *opsView {
+	v := &opsView{R: r}
+	most := 0
+	for _, c := range r.Accepted {
+		most = max(most, c.Items)
+	}
+	for _, c := range r.Accepted {
+		v.Accepted = append(v.Accepted, dayBar{Day: c.Day, Office: c.Office, Count: c.Items, Bar: max(1, c.Items*100/max(most, 1))})
+	}
+	var top money.Cents
+	for _, x := range r.Settled {
+		top = max(top, x.Amount)
+	}
+	for _, x := range r.Settled {
+		b := dayBar{Day: x.Day, Count: x.Payments, Amount: x.Amount}
+		if top > 0 {
+			b.Bar = max(1, int(x.Amount*100/top))
+		}
+		v.Settled = append(v.Settled, b)
+	}
+	return v
 }
 
 // adminUsers finds users by login name, email or name, and lets an admin change their role.
@@ -38,6 +80,14 @@ func (p *Portal) renderAdminUsers(w http.ResponseWriter, r *http.Request, status
 		return
 	}
 	pg.Users = users
+	if p.Report != nil {
+		ops, err := p.Report.Operations(r.Context(), currentUser(r))
+		if err != nil {
+			p.fail(w, r, err)
+			return
+		}
+		pg.Ops = newOpsView(ops)
+	}
 	p.render(w, r, status, "admin", pg)
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/ecship/ecship/internal/mail"
 	"github.com/ecship/ecship/internal/metrics"
 	"github.com/ecship/ecship/internal/payment"
+	"github.com/ecship/ecship/internal/report"
 	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/tracking"
 )
@@ -42,6 +43,7 @@ type Deps struct {
 	Refunds        *payment.Refunds
 	Counter        *counter.Service
 	Tracking       *tracking.Service
+	Report         *report.Service // the operations report on /admin
 	Metrics        *metrics.Metrics
 	Log            *slog.Logger
 	Now            func() time.Time
