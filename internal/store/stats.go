@@ -1,8 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"context"
-	"fmt"
+	"slices"
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
@@ -12,8 +13,9 @@ import (
 )
 
 // ShipmentStats counts the owner's labels waiting to be paid, printed and posted, and sums what
-// they bought since a time by service and by destination: three grouped queries, whatever the
-// history's length (the (owner_id, mode, created_at) index bounds the last two).
+// they bought since a time by service and by destination: two grouped queries, whatever the
+// history's length (the (owner_id, mode, status) index bounds the first, (owner_id, mode,
+// created_at) the second).
 func (s *Store) ShipmentStats(ctx context.Context, owner string, mode account.Mode, since time.Time) (*shipment.Stats, error) {
 	st := &shipment.Stats{Since: since}
 	type waiting struct {
@@ -43,24 +45,45 @@ func (s *Store) ShipmentStats(ctx context.Context, owner string, mode account.Mo
 			st.ToPost += w.n
 		}
 	}
-	for _, by := range []struct {
-		col string
-		out *[]shipment.Tally
-	}{{"service", &st.ByService}, {"recipient_country", &st.ByDestination}} {
-		args := []any{owner, string(mode), ts(since)}
-		list, err := queryAll(ctx, s.db, "shipment stats", func(r scanner) (shipment.Tally, error) {
-			var t shipment.Tally
-			var cents int64
-			err := r.Scan(&t.Key, &t.Items, &cents)
-			t.Spent = money.Cents(cents)
-			return t, err
-		}, fmt.Sprintf(`SELECT %s, COUNT(*), COALESCE(SUM(total_cents), 0) FROM shipments
-			WHERE owner_id = $1 AND mode = $2 AND created_at >= $3 AND status IN (%s)
-			GROUP BY %s ORDER BY 3 DESC, 1`, by.col, bind(&args, shipment.Bought), by.col), args...)
-		if err != nil {
-			return nil, err
+	// What was bought since, by service and destination together, in one pass: the sums by each
+	// are added up here.
+	type bought struct {
+		service, country string
+		items            int
+		cents            int64
+	}
+	args := []any{owner, string(mode), ts(since)}
+	list, err := queryAll(ctx, s.db, "shipment stats", func(r scanner) (bought, error) {
+		var b bought
+		return b, r.Scan(&b.service, &b.country, &b.items, &b.cents)
+	}, `SELECT service, recipient_country, COUNT(*), COALESCE(SUM(total_cents), 0) FROM shipments
+		WHERE owner_id = $1 AND mode = $2 AND created_at >= $3 AND status IN (`+bind(&args, shipment.Bought)+`)
+		GROUP BY service, recipient_country`, args...)
+	if err != nil {
+		return nil, err
+	}
+	byService, byCountry := map[string]int{}, map[string]int{} // key -> index in its list
+	tally := func(at map[string]int, out *[]shipment.Tally, key string, items int, cents int64) {
+		i, ok := at[key]
+		if !ok {
+			i = len(*out)
+			at[key] = i
+			*out = append(*out, shipment.Tally{Key: key})
 		}
-		*by.out = list
+		(*out)[i].Items += items
+		(*out)[i].Spent += money.Cents(cents)
+	}
+	for _, b := range list {
+		tally(byService, &st.ByService, b.service, b.items, b.cents)
+		tally(byCountry, &st.ByDestination, b.country, b.items, b.cents)
+	}
+	for _, l := range [][]shipment.Tally{st.ByService, st.ByDestination} {
+		slices.SortFunc(l, func(a, b shipment.Tally) int {
+			if a.Spent != b.Spent {
+				return cmp.Compare(b.Spent, a.Spent)
+			}
+			return cmp.Compare(a.Key, b.Key)
+		})
 	}
 	for _, t := range st.ByService {
 		st.Items += t.Items
