@@ -80,7 +80,7 @@ func TestBrowserPagesFitTheScreen(t *testing.T) {
 		pages           []string
 	}{
 		{"", "", []string{"/", "/?to=JP&weight=450", "/track", "/login", "/register", "/forgot-password"}},
-		{"sender@demo.ecship.hk", "demo-sender-pw", []string{"/", "/labels", "/labels?tab=pending", "/labels/new?to=US&service=AEX", "/labels/new?n=3&to=JP",
+		{"sender@demo.ecship.hk", "demo-sender-pw", []string{"/", "/?to=JP&weight=450", "/labels/new?to=JP&service=EMS&weight=450", "/labels", "/labels?tab=pending", "/labels/new?to=US&service=AEX", "/labels/new?n=3&to=JP",
 			"/labels/" + ready, "/labels/" + ready + "/edit", "/labels/" + ready + "/cancel", "/batches/new", "/history", "/addresses", "/account", "/refunds", "/deposits", "/track?item_no=" + labels[0].ItemNo}},
 		{"counter@demo.ecship.hk", "demo-counter-pw", []string{"/counter"}},
 		{"admin@demo.ecship.hk", "demo-admin-pw", []string{"/admin", "/admin/refunds", "/admin/deposits", "/admin/outbox", "/admin/audit"}},
@@ -111,6 +111,10 @@ func TestBrowserPagesFitTheScreen(t *testing.T) {
 						screenshot(t, bctx, "portal-label-form-phone.png")
 					case lang == "en" && size[0] == 1280 && page == "/" && role.email == "sender@demo.ecship.hk":
 						screenshot(t, bctx, "portal-dashboard.png")
+					case lang == "en" && size[0] == 1280 && page == "/?to=JP&weight=450" && role.email != "":
+						screenshot(t, bctx, "portal-compare-to-label-1.png")
+					case lang == "en" && size[0] == 1280 && page == "/labels/new?to=JP&service=EMS&weight=450":
+						screenshot(t, bctx, "portal-compare-to-label-2.png")
 					}
 					if m.Scroll > m.Client {
 						failures = append(failures, fmt.Sprintf("%s at %dpx (%s): %dpx wide; %s", page, size[0], lang, m.Scroll, strings.Join(m.Wide, ", ")))
