@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -87,7 +88,7 @@ func TestBrowserPagesFitTheScreen(t *testing.T) {
 	}
 	var failures []string
 	for _, role := range roles {
-		bctx := browser(t)
+		bctx := browserWithin(t, 5*time.Minute) // up to 60 page views, each checked by axe-core
 		if role.email != "" {
 			signInBrowser(t, bctx, base, role.email, role.password)
 		}

@@ -19,6 +19,12 @@ import (
 // missing browser is a failure: the README's test command installs it.
 func browser(t *testing.T) context.Context {
 	t.Helper()
+	return browserWithin(t, 60*time.Second)
+}
+
+// browserWithin is browser for a test that needs longer than a minute in all.
+func browserWithin(t *testing.T, limit time.Duration) context.Context {
+	t.Helper()
 	path := os.Getenv("ECSHIP_CHROMIUM")
 	if path == "" {
 		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
@@ -38,7 +44,7 @@ func browser(t *testing.T) context.Context {
 		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 1000))
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	return ctx
 }
