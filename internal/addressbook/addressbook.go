@@ -37,9 +37,9 @@ const MaxEntries = 2000
 // Store is what the address book needs from the database (implemented by internal/store). Every
 // call names the owner and the mode: anyone else's entry, or one of the other mode, is not found.
 type Store interface {
-	// SaveAddress keeps an address unless the same one is kept already (answering its id), and
-	// refuses past max entries.
-	SaveAddress(ctx context.Context, owner string, mode account.Mode, kind Kind, a shipment.Address, max int, now time.Time) (string, error)
+	// SaveAddress keeps an address unless the same one is kept already (answering its id, added
+	// false), and refuses past max entries.
+	SaveAddress(ctx context.Context, owner string, mode account.Mode, kind Kind, a shipment.Address, max int, now time.Time) (id string, added bool, err error)
 	// Addresses lists the entries of a kind ("" for both), by name and id.
 	Addresses(ctx context.Context, owner string, mode account.Mode, kind Kind) ([]Entry, error)
 	Address(ctx context.Context, owner string, mode account.Mode, id string) (Entry, error)
@@ -56,8 +56,14 @@ type Book struct {
 
 // Save keeps an address in the owner's book (once).
 func (b *Book) Save(ctx context.Context, o shipment.Owner, kind Kind, a shipment.Address) (string, error) {
+	id, _, err := b.Add(ctx, o, kind, a)
+	return id, err
+}
+
+// Add is Save saying whether the address is new to the book (false: kept already, its id).
+func (b *Book) Add(ctx context.Context, o shipment.Owner, kind Kind, a shipment.Address) (id string, added bool, err error) {
 	if err := checkKind(kind); err != nil {
-		return "", err
+		return "", false, err
 	}
 	return b.Store.SaveAddress(ctx, o.User.ID, o.Mode, kind, a, MaxEntries, b.Now())
 }

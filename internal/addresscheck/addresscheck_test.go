@@ -8,6 +8,9 @@ import (
 	"github.com/ecship/ecship/internal/testenv"
 )
 
+// An address checked as a clerk would: each destination's own findings, and the suggestion.
+//
+// rule: LBL-7, LBL-8
 func TestCheck(t *testing.T) {
 	cat := testenv.Catalog(t)
 	base := func(country, city, state, postcode string, lines ...string) shipment.Address {

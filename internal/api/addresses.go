@@ -112,12 +112,7 @@ func (d *Deps) createAddress(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o := d.owner(r)
-	before, err := d.Addresses.List(r.Context(), o, addressbook.Kind(in.Kind))
-	if err != nil {
-		WriteError(w, r, err)
-		return
-	}
-	id, err := d.Addresses.Save(r.Context(), o, addressbook.Kind(in.Kind), shipment.Address(in.Address))
+	id, added, err := d.Addresses.Add(r.Context(), o, addressbook.Kind(in.Kind), shipment.Address(in.Address))
 	if err != nil {
 		WriteError(w, r, err)
 		return
@@ -129,11 +124,9 @@ func (d *Deps) createAddress(w http.ResponseWriter, r *http.Request) {
 	}
 	out := entryJSON(e)
 	out.Warnings = warnings
-	code := http.StatusCreated
-	for _, b := range before {
-		if b.ID == id {
-			code = http.StatusOK
-		}
+	code := http.StatusOK
+	if added {
+		code = http.StatusCreated
 	}
 	writeJSON(w, code, out)
 }

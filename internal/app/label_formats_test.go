@@ -40,6 +40,8 @@ var bcField = regexp.MustCompile(`\^BC[NR],\d+,N,N,N,A\^FD([A-Z0-9]+)\^FS`)
 // size, A6 or 4x6 inch labels, at 203 or 300 dpi; the PNG's barcode scans as the item number and
 // the ZPL carries it as a native barcode; what is not offered is a 406 and bad options a 400
 // naming the field, printing nothing. label_url is absolute.
+//
+// rule: LBL-1
 func TestLabelFormats(t *testing.T) {
 	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
 	key := apiKey(t, a.Accounts, "thermalshop", account.Live)

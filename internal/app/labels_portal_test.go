@@ -161,6 +161,8 @@ func TestPortalLabelAddressCheck(t *testing.T) {
 
 // From a compared price to a label: each service's row links to the label form with its
 // destination, service and weight filled in; the address book is in the navigation.
+//
+// rule: SVC-2
 func TestPortalCompareToLabel(t *testing.T) {
 	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
 	b := signedIn(t, base, a.Accounts, "comparer")
@@ -180,6 +182,8 @@ func TestPortalCompareToLabel(t *testing.T) {
 // Cancelling or deleting a label asks first, and says what becomes of its money: an unpaid label
 // costs nothing, a paid one not yet settled is never charged, a settled one gets a refund
 // application for what was paid. Asking changes nothing.
+//
+// rule: PAY-3, PAY-4
 func TestPortalConfirmBeforeCancel(t *testing.T) {
 	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
 	b := signedIn(t, base, a.Accounts, "careful")
@@ -222,6 +226,8 @@ func TestPortalConfirmBeforeCancel(t *testing.T) {
 
 // A payment's page shows what will not be charged: a label cancelled before the settlement is
 // struck through, and the amount to be charged is what is left.
+//
+// rule: PAY-3
 func TestPortalPaymentAfterCancel(t *testing.T) {
 	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
 	b := signedIn(t, base, a.Accounts, "halfcancel")
@@ -285,6 +291,8 @@ func TestPortalLabelFormKeepsTyping(t *testing.T) {
 
 // With a destination chosen, the label form offers only the services that go there, and says why
 // the others do not.
+//
+// rule: SVC-2
 func TestPortalServicesByDestination(t *testing.T) {
 	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
 	b := signedIn(t, base, a.Accounts, "chooser")

@@ -16,6 +16,8 @@ import (
 // A shipment sent without a service comes back incomplete with its rates, cheapest first, each a
 // service that can carry it; buying one makes it ready with an item number, and can pay for it
 // in the same call (a declined card leaves it ready and unpaid). On both databases.
+//
+// rule: SVC-2
 func TestRatesAndBuy(t *testing.T) {
 	for name, dsn := range storetest.DSNs(t) {
 		t.Run(name, func(t *testing.T) {

@@ -66,6 +66,8 @@ func formatCases() []struct {
 
 // A PNG label is the page at the resolution asked, and its barcode scans as the item number:
 // every service, at the service's size and on 4x6 inch labels, at 203 and 300 dpi.
+//
+// rule: LBL-1, LBL-2
 func TestPNGLabels(t *testing.T) {
 	needTools(t, "zbarimg")
 	for _, fc := range formatCases() {
@@ -259,6 +261,8 @@ func (f zplFormat) print(t *testing.T) *image.Gray {
 // its barcode a native ^BC field of the item number, and printed (the picture with the barcode
 // drawn where ^FO puts it) it scans as the item number. Every service, 4x6 inches and the
 // service's size, 203 and 300 dpi.
+//
+// rule: LBL-1
 func TestZPLLabels(t *testing.T) {
 	needTools(t, "zbarimg")
 	for _, fc := range formatCases() {

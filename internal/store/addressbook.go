@@ -14,36 +14,35 @@ import (
 	"github.com/ecship/ecship/internal/shipment"
 )
 
-// SaveAddress adds an address to the owner's book, unless the same one is there already, and
-// refuses a book that holds max entries already.
-func (s *Store) SaveAddress(ctx context.Context, owner string, mode account.Mode, kind addressbook.Kind, a shipment.Address, max int, now time.Time) (string, error) {
+// SaveAddress adds an address to the owner's book, unless the same one is there already (added
+// false, its id), and refuses a book that holds max entries already.
+func (s *Store) SaveAddress(ctx context.Context, owner string, mode account.Mode, kind addressbook.Kind, a shipment.Address, max int, now time.Time) (id string, added bool, err error) {
 	b, err := json.Marshal(a)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
-	var id string
 	err = s.db.QueryRowContext(ctx, `SELECT id FROM address_book WHERE owner_id = $1 AND mode = $2 AND kind = $3 AND address = $4`,
 		owner, string(mode), string(kind), string(b)).Scan(&id)
 	if err == nil {
-		return id, nil
+		return id, false, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("store: save address: %w", err)
+		return "", false, fmt.Errorf("store: save address: %w", err)
 	}
 	var n int
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM address_book WHERE owner_id = $1 AND mode = $2`, owner, string(mode)).Scan(&n); err != nil {
-		return "", fmt.Errorf("store: save address: %w", err)
+		return "", false, fmt.Errorf("store: save address: %w", err)
 	}
 	if n >= max {
-		return "", errs.New(errs.Conflict, "addressbook.full", errs.Args{"max": max})
+		return "", false, errs.New(errs.Conflict, "addressbook.full", errs.Args{"max": max})
 	}
 	id = account.NewID("adr")
 	_, err = s.db.ExecContext(ctx, `INSERT INTO address_book (id, owner_id, mode, kind, name, country, address, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		id, owner, string(mode), string(kind), a.Name, a.Country, string(b), ts(now))
 	if err != nil {
-		return "", fmt.Errorf("store: save address: %w", err)
+		return "", false, fmt.Errorf("store: save address: %w", err)
 	}
-	return id, nil
+	return id, true, nil
 }
 
 // Addresses lists the owner's saved addresses of a kind in a mode, by name ("" kind: both).

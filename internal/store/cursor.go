@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"strconv"
@@ -32,4 +33,24 @@ func afterCursor(cursor string, where *[]string, args *[]any) error {
 	at, idArg := len(*args)-1, len(*args)
 	*where = append(*where, fmt.Sprintf("(created_at < $%d OR (created_at = $%d AND id < $%d))", at, at, idArg))
 	return nil
+}
+
+// pageNewestFirst reads up to limit rows of a list newest first (created_at, then id, both
+// descending), after cursor, from "SELECT columns FROM table WHERE where...", and answers them
+// with the next page's cursor ("" after the last page). key gives a row's creation time and id.
+func pageNewestFirst[T any](ctx context.Context, s *Store, what, columns, table string, where []string, args []any, cursor string, limit int,
+	scan func(scanner) (T, error), key func(T) (time.Time, string)) ([]T, string, error) {
+	if cursor != "" {
+		if err := afterCursor(cursor, &where, &args); err != nil {
+			return nil, "", err
+		}
+	}
+	args = append(args, limit+1)
+	out, err := queryAll(ctx, s.db, what, scan, `SELECT `+columns+` FROM `+table+` WHERE `+strings.Join(where, " AND ")+
+		fmt.Sprintf(` ORDER BY created_at DESC, id DESC LIMIT $%d`, len(args)), args...)
+	if err != nil || len(out) <= limit {
+		return out, "", err
+	}
+	out = out[:limit]
+	return out, encodeCursor(key(out[limit-1])), nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
@@ -67,24 +66,8 @@ func (s *Store) RefundsPage(ctx context.Context, owner string, mode account.Mode
 		args = append(args, ts(f.To))
 		where = append(where, fmt.Sprintf("created_at < $%d", len(args)))
 	}
-	if f.Before != "" {
-		if err := afterCursor(f.Before, &where, &args); err != nil {
-			return nil, "", err
-		}
-	}
-	args = append(args, f.Limit+1)
-	out, err := queryAll(ctx, s.db, "refunds", scanRefund, `SELECT `+refundColumns+` FROM refunds WHERE `+strings.Join(where, " AND ")+
-		fmt.Sprintf(` ORDER BY created_at DESC, id DESC LIMIT $%d`, len(args)), args...)
-	if err != nil {
-		return nil, "", err
-	}
-	next := ""
-	if len(out) > f.Limit {
-		out = out[:f.Limit]
-		last := out[len(out)-1]
-		next = encodeCursor(last.CreatedAt, last.ID)
-	}
-	return out, next, nil
+	return pageNewestFirst(ctx, s, "refunds", refundColumns, "refunds", where, args, f.Before, f.Limit, scanRefund,
+		func(r *payment.Refund) (time.Time, string) { return r.CreatedAt, r.ID })
 }
 
 // RefundsToVet lists a mode's applications in a status, for operations.

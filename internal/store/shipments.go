@@ -253,24 +253,8 @@ func (s *Store) Shipments(ctx context.Context, owner string, mode account.Mode, 
 	if !f.Since.IsZero() {
 		add("created_at >= ?", ts(f.Since))
 	}
-	if f.Before != "" {
-		if err := afterCursor(f.Before, &where, &args); err != nil {
-			return nil, "", err
-		}
-	}
-	args = append(args, f.Limit+1)
-	out, err := queryAll(ctx, s.db, "shipments", scanShipment, `SELECT `+shipmentColumns+` FROM shipments WHERE `+strings.Join(where, " AND ")+
-		fmt.Sprintf(` ORDER BY created_at DESC, id DESC LIMIT $%d`, len(args)), args...)
-	if err != nil {
-		return nil, "", err
-	}
-	next := ""
-	if len(out) > f.Limit {
-		out = out[:f.Limit]
-		last := out[len(out)-1]
-		next = encodeCursor(last.CreatedAt, last.ID)
-	}
-	return out, next, nil
+	return pageNewestFirst(ctx, s, "shipments", shipmentColumns, "shipments", where, args, f.Before, f.Limit, scanShipment,
+		func(sh *shipment.Shipment) (time.Time, string) { return sh.CreatedAt, sh.ID })
 }
 
 // UpdateShipment saves a sender's change to a shipment (the Save transition): only while it is
