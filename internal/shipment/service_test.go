@@ -167,6 +167,13 @@ func TestListSearchPageAndHistoryWindow(t *testing.T) {
 		if len(l) != 1 || l[0].ID != all[3].ID {
 			t.Errorf("search by part of the item number: %d", len(l))
 		}
+		// Case is ignored on both databases (SQLite's LIKE, PostgreSQL's ILIKE), and the
+		// searched text is a literal: % and _ are not wildcards.
+		for q, want := range map[string]int{strings.ToLower(all[3].ItemNo): 1, "JANE DOE 10003": 1, "%": 0, "jane_doe": 0} {
+			if l = e.list(t, e.a, shipment.Filter{Search: q}); len(l) != want {
+				t.Errorf("search %q: %d found; want %d", q, len(l), want)
+			}
+		}
 		var pages [][]*shipment.Shipment
 		cursor := ""
 		for {

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"strings"
 )
 
 // Dialect names a database. Migrations are written once, for PostgreSQL (schema.go derives SQLite's).
@@ -49,4 +51,25 @@ func (s *Store) forUpdateSkipLocked() string {
 		return " FOR UPDATE SKIP LOCKED"
 	}
 	return ""
+}
+
+// containsAny is a condition that one of the text columns contains the next argument, a LIKE
+// pattern escaped with '\', ignoring case: SQLite's LIKE ignores the case of ASCII letters by
+// itself (the text has no other cased letters worth a per-row LOWER), PostgreSQL's ILIKE ignores
+// all. A NULL column contains nothing.
+func (s *Store) containsAny(cols ...string) string {
+	op := "LIKE"
+	if s.dialect == Postgres {
+		op = "ILIKE"
+	}
+	var b strings.Builder
+	b.WriteString("(")
+	for i, c := range cols {
+		if i > 0 {
+			b.WriteString(" OR ")
+		}
+		fmt.Fprintf(&b, `%s %s ? ESCAPE '\'`, c, op)
+	}
+	b.WriteString(")")
+	return b.String()
 }

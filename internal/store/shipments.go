@@ -236,7 +236,7 @@ func (s *Store) Shipments(ctx context.Context, owner string, mode account.Mode, 
 		where = append(where, "status IN ("+bind(&args, f.Statuses)+")")
 	}
 	if q := strings.TrimSpace(f.Search); q != "" {
-		add(`(LOWER(COALESCE(item_no, '')) LIKE ? ESCAPE '\' OR LOWER(recipient_name) LIKE ? ESCAPE '\' OR LOWER(reference) LIKE ? ESCAPE '\')`, "%"+strings.ToLower(likeEscape(q))+"%")
+		add(s.containsAny("item_no", "reference", "recipient_name"), "%"+likeEscape(q)+"%")
 	}
 	if f.Reference != "" {
 		add("reference = ?", f.Reference)

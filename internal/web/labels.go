@@ -579,11 +579,12 @@ func (p *Portal) writePDF(w http.ResponseWriter, r *http.Request, list []*shipme
 	w.Write(pdf)
 }
 
-// history is the last six months (HIS-1), every state, with a CSV export.
+// history is the last six months (HIS-1), every state, with a CSV export. It shows 50 labels a
+// page, as the labels list does: 100 took twice as long to write (1.6 ms of template).
 func (p *Portal) history(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	pg := &labelsPage{page: p.page(w, r, "history.title"), Query: q.Get("q"), Catalog: p.Catalog}
-	f := shipment.Filter{Search: pg.Query, Before: q.Get("cursor"), Limit: 100}
+	f := shipment.Filter{Search: pg.Query, Before: q.Get("cursor"), Limit: 50}
 	dateRange(pg, q, &f)
 	list, next, err := p.Shipments.List(r.Context(), owner(r), f)
 	if err != nil {
