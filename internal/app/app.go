@@ -185,7 +185,7 @@ func (a *App) routes() error {
 	if strings.HasPrefix(a.Config.BaseURL, "https://") {
 		h = server.HSTS(h)
 	}
-	a.handler = server.Observe(h, a.Log, a.Metrics)
+	a.handler = server.Observe(server.Compress(h), a.Log, a.Metrics)
 	return nil
 }
 
