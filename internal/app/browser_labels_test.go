@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -71,4 +72,41 @@ func TestBrowserPrepareLabel(t *testing.T) {
 		t.Errorf("label download: %q", kind)
 	}
 	screenshot(t, ctx, "labels-list.png")
+}
+
+// The label form prices a label as the sender types its weight, and again when the service
+// changes, without pressing "Check price".
+func TestBrowserLivePrice(t *testing.T) {
+	ctx := browser(t)
+	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	if _, err := a.Accounts.CreateUser(context.Background(), "liveprice", "liveprice@example.hk", "harbour-view-8", account.Sender); err != nil {
+		t.Fatal(err)
+	}
+	priceShown := `document.querySelector('[data-block="0"] .price-now').textContent`
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/login?lang=en"),
+		chromedp.WaitVisible(chromedp.ID("login")),
+		chromedp.SendKeys(chromedp.ID("login"), "liveprice"), chromedp.SendKeys(chromedp.ID("password"), "harbour-view-8"),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`.tabs`)),
+		chromedp.Navigate(base+"/labels/new?to=JP&service=EMS&lang=en"),
+		chromedp.WaitVisible(chromedp.CSS(`form.labelform`)),
+		chromedp.SendKeys(chromedp.ID("r0_weight"), "450"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ems := must(t, ctx, chromedp.Poll[string](priceShown+`.startsWith('This label costs HK$') && `+priceShown, chromedp.WithPollingTimeout(10*time.Second)))
+	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("service"), "ARM"), chromedp.Evaluate[chromedp.Void](`document.getElementById('service').dispatchEvent(new Event('change', {bubbles: true}))`)); err != nil {
+		t.Fatal(err)
+	}
+	air := must(t, ctx, chromedp.Poll[string](priceShown+`.startsWith('This label costs HK$') && `+priceShown+` !== `+"`"+ems+"`"+` && `+priceShown, chromedp.WithPollingTimeout(10*time.Second)))
+	t.Logf("EMS: %s; Air Registered Mail: %s", ems, air)
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("r0_weight"), "kg")); err != nil {
+		t.Fatal(err)
+	}
+	must(t, ctx, chromedp.Poll[bool](`!`+priceShown+`.includes('HK$')`, chromedp.WithPollingTimeout(10*time.Second)))
+	if strong := must(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-block="0"] .price-now strong').length`)); strong != 0 {
+		t.Errorf("a price still shown for 450kg")
+	}
 }

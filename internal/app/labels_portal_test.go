@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
+	"html"
 	"net/url"
 	"regexp"
 	"strings"
@@ -328,6 +330,102 @@ func TestPortalCheckPrice(t *testing.T) {
 	}
 	if s := shipmentByID(t, a, strings.TrimPrefix(strings.Split(loc, "?")[0], "/labels/")); s.Total.Display() != m[1] {
 		t.Errorf("shown HK$%s, prepared at HK$%s", m[1], s.Total.Display())
+	}
+}
+
+// An empty label form lists every problem at once: choosing the destination and service, or
+// fixing what was listed, never brings up an input the first answer did not mark (no errors in
+// waves), and the destination list asks to choose, not to type a code.
+func TestPortalErrorsAllAtOnce(t *testing.T) {
+	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	b := signedIn(t, base, a.Accounts, "waves")
+	marked := func(v url.Values) (map[string]string, string) {
+		t.Helper()
+		v.Set("n", "1")
+		v.Set("action", "create")
+		code, _, page := b.do("POST", "/labels?lang=en", v)
+		if code != 400 {
+			t.Fatalf("%v: %d", v, code)
+		}
+		out := map[string]string{}
+		for _, m := range regexp.MustCompile(`<li><a href="#([^"]+)">([^<]+)</a></li>`).FindAllStringSubmatch(page, -1) {
+			out[m[1]] = html.UnescapeString(m[2])
+		}
+		return out, page
+	}
+	first, page := marked(url.Values{})
+	for _, input := range []string{"country", "service", "sender_name", "r0_name", "r0_line1", "r0_city", "r0_weight", "r0_category"} {
+		if first[input] == "" {
+			t.Errorf("the empty form does not mark %s: %v", input, first)
+		}
+	}
+	if !strings.Contains(first["country"], "Choose the country") || !strings.Contains(page, `id="country-error">Choose the country`) {
+		t.Errorf("destination: %q", first["country"])
+	}
+	for _, v := range []url.Values{
+		{"country": {"JP"}},
+		{"country": {"JP"}, "service": {"LCP"}}, // Local CourierPost does not go to Japan: said at once
+		{"country": {"HK"}, "service": {"LCP"}},
+		{"country": {"JP"}, "service": {"EMS"}, "r0_weight": {"450"}, "r0_name": {"Taro"}},
+		{"country": {"US"}, "service": {"AEX"}, "r0_weight": {"45000"}},
+	} {
+		now, _ := marked(v)
+		for input, text := range now {
+			// The one thing only the chosen service can ask: e-Express+ needs a US ZIP code.
+			if first[input] == "" && !(input == "r0_postal" && v.Get("service") == "AEX") {
+				t.Errorf("%v: %s marked (%q), which the empty form was not", v, input, text)
+			}
+		}
+		if v.Get("service") == "LCP" && v.Get("country") == "JP" && !strings.Contains(now["service"], "does not go to Japan") {
+			t.Errorf("Local CourierPost to Japan: %q", now["service"])
+		}
+	}
+}
+
+// The label form's script asks GET /labels/price as the sender types: the price the form's
+// "Check price" would show for the same label, or why there is none, in the sender's language.
+func TestPortalLivePrice(t *testing.T) {
+	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
+	b := signedIn(t, base, a.Accounts, "livepricer")
+	v := labelFormValues("10118")
+	v.Set("action", "price")
+	_, _, page := b.do("POST", "/labels?lang=en", v)
+	shown := regexp.MustCompile(`This label costs <strong>(HK\$[0-9,.]+)</strong>`).FindStringSubmatch(page)
+	if shown == nil {
+		t.Fatal("no price shown by Check price")
+	}
+	ask := func(q url.Values) (price, text string) {
+		t.Helper()
+		code, _, body := b.do("GET", "/labels/price?"+q.Encode(), nil)
+		var answer struct{ Text, Price string }
+		if err := json.Unmarshal([]byte(body), &answer); code != 200 || err != nil {
+			t.Fatalf("%s: %d %v", q.Encode(), code, err)
+		}
+		return answer.Price, answer.Text
+	}
+	q := url.Values{"service": {v.Get("service")}, "country": {v.Get("country")}, "weight": {v.Get("r0_weight")},
+		"l": {v.Get("r0_l")}, "w": {v.Get("r0_w")}, "h": {v.Get("r0_h")}, "insure": {v.Get("r0_insure")}, "lang": {"en"}}
+	// e-Express+ rates are sample figures: both say so.
+	if price, text := ask(q); price != shown[1] || text != "This label costs "+shown[1]+" (sample)" || !strings.Contains(page, "</strong> (sample)") {
+		t.Errorf("live price %q (%q); Check price showed %s", price, text, shown[1])
+	}
+	for change, want := range map[[2]string]string{
+		{"weight", "heavy"}: "weight",
+		{"weight", "40000"}: "kg",
+		{"country", ""}:     "Not priced yet",
+		{"service", "LCP"}:  "",
+		{"insure", "lots"}:  "insur",
+		{"lang", "zh-Hant"}: "此標籤郵費",
+	} {
+		c := url.Values{}
+		for k, vs := range q {
+			c[k] = vs
+		}
+		c.Set(change[0], change[1])
+		price, text := ask(c)
+		if change[0] != "lang" && price != "" || !strings.Contains(strings.ToLower(text), strings.ToLower(want)) {
+			t.Errorf("%s=%q: %q %q; want a text with %q", change[0], change[1], price, text, want)
+		}
 	}
 }
 

@@ -197,19 +197,26 @@ func (c *Catalog) Quote(r QuoteRequest) ([]Option, error) {
 	return opts, nil
 }
 
+// Refuses says why the service takes nothing at all to dest, whatever its weight and size (the
+// destination has no postal service, the service does not go there, or goes by air where there
+// is no airmail), or nil when it may.
+func (s *Service) Refuses(dest *Destination) *errs.Message {
+	args := errs.Args{"service": s.Names, "destination": dest.Names}
+	switch {
+	case !dest.Served:
+		return msg("quote.reason.no_postal_service", args)
+	case !s.Reaches(dest):
+		return msg("quote.reason.not_to_destination", args)
+	case s.Air && !dest.Airmail:
+		return msg("quote.reason.no_airmail", args)
+	}
+	return nil
+}
+
 // price fills in the option's format, postage, fees and insurance, or its Reason.
 func (c *Catalog) price(o *Option, dest *Destination, r *QuoteRequest, date string) {
 	s := o.Service
-	args := func() errs.Args { return errs.Args{"service": s.Names, "destination": dest.Names} }
-	switch {
-	case !dest.Served:
-		o.Reason = msg("quote.reason.no_postal_service", args())
-		return
-	case !s.Reaches(dest):
-		o.Reason = msg("quote.reason.not_to_destination", args())
-		return
-	case s.Air && !dest.Airmail:
-		o.Reason = msg("quote.reason.no_airmail", args())
+	if o.Reason = s.Refuses(dest); o.Reason != nil {
 		return
 	}
 	maxW := 0

@@ -85,7 +85,10 @@ func Check(cat *catalog.Catalog, s *Shipment, now time.Time) errs.Fields {
 		checkZIP(&fe, s)
 	}
 	date := now.In(catalog.HongKong).Format(time.DateOnly)
-	if destOK && !dest.Local() {
+	// Until its destination is given, an item is checked as one going abroad (with a city and a
+	// customs declaration): choosing the destination then only takes problems away, never brings
+	// new ones, so a sender fixing a form does not meet its errors in waves.
+	if destOK && !dest.Local() || s.Recipient.Country == "" {
 		checkContents(&fe, cat, s, date)
 	} else if s.Contents != nil && len(s.Contents.Items) > 0 {
 		checkContents(&fe, cat, s, date) // optional for local items, but checked when given
@@ -94,9 +97,16 @@ func Check(cat *catalog.Catalog, s *Shipment, now time.Time) errs.Fields {
 	if s.Insurance < 0 || s.Insurance > catalog.MaxInputValue {
 		fe.Add("insurance", "quote.insurance.range", errs.Args{"max": "1,000,000.00"})
 	}
-	// Price it, when the service, destination and weight are known.
-	if svcOK && svc.Quotable() && destOK && s.WeightG > 0 && s.WeightG <= catalog.MaxInputWeightG && !hasField(fe, "dimensions_mm") {
+	// Price it, when the service, destination and weight are known. A service that goes nowhere
+	// near the destination is said at once, with the weight or without.
+	switch {
+	case !svcOK || !svc.Quotable() || !destOK:
+	case s.WeightG > 0 && s.WeightG <= catalog.MaxInputWeightG && !hasField(fe, "dimensions_mm"):
 		price(&fe, cat, s, svc, dest, now)
+	default:
+		if why := svc.Refuses(dest); why != nil {
+			fe.Add(reasonField(why.Key), why.Key, why.Args)
+		}
 	}
 	return fe
 }
@@ -250,6 +260,9 @@ func checkAddress(fe *errs.Fields, cat *catalog.Catalog, who string, a *Address,
 	switch d, ok := cat.Destination(a.Country); {
 	case a.Country == "":
 		fe.Add(who+".country", "shipment.address.country_required", nil)
+		if a.City == "" && !sender { // taken to go abroad until told (see Check)
+			fe.Add(who+".city", "shipment.address.city_required", nil)
+		}
 	case !ok || d.Code != a.Country:
 		fe.Add(who+".country", "shipment.address.country_code", errs.Args{"value": a.Country})
 	case !d.Local() && a.City == "":

@@ -298,11 +298,11 @@ func (p *Portal) formChange(r *http.Request, f *labelForm) (bool, error) {
 		f.fillSender(e.Address)
 	case r.PostForm.Get("action") == "price":
 		// What each label would cost as typed, checked as it would be prepared, nothing kept.
-		f.Prices = make([]string, f.N)
+		f.Prices = make([]formPrice, f.N)
 		for i, sh := range f.shipments() {
 			shipment.Check(p.Catalog, sh, p.Now())
 			if sh.Total > 0 {
-				f.Prices[i] = "HK$" + sh.Total.Display()
+				f.Prices[i] = formPrice{Price: "HK$" + sh.Total.Display(), Sample: sh.Sample}
 			}
 		}
 	case r.PostForm.Get("use_recipient") != "":
@@ -338,6 +338,9 @@ func (pg *labelNewPage) refuse(err error) int {
 	})
 	if pg.Form.Error == "" {
 		pg.Form.Error = i18n.T(pg.Lang, "error.invalid_input", nil)
+	}
+	if pg.Form.Errors["country"] != "" && pg.Form.Values["country"] == "" { // a list here, not a code to type
+		pg.Form.Errors["country"] = i18n.T(pg.Lang, "labels.country.choose", nil)
 	}
 	return status
 }

@@ -21,13 +21,19 @@ const articlesPerLabel = 3
 
 type labelForm struct {
 	form
-	// Prices are what each label would cost as the form stands, after "Check price" ("" where
-	// it cannot be priced yet).
-	Prices     []string
+	// Prices are what each label would cost as the form stands, after "Check price" (no Price
+	// where it cannot be priced yet).
+	Prices     []formPrice
 	N          int
 	Blocks     []int
 	Articles   []int
 	Categories []string
+}
+
+// formPrice is one label's price as the form stands, and whether sample rates make it.
+type formPrice struct {
+	Price  string
+	Sample bool
 }
 
 func newLabelForm(n int) labelForm {

@@ -136,6 +136,7 @@ func (p *Portal) Register(mux *http.ServeMux) {
 	V := account.Verified
 	p.handle(mux, "GET", "/labels", account.SignedIn, p.labelsList)
 	p.handle(mux, "GET", "/labels/new", V, p.labelNew)
+	p.handle(mux, "GET", "/labels/price", V, p.labelPrice)
 	p.handle(mux, "POST", "/labels", V, p.labelCreate)
 	p.handle(mux, "POST", "/labels/print", V, p.labelsPrint)
 	p.handle(mux, "GET", "/labels/{id}", account.SignedIn, p.labelView)
