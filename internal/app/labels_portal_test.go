@@ -299,7 +299,7 @@ func TestPortalServicesByDestination(t *testing.T) {
 	a, base := start(t, storetest.DSNs(t)["sqlite"], nil)
 	b := signedIn(t, base, a.Accounts, "chooser")
 	_, _, page := b.do("GET", "/labels/new?to=JP&lang=en", nil)
-	if !strings.Contains(page, `<option value="EMS"`) || strings.Contains(page, `<option value="LPL"`) || !strings.Contains(page, "services do not go there") {
+	if !strings.Contains(page, `<option value="EMS"`) || strings.Contains(page, `<option value="LPL"`) || !strings.Contains(page, "services cannot take these labels there") {
 		t.Errorf("to Japan: the services offered are not Japan's")
 	}
 	_, _, page = b.do("GET", "/labels/new?to=HK&lang=en", nil)
@@ -308,6 +308,12 @@ func TestPortalServicesByDestination(t *testing.T) {
 	}
 	if _, _, page = b.do("GET", "/labels/new?lang=en", nil); !strings.Contains(page, `<option value="EMS"`) || !strings.Contains(page, `<option value="LPL"`) {
 		t.Errorf("no destination yet: every service should be offered")
+	}
+	// With a weight typed, the services that cannot carry it are not offered either, and say why.
+	_, _, page = b.do("GET", "/labels/new?to=JP&weight=5000&lang=en", nil)
+	notOffered := regexp.MustCompile(`(?s)<details class="hint">.*?</details>`).FindString(page)
+	if !strings.Contains(page, `<option value="EMS"`) || strings.Contains(page, `<option value="ARM"`) || !strings.Contains(notOffered, "Air Registered Mail") || !strings.Contains(notOffered, "kg") {
+		t.Errorf("5 kg to Japan: Air Registered Mail (2 kg at most) should not be offered, with why: %s", notOffered)
 	}
 }
 

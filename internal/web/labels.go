@@ -98,19 +98,23 @@ type labelNewPage struct {
 	NotOffered []string // the services that do not go to the chosen destination, and why
 }
 
-// notOffered is why a service does not go to a destination, as a message key; "" when it does.
-func notOffered(s *catalog.Service, dest *catalog.Destination) string {
-	switch {
-	case dest == nil:
-		return ""
-	case !dest.Served:
-		return "quote.reason.no_postal_service"
-	case (s.Group == catalog.Local) != dest.Local(), !s.Reaches(dest):
-		return "quote.reason.not_to_destination"
-	case s.Air && !dest.Airmail:
-		return "quote.reason.no_airmail"
+// notOffered is why a service takes none of the form's labels to the destination, translated;
+// "" when it may. With a weight typed, the heaviest label is priced too: a service that cannot
+// carry it is not offered either (a lighter label may go by it in another form).
+func notOffered(cat *catalog.Catalog, l i18n.Lang, s *catalog.Service, dest *catalog.Destination, heaviest int, now time.Time) string {
+	why := s.Refuses(dest)
+	if why == nil && (s.Group == catalog.Local) != dest.Local() {
+		why = &errs.Message{Key: "quote.reason.not_to_destination", Args: errs.Args{"service": s.Names, "destination": dest.Names}}
 	}
-	return ""
+	if why == nil && heaviest > 0 && heaviest <= catalog.MaxInputWeightG {
+		if opts, err := cat.Quote(catalog.QuoteRequest{Destination: dest.Code, Service: s.Code, WeightG: heaviest, At: now}); err == nil && len(opts) == 1 && !opts[0].Available {
+			why = opts[0].Reason
+		}
+	}
+	if why == nil {
+		return ""
+	}
+	return i18n.T(l, why.Key, why.Args)
 }
 
 // MsgFor translates a form message (field messages are kept as keys until the page's language is known).
@@ -124,14 +128,25 @@ func (pg *labelNewPage) msg(f *labelForm) {
 
 func (p *Portal) newLabelPage(w http.ResponseWriter, r *http.Request, f labelForm) *labelNewPage {
 	pg := &labelNewPage{page: p.page(w, r, "labels.new.title"), Form: f, Catalog: p.Catalog, Dests: p.Catalog.Destinations(Lang(r))}
-	// With a destination chosen, only the services that go there, and why the others do not.
+	// With a destination chosen, only the services that go there with the heaviest label typed,
+	// and why the others do not.
 	dest, chosen := p.Catalog.Destination(f.Values["country"])
+	heaviest := 0
+	for i := range f.N {
+		if g, err := catalog.ParseWeight(f.BlockValue(i, "weight"), "g"); err == nil {
+			heaviest = max(heaviest, g)
+		}
+	}
 	for _, s := range p.Catalog.Services() {
 		if !s.Quotable() {
 			continue
 		}
-		if why := notOffered(s, dest); chosen && why != "" && s.Code != f.Values["service"] {
-			pg.NotOffered = append(pg.NotOffered, s.Names.In(pg.Lang)+": "+i18n.T(pg.Lang, why, errs.Args{"service": s.Names, "destination": dest.Names}))
+		if !chosen || s.Code == f.Values["service"] {
+			pg.Services = append(pg.Services, s)
+			continue
+		}
+		if why := notOffered(p.Catalog, pg.Lang, s, dest, heaviest, p.Now()); why != "" {
+			pg.NotOffered = append(pg.NotOffered, s.Names.In(pg.Lang)+": "+why)
 			continue
 		}
 		pg.Services = append(pg.Services, s)
