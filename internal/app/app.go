@@ -27,6 +27,7 @@ import (
 	"github.com/ecship/ecship/internal/mail"
 	"github.com/ecship/ecship/internal/metrics"
 	"github.com/ecship/ecship/internal/payment"
+	"github.com/ecship/ecship/internal/queue"
 	"github.com/ecship/ecship/internal/report"
 	"github.com/ecship/ecship/internal/secretbox"
 	"github.com/ecship/ecship/internal/server"
@@ -35,6 +36,7 @@ import (
 	"github.com/ecship/ecship/internal/store"
 	"github.com/ecship/ecship/internal/tracking"
 	"github.com/ecship/ecship/internal/web"
+	"github.com/ecship/ecship/internal/webhooks"
 )
 
 // App is a running ecship.
@@ -55,6 +57,8 @@ type App struct {
 	Log       *slog.Logger
 	Now       func() time.Time
 	Mailer    *mail.Mailer // keeps every email in the outbox (links sealed) and sends it when SMTP is set
+	Webhooks  *webhooks.Service
+	Queue     *queue.Queue // the durable job queue (River); serve works it
 	handler   http.Handler
 	portal    *web.Portal
 	stateKey  []byte // signs the portal's short-lived state cookies; derived from the secret key
@@ -129,7 +133,11 @@ func (a *App) accounts() error {
 	a.Accounts = &account.Service{Store: a.Store, Mail: mailer, Secrets: box, Log: a.Log, Now: now, BaseURL: a.Config.BaseURL}
 	state := sha256.Sum256(append([]byte("ecship portal state\x00"), key...))
 	a.stateKey = state[:]
-	return nil
+	// Webhook deliveries go on the job queue in the transaction of their event, in every command;
+	// only serve works them.
+	a.Webhooks = webhooks.New(a.Store, box, a.Log, now)
+	a.Queue, err = queue.New(a.Store, queue.Config{Log: a.Log, Webhooks: a.Webhooks})
+	return err
 }
 
 // LoadWeatherDays gives the catalogue's calendar the weather days recorded in the database.
@@ -243,6 +251,14 @@ func (a *App) Run(ctx context.Context, ready func(net.Addr)) error {
 	reconciler := &jobs.Runner{Store: a.Store, Log: a.Log, Now: func() time.Time { return a.Now() }, Delay: ReconcileDelay, Every: ReconcileEvery}
 	reconciler.Register(a.reconciliationJob())
 	go reconciler.Run(ctx)
+	if err := a.Queue.Start(context.WithoutCancel(ctx)); err != nil { // stopped below, gracefully
+		return fmt.Errorf("job queue: %w", err)
+	}
+	defer func() {
+		stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+		defer cancel()
+		a.Queue.Stop(stop) // the deliveries under way finish; the rest wait in the database
+	}()
 	return server.Run(ctx, a.Config.Addr, a.handler, a.Log, func(addr net.Addr) {
 		// Listening on port 0 picks a port: links in emails must name the one picked.
 		if strings.HasSuffix(a.Accounts.BaseURL, ":0") {

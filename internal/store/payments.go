@@ -8,6 +8,7 @@ import (
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/events"
 	"github.com/ecship/ecship/internal/money"
 	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/shipment"
@@ -269,7 +270,7 @@ func (s *Store) CancelShipment(ctx context.Context, owner string, mode account.M
 		}
 		sh.Status, sh.Version, sh.UpdatedAt = shipment.Cancelled, sh.Version+1, c.At
 		out = sh
-		return nil
+		return s.shipmentEvent(ctx, tx, events.ShipmentCancelled, sh, c.At)
 	})
 	return out, err
 }

@@ -66,8 +66,11 @@ func normalDefault(d sql.NullString) string {
 	return " default " + strings.Trim(v, "()")
 }
 
-// Tables that are not the schema's own (the migration tools').
+// Tables that are not the schema's own (the migration tools', and River's job queue, which
+// migrates its own tables for each database).
 var ignored = map[string]bool{"goose_db_version": true, "ecship_migration_lock": true}
+
+func ignoredTable(name string) bool { return ignored[name] || strings.HasPrefix(name, "river_") }
 
 func strs(t *testing.T, db *sql.DB, query string, args ...any) [][]string {
 	t.Helper()
@@ -114,7 +117,7 @@ func sqliteSchema(t *testing.T, path string) schema {
 	out := schema{}
 	for _, tbl := range strs(t, db, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`) {
 		name := tbl[0]
-		if ignored[name] {
+		if ignoredTable(name) {
 			continue
 		}
 		var cols, indexes, fks []string
@@ -151,7 +154,7 @@ func postgresSchema(t *testing.T, dsn string) schema {
 	out := schema{}
 	for _, tbl := range strs(t, db, `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`) {
 		name := tbl[0]
-		if ignored[name] {
+		if ignoredTable(name) {
 			continue
 		}
 		var cols, indexes, fks []string

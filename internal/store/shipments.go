@@ -12,6 +12,7 @@ import (
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/events"
 	"github.com/ecship/ecship/internal/money"
 	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/shipment"
@@ -105,6 +106,9 @@ func (s *Store) insertShipments(ctx context.Context, tx *sql.Tx, list []*shipmen
 			return err
 		}
 		if err := insertShipment(ctx, tx, sh); err != nil {
+			return err
+		}
+		if err := s.shipmentEvent(ctx, tx, events.ShipmentCreated, sh, now); err != nil {
 			return err
 		}
 	}

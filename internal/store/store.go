@@ -41,6 +41,7 @@ type Store struct {
 	db      *sql.DB
 	dialect Dialect
 	stmts   sync.Map // query -> *sql.Stmt, for the hot read paths (see prepared)
+	deliver DeliverFunc
 }
 
 // Open connects to a database named by a DSN: "sqlite:PATH" or "postgres://...". It does not migrate.
@@ -161,7 +162,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
-	return nil
+	return s.migrateQueue(ctx)
 }
 
 // Transact runs fn in a transaction and commits it, or rolls back when fn fails. A transaction that the

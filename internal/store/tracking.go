@@ -3,12 +3,14 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/events"
 	"github.com/ecship/ecship/internal/tracking"
 )
 
@@ -138,13 +140,23 @@ func unpackEvents(itemNo, packed string, add func(tracking.Event)) error {
 // FollowMilestone puts a posted label in the state its events say, forward only: posted, in
 // transit, then delivered or returned, which are final. Two imports racing cannot move a label back.
 func (s *Store) FollowMilestone(ctx context.Context, itemNo, status string, now time.Time) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE shipments SET status = $2, updated_at = $3, version = version + 1 WHERE item_no = $1 AND
-		(status = 'posted' AND $2 IN ('in_transit', 'delivered', 'returned') OR status = 'in_transit' AND $2 IN ('delivered', 'returned'))`,
-		itemNo, status, ts(now))
-	if err != nil {
-		return fmt.Errorf("store: follow milestone: %w", err)
-	}
-	return nil
+	return s.Transact(ctx, func(tx *sql.Tx) error {
+		// One conditional write: the label moves on only from where it may, so a milestone is
+		// reached, and told (events.Milestone), once.
+		sh, err := scanShipment(tx.QueryRowContext(ctx, `UPDATE shipments SET status = $2, updated_at = $3, version = version + 1 WHERE item_no = $1 AND
+			(status = 'posted' AND $2 IN ('in_transit', 'delivered', 'returned') OR status = 'in_transit' AND $2 IN ('delivered', 'returned'))
+			RETURNING `+shipmentColumns, itemNo, status, ts(now)))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // not a label of ecship's, or not moving on
+		}
+		if err != nil {
+			return fmt.Errorf("store: follow milestone: %w", err)
+		}
+		if t, ok := events.Milestone(status); ok {
+			return s.shipmentEvent(ctx, tx, t, sh, now)
+		}
+		return nil
+	})
 }
 
 // placeholders is "$from, $from+1, ..." for n parameters.
