@@ -22,6 +22,7 @@ import (
 	"github.com/ecship/ecship/internal/server"
 	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/tracking"
+	"github.com/ecship/ecship/internal/webhooks"
 )
 
 // Deps are what the API's handlers use.
@@ -35,6 +36,7 @@ type Deps struct {
 	Refunds   *payment.Refunds
 	Counter   *counter.Service
 	Tracking  *tracking.Service
+	Webhooks  *webhooks.Service
 	Requests  *idempotency.Service // Idempotency-Key of the changes other than creating shipments
 	Metrics   *metrics.Metrics
 	Log       *slog.Logger
@@ -96,6 +98,10 @@ func register(mux *http.ServeMux, d *Deps) *router {
 	rt.handle("GET", "/api/v1/tracking", d.withKey(d.listTracking))
 	rt.handle("GET", "/api/v1/tracking/{itemNo}", d.withKey(d.getTracking))
 	rt.handle("POST", "/api/v1/tracking/events", d.change(d.postTrackingEvents))
+	rt.handle("GET", "/api/v1/webhooks", d.withKey(d.listWebhooks))
+	rt.handle("POST", "/api/v1/webhooks", d.change(d.createWebhook))
+	rt.handle("DELETE", "/api/v1/webhooks/{id}", d.change(d.deleteWebhook))
+	rt.handle("GET", "/api/v1/webhooks/{id}/deliveries", d.withKey(d.listDeliveries))
 	rt.handle("GET", "/api/v1/templates/batch.csv", d.open(batchTemplate("csv")))
 	rt.handle("GET", "/api/v1/templates/batch.xlsx", d.open(batchTemplate("xlsx")))
 	rt.handle("GET", "/api/v1/openapi.json", d.open(serveOpenAPI("application/json")))

@@ -163,7 +163,7 @@ func (a *App) routes() error {
 	}
 	perIP := server.NewPerIP(a.Config.PublicRateLimit, a.Config.TrustedProxies, deny)
 	api.Register(mux, &api.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Addresses: a.Addresses, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Counter: a.Counter, Tracking: a.Tracking, Metrics: a.Metrics, Log: a.Log, Now: now,
-		Requests: &idempotency.Service{Store: a.Store, Now: now}, BaseURL: func() string { return a.Accounts.BaseURL },
+		Webhooks: a.Webhooks, Requests: &idempotency.Service{Store: a.Store, Now: now}, BaseURL: func() string { return a.Accounts.BaseURL },
 		IPLimit: perIP, KeyLimit: server.NewPerKey(a.Config.APIRateLimit)})
 	soap.RegisterMailTrack(mux, &soap.MailTrack{Integrators: a.Accounts, Tracking: a.Tracking, Catalog: a.Catalog, Usage: a.Store, MinInterval: a.Config.MailTrackMinInterval, DailyLimit: a.Config.MailTrackDailyLimit,
 		TrustedProxies: a.Config.TrustedProxies, Secure: strings.HasPrefix(a.Config.BaseURL, "https://"), Log: a.Log, Now: now,

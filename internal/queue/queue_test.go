@@ -141,9 +141,20 @@ func TestWebhookDeliveries(t *testing.T) {
 		if attempts != 6+3 {
 			t.Errorf("%d attempts; want 9 (6 deliveries, 3 refused first)", attempts)
 		}
-		log, err := st.Deliveries(ctx, shop.ID, account.Test, ep.ID, 50)
-		if err != nil {
-			t.Fatal(err)
+		// Each attempt's outcome is written just after the answer: wait for the last.
+		var log []*webhooks.Delivery
+		for {
+			if log, err = st.Deliveries(ctx, shop.ID, account.Test, ep.ID, 50); err != nil {
+				t.Fatal(err)
+			}
+			done := len(log) == 6
+			for _, d := range log {
+				done = done && d.State == "delivered"
+			}
+			if done || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
 		retried := 0
 		for _, d := range log {

@@ -223,6 +223,20 @@ func TestContractOutOfProcess(t *testing.T) {
 	c.json("/api/v1/addresses/{id}", sender, "PUT", "/api/v1/addresses/"+addr, `{"kind":"recipient","address":{"name":"Taro","address_lines":["2-2 Marunouchi"],"city":"Tokyo","postal_code":"1000005","country":"JP"}}`, 200)
 	c.call("/api/v1/addresses/{id}", sender, "DELETE", "/api/v1/addresses/"+addr, "", nil, 204)
 
+	// Webhooks: a live endpoint must be https to a public address; its secret is shown once.
+	c.json("/api/v1/webhooks", sender, "POST", "/api/v1/webhooks", `{"url":"http://127.0.0.1:9/hooks"}`, 400)
+	hookData := c.json("/api/v1/webhooks", sender, "POST", "/api/v1/webhooks", `{"url":"https://hooks.example.com/ecship","events":["shipment.cancelled","tracking.delivered"]}`, 201)
+	if !bytes.Contains(hookData, []byte(`"secret":"whsec_`)) {
+		t.Errorf("no secret in %s", hookData)
+	}
+	hook := c.field(hookData, "id")
+	if list := c.call("/api/v1/webhooks", sender, "GET", "/api/v1/webhooks", "", nil, 200); bytes.Contains(list, []byte("whsec_")) {
+		t.Errorf("the list shows a secret: %s", list)
+	}
+	c.call("/api/v1/webhooks/{id}/deliveries", sender, "GET", "/api/v1/webhooks/"+hook+"/deliveries?limit=10", "", nil, 200)
+	c.call("/api/v1/webhooks/{id}", sender, "DELETE", "/api/v1/webhooks/"+hook, "", nil, 204)
+	c.call("/api/v1/webhooks/{id}", sender, "DELETE", "/api/v1/webhooks/"+hook, "", nil, 404)
+
 	// What the document does not have: a JSON 404 and a 405 with Allow.
 	c.call("/api/v1/nothing", sender, "GET", "/api/v1/nothing", "", nil, 404)
 	c.call("/api/v1/services", "", "DELETE", "/api/v1/services", "", nil, 405)
