@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
+	"github.com/ecship/ecship/internal/batch"
+	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/shipment"
 )
 
@@ -110,4 +112,55 @@ type Shipment struct {
 func ShipmentData(sh *shipment.Shipment) Shipment {
 	return Shipment{ID: sh.ID, ItemNo: sh.ItemNo, Status: string(sh.Status), Service: sh.Service, Reference: sh.Reference,
 		Destination: sh.Recipient.Country, TotalCents: int64(sh.Total)}
+}
+
+// Payment is a payment as an event tells it.
+type Payment struct {
+	ID            string     `json:"id"`
+	Method        string     `json:"method"`
+	Status        string     `json:"status"`
+	AmountCents   int64      `json:"amount_cents"`
+	CapturedCents int64      `json:"captured_cents"`
+	Shipments     []string   `json:"shipments"`
+	SettledAt     *time.Time `json:"settled_at,omitempty"`
+}
+
+// PaymentData is p as an event's data.
+func PaymentData(p *payment.Payment) Payment {
+	out := Payment{ID: p.ID, Method: string(p.Method), Status: string(p.Status), AmountCents: int64(p.Amount), CapturedCents: int64(p.Captured),
+		Shipments: []string{}, SettledAt: p.SettledAt}
+	for _, it := range p.Items {
+		out.Shipments = append(out.Shipments, it.ShipmentID)
+	}
+	return out
+}
+
+// Refund is a refund application as an event tells it.
+type Refund struct {
+	ID          string `json:"id"`
+	ShipmentID  string `json:"shipment_id"`
+	PaymentID   string `json:"payment_id,omitempty"`
+	Status      string `json:"status"`
+	AmountCents int64  `json:"amount_cents"`
+	Note        string `json:"note,omitempty"`
+}
+
+// RefundData is r as an event's data.
+func RefundData(r *payment.Refund) Refund {
+	return Refund{ID: r.ID, ShipmentID: r.ShipmentID, PaymentID: r.PaymentID, Status: string(r.Status), AmountCents: int64(r.Amount), Note: r.Note}
+}
+
+// Batch is a batch upload as an event tells it.
+type Batch struct {
+	ID         string `json:"id"`
+	Status     string `json:"status"`
+	Filename   string `json:"filename"`
+	Rows       int    `json:"rows"`
+	Created    int    `json:"created"`
+	Incomplete int    `json:"incomplete"`
+}
+
+// BatchData is b as an event's data.
+func BatchData(b *batch.Batch) Batch {
+	return Batch{ID: b.ID, Status: string(b.Status), Filename: b.Filename, Rows: b.Rows, Created: b.Created, Incomplete: b.Incomplete}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/batch"
 	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/events"
 	"github.com/ecship/ecship/internal/shipment"
 )
 
@@ -106,7 +107,14 @@ func (s *Store) FinishBatch(ctx context.Context, b *batch.Batch, list []*shipmen
 		if err := s.insertShipments(ctx, tx, list, prefix, now); err != nil {
 			return err
 		}
-		return updateBatch(ctx, tx, b, now)
+		if err := updateBatch(ctx, tx, b, now); err != nil {
+			return err
+		}
+		e, err := events.New(b.OwnerID, b.Mode, events.BatchCompleted, b.ID, events.BatchData(b), now)
+		if err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, e)
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/counter"
 	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/events"
 	"github.com/ecship/ecship/internal/money"
 	"github.com/ecship/ecship/internal/shipment"
 )
@@ -207,6 +208,11 @@ func (s *Store) postItem(ctx context.Context, tx *sql.Tx, sessionID string, p co
 	}
 	if err := one(res); err != nil {
 		return errs.New(errs.Conflict, "counter.item.changed", errs.Args{"item": it.ItemNo})
+	}
+	posted := *sh
+	posted.Status = shipment.Posted
+	if err := s.shipmentEvent(ctx, tx, events.ShipmentPosted, &posted, sh.UpdatedAt); err != nil {
+		return err
 	}
 	if r := p.Refund; r != nil {
 		if err := insertRefund(ctx, tx, r); err != nil {

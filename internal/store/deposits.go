@@ -128,7 +128,7 @@ func (s *Store) PayFromDeposit(ctx context.Context, p *payment.Payment, m paymen
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.New(errs.Conflict, "payment.changed", nil) // failed meanwhile: take nothing
 		}
-		if err := payClaimed(ctx, tx, p); err != nil {
+		if err := s.payClaimed(ctx, tx, p, txn.At); err != nil {
 			return err
 		}
 		if err := book(ctx, tx, txn); err != nil {

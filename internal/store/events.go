@@ -8,6 +8,7 @@ import (
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/events"
+	"github.com/ecship/ecship/internal/payment"
 	"github.com/ecship/ecship/internal/shipment"
 )
 
@@ -55,4 +56,26 @@ func (s *Store) shipmentEvent(ctx context.Context, tx *sql.Tx, t events.Type, sh
 		return err
 	}
 	return s.emit(ctx, tx, e)
+}
+
+// refundEvent is an event about a refund application, its body the application as it now stands.
+func (s *Store) refundEvent(ctx context.Context, tx *sql.Tx, t events.Type, r *payment.Refund, at time.Time) error {
+	e, err := events.New(r.OwnerID, r.Mode, t, r.ID, events.RefundData(r), at)
+	if err != nil {
+		return err
+	}
+	return s.emit(ctx, tx, e)
+}
+
+// Events are a sender's newest events in a mode, newest first.
+func (s *Store) Events(ctx context.Context, owner string, mode account.Mode, limit int) ([]events.Event, error) {
+	return queryAll(ctx, s.db, "events", func(r scanner) (events.Event, error) {
+		var e events.Event
+		var m, t, body string
+		var at ts
+		err := r.Scan(&e.ID, &e.OwnerID, &m, &t, &e.Subject, &body, &at)
+		e.Mode, e.Type, e.Body, e.CreatedAt = account.Mode(m), events.Type(t), []byte(body), time.Time(at)
+		return e, err
+	}, `SELECT id, owner_id, mode, type, subject, data, created_at FROM events WHERE owner_id = $1 AND mode = $2
+		ORDER BY created_at DESC, id DESC LIMIT $3`, owner, string(mode), limit)
 }

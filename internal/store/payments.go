@@ -170,7 +170,7 @@ func (s *Store) CompletePayment(ctx context.Context, p *payment.Payment, txn pay
 			}
 			return nil
 		}
-		if err := payClaimed(ctx, tx, p); err != nil {
+		if err := s.payClaimed(ctx, tx, p, txn.At); err != nil {
 			return err
 		}
 		p.Status = payment.Authorized
@@ -179,15 +179,21 @@ func (s *Store) CompletePayment(ctx context.Context, p *payment.Payment, txn pay
 }
 
 // payClaimed is the Pay transition of every label a payment claimed: each must still be held by it,
-// or the payment is not recorded at all.
-func payClaimed(ctx context.Context, tx *sql.Tx, p *payment.Payment) error {
+// or the payment is not recorded at all. Each label paid is told (shipment.paid).
+func (s *Store) payClaimed(ctx context.Context, tx *sql.Tx, p *payment.Payment, now time.Time) error {
 	args := []any{p.ID, string(shipment.Paid)}
-	res, err := tx.ExecContext(ctx, `UPDATE shipments SET status = $2, version = version + 1 WHERE payment_id = $1 AND status IN (`+statesOf(&args, shipment.Pay)+`)`, args...)
+	paid, err := queryAll(ctx, tx, "pay labels", scanShipment, `UPDATE shipments SET status = $2, version = version + 1
+		WHERE payment_id = $1 AND status IN (`+statesOf(&args, shipment.Pay)+`) RETURNING `+shipmentColumns, args...)
 	if err != nil {
-		return fmt.Errorf("store: pay labels: %w", err)
+		return err
 	}
-	if n, _ := res.RowsAffected(); int(n) != len(p.Items) {
-		return fmt.Errorf("store: payment %s holds %d labels, %d still claimed", p.ID, len(p.Items), n)
+	if len(paid) != len(p.Items) {
+		return fmt.Errorf("store: payment %s holds %d labels, %d still claimed", p.ID, len(p.Items), len(paid))
+	}
+	for _, sh := range paid {
+		if err := s.shipmentEvent(ctx, tx, events.ShipmentPaid, sh, now); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -345,6 +351,13 @@ func (s *Store) SettlePayments(ctx context.Context, list []*payment.Payment, txn
 				if err := book(ctx, tx, *txns[i]); err != nil {
 					return err
 				}
+			}
+			e, err := events.New(p.OwnerID, p.Mode, events.PaymentSettled, p.ID, events.PaymentData(p), now)
+			if err != nil {
+				return err
+			}
+			if err := s.emit(ctx, tx, e); err != nil {
+				return err
 			}
 		}
 		return nil

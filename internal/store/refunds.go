@@ -8,6 +8,7 @@ import (
 
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/errs"
+	"github.com/ecship/ecship/internal/events"
 	"github.com/ecship/ecship/internal/money"
 	"github.com/ecship/ecship/internal/payment"
 )
@@ -98,6 +99,13 @@ func (s *Store) VetRefund(ctx context.Context, r *payment.Refund, txn *payment.T
 			return errs.New(errs.Conflict, "refund.vetted", errs.Args{"status": "vetted"})
 		}
 		r.VettedAt = &now
+		t := events.RefundRejected
+		if r.Status == payment.RefundApproved {
+			t = events.RefundApproved
+		}
+		if err := s.refundEvent(ctx, tx, t, r, now); err != nil {
+			return err
+		}
 		if txn == nil {
 			return nil
 		}
@@ -151,6 +159,9 @@ func (s *Store) MarkRefunded(ctx context.Context, r *payment.Refund, txn payment
 			return errs.New(errs.Conflict, "refund.vetted", errs.Args{"status": string(payment.RefundRefunded)})
 		}
 		r.Status, r.RefundedAt = payment.RefundRefunded, &now
+		if err := s.refundEvent(ctx, tx, events.RefundRefunded, r, now); err != nil {
+			return err
+		}
 		return book(ctx, tx, txn)
 	})
 }

@@ -331,13 +331,25 @@ func (s *Store) PrintShipments(ctx context.Context, owner string, mode account.M
 	return s.Transact(ctx, func(tx *sql.Tx) error {
 		args := []any{owner, string(mode), ts(now)}
 		in := bind(&args, ids)
-		res, err := tx.ExecContext(ctx, `UPDATE shipments SET printed_at = COALESCE(printed_at, $3), version = version + 1
-			WHERE owner_id = $1 AND mode = $2 AND id IN (`+in+`) AND status IN (`+statesOf(&args, shipment.Print)+`)`, args...)
+		printed, err := queryAll(ctx, tx, "print shipments", scanShipment, `UPDATE shipments SET printed_at = COALESCE(printed_at, $3), version = version + 1
+			WHERE owner_id = $1 AND mode = $2 AND id IN (`+in+`) AND status IN (`+statesOf(&args, shipment.Print)+`) RETURNING `+shipmentColumns, args...)
 		if err != nil {
-			return fmt.Errorf("store: print shipments: %w", err)
+			return err
 		}
-		if n, _ := res.RowsAffected(); int(n) != len(ids) {
+		if len(printed) != len(ids) {
 			return errs.New(errs.Conflict, "shipment.not_printable", errs.Args{"status": "changed"})
+		}
+		for _, sh := range printed {
+			// Told the first time only: a label printed before keeps its first time. (PostgreSQL
+			// keeps microseconds, rounded.)
+			if sh.PrintedAt == nil {
+				continue
+			}
+			if d := sh.PrintedAt.Sub(now); d > -time.Microsecond && d < time.Microsecond {
+				if err := s.shipmentEvent(ctx, tx, events.ShipmentPrinted, sh, now); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})
