@@ -162,8 +162,8 @@ func (a *App) routes() error {
 		web.TooManyRequests(w, r, wait)
 	}
 	perIP := server.NewPerIP(a.Config.PublicRateLimit, a.Config.TrustedProxies, deny)
-	api.Register(mux, &api.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Addresses: a.Addresses, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Counter: a.Counter, Tracking: a.Tracking, Metrics: a.Metrics, Log: a.Log, Now: now,
-		Webhooks: a.Webhooks, Requests: &idempotency.Service{Store: a.Store, Now: now}, BaseURL: func() string { return a.Accounts.BaseURL },
+	api.Register(mux, &api.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Addresses: a.Addresses, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Counter: a.Counter, Tracking: a.Tracking, Webhooks: a.Webhooks, Metrics: a.Metrics, Log: a.Log, Now: now,
+		Requests: &idempotency.Service{Store: a.Store, Now: now}, BaseURL: func() string { return a.Accounts.BaseURL },
 		IPLimit: perIP, KeyLimit: server.NewPerKey(a.Config.APIRateLimit)})
 	soap.RegisterMailTrack(mux, &soap.MailTrack{Integrators: a.Accounts, Tracking: a.Tracking, Catalog: a.Catalog, Usage: a.Store, MinInterval: a.Config.MailTrackMinInterval, DailyLimit: a.Config.MailTrackDailyLimit,
 		TrustedProxies: a.Config.TrustedProxies, Secure: strings.HasPrefix(a.Config.BaseURL, "https://"), Log: a.Log, Now: now,
@@ -171,7 +171,7 @@ func (a *App) routes() error {
 	(&soap.ECShip{Integrators: a.Accounts, Senders: a.Accounts, Catalog: a.Catalog, Shipments: a.Shipments, Payments: a.Payments, Tracking: a.Tracking,
 		Guard:          soap.Guard{Window: a.Config.WSSECreatedWindow, Nonces: a.Store, Log: a.Accounts},
 		TrustedProxies: a.Config.TrustedProxies, Secure: strings.HasPrefix(a.Config.BaseURL, "https://"), Log: a.Log, Now: now}).Register(mux)
-	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Addresses: a.Addresses, Report: a.Report, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Counter: a.Counter, Tracking: a.Tracking, Metrics: a.Metrics, Log: a.Log, Now: now,
+	portal, err := web.New(&web.Deps{Catalog: a.Catalog, Accounts: a.Accounts, Addresses: a.Addresses, Report: a.Report, Shipments: a.Shipments, Batches: a.Batches, Payments: a.Payments, Refunds: a.Refunds, Counter: a.Counter, Tracking: a.Tracking, Webhooks: a.Webhooks, Metrics: a.Metrics, Log: a.Log, Now: now,
 		SecureCookies: strings.HasPrefix(a.Config.BaseURL, "https://"), TrustedProxies: a.Config.TrustedProxies, StateKey: a.stateKey,
 		MailDelivered: a.Mailer != nil && a.Mailer.SMTP != nil, Mail: a.Mailer})
 	if err != nil {

@@ -76,13 +76,28 @@ func TestBrowserPagesFitTheScreen(t *testing.T) {
 			ready = s.ID
 		}
 	}
+	// An endpoint with a delivery in its log (a label printed): it cannot reach the example
+	// host, so its log shows the attempts failing.
+	hook, _, err := a.Webhooks.Register(ctx, sender.User.ID, account.Live, "https://hooks.example.com/ecship", "the shop's server", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range labels {
+		if s.ID != ready && (s.Status == shipment.Ready || s.Status == shipment.Paid) {
+			if err := a.Store.PrintShipments(ctx, sender.User.ID, account.Live, []string{s.ID}, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
 	roles := []struct {
 		email, password string
 		pages           []string
 	}{
 		{"", "", []string{"/", "/?to=JP&weight=450", "/track", "/login", "/register", "/forgot-password"}},
 		{"sender@demo.ecship.hk", "demo-sender-pw", []string{"/", "/?to=JP&weight=450", "/labels/new?to=JP&service=EMS&weight=450", "/labels", "/labels?tab=pending", "/labels/new?to=US&service=AEX", "/labels/new?n=3&to=JP",
-			"/labels/" + ready, "/labels/" + ready + "/edit", "/labels/" + ready + "/cancel", "/batches/new", "/history", "/addresses", "/account", "/refunds", "/deposits", "/track?item_no=" + labels[0].ItemNo}},
+			"/labels/" + ready, "/labels/" + ready + "/edit", "/labels/" + ready + "/cancel", "/batches/new", "/history", "/addresses", "/account", "/refunds", "/deposits", "/track?item_no=" + labels[0].ItemNo,
+			"/webhooks", "/webhooks/" + hook.ID}},
 		{"counter@demo.ecship.hk", "demo-counter-pw", []string{"/counter"}},
 		{"admin@demo.ecship.hk", "demo-admin-pw", []string{"/admin", "/admin/refunds", "/admin/deposits", "/admin/outbox", "/admin/audit"}},
 	}

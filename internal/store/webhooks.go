@@ -152,3 +152,30 @@ func (s *Store) RecordAttempt(ctx context.Context, d *webhooks.Delivery, deliver
 		return err
 	})
 }
+
+// Endpoint is one of a sender's endpoints, in either mode.
+func (s *Store) Endpoint(ctx context.Context, owner, id string) (*webhooks.Endpoint, error) {
+	e, err := scanEndpoint(s.db.QueryRowContext(ctx, `SELECT `+endpointColumns+` FROM webhook_endpoints WHERE id = $1 AND owner_id = $2`, id, owner))
+	return e, notFound(err)
+}
+
+// ResendDelivery sends a delivery done with (delivered, or given up on) again, on the sender's
+// word: it is pending again and queued, in one transaction. One still being tried is not
+// queued twice (a conflict), nor is one to a disabled endpoint.
+func (s *Store) ResendDelivery(ctx context.Context, owner, endpointID, id string) error {
+	return s.Transact(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET state = 'pending', delivered_at = NULL
+			WHERE id = $1 AND endpoint_id = $2 AND state IN ('delivered', 'failed')
+			AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE owner_id = $3 AND disabled_at IS NULL)`, id, endpointID, owner)
+		if err != nil {
+			return fmt.Errorf("store: resend delivery: %w", err)
+		}
+		if one(res) != nil {
+			return errs.New(errs.Conflict, "webhooks.resend.not_now", nil)
+		}
+		if s.deliver == nil {
+			return nil
+		}
+		return s.deliver(ctx, tx, []string{id})
+	})
+}

@@ -27,6 +27,7 @@ import (
 	"github.com/ecship/ecship/internal/report"
 	"github.com/ecship/ecship/internal/shipment"
 	"github.com/ecship/ecship/internal/tracking"
+	"github.com/ecship/ecship/internal/webhooks"
 )
 
 //go:embed templates static
@@ -43,6 +44,7 @@ type Deps struct {
 	Refunds        *payment.Refunds
 	Counter        *counter.Service
 	Tracking       *tracking.Service
+	Webhooks       *webhooks.Service
 	Report         *report.Service // the operations report on /admin
 	Metrics        *metrics.Metrics
 	Log            *slog.Logger
@@ -176,6 +178,11 @@ func (p *Portal) Register(mux *http.ServeMux) {
 	p.handle(mux, "POST", "/admin/refunds/{id}", account.AdminOnly, p.vetRefund)
 	p.handle(mux, "GET", "/history", account.SignedIn, p.history)
 	p.handle(mux, "GET", "/history.csv", account.SignedIn, p.historyCSV)
+	p.handle(mux, "GET", "/webhooks", V, p.webhooksList)
+	p.handle(mux, "POST", "/webhooks", V, p.webhookCreate)
+	p.handle(mux, "GET", "/webhooks/{id}", V, p.webhookView)
+	p.handle(mux, "POST", "/webhooks/{id}/delete", V, p.webhookDelete)
+	p.handle(mux, "POST", "/webhooks/{id}/deliveries/{delivery}/resend", V, p.webhookResend)
 	p.handle(mux, "GET", "/addresses", account.SignedIn, p.addresses)
 	p.handle(mux, "POST", "/addresses/{id}/delete", account.SignedIn, p.deleteAddress)
 	C := account.CounterStaff

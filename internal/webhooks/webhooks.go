@@ -160,6 +160,9 @@ func Refused(ip net.IP) bool {
 type Store interface {
 	CreateEndpoint(ctx context.Context, e *Endpoint, sealedSecret string) error
 	Endpoints(ctx context.Context, owner string, mode account.Mode) ([]*Endpoint, error)
+	Endpoint(ctx context.Context, owner, id string) (*Endpoint, error)
+	// ResendDelivery queues a delivery done with (delivered or given up on) once more.
+	ResendDelivery(ctx context.Context, owner, endpointID, id string) error
 	DeleteEndpoint(ctx context.Context, owner string, mode account.Mode, id string) error
 	Deliveries(ctx context.Context, owner string, mode account.Mode, endpointID string, limit int) ([]*Delivery, error)
 	// DeliveryToSend is a pending delivery with what sending it needs: its endpoint, the
