@@ -102,6 +102,7 @@ func register(mux *http.ServeMux, d *Deps) *router {
 	rt.handle("POST", "/api/v1/webhooks", d.change(d.createWebhook))
 	rt.handle("DELETE", "/api/v1/webhooks/{id}", d.change(d.deleteWebhook))
 	rt.handle("GET", "/api/v1/webhooks/{id}/deliveries", d.withKey(d.listDeliveries))
+	rt.handle("POST", "/api/v1/webhooks/{id}/deliveries/{delivery}/resend", d.change(d.resendDelivery))
 	rt.handle("GET", "/api/v1/templates/batch.csv", d.open(batchTemplate("csv")))
 	rt.handle("GET", "/api/v1/templates/batch.xlsx", d.open(batchTemplate("xlsx")))
 	rt.handle("GET", "/api/v1/openapi.json", d.open(serveOpenAPI("application/json")))

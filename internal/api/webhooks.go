@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/events"
 	"github.com/ecship/ecship/internal/webhooks"
 )
@@ -117,4 +118,22 @@ func (d *Deps) listDeliveries(w http.ResponseWriter, r *http.Request) {
 			LastMS: x.LastMS, LastAt: x.LastAt, DeliveredAt: x.DeliveredAt, CreatedAt: x.CreatedAt}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+}
+
+// resendDelivery sends a delivery done with (delivered, or given up on) again; one still being
+// tried is a 409.
+func (d *Deps) resendDelivery(w http.ResponseWriter, r *http.Request) {
+	o := d.owner(r)
+	e, err := d.Webhooks.Store.Endpoint(r.Context(), o.User.ID, r.PathValue("id"))
+	if err == nil && e.Mode != o.Mode {
+		err = errs.New(errs.NotFound, "error.not_found", nil)
+	}
+	if err == nil {
+		err = d.Webhooks.Store.ResendDelivery(r.Context(), o.User.ID, e.ID, r.PathValue("delivery"))
+	}
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
 }

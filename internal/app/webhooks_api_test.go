@@ -92,4 +92,31 @@ func TestWebhooksOverREST(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	// A delivered one sent again arrives again; one that does not exist is a 404.
+	var log struct {
+		Data []struct{ ID, EventID string }
+	}
+	json.Unmarshal([]byte(body), &log)
+	mu.Lock()
+	delete(got, "shipment.created")
+	delete(got, "shipment.cancelled")
+	mu.Unlock()
+	if code, _, body := b.doJSON("POST", "/api/v1/webhooks/"+hook.ID+"/deliveries/"+log.Data[0].ID+"/resend", "", auth...); code != 202 {
+		t.Fatalf("resend: %d %s", code, body)
+	}
+	if code, _, _ := b.doJSON("POST", "/api/v1/webhooks/"+hook.ID+"/deliveries/whd_none/resend", "", auth...); code != 404 {
+		t.Errorf("resend of nothing: %d", code)
+	}
+	for {
+		mu.Lock()
+		n := len(got)
+		mu.Unlock()
+		if n == 1 || time.Now().After(deadline) {
+			if n != 1 {
+				t.Errorf("the delivery sent again did not arrive")
+			}
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -234,6 +234,7 @@ func TestContractOutOfProcess(t *testing.T) {
 		t.Errorf("the list shows a secret: %s", list)
 	}
 	c.call("/api/v1/webhooks/{id}/deliveries", sender, "GET", "/api/v1/webhooks/"+hook+"/deliveries?limit=10", "", nil, 200)
+	c.call("/api/v1/webhooks/{id}/deliveries/{delivery}/resend", sender, "POST", "/api/v1/webhooks/"+hook+"/deliveries/whd_none/resend", "", nil, 404)
 	c.call("/api/v1/webhooks/{id}", sender, "DELETE", "/api/v1/webhooks/"+hook, "", nil, 204)
 	c.call("/api/v1/webhooks/{id}", sender, "DELETE", "/api/v1/webhooks/"+hook, "", nil, 404)
 

@@ -171,6 +171,11 @@ func (s *Store) ResendDelivery(ctx context.Context, owner, endpointID, id string
 			return fmt.Errorf("store: resend delivery: %w", err)
 		}
 		if one(res) != nil {
+			var state string
+			if err := tx.QueryRowContext(ctx, `SELECT d.state FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+				WHERE d.id = $1 AND d.endpoint_id = $2 AND e.owner_id = $3`, id, endpointID, owner).Scan(&state); err != nil {
+				return notFound(err)
+			}
 			return errs.New(errs.Conflict, "webhooks.resend.not_now", nil)
 		}
 		if s.deliver == nil {
