@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ecship/ecship/internal/account"
@@ -20,30 +21,77 @@ type DeliverFunc func(ctx context.Context, tx *sql.Tx, deliveryIDs []string) err
 // are written and wait.
 func (s *Store) SetDeliver(f DeliverFunc) { s.deliver = f }
 
-// emit writes an event in the transaction of the change it reports, with one delivery for each of
-// the owner's enabled webhook endpoints in its mode that wants its type, and queues those.
+// emit writes an event in the transaction of the change it reports (see emitAll).
 func (s *Store) emit(ctx context.Context, tx *sql.Tx, e events.Event) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO events (id, owner_id, mode, type, subject, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		e.ID, e.OwnerID, string(e.Mode), string(e.Type), e.Subject, string(e.Body), ts(e.CreatedAt)); err != nil {
-		return fmt.Errorf("store: event: %w", err)
-	}
-	endpoints, err := queryAll(ctx, tx, "event endpoints", func(r scanner) (string, error) {
-		var id string
-		return id, r.Scan(&id)
-	}, `SELECT id FROM webhook_endpoints WHERE owner_id = $1 AND mode = $2 AND disabled_at IS NULL
-		AND (event_types = '*' OR event_types LIKE $3) ORDER BY id`, e.OwnerID, string(e.Mode), "%,"+string(e.Type)+",%")
-	if err != nil || len(endpoints) == 0 {
-		return err
-	}
-	ids := make([]string, len(endpoints))
-	for i, ep := range endpoints {
-		ids[i] = account.NewID("whd")
-		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (id, endpoint_id, event_id, state, created_at) VALUES ($1, $2, $3, 'pending', $4)`,
-			ids[i], ep, e.ID, ts(e.CreatedAt)); err != nil {
-			return fmt.Errorf("store: webhook delivery: %w", err)
+	return s.emitAll(ctx, tx, []events.Event{e})
+}
+
+// emitRows is how many events (or deliveries) one INSERT writes: 7 parameters a row keeps it far
+// under PostgreSQL's 65,535.
+const emitRows = 500
+
+// emitAll writes events in the transaction of the changes they report, with one delivery for each
+// of their owner's enabled webhook endpoints in their mode that wants their type, and queues
+// those deliveries: a few statements for the lot (one INSERT per 500 events, one look-up of
+// endpoints per owner and mode), not several per event, as 500 labels made in one call make 500
+// events.
+func (s *Store) emitAll(ctx context.Context, tx *sql.Tx, list []events.Event) error {
+	for from := 0; from < len(list); from += emitRows {
+		part := list[from:min(len(list), from+emitRows)]
+		args := make([]any, 0, 7*len(part))
+		var rows strings.Builder
+		for i, e := range part {
+			if i > 0 {
+				rows.WriteString(", ")
+			}
+			rows.WriteString("(" + placeholders(len(args)+1, 7) + ")")
+			args = append(args, e.ID, e.OwnerID, string(e.Mode), string(e.Type), e.Subject, string(e.Body), ts(e.CreatedAt))
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO events (id, owner_id, mode, type, subject, data, created_at) VALUES `+rows.String(), args...); err != nil {
+			return fmt.Errorf("store: events: %w", err)
 		}
 	}
-	if s.deliver == nil {
+	// The endpoints of each owner and mode the events are for, and what each wants.
+	type endpoint struct{ id, types string }
+	wanted := map[string][]endpoint{} // owner + mode -> endpoints
+	var deliveries []any              // rows of (id, endpoint, event, created)
+	var ids []string
+	for _, e := range list {
+		key := e.OwnerID + "\x00" + string(e.Mode)
+		eps, ok := wanted[key]
+		if !ok {
+			var err error
+			eps, err = queryAll(ctx, tx, "event endpoints", func(r scanner) (endpoint, error) {
+				var ep endpoint
+				return ep, r.Scan(&ep.id, &ep.types)
+			}, `SELECT id, event_types FROM webhook_endpoints WHERE owner_id = $1 AND mode = $2 AND disabled_at IS NULL ORDER BY id`, e.OwnerID, string(e.Mode))
+			if err != nil {
+				return err
+			}
+			wanted[key] = eps
+		}
+		for _, ep := range eps {
+			if ep.types == "*" || strings.Contains(ep.types, ","+string(e.Type)+",") {
+				id := account.NewID("whd")
+				ids = append(ids, id)
+				deliveries = append(deliveries, id, ep.id, e.ID, ts(e.CreatedAt))
+			}
+		}
+	}
+	for from := 0; from < len(ids); from += emitRows {
+		part := deliveries[4*from : 4*min(len(ids), from+emitRows)]
+		var rows strings.Builder
+		for i := 0; i < len(part); i += 4 {
+			if i > 0 {
+				rows.WriteString(", ")
+			}
+			rows.WriteString("(" + placeholders(i+1, 4) + ", 'pending')")
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (id, endpoint_id, event_id, created_at, state) VALUES `+rows.String(), part...); err != nil {
+			return fmt.Errorf("store: webhook deliveries: %w", err)
+		}
+	}
+	if len(ids) == 0 || s.deliver == nil {
 		return nil
 	}
 	return s.deliver(ctx, tx, ids)
@@ -51,11 +99,20 @@ func (s *Store) emit(ctx context.Context, tx *sql.Tx, e events.Event) error {
 
 // shipmentEvent is an event about a shipment, its body the shipment as it now stands.
 func (s *Store) shipmentEvent(ctx context.Context, tx *sql.Tx, t events.Type, sh *shipment.Shipment, at time.Time) error {
-	e, err := events.New(sh.OwnerID, sh.Mode, t, sh.ID, events.ShipmentData(sh), at)
-	if err != nil {
-		return err
+	return s.shipmentEvents(ctx, tx, t, []*shipment.Shipment{sh}, at)
+}
+
+// shipmentEvents are events of one type about shipments, written together.
+func (s *Store) shipmentEvents(ctx context.Context, tx *sql.Tx, t events.Type, list []*shipment.Shipment, at time.Time) error {
+	out := make([]events.Event, 0, len(list))
+	for _, sh := range list {
+		e, err := events.New(sh.OwnerID, sh.Mode, t, sh.ID, events.ShipmentData(sh), at)
+		if err != nil {
+			return err
+		}
+		out = append(out, e)
 	}
-	return s.emit(ctx, tx, e)
+	return s.emitAll(ctx, tx, out)
 }
 
 // refundEvent is an event about a refund application, its body the application as it now stands.

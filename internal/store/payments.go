@@ -190,12 +190,7 @@ func (s *Store) payClaimed(ctx context.Context, tx *sql.Tx, p *payment.Payment, 
 	if len(paid) != len(p.Items) {
 		return fmt.Errorf("store: payment %s holds %d labels, %d still claimed", p.ID, len(p.Items), len(paid))
 	}
-	for _, sh := range paid {
-		if err := s.shipmentEvent(ctx, tx, events.ShipmentPaid, sh, now); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.shipmentEvents(ctx, tx, events.ShipmentPaid, paid, now)
 }
 
 // FailPayment records a decline (or a payment that never reached the gateway) and releases its
@@ -337,6 +332,7 @@ func (s *Store) BeginSettleBatch(ctx context.Context, cutoff time.Time, limit in
 // run finished it) is left as it is.
 func (s *Store) SettlePayments(ctx context.Context, list []*payment.Payment, txns []*payment.Txn, now time.Time) error {
 	return s.Transact(ctx, func(tx *sql.Tx) error {
+		var settled []events.Event
 		for i, p := range list {
 			res, err := tx.ExecContext(ctx, `UPDATE payments SET status = $2, captured_cents = $3, settled_at = $4 WHERE id = $1 AND status = 'settling'`,
 				p.ID, string(p.Status), int64(p.Captured), ts(now))
@@ -356,11 +352,9 @@ func (s *Store) SettlePayments(ctx context.Context, list []*payment.Payment, txn
 			if err != nil {
 				return err
 			}
-			if err := s.emit(ctx, tx, e); err != nil {
-				return err
-			}
+			settled = append(settled, e)
 		}
-		return nil
+		return s.emitAll(ctx, tx, settled)
 	})
 }
 

@@ -101,6 +101,7 @@ func numbering(list []*shipment.Shipment) func() {
 
 // insertShipments numbers the ready shipments of a list and inserts them all.
 func (s *Store) insertShipments(ctx context.Context, tx *sql.Tx, list []*shipment.Shipment, prefix func(string) string, now time.Time) error {
+	made := make([]events.Event, 0, len(list))
 	for _, sh := range list {
 		if err := s.numberIfReady(ctx, tx, sh, prefix, now); err != nil {
 			return err
@@ -108,11 +109,13 @@ func (s *Store) insertShipments(ctx context.Context, tx *sql.Tx, list []*shipmen
 		if err := insertShipment(ctx, tx, sh); err != nil {
 			return err
 		}
-		if err := s.shipmentEvent(ctx, tx, events.ShipmentCreated, sh, now); err != nil {
+		e, err := events.New(sh.OwnerID, sh.Mode, events.ShipmentCreated, sh.ID, events.ShipmentData(sh), now)
+		if err != nil {
 			return err
 		}
+		made = append(made, e)
 	}
-	return nil
+	return s.emitAll(ctx, tx, made)
 }
 
 // numberIfReady gives a ready shipment without an item number its number, in the transaction.
@@ -339,6 +342,7 @@ func (s *Store) PrintShipments(ctx context.Context, owner string, mode account.M
 		if len(printed) != len(ids) {
 			return errs.New(errs.Conflict, "shipment.not_printable", errs.Args{"status": "changed"})
 		}
+		var first []*shipment.Shipment
 		for _, sh := range printed {
 			// Told the first time only: a label printed before keeps its first time. (PostgreSQL
 			// keeps microseconds, rounded.)
@@ -346,12 +350,10 @@ func (s *Store) PrintShipments(ctx context.Context, owner string, mode account.M
 				continue
 			}
 			if d := sh.PrintedAt.Sub(now); d > -time.Microsecond && d < time.Microsecond {
-				if err := s.shipmentEvent(ctx, tx, events.ShipmentPrinted, sh, now); err != nil {
-					return err
-				}
+				first = append(first, sh)
 			}
 		}
-		return nil
+		return s.shipmentEvents(ctx, tx, events.ShipmentPrinted, first, now)
 	})
 }
 
