@@ -107,7 +107,15 @@ func (d *Deps) listDeliveries(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o := d.owner(r)
-	list, err := d.Webhooks.Store.Deliveries(r.Context(), o.User.ID, o.Mode, r.PathValue("id"), limit)
+	e, err := d.Webhooks.Store.Endpoint(r.Context(), o.User.ID, r.PathValue("id"))
+	if err == nil && e.Mode != o.Mode { // another mode's endpoint is not there for this key
+		err = errs.New(errs.NotFound, "error.not_found", nil)
+	}
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	list, err := d.Webhooks.Store.Deliveries(r.Context(), o.User.ID, o.Mode, e.ID, limit)
 	if err != nil {
 		WriteError(w, r, err)
 		return

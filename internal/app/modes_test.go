@@ -81,28 +81,42 @@ func TestTestKeysNeverTouchLiveData(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			hook, _, err := a.Webhooks.Register(ctx, sender.ID, account.Live, "https://hooks.example.com/live", "", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := a.Store.PrintShipments(ctx, sender.ID, account.Live, []string{paid.ID}, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			hookLog, err := a.Store.Deliveries(ctx, sender.ID, account.Live, hook.ID, 1)
+			if err != nil || len(hookLog) != 1 {
+				t.Fatalf("the live endpoint's deliveries: %v %d", err, len(hookLog))
+			}
 			before := liveSnapshot(t, a, live, sess.ID, dep.ID, refund.ID, ready.ID, paid.ID, waiting.ID)
 
 			ids := map[string]string{
-				"/api/v1/shipments/{id}":                       ready.ID,
-				"/api/v1/shipments/{id}/cancel":                paid.ID,
-				"/api/v1/shipments/{id}/label":                 paid.ID,
-				"/api/v1/shipments/{id}/print":                 ready.ID,
-				"/api/v1/shipments/{id}/buy":                   ready.ID,
-				"/api/v1/addresses/{id}":                       addrID,
-				"/api/v1/payments/{id}":                        pay.ID,
-				"/api/v1/refunds/{id}/approve":                 refund.ID,
-				"/api/v1/refunds/{id}/reject":                  refund.ID,
-				"/api/v1/batches/{id}":                         batchID,
-				"/api/v1/batches/{id}/mapping":                 batchID,
-				"/api/v1/deposits/{id}":                        dep.ID,
-				"/api/v1/counter/sessions/{id}":                sess.ID,
-				"/api/v1/counter/sessions/{id}/items":          sess.ID,
-				"/api/v1/counter/sessions/{id}/items/{itemNo}": sess.ID,
-				"/api/v1/counter/sessions/{id}/payments":       sess.ID,
-				"/api/v1/counter/sessions/{id}/close":          sess.ID,
-				"/api/v1/counter/sessions/{id}/receipt":        sess.ID,
-				"/api/v1/tracking/{itemNo}":                    paid.ItemNo,
+				"/api/v1/shipments/{id}":                             ready.ID,
+				"/api/v1/shipments/{id}/cancel":                      paid.ID,
+				"/api/v1/shipments/{id}/label":                       paid.ID,
+				"/api/v1/shipments/{id}/print":                       ready.ID,
+				"/api/v1/shipments/{id}/buy":                         ready.ID,
+				"/api/v1/addresses/{id}":                             addrID,
+				"/api/v1/payments/{id}":                              pay.ID,
+				"/api/v1/refunds/{id}/approve":                       refund.ID,
+				"/api/v1/refunds/{id}/reject":                        refund.ID,
+				"/api/v1/batches/{id}":                               batchID,
+				"/api/v1/batches/{id}/mapping":                       batchID,
+				"/api/v1/deposits/{id}":                              dep.ID,
+				"/api/v1/counter/sessions/{id}":                      sess.ID,
+				"/api/v1/counter/sessions/{id}/items":                sess.ID,
+				"/api/v1/counter/sessions/{id}/items/{itemNo}":       sess.ID,
+				"/api/v1/counter/sessions/{id}/payments":             sess.ID,
+				"/api/v1/counter/sessions/{id}/close":                sess.ID,
+				"/api/v1/counter/sessions/{id}/receipt":              sess.ID,
+				"/api/v1/tracking/{itemNo}":                          paid.ItemNo,
+				"/api/v1/webhooks/{id}":                              hook.ID,
+				"/api/v1/webhooks/{id}/deliveries":                   hook.ID,
+				"/api/v1/webhooks/{id}/deliveries/{delivery}/resend": hook.ID,
 			}
 			bodies := map[string]string{
 				"PUT /api/v1/shipments/{id}":                  localParcel("TEST-KEY"),
@@ -136,6 +150,7 @@ func TestTestKeysNeverTouchLiveData(t *testing.T) {
 					}
 					url = strings.Replace(url, "{id}", id, 1)
 					url = strings.Replace(url, "{itemNo}", waiting.ItemNo, 1)
+					url = strings.Replace(url, "{delivery}", hookLog[0].ID, 1)
 				}
 				walked++
 				for _, key := range []string{senderKey, clerkKey, adminKey} {
@@ -209,6 +224,13 @@ func liveSnapshot(t *testing.T, a *app.App, o shipment.Owner, sessID, depID, ref
 	bal, err := a.Store.LedgerBalances(ctx)
 	if err != nil {
 		t.Fatal(err)
+	}
+	hooks, err := a.Store.Endpoints(ctx, o.User.ID, account.Live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range hooks {
+		fmt.Fprintf(&b, "endpoint %s enabled:%v; ", h.ID, h.DisabledAt == nil)
 	}
 	book, err := a.Addresses.List(ctx, o, "")
 	if err != nil {
