@@ -64,6 +64,11 @@ func (s *Store) AddEvents(ctx context.Context, events []tracking.Event) (int, ma
 			}
 			n, _ := res.RowsAffected()
 			added += int(n)
+			if n == 1 {
+				if err := s.tellMilestone(ctx, tx, e); err != nil {
+					return err
+				}
+			}
 		}
 		if added == 0 {
 			return nil
@@ -231,4 +236,34 @@ func (s *Store) trackedRows(ctx context.Context, query string, itemNos []string,
 		out[it.ItemNo] = it
 	}
 	return rows.Err()
+}
+
+// milestoneEvents are the milestones told when an event reaches them, rather than when the label
+// moves on (in transit, delivered and returned are told by FollowMilestone).
+var milestoneEvents = map[string]events.Type{
+	"customs":          events.TrackingHeldByCustoms,
+	"out_for_delivery": events.TrackingOutForDelivery,
+	"unsuccessful":     events.TrackingDeliveryFailed,
+}
+
+// tellMilestone tells the owner of the item's label that a tracking event just added reached one
+// of milestoneEvents, once per item and milestone (the transaction holds the item's lock, so the
+// look and the write cannot race).
+func (s *Store) tellMilestone(ctx context.Context, tx *sql.Tx, e tracking.Event) error {
+	t, ok := milestoneEvents[tracking.MilestoneOf(e.Code)]
+	if !ok {
+		return nil
+	}
+	sh, err := scanShipment(tx.QueryRowContext(ctx, `SELECT `+shipmentColumns+` FROM shipments WHERE item_no = $1`, e.ItemNo))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // not a label of ecship's
+	}
+	if err != nil {
+		return fmt.Errorf("store: milestone: %w", err)
+	}
+	var told int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE subject = $1 AND type = $2`, sh.ID, string(t)).Scan(&told); err != nil || told > 0 {
+		return err
+	}
+	return s.shipmentEvent(ctx, tx, t, sh, e.CreatedAt)
 }

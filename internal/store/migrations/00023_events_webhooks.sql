@@ -12,6 +12,7 @@ CREATE TABLE events (
     created_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX events_owner ON events (owner_id, mode, created_at);
+CREATE INDEX events_subject ON events (subject, type);
 
 -- A sender's webhook endpoints: a URL, the event types it wants ('*' for all, else a list written
 -- ',type,type,'), and its signing secret, sealed with the server key.
