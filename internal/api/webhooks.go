@@ -107,10 +107,7 @@ func (d *Deps) listDeliveries(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o := d.owner(r)
-	e, err := d.Webhooks.Store.Endpoint(r.Context(), o.User.ID, r.PathValue("id"))
-	if err == nil && e.Mode != o.Mode { // another mode's endpoint is not there for this key
-		err = errs.New(errs.NotFound, "error.not_found", nil)
-	}
+	e, err := d.endpoint(r)
 	if err != nil {
 		WriteError(w, r, err)
 		return
@@ -131,17 +128,24 @@ func (d *Deps) listDeliveries(w http.ResponseWriter, r *http.Request) {
 // resendDelivery sends a delivery done with (delivered, or given up on) again; one still being
 // tried is a 409.
 func (d *Deps) resendDelivery(w http.ResponseWriter, r *http.Request) {
-	o := d.owner(r)
-	e, err := d.Webhooks.Store.Endpoint(r.Context(), o.User.ID, r.PathValue("id"))
-	if err == nil && e.Mode != o.Mode {
-		err = errs.New(errs.NotFound, "error.not_found", nil)
-	}
+	e, err := d.endpoint(r)
 	if err == nil {
-		err = d.Webhooks.Store.ResendDelivery(r.Context(), o.User.ID, e.ID, r.PathValue("delivery"))
+		err = d.Webhooks.Store.ResendDelivery(r.Context(), d.owner(r).User.ID, e.ID, r.PathValue("delivery"))
 	}
 	if err != nil {
 		WriteError(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusAccepted)
+}
+
+// endpoint is the caller's endpoint named in the path, in the key's mode: another mode's is not
+// there for this key (404).
+func (d *Deps) endpoint(r *http.Request) (*webhooks.Endpoint, error) {
+	o := d.owner(r)
+	e, err := d.Webhooks.Store.Endpoint(r.Context(), o.User.ID, r.PathValue("id"))
+	if err == nil && e.Mode != o.Mode {
+		err = errs.New(errs.NotFound, "error.not_found", nil)
+	}
+	return e, err
 }

@@ -41,15 +41,24 @@ func typesOf(col string) []events.Type {
 const endpointColumns = `id, owner_id, mode, url, description, event_types, failures, disabled_at, created_at`
 
 func scanEndpoint(r scanner) (*webhooks.Endpoint, error) {
+	e, dest, finish := endpointDest()
+	if err := r.Scan(dest...); err != nil {
+		return nil, err
+	}
+	finish()
+	return e, nil
+}
+
+// endpointDest is where a row's endpointColumns are scanned to, and what finishes the endpoint
+// once they are: for a query that reads an endpoint beside other columns.
+func endpointDest() (*webhooks.Endpoint, []any, func()) {
 	var e webhooks.Endpoint
 	var mode, types string
 	var disabled nullTS
 	var created ts
-	if err := r.Scan(&e.ID, &e.OwnerID, &mode, &e.URL, &e.Description, &types, &e.Failures, &disabled, &created); err != nil {
-		return nil, err
+	return &e, []any{&e.ID, &e.OwnerID, &mode, &e.URL, &e.Description, &types, &e.Failures, &disabled, &created}, func() {
+		e.Mode, e.Types, e.DisabledAt, e.CreatedAt = account.Mode(mode), typesOf(types), disabled.ptr(), time.Time(created)
 	}
-	e.Mode, e.Types, e.DisabledAt, e.CreatedAt = account.Mode(mode), typesOf(types), disabled.ptr(), time.Time(created)
-	return &e, nil
 }
 
 // CreateEndpoint keeps a sender's new webhook endpoint with its sealed secret.
@@ -101,19 +110,17 @@ func (s *Store) Deliveries(ctx context.Context, owner string, mode account.Mode,
 }
 
 // DeliveryToSend is a delivery with its endpoint, the endpoint's sealed secret and the event's
-// body.
+// body, read in one query (it runs for every attempt).
 func (s *Store) DeliveryToSend(ctx context.Context, id string) (*webhooks.Delivery, *webhooks.Endpoint, string, []byte, error) {
 	var sealed, body string
-	var e *webhooks.Endpoint
-	d, err := scanDelivery(s.db.QueryRowContext(ctx, `SELECT `+deliveryColumns+`, e.secret_sealed, ev.data FROM webhook_deliveries d
-		JOIN webhook_endpoints e ON e.id = d.endpoint_id JOIN events ev ON ev.id = d.event_id WHERE d.id = $1`, id), &sealed, &body)
+	e, dest, finish := endpointDest()
+	d, err := scanDelivery(s.db.QueryRowContext(ctx, `SELECT `+deliveryColumns+`, `+prefixed("e.", endpointColumns)+`, e.secret_sealed, ev.data
+		FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id JOIN events ev ON ev.id = d.event_id WHERE d.id = $1`, id),
+		append(dest, &sealed, &body)...)
 	if err != nil {
 		return nil, nil, "", nil, notFound(err)
 	}
-	e, err = scanEndpoint(s.db.QueryRowContext(ctx, `SELECT `+endpointColumns+` FROM webhook_endpoints WHERE id = $1`, d.EndpointID))
-	if err != nil {
-		return nil, nil, "", nil, notFound(err)
-	}
+	finish()
 	return d, e, sealed, []byte(body), nil
 }
 

@@ -96,11 +96,10 @@ var ErrNotDelivered = errors.New("webhooks: not delivered")
 // last attempt, after which the delivery is given up on. A delivery already done is not sent again.
 func (s *Service) Send(ctx context.Context, id string, final bool) error {
 	d, e, sealed, body, err := s.Store.DeliveryToSend(ctx, id)
+	if errs.CodeOf(err) == errs.NotFound {
+		return nil // its endpoint was removed
+	}
 	if err != nil {
-		var ee *errs.Error
-		if errors.As(err, &ee) && ee.Code == errs.NotFound {
-			return nil // its endpoint was removed
-		}
 		return err
 	}
 	if d.State != "pending" {

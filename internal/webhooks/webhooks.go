@@ -36,19 +36,6 @@ type Endpoint struct {
 	CreatedAt   time.Time
 }
 
-// Wants says whether the endpoint takes events of type t.
-func (e *Endpoint) Wants(t events.Type) bool {
-	if len(e.Types) == 0 {
-		return true
-	}
-	for _, w := range e.Types {
-		if w == t {
-			return true
-		}
-	}
-	return false
-}
-
 // Delivery is one event on its way to one endpoint.
 type Delivery struct {
 	ID          string
