@@ -1,15 +1,18 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/ecship/ecship/internal/batch"
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/i18n"
+	"github.com/ecship/ecship/internal/shipment"
 )
 
 type batchJSON struct {
@@ -107,15 +110,16 @@ func (d *Deps) createBatch(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, err)
 		return
 	}
+	status := http.StatusOK
 	if !existing {
-		if err := d.Batches.Process(r.Context(), o, b); err != nil {
+		if b, err = d.startBatch(r, o, b); err != nil {
 			WriteError(w, r, err)
 			return
 		}
-	}
-	status := http.StatusCreated
-	if existing {
-		status = http.StatusOK
+		status = http.StatusCreated
+		if b.Status == batch.Processing {
+			status = http.StatusAccepted
+		}
 	}
 	writeJSON(w, status, BatchJSON(b, Lang(r)))
 }
@@ -141,11 +145,30 @@ func (d *Deps) remapBatch(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, err)
 		return
 	}
-	if err := d.Batches.Process(r.Context(), o, b); err != nil {
+	if b, err = d.startBatch(r, o, b); err != nil {
 		WriteError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, BatchJSON(b, Lang(r)))
+	status := http.StatusOK
+	if b.Status == batch.Processing {
+		status = http.StatusAccepted
+	}
+	writeJSON(w, status, BatchJSON(b, Lang(r)))
+}
+
+// BatchWait is how long an upload's answer waits for its batch to be processed on the job queue
+// (500 rows take about a second); a batch still processing then is answered 202, to be followed
+// with GET /api/v1/batches/{id}.
+const BatchWait = 20 * time.Second
+
+// startBatch puts the batch on the job queue and waits for it up to BatchWait.
+func (d *Deps) startBatch(r *http.Request, o shipment.Owner, b *batch.Batch) (*batch.Batch, error) {
+	if err := d.Batches.Start(r.Context(), o, b); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), BatchWait)
+	defer cancel()
+	return d.Batches.Wait(ctx, o, b.ID)
 }
 
 func (d *Deps) getBatch(w http.ResponseWriter, r *http.Request) {

@@ -23,7 +23,6 @@ import (
 	"github.com/ecship/ecship/internal/errs"
 	"github.com/ecship/ecship/internal/i18n"
 	"github.com/ecship/ecship/internal/idempotency"
-	"github.com/ecship/ecship/internal/jobs"
 	"github.com/ecship/ecship/internal/mail"
 	"github.com/ecship/ecship/internal/metrics"
 	"github.com/ecship/ecship/internal/payment"
@@ -93,6 +92,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Tracking = &tracking.Service{Store: st, Catalog: cat, Now: func() time.Time { return a.Now() }}
 	a.Addresses = &addressbook.Book{Store: st, Now: func() time.Time { return a.Now() }}
 	a.Batches = &batch.Service{Store: st, Shipments: a.Shipments, Log: log, Now: func() time.Time { return a.Now() }, Sender: a.Addresses.DefaultSender}
+	// Webhook deliveries and batch files go on the job queue, in every command; only serve works it.
+	a.Queue, err = queue.New(st, queue.Config{Log: log, Webhooks: a.Webhooks, Payments: a.Payments, Refunds: a.Refunds, Batches: a.Batches, Retention: st,
+		Now: func() time.Time { return a.Now() }})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	if err := a.LoadWeatherDays(ctx); err != nil {
 		st.Close()
 		return nil, err
@@ -133,11 +139,8 @@ func (a *App) accounts() error {
 	a.Accounts = &account.Service{Store: a.Store, Mail: mailer, Secrets: box, Log: a.Log, Now: now, BaseURL: a.Config.BaseURL}
 	state := sha256.Sum256(append([]byte("ecship portal state\x00"), key...))
 	a.stateKey = state[:]
-	// Webhook deliveries go on the job queue in the transaction of their event, in every command;
-	// only serve works them.
 	a.Webhooks = webhooks.New(a.Store, box, a.Log, now)
-	a.Queue, err = queue.New(a.Store, queue.Config{Log: a.Log, Webhooks: a.Webhooks})
-	return err
+	return nil
 }
 
 // LoadWeatherDays gives the catalogue's calendar the weather days recorded in the database.
@@ -197,36 +200,6 @@ func (a *App) routes() error {
 	return nil
 }
 
-// settlementJob captures the card payments authorised before the latest 20:00 cut-off (rule PAY-3).
-// Each round settles whatever is due, so a server that was down at 20:00 settles when it is back;
-// the lease and the payments' own states make it happen once.
-func (a *App) settlementJob() jobs.Job {
-	return jobs.Job{Name: "settlement", Run: func(ctx context.Context, now time.Time) (string, error) {
-		captured, voided, total, err := a.Payments.Settle(ctx, now)
-		return fmt.Sprintf("%d captured (HK$%s), %d voided", captured, total.Display(), voided), err
-	}}
-}
-
-// The reconciliation job runs ReconcileDelay after a start and every ReconcileEvery: a payment left
-// pending by a crash (see payment.PendingGrace) is repaired within a minute of the restart.
-const (
-	ReconcileDelay = 5 * time.Second
-	ReconcileEvery = 15 * time.Second
-)
-
-// reconciliationJob repairs payments whose gateway answer was lost, and sends refunds approved
-// but not sent.
-func (a *App) reconciliationJob() jobs.Job {
-	return jobs.Job{Name: "reconciliation", Run: func(ctx context.Context, now time.Time) (string, error) {
-		n, err := a.Payments.Reconcile(ctx)
-		if err != nil {
-			return fmt.Sprintf("%d pending payments reconciled", n), err
-		}
-		sent, err := a.Refunds.SendApproved(ctx)
-		return fmt.Sprintf("%d pending payments reconciled, %d approved refunds sent", n, sent), err
-	}}
-}
-
 // PortalRoutes lists the portal's routes and the access each needs (for the role-by-route test).
 func (a *App) PortalRoutes() []web.Route { return a.portal.Routes() }
 
@@ -237,20 +210,12 @@ func (a *App) Handler() http.Handler { return a.handler }
 // meanwhile (by ecship weather add, or by another process on the same database) are read every minute.
 func (a *App) Run(ctx context.Context, ready func(net.Addr)) error {
 	go a.refreshWeather(ctx, time.Minute)
-	// Retention (labels expire after 90 days, drafts go after 90 days) runs in every process, each
-	// round under a lease in the database, so several processes do it once.
-	runner := jobs.New(a.Store, a.Log)
-	runner.Now = func() time.Time { return a.Now() }
-	runner.Register(a.settlementJob())
-	go runner.Run(ctx)
 	if a.Config.MetricsAddr != "" {
 		go a.serveMetrics(ctx)
 	}
-	// Payments left pending by a process that stopped hold their labels: reconciled soon after a
-	// start and every few seconds, so a label is free again (or paid) within a minute.
-	reconciler := &jobs.Runner{Store: a.Store, Log: a.Log, Now: func() time.Time { return a.Now() }, Delay: ReconcileDelay, Every: ReconcileEvery}
-	reconciler.Register(a.reconciliationJob())
-	go reconciler.Run(ctx)
+	// The job queue works deliveries, batch files and the periodic work (settlement, the
+	// reconciliation of payments a stopped process left pending, retention), each once among
+	// the processes on the database.
 	if err := a.Queue.Start(context.WithoutCancel(ctx)); err != nil { // stopped below, gracefully
 		return fmt.Errorf("job queue: %w", err)
 	}
@@ -294,11 +259,18 @@ func (a *App) MetricsURL() string {
 }
 
 func (a *App) refreshWeather(ctx context.Context, every time.Duration) {
-	jobs.Every(ctx, every, func() {
-		if err := a.LoadWeatherDays(ctx); err != nil && ctx.Err() == nil {
-			a.Log.Warn("reading weather days", "err", err)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := a.LoadWeatherDays(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("reading weather days", "err", err)
+			}
 		}
-	})
+	}
 }
 
 // Close waits for emails still being delivered, then releases the database.

@@ -16,7 +16,6 @@ import (
 	"github.com/ecship/ecship/internal/account"
 	"github.com/ecship/ecship/internal/catalog"
 	"github.com/ecship/ecship/internal/errs"
-	"github.com/ecship/ecship/internal/jobs"
 	"github.com/ecship/ecship/internal/money"
 	"github.com/ecship/ecship/internal/shipment"
 )
@@ -51,6 +50,9 @@ type Service struct {
 	Progress func(id string, done, total int)
 	// Heartbeat is how often Process renews its lease on a batch; 0 means HeartbeatEvery.
 	Heartbeat time.Duration
+	// Schedule, when set, puts a batch on the job queue to be processed there (the server sets
+	// it); nil: Start processes it at once (the command line).
+	Schedule func(ctx context.Context, o shipment.Owner, b *Batch) error
 }
 
 // The process working on a batch renews its lease every HeartbeatEvery. A batch whose lease is older
@@ -104,6 +106,35 @@ func (s *Service) Upload(ctx context.Context, o shipment.Owner, filename string,
 		}
 	}
 	return got, existing, nil
+}
+
+// Start has an uploaded batch processed: on the job queue when there is one, where it survives a
+// restart while the sender watches its progress, else at once.
+func (s *Service) Start(ctx context.Context, o shipment.Owner, b *Batch) error {
+	if s.Schedule != nil {
+		return s.Schedule(ctx, o, b)
+	}
+	return s.Process(ctx, o, b)
+}
+
+// Wait returns the batch once it is no longer processing, or as it stands when ctx ends.
+func (s *Service) Wait(ctx context.Context, o shipment.Owner, id string) (*Batch, error) {
+	pause := 10 * time.Millisecond
+	b, err := s.Get(ctx, o, id)
+	for err == nil && b.Status == Processing {
+		select {
+		case <-ctx.Done():
+			return b, nil
+		case <-time.After(pause):
+		}
+		var next *Batch
+		if next, err = s.Get(ctx, o, id); err != nil && ctx.Err() != nil {
+			return b, nil // as it stood when the wait ended
+		}
+		b = next
+		pause = min(pause*2, 200*time.Millisecond)
+	}
+	return b, err
 }
 
 // Remap processes a batch waiting for its column mapping again, with the sender's mapping, which is
@@ -243,7 +274,16 @@ func (s *Service) heartbeat(ctx context.Context, id string) (stop func()) {
 		if every <= 0 {
 			every = HeartbeatEvery
 		}
-		jobs.Every(ctx, every, func() { s.Store.RenewBatch(ctx, id, s.Now()) })
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				s.Store.RenewBatch(ctx, id, s.Now())
+			}
+		}
 	}()
 	return func() { cancel(); <-done }
 }

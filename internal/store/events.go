@@ -15,7 +15,17 @@ import (
 
 // DeliverFunc puts webhook deliveries just written on the job queue, inside the transaction that
 // wrote them: a delivery is queued exactly when its event is committed.
-type DeliverFunc func(ctx context.Context, tx *sql.Tx, deliveryIDs []string) error
+type DeliverFunc func(ctx context.Context, tx *sql.Tx, list []QueuedDelivery) error
+
+// QueuedDelivery is a webhook delivery just written. Backlog says its endpoint already has
+// BacklogAt deliveries pending, for the queue to put it behind other endpoints' deliveries.
+type QueuedDelivery struct {
+	ID      string
+	Backlog bool
+}
+
+// BacklogAt is how many pending deliveries make an endpoint's backlog.
+const BacklogAt = 100
 
 // SetDeliver names what queues webhook deliveries (the app's job queue). Without it deliveries
 // are written and wait.
@@ -52,10 +62,14 @@ func (s *Store) emitAll(ctx context.Context, tx *sql.Tx, list []events.Event) er
 		}
 	}
 	// The endpoints of each owner and mode the events are for, and what each wants.
-	type endpoint struct{ id, types string }
+	type endpoint struct {
+		id, types string
+		pending   int // deliveries pending, up to BacklogAt
+	}
 	wanted := map[string][]endpoint{} // owner + mode -> endpoints
 	var deliveries []any              // rows of (id, endpoint, event, created)
 	var ids []string
+	var queued []QueuedDelivery
 	for _, e := range list {
 		key := e.OwnerID + "\x00" + string(e.Mode)
 		eps, ok := wanted[key]
@@ -63,17 +77,20 @@ func (s *Store) emitAll(ctx context.Context, tx *sql.Tx, list []events.Event) er
 			var err error
 			eps, err = queryAll(ctx, tx, "event endpoints", func(r scanner) (endpoint, error) {
 				var ep endpoint
-				return ep, r.Scan(&ep.id, &ep.types)
-			}, `SELECT id, event_types FROM webhook_endpoints WHERE owner_id = $1 AND mode = $2 AND disabled_at IS NULL ORDER BY id`, e.OwnerID, string(e.Mode))
+				return ep, r.Scan(&ep.id, &ep.types, &ep.pending)
+			}, `SELECT e.id, e.event_types, (SELECT COUNT(*) FROM (SELECT 1 FROM webhook_deliveries d WHERE d.endpoint_id = e.id AND d.state = 'pending' LIMIT $3) b)
+			FROM webhook_endpoints e WHERE e.owner_id = $1 AND e.mode = $2 AND e.disabled_at IS NULL ORDER BY e.id`, e.OwnerID, string(e.Mode), BacklogAt)
 			if err != nil {
 				return err
 			}
 			wanted[key] = eps
 		}
-		for _, ep := range eps {
+		for i, ep := range eps {
 			if ep.types == "*" || strings.Contains(ep.types, ","+string(e.Type)+",") {
 				id := account.NewID("whd")
 				ids = append(ids, id)
+				queued = append(queued, QueuedDelivery{ID: id, Backlog: ep.pending >= BacklogAt})
+				eps[i].pending++
 				deliveries = append(deliveries, id, ep.id, e.ID, ts(e.CreatedAt))
 			}
 		}
@@ -94,7 +111,7 @@ func (s *Store) emitAll(ctx context.Context, tx *sql.Tx, list []events.Event) er
 	if len(ids) == 0 || s.deliver == nil {
 		return nil
 	}
-	return s.deliver(ctx, tx, ids)
+	return s.deliver(ctx, tx, queued)
 }
 
 // shipmentEvent is an event about a shipment, its body the shipment as it now stands.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
@@ -54,4 +55,37 @@ func (s *Store) migrateQueue(ctx context.Context) (err error) {
 		return fmt.Errorf("store: migrate the job queue: %w", err)
 	}
 	return nil
+}
+
+// QueueCount is how many of the job queue's jobs of one kind are in one state, and since when
+// the oldest of them was made.
+type QueueCount struct {
+	Queue, Kind, State string
+	Jobs               int
+	Oldest             time.Time
+}
+
+// QueueCounts counts the queue's jobs by queue, kind and state, leaving out the completed ones
+// (River keeps those a day): what waits, runs, is retried or was given up on.
+func (s *Store) QueueCounts(ctx context.Context) ([]QueueCount, error) {
+	return queryAll(ctx, s.db, "job queue", func(r scanner) (QueueCount, error) {
+		var c QueueCount
+		var oldest ts
+		err := r.Scan(&c.Queue, &c.Kind, &c.State, &c.Jobs, &oldest)
+		c.Oldest = time.Time(oldest)
+		return c, err
+	}, `SELECT queue, kind, state, COUNT(*), MIN(created_at) FROM river_job
+		WHERE state IN ('available', 'scheduled', 'running', 'retryable', 'discarded', 'cancelled', 'pending')
+		GROUP BY queue, kind, state ORDER BY queue, kind, state`)
+}
+
+// CompletedJobs counts the jobs of a kind finished since a time.
+func (s *Store) CompletedJobs(ctx context.Context, kind string, since time.Time) (int, error) {
+	var n int
+	var after any = since
+	if s.dialect == SQLite {
+		after = since.UTC().Format("2006-01-02 15:04:05.000") // as River writes its times there
+	}
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job WHERE state = 'completed' AND kind = $1 AND finalized_at >= $2`, kind, after).Scan(&n)
+	return n, err
 }

@@ -110,18 +110,30 @@ func (s *Store) Deliveries(ctx context.Context, owner string, mode account.Mode,
 }
 
 // DeliveryToSend is a delivery with its endpoint, the endpoint's sealed secret and the event's
-// body, read in one query (it runs for every attempt).
-func (s *Store) DeliveryToSend(ctx context.Context, id string) (*webhooks.Delivery, *webhooks.Endpoint, string, []byte, error) {
+// body, read in one query (it runs for every attempt); with them, the earliest delivery still
+// pending to the same endpoint of an earlier event about the same subject, which must be taken
+// first (events of a shipment arrive in order), or "" when there is none.
+func (s *Store) DeliveryToSend(ctx context.Context, id string) (*webhooks.Delivery, *webhooks.Endpoint, string, []byte, string, error) {
 	var sealed, body string
+	var behind sql.NullString
 	e, dest, finish := endpointDest()
-	d, err := scanDelivery(s.db.QueryRowContext(ctx, `SELECT `+deliveryColumns+`, `+prefixed("e.", endpointColumns)+`, e.secret_sealed, ev.data
+	d, err := scanDelivery(s.db.QueryRowContext(ctx, `SELECT `+deliveryColumns+`, `+prefixed("e.", endpointColumns)+`, e.secret_sealed, ev.data,
+			(SELECT p.id FROM events ep JOIN webhook_deliveries p ON p.event_id = ep.id AND p.endpoint_id = d.endpoint_id
+			WHERE ep.subject = ev.subject AND p.state = 'pending' AND (ep.created_at < ev.created_at OR ep.created_at = ev.created_at AND ep.id < ev.id)
+			ORDER BY ep.created_at, ep.id LIMIT 1)
 		FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id JOIN events ev ON ev.id = d.event_id WHERE d.id = $1`, id),
-		append(dest, &sealed, &body)...)
+		append(dest, &sealed, &body, &behind)...)
 	if err != nil {
-		return nil, nil, "", nil, notFound(err)
+		return nil, nil, "", nil, "", notFound(err)
 	}
 	finish()
-	return d, e, sealed, []byte(body), nil
+	return d, e, sealed, []byte(body), behind.String, nil
+}
+
+// Delivery is one delivery, whoever's it is (for the job that sends another after it).
+func (s *Store) Delivery(ctx context.Context, id string) (*webhooks.Delivery, error) {
+	d, err := scanDelivery(s.db.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries d WHERE d.id = $1`, id))
+	return d, notFound(err)
 }
 
 // RecordAttempt keeps what became of an attempt, on a pending delivery only. Delivered or given
@@ -188,6 +200,6 @@ func (s *Store) ResendDelivery(ctx context.Context, owner, endpointID, id string
 		if s.deliver == nil {
 			return nil
 		}
-		return s.deliver(ctx, tx, []string{id})
+		return s.deliver(ctx, tx, []QueuedDelivery{{ID: id}})
 	})
 }

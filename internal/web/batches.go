@@ -1,10 +1,8 @@
 package web
 
 import (
-	"context"
 	"io"
 	"net/http"
-	"time"
 
 	"github.com/ecship/ecship/internal/batch"
 	"github.com/ecship/ecship/internal/errs"
@@ -76,25 +74,16 @@ func (p *Portal) batchUpload(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	case !existing:
-		p.processInBackground(o, b)
+		if err := p.Batches.Start(r.Context(), o, b); err != nil {
+			p.fail(w, r, err)
+			return
+		}
 	}
 	notice := ""
 	if existing {
 		notice = "?notice=batch_again"
 	}
 	http.Redirect(w, r, "/batches/"+b.ID+notice, http.StatusSeeOther)
-}
-
-// processInBackground checks and stores a batch after the request has been answered, so a 500-row
-// file never looks frozen: its page shows the progress meanwhile.
-func (p *Portal) processInBackground(o shipment.Owner, b *batch.Batch) {
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		if err := p.Batches.Process(ctx, o, b); err != nil {
-			p.Log.Error("batch", "id", b.ID, "err", err)
-		}
-	}()
 }
 
 func (p *Portal) batchView(w http.ResponseWriter, r *http.Request) {
@@ -143,6 +132,9 @@ func (p *Portal) batchMapping(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	p.processInBackground(o, b)
+	if err := p.Batches.Start(r.Context(), o, b); err != nil {
+		p.fail(w, r, err)
+		return
+	}
 	http.Redirect(w, r, "/batches/"+b.ID, http.StatusSeeOther)
 }

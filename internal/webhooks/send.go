@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"sync"
 	"syscall"
 	"time"
 
@@ -24,6 +25,11 @@ const (
 	Timeout      = 10 * time.Second // the whole exchange
 	MaxAnswer    = 64 << 10         // bytes of an answer read, the rest dropped
 	DisableAfter = 5                // deliveries given up on in a row before an endpoint is disabled
+	// PerEndpoint is how many deliveries to one slow endpoint (its last answer took SlowAfter or
+	// more, or was not a 2xx) a process has under way at once: an endpoint that hangs holds that
+	// many of the queue's workers, never all of them. A quick endpoint has no such limit.
+	PerEndpoint = 4
+	SlowAfter   = time.Second
 )
 
 // Service registers endpoints and sends deliveries.
@@ -34,6 +40,10 @@ type Service struct {
 	Now   func() time.Time
 	live  *http.Client
 	test  *http.Client
+
+	mu   sync.Mutex
+	busy map[string]int  // endpoint -> deliveries under way in this process
+	slow map[string]bool // endpoints whose last answer was slow or a failure
 }
 
 // New is a Service whose live deliveries never connect to a loopback, private or link-local
@@ -88,6 +98,49 @@ func (s *Service) Register(ctx context.Context, owner string, mode account.Mode,
 	return e, secret, nil
 }
 
+// WaitError is a delivery that must wait before it is tried: an earlier event about its subject
+// is still to be delivered to the same endpoint (After is that delivery), or the endpoint already
+// has PerEndpoint deliveries under way (After is nil). Waiting is not an attempt.
+type WaitError struct {
+	After *Delivery
+}
+
+func (e *WaitError) Error() string {
+	if e.After == nil {
+		return "webhooks: the endpoint is busy"
+	}
+	return "webhooks: waits for delivery " + e.After.ID
+}
+
+// take counts a delivery under way to the endpoint, unless it is slow and has PerEndpoint
+// under way already.
+func (s *Service) take(endpoint string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.busy == nil {
+		s.busy, s.slow = map[string]int{}, map[string]bool{}
+	}
+	if s.slow[endpoint] && s.busy[endpoint] >= PerEndpoint {
+		return false
+	}
+	s.busy[endpoint]++
+	return true
+}
+
+// release ends a delivery under way, and keeps whether the endpoint answered it slowly or not at all.
+func (s *Service) release(endpoint string, slow bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.busy[endpoint]--; s.busy[endpoint] <= 0 {
+		delete(s.busy, endpoint)
+	}
+	if slow {
+		s.slow[endpoint] = true
+	} else {
+		delete(s.slow, endpoint)
+	}
+}
+
 // ErrNotDelivered is a delivery attempt the endpoint did not take (no 2xx): try again later.
 var ErrNotDelivered = errors.New("webhooks: not delivered")
 
@@ -95,7 +148,7 @@ var ErrNotDelivered = errors.New("webhooks: not delivered")
 // with why) when the endpoint did not take it, for the queue to try again; final says this is the
 // last attempt, after which the delivery is given up on. A delivery already done is not sent again.
 func (s *Service) Send(ctx context.Context, id string, final bool) error {
-	d, e, sealed, body, err := s.Store.DeliveryToSend(ctx, id)
+	d, e, sealed, body, behind, err := s.Store.DeliveryToSend(ctx, id)
 	if errs.CodeOf(err) == errs.NotFound {
 		return nil // its endpoint was removed
 	}
@@ -109,13 +162,27 @@ func (s *Service) Send(ctx context.Context, id string, final bool) error {
 		d.LastStatus, d.LastError = 0, "endpoint disabled"
 		return s.Store.RecordAttempt(ctx, d, false, true, DisableAfter, s.Now())
 	}
+	if behind != "" {
+		earlier, err := s.Store.Delivery(ctx, behind)
+		if errs.CodeOf(err) == errs.NotFound {
+			return &WaitError{After: &Delivery{ID: behind}} // done with meanwhile: look again
+		}
+		if err != nil {
+			return err
+		}
+		return &WaitError{After: earlier}
+	}
 	secret, err := s.Box.Open(sealed)
 	if err != nil {
 		return err
 	}
+	if !s.take(e.ID) {
+		return &WaitError{}
+	}
 	status, why, took := s.post(ctx, e, secret, d, body)
 	d.LastStatus, d.LastError, d.LastMS = status, why, int(took.Milliseconds())
 	ok := status >= 200 && status < 300
+	s.release(e.ID, !ok || took >= SlowAfter)
 	if err := s.Store.RecordAttempt(ctx, d, ok, final && !ok, DisableAfter, s.Now()); err != nil {
 		return err
 	}

@@ -153,8 +153,10 @@ type Store interface {
 	DeleteEndpoint(ctx context.Context, owner string, mode account.Mode, id string) error
 	Deliveries(ctx context.Context, owner string, mode account.Mode, endpointID string, limit int) ([]*Delivery, error)
 	// DeliveryToSend is a pending delivery with what sending it needs: its endpoint, the
-	// endpoint's sealed secret and the event's body.
-	DeliveryToSend(ctx context.Context, id string) (d *Delivery, e *Endpoint, sealedSecret string, body []byte, err error)
+	// endpoint's sealed secret and the event's body; and behind, the earliest delivery to the
+	// same endpoint still pending of an earlier event about the same subject ("" if none).
+	DeliveryToSend(ctx context.Context, id string) (d *Delivery, e *Endpoint, sealedSecret string, body []byte, behind string, err error)
+	Delivery(ctx context.Context, id string) (*Delivery, error)
 	// RecordAttempt keeps an attempt's outcome; final marks the delivery delivered (a 2xx) or
 	// failed (given up), and a failure counts against its endpoint, disabled after disableAfter.
 	RecordAttempt(ctx context.Context, d *Delivery, delivered, final bool, disableAfter int, now time.Time) error
